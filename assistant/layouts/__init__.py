@@ -1,0 +1,1 @@
+"""Layout parsers: one module per document layout, chosen by ``detect`` scores."""

@@ -1,0 +1,157 @@
+"""Thai text layer: digits, numbers, years, cleaning and tokenising.
+
+This is the only module that imports pythainlp. Cleaning functions never touch the
+original text that spans point into; they produce normalised copies for matching,
+indexing and display.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from functools import lru_cache
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
+
+NBSP_LIKE = "\u00a0\u2007\u202f\u200b\ufeff"
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,300}>")
+_WS = re.compile(r"[ \t\u00a0\u2007\u202f\u200b\ufeff]+")
+
+DIGIT = r"[0-9๐-๙]"
+# A number as printed: optional sign, digits with optional thousands commas, decimals.
+NUMBER_RE = re.compile(rf"[-−–]?\s?{DIGIT}{{1,3}}(?:,{DIGIT}{{3}})+(?:\.{DIGIT}+)?|[-−–]?\s?{DIGIT}+(?:\.{DIGIT}+)?")
+
+
+def to_arabic(text: str) -> str:
+    """Turn Thai digits (๐–๙) into Arabic digits; everything else unchanged."""
+    return text.translate(_TO_ARABIC)
+
+
+def to_thai_digits(text: str) -> str:
+    return text.translate(_TO_THAI)
+
+
+def clean(text: str) -> str:
+    """Normalised copy for display/matching: HTML tags and entities removed, NBSP and
+    runs of spaces/tabs folded to one space, lines stripped. Digits are kept as printed."""
+    text = _HTML_TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = _WS.sub(" ", text)
+    return "\n".join(line.strip() for line in text.splitlines()).strip()
+
+
+def one_line(text: str) -> str:
+    """Like :func:`clean` but also folds newlines: one line of text."""
+    return re.sub(r"\s+", " ", clean(text)).strip()
+
+
+def normalize(text: str) -> str:
+    """Index/search form: cleaned, one line, Arabic digits, lower-cased Latin."""
+    return to_arabic(one_line(text)).lower()
+
+
+def parse_number(raw: str) -> float | None:
+    """The number a printed value stands for (``"๘๐"`` → 80.0, ``"-5.20"`` → -5.2,
+    ``"1,234"`` → 1234.0); ``None`` for words like ``ดีเยี่ยม`` or ``-``."""
+    s = to_arabic(raw).strip().replace("−", "-").replace("–", "-").replace(",", "")
+    s = re.sub(r"^-\s+", "-", s)
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def printed_value(raw: str) -> str:
+    """A value as printed, with Thai digits turned Arabic and outer space removed.
+    Never rounds: ``"30.30"`` stays ``"30.30"``."""
+    return to_arabic(one_line(raw))
+
+
+# ---------------------------------------------------------------- years
+
+_BE_MIN, _BE_MAX = 2400, 2700
+_CE_MIN, _CE_MAX = 1950, 2150
+
+
+def be_year(n: int) -> int | None:
+    """Normalise a year number to Buddhist Era: 2568 → 2568, 2025 → 2568, 68 → 2568."""
+    if _BE_MIN <= n <= _BE_MAX:
+        return n
+    if _CE_MIN <= n <= _CE_MAX:
+        return n + 543
+    if 0 <= n <= 99:
+        return 2500 + n
+    return None
+
+
+_YEAR_PATTERNS = [
+    # พ.ศ. 2568 / พ.ศ.๒๕๖๘ / ปีงบประมาณ 2568 / ปีงบ 68 / ปี 68 / ปี พ.ศ. 68 / ค.ศ. 2025
+    re.compile(r"(?:ปีงบประมาณ|ปีงบฯ?|งบปี|ปีการศึกษา|ปี)\s*(?:พ\.?\s?ศ\.?)?\s*(\d{2,4})(?!\d)"),
+    re.compile(r"พ\.?\s?ศ\.?\s*(\d{2,4})(?!\d)"),
+    re.compile(r"(?:ค\.?\s?ศ\.?|fy|FY|year)\s*(\d{2,4})(?!\d)"),
+    re.compile(r"(?<![\d.])(2[45]\d\d|20\d\d)(?![\d.])"),
+]
+
+
+def find_years(text: str) -> list[int]:
+    """Every year a user wrote, as Buddhist Era, in order of appearance, de-duplicated."""
+    s = to_arabic(text)
+    found: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for pat in _YEAR_PATTERNS:
+        for m in pat.finditer(s):
+            if any(a <= m.start(1) < b for a, b in taken):
+                continue
+            y = be_year(int(m.group(1)))
+            if y is not None and (len(m.group(1)) != 3):
+                found.append((m.start(1), y))
+                taken.append((m.start(1), m.end(1)))
+    out: list[int] = []
+    for _, y in sorted(found):
+        if y not in out:
+            out.append(y)
+    return out
+
+
+def fiscal_year_of(year_ce: int, month: int) -> int:
+    """Thai fiscal year (BE) of a calendar date: October starts the next fiscal year."""
+    return year_ce + 543 + (1 if month >= 10 else 0)
+
+
+# ---------------------------------------------------------------- pythainlp
+
+
+@lru_cache(maxsize=1)
+def _word_tokenize():
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: pythainlp ``newmm`` words of the normalised text, spaces and
+    punctuation dropped, Latin lower-cased, Thai digits Arabic."""
+    words = _word_tokenize()(normalize(text), engine="newmm", keep_whitespace=False)
+    return [w for w in (w.strip() for w in words) if w and re.search(r"[\wก-๙]", w)]
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[str, ...]:
+    """Thai province names (Thai), from pythainlp's bundled list."""
+    from pythainlp.util import countries  # noqa: F401  (ensures corpus package import path)
+
+    try:
+        from pythainlp.corpus import provinces as _prov
+
+        names = {p for p in _prov(details=False)}
+    except Exception:  # pragma: no cover - older pythainlp API
+        from pythainlp.corpus.common import provinces as _prov2
+
+        names = set(_prov2())
+    names.discard("")
+    return tuple(sorted(names, key=len, reverse=True))
