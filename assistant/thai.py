@@ -141,17 +141,21 @@ def tokenize(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def provinces() -> tuple[str, ...]:
-    """Thai province names (Thai), from pythainlp's bundled list."""
-    from pythainlp.util import countries  # noqa: F401  (ensures corpus package import path)
+def provinces() -> tuple[tuple[str, str, str], ...]:
+    """Thai provinces as (Thai name, Thai abbreviation, English name), from pythainlp's
+    bundled list, longest Thai name first."""
+    from pythainlp.corpus import provinces as _provinces
 
-    try:
-        from pythainlp.corpus import provinces as _prov
+    rows = {(p["name_th"], p.get("abbr_th") or "", p.get("name_en") or "") for p in _provinces(details=True)}
+    return tuple(sorted(rows, key=lambda r: len(r[0]), reverse=True))
 
-        names = {p for p in _prov(details=False)}
-    except Exception:  # pragma: no cover - older pythainlp API
-        from pythainlp.corpus.common import provinces as _prov2
 
-        names = set(_prov2())
-    names.discard("")
-    return tuple(sorted(names, key=len, reverse=True))
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (small strings: province names)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
