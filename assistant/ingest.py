@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +181,11 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
             files.append(p)
             added.append(p)
 
+    unique: dict[Path, Path] = {}
+    for f in files:
+        unique.setdefault(f.absolute(), f)
+    files = list(unique.values())
+
     plans: list[Plan] = []
     docs: list[DocRecord] = []
     texts: dict[str, str] = {}
@@ -228,7 +234,7 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
         return report
 
     offices = _offices_for(cmeta, docs, resolver)
-    build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     build.mkdir(parents=True, exist_ok=False)
     try:
         write_store(build / STORE_FILE, plans, docs, texts, offices, wanted_manifest(corpus_dir))
@@ -249,7 +255,7 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
 def _failure(path: Path, reason: str, previous: Store | None, plans, docs, texts) -> Failure:
     """Record a failure; keep the document's previous records when there are any."""
     doc_id = path.stem
-    if previous and doc_id in previous.plans:
+    if previous and doc_id in previous.plans and all(p.doc_id != doc_id for p in plans):
         plans.append(previous.plans[doc_id])
         docs.append(previous.docs[doc_id])
         texts[doc_id] = previous.texts[doc_id]

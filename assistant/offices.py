@@ -155,13 +155,32 @@ class OfficeResolver:
                 office = office or self._generic(kind, province, area)
                 found.append((a, OfficeMention(office, s[a:b], province if corrected else None)))
                 used.append((a, b))
+        # abbreviations glued to the word before them ("ของยส.2")
+        for m in re.finditer(r"([ก-๙]{2})\.\s*(\d{1,2})(?![\d.])", s):
+            a, b = m.span()
+            province = self._prov_abbr.get(m.group(1))
+            if province and free(a, b):
+                area = int(m.group(2))
+                office = self.corpus_match(None, province, area) or self._generic(None, province, area)
+                found.append((a, OfficeMention(office, s[a:b])))
+                used.append((a, b))
         # 3. a bare province name inside a sentence: the corpus office of that province
         for o in self.offices:
             for prov in o.province.split():
+                if sum(prov in x.province.split() for x in self.offices) != 1:
+                    continue
                 for m in re.finditer(re.escape(prov), s):
                     a, b = m.span()
-                    if free(a, b) and not _mid_word(s, a) and sum(prov in x.province.split() for x in self.offices) == 1:
-                        found.append((a, OfficeMention(o, s[a:b])))
+                    corrected = None
+                    if _mid_word(s, a):
+                        # a misspelt name: the Thai letters glued before it make a near miss
+                        run = re.search(r"[ก-๙]{1,3}$", s[:a])
+                        got = self.province(s[run.start() : b]) if run else None
+                        if not got or got[0] != prov:
+                            continue
+                        a, corrected = run.start(), prov
+                    if free(a, b):
+                        found.append((a, OfficeMention(o, s[a:b], corrected)))
                         used.append((a, b))
         # 4. a kind and a number only ("สพม.36"): an office known only by its number
         for m in re.finditer(rf"({_KIND_RE})\s*(?:เขต)?\s*(\d{{1,2}})(?![\d.])", s):

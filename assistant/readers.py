@@ -57,8 +57,9 @@ def _decode(data: bytes) -> str:
         text = data.decode("cp874")  # Thai Windows code page, common for old Thai files
     except UnicodeDecodeError as e:
         raise ReadError("ถอดรหัสข้อความไม่ได้ (ไม่ใช่ UTF-8 หรือ TIS-620/CP874)") from e
-    if not re.search(r"[ก-๙]", text):
-        raise ReadError("ถอดรหัสข้อความไม่ได้ (ไม่ใช่ UTF-8 และไม่พบอักษรไทย)")
+    thai_letters = len(re.findall(r"[ก-ฮ]", text))
+    if thai_letters < 20 or thai_letters < 0.2 * len(re.findall(r"[^\W\d_]", text)):
+        raise ReadError("ถอดรหัสข้อความไม่ได้ (ไม่ใช่ UTF-8 และไม่ใช่ภาษาไทยแบบ TIS-620/CP874)")
     return text
 
 
@@ -115,18 +116,31 @@ def _docx_text(data: bytes) -> str:
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            out.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+            out.append(_run_text(child))
         elif tag == "tbl":
             for row in child.iter():
                 if row.tag.endswith("}tr"):
                     cells = []
                     for cell in row:
                         if cell.tag.endswith("}tc"):
-                            paras = ["".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
-                                     for p in cell.iter() if p.tag.endswith("}p")]
+                            paras = [_run_text(p).replace("\t", " ") for p in cell.iter() if p.tag.endswith("}p")]
                             cells.append(" ".join(x for x in paras if x))
                     out.append("\t".join(cells))
     text = "\n".join(out)
     if not text.strip():
         raise ReadError("ไม่มีข้อความในไฟล์ .docx")
     return text + "\n"
+
+
+def _run_text(paragraph) -> str:
+    """Text of a Word paragraph element with its tabs and line breaks."""
+    parts = []
+    for el in paragraph.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "t":
+            parts.append(el.text or "")
+        elif tag == "tab":
+            parts.append("\t")
+        elif tag in ("br", "cr"):
+            parts.append("\n")
+    return "".join(parts)

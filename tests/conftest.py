@@ -27,3 +27,38 @@ def corpus_text(doc_id: str) -> str:
 @pytest.fixture(scope="session")
 def texts() -> dict[str, str]:
     return {d: corpus_text(d) for d in ALL_DOCS}
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory):
+    """A structured store built from the bundled corpus into a temporary index dir."""
+    from assistant.ingest import ingest
+
+    index_dir = tmp_path_factory.mktemp("index")
+    report = ingest(corpus_dir=CORPUS, index_dir=index_dir)
+    assert report.ok, [f.message() for f in report.failed]
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def store(built_index):
+    from assistant.ingest import store_path
+    from assistant.store import Store
+
+    return Store(store_path(built_index))
+
+
+@pytest.fixture()
+def isolated(tmp_path, monkeypatch):
+    """Settings pointing at a fresh corpus copy and an empty index in tmp."""
+    import shutil
+
+    from assistant import settings
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    index.mkdir()
+    settings.override(corpus_dir=corpus, index_dir=index)
+    yield corpus, index
+    settings.reset()

@@ -1,0 +1,38 @@
+# planqa: two commands on a fresh machine — `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHAINLP_OFFLINE := 1
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test install index lint eval bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, pinned to the CPU build on disk (a bare torch pulls a CUDA build)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[index,serve,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/planqa ingest --if-stale
+
+run: index
+	$(BIN)/planqa ask "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
+
+test: $(STAMP)
+	$(BIN)/ruff check assistant tests eval
+	$(BIN)/pytest -q
+
+eval: index
+	$(BIN)/planqa eval
+
+clean:
+	rm -rf index/current index/build-* .pytest_cache

@@ -1,0 +1,124 @@
+"""The one service every entry point calls (CLI, HTTP API, web page, LINE webhook)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+from pathlib import Path
+
+from assistant import settings
+from assistant.answer import Answerer, Templates
+from assistant.errors import IndexMissingError, PlanQAError
+from assistant.ingest import current_dir, store_path
+from assistant.models import Answer, Office
+from assistant.offices import OfficeResolver
+from assistant.records import Records, SimpleSearch
+from assistant.store import Store
+from assistant.understand import Question, understand
+
+log = logging.getLogger("planqa.service")
+
+
+class BadQuestion(PlanQAError):
+    pass
+
+
+class Assistant:
+    """Loads the built index once; answers questions; thread-safe for reads."""
+
+    def __init__(self, index_dir: Path | None = None, *, hybrid: bool = True):
+        s = settings.get()
+        self.settings = s
+        self.index_dir = index_dir or s.index_dir
+        path = store_path(self.index_dir)
+        if not path.exists():
+            raise IndexMissingError()
+        self.store = Store(path)
+        self.records = Records(self.store)
+        self.resolver = OfficeResolver(list(self.store.offices.values()))
+        self.templates = Templates(s.prompts_dir / "answers.yaml")
+        self.retriever = None
+        self.search_fn = SimpleSearch(self.records).search
+        if hybrid:
+            self._load_retriever()
+        self.answerer = Answerer(self.records, self.search_fn, self.templates)
+        self._lock = threading.Lock()
+
+    def _load_retriever(self) -> None:
+        try:
+            from assistant.retrieval import Retriever
+        except ImportError:
+            return
+        live = current_dir(self.index_dir)
+        try:
+            self.retriever = Retriever(live, self.store)
+        except Exception as e:  # no vector index in this build: lexical fallback
+            log.warning("hybrid retrieval unavailable (%s); using the lexical fallback", e)
+            return
+
+        def search(text, *, office_id=None, doc_id=None, kinds=None, strategy=None, k=10):
+            hits = self.retriever.search(text, k=k, office_id=office_id, doc_id=doc_id, strategy=strategy, kinds=kinds)
+            return [(h.record_id, h.score) for h in hits]
+
+        self.search_fn = search
+
+    # ------------------------------------------------------------ questions
+    def check_question(self, question: str) -> str:
+        if question is None or not str(question).strip():
+            raise BadQuestion(self.templates("empty_question"))
+        q = str(question)
+        if len(q) > self.settings.max_question_chars:
+            raise BadQuestion(self.templates("too_long", limit=self.settings.max_question_chars))
+        # control characters (binary junk) are dropped; Thai and other text stays
+        q = "".join(ch for ch in q if ch in "\t\n" or unicodedata.category(ch)[0] != "C")
+        if not q.strip():
+            raise BadQuestion(self.templates("empty_question"))
+        return q.strip()
+
+    def understand(self, question: str) -> Question:
+        return understand(self.check_question(question), self.resolver)
+
+    def resolve_office(self, name: str | None) -> Office | None:
+        if not name:
+            return None
+        if name in self.store.offices:
+            return self.store.offices[name]
+        found = self.resolver.resolve(name)
+        if not found:
+            raise BadQuestion(f"ไม่รู้จักหน่วยงาน '{name}' ลองพิมพ์เช่น 'สพป.เชียงใหม่ เขต 6'")
+        return found[0].office
+
+    def ask(self, question: str, office: str | None = None) -> Answer:
+        try:
+            q = self.understand(question)
+        except BadQuestion as e:
+            return Answer(str(question or "")[:200], e.message, "not_found")
+        office_id = None
+        if office:
+            try:
+                o = self.resolve_office(office)
+            except BadQuestion as e:
+                return Answer(q.text, e.message, "not_found")
+            if o and not o.in_corpus:
+                q.offices = [*q.offices]
+            office_id = o.id if o else None
+        return self.answerer.answer(q, office_id)
+
+    def offices(self) -> list[Office]:
+        return [o for o in self.store.offices.values() if any(p.office_id == o.id for p in self.store.plans.values())]
+
+    def health(self) -> dict:
+        return {"status": "ok", "counts": self.store.counts(), "hybrid": self.retriever is not None}
+
+
+_instance: Assistant | None = None
+_instance_lock = threading.Lock()
+
+
+def get_assistant() -> Assistant:
+    global _instance
+    with _instance_lock:
+        if _instance is None:
+            _instance = Assistant()
+        return _instance

@@ -1,0 +1,147 @@
+"""Understanding a Thai question: office, years, strategy/indicator numbers, intent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import thai
+from assistant.lookup import GROUP_ALIASES, LEVEL_ALIASES
+from assistant.offices import OfficeMention, OfficeResolver
+
+INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget")
+
+_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
+_INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
+_GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
+_RESULT = re.compile(r"ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
+_TARGET = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|เป้า|target|ตั้งเป้า|ค่าเป้า", re.I)
+_HOW_MUCH = re.compile(r"เท่า(?:ไร|ไหร่|ใด|ไร่)|กี่(?!ตัว|ข้อ|กลยุทธ์|นโยบาย|ด้าน|เรื่อง)|ร้อยละเท่|ได้เท่า|ค่า(?:ของ)?ตัวชี้วัด", re.I)
+_LIST = re.compile(r"อะไรบ้าง|มีอะไร|ทั้งหมด|มีกี่ตัว|กี่ตัว|กี่ข้อ|รายการ|ลิสต์|list|บ้าง|ไหนบ้าง|ใดบ้าง|ทุกตัว", re.I)
+_BUDGET = re.compile(
+    r"(?<!ปี)งบ(?:ประมาณ)?(?!ประมาณ)[^\d]{0,30}?(?:เท่า(?:ไร|ไหร่|ใด)|กี่|ทั้งหมด|ที่ได้รับ|จัดสรร)|"
+    r"กี่บาท|จำนวนเงิน|วงเงิน|\d[\d,]*\s*บาท|ใช้เงิน|ค่าใช้จ่าย|budget",
+    re.I,
+)
+_ALIGN = re.compile(r"สอดคล้อง|เข้ากับ|เข้า(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|ตรงกับ|ตอบ(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|อยู่(?:กลยุทธ์|นโยบาย)|ควรอยู่|จัดอยู่|ลง(?:กลยุทธ์|นโยบาย)|ไปอยู่|เข้าข่าย|align", re.I)
+_PROJECT = re.compile(r"โครงการ|กิจกรรม|project|ไอเดีย|ค่าย|อบรม|จัดทำ|จะทำ|อยากทำ|ทำโครง", re.I)
+_WHICH = re.compile(r"ไหน|ใด|อะไร|ข้อไหน|ตัวไหน")
+_COMPARE = re.compile(r"เปรียบเทียบ|เทียบ|ต่างกัน|แตกต่าง|เหมือนกัน|ต่างจาก|ทุกเขต|แต่ละเขต|ทุกสำนักงาน|แต่ละสำนักงาน|compare|vs\.?|กับของ", re.I)
+_VISION = re.compile(r"วิสัยทัศน์|vision", re.I)
+_MISSION = re.compile(r"พันธกิจ|mission", re.I)
+_GOAL = re.compile(r"เป้าประสงค์|goals?\b", re.I)
+_STRAT_WORD = re.compile(r"กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|strategy|strategies|policy", re.I)
+_GUIDE_WORD = re.compile(r"แนวทาง|guideline", re.I)
+_IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|ตชว|kpi|indicator", re.I)
+_EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
+
+
+@dataclass
+class Question:
+    text: str
+    norm: str
+    offices: list[OfficeMention] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    strategy: str | None = None
+    indicator: str | None = None
+    guideline: str | None = None
+    group: str | None = None
+    level: str | None = None
+    kind: str | None = None
+    intent: str = "open"
+    part: str | None = None  # for overview: vision | mission | goal
+    every_year: str | None = None  # list condition: value equal in every year
+    topic: str = ""
+
+    @property
+    def corpus_offices(self) -> list[OfficeMention]:
+        return [m for m in self.offices if m.office.in_corpus]
+
+    @property
+    def outside_offices(self) -> list[OfficeMention]:
+        return [m for m in self.offices if not m.office.in_corpus]
+
+
+def understand(text: str, resolver: OfficeResolver) -> Question:
+    norm = thai.to_arabic(" ".join(text.split()))
+    q = Question(text=text, norm=norm)
+    q.offices = resolver.resolve(norm)
+    # remove office names before looking for numbers, so "เขต 6" is not an indicator
+    rest = norm
+    for m in q.offices:
+        rest = rest.replace(m.text, " ")
+    q.years = thai.find_years(rest)
+    for y in q.years:
+        rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
+    if (m := _STRATEGY.search(rest)):
+        q.strategy = m.group(1)
+    if (m := _INDICATOR.search(rest)):
+        q.indicator = m.group(1)
+    if (m := _GUIDELINE.search(rest)):
+        q.guideline = m.group(1)
+    low = rest.lower()
+    for word, group in sorted(GROUP_ALIASES.items(), key=lambda kv: -len(kv[0])):
+        if word in low and len(word) > 2:
+            q.group = group
+            break
+    for word in ("ผู้บริหาร", "ผู้เรียน", "สถานศึกษา"):
+        if word in rest and not q.group:
+            q.group = {"ผู้บริหาร": "ผู้บริหาร", "ผู้เรียน": "ผู้เรียน", "สถานศึกษา": "สถานศึกษา"}[word]
+    for word, level in sorted(LEVEL_ALIASES.items(), key=lambda kv: -len(kv[0])):
+        if word in rest:
+            q.level = level
+            break
+    if _RESULT.search(rest):
+        q.kind = "result"
+    elif _TARGET.search(rest) and not _GOAL.search(rest):
+        q.kind = "target"
+    if (m := _EVERY_YEAR.search(rest)):
+        q.every_year = m.group(1)
+    q.intent, q.part = _intent(q, rest)
+    q.topic = _topic(rest)
+    return q
+
+
+def _intent(q: Question, s: str) -> tuple[str, str | None]:
+    if _BUDGET.search(s):
+        return "budget", None
+    if _ALIGN.search(s) and (_PROJECT.search(s) or _WHICH.search(s)) and not q.indicator:
+        return "align", None
+    if _PROJECT.search(s) and _WHICH.search(s) and _STRAT_WORD.search(s) and not q.strategy:
+        return "align", None
+    if _COMPARE.search(s) or len(q.corpus_offices) > 1:
+        return "compare", None
+    if _VISION.search(s):
+        return "overview", "vision"
+    if _MISSION.search(s):
+        return "overview", "mission"
+    if _GOAL.search(s) and not q.strategy:
+        return "overview", "goal"
+    numeric_words = bool(_TARGET.search(s) or _HOW_MUCH.search(s) or _RESULT.search(s))
+    listy = bool(_LIST.search(s))
+    if q.indicator and not listy:
+        return "numeric", None
+    if q.every_year or (_IND_WORD.search(s) and (listy or q.group or q.level)):
+        return "list", None
+    if numeric_words and not listy and not _GUIDE_WORD.search(s):
+        return "numeric", None
+    if _GUIDE_WORD.search(s):
+        return "guideline", None
+    if _IND_WORD.search(s):
+        return "list", None
+    if _STRAT_WORD.search(s):
+        return "strategy", None
+    return "open", None
+
+
+_STOPWORDS = re.compile(
+    r"ของ|ใน|ที่|คือ|อะไร|บ้าง|ไหน|ใด|เท่าไร|เท่าไหร่|กี่|ครับ|ค่ะ|คะ|นะ|หน่อย|ขอ|อยากทราบ|อยากรู้|ช่วย|บอก|"
+    r"ค่าเป้าหมาย|เป้าหมาย|ตัวชี้วัด|กลยุทธ์|นโยบาย|ปี|พ\.ศ\.|มี|ได้|ว่า|\?|ๆ"
+)
+
+
+def _topic(s: str) -> str:
+    """The subject words of a question (numbers of strategies/indicators removed)."""
+    s = _STRATEGY.sub(" ", s)
+    s = _INDICATOR.sub(" ", s)
+    return " ".join(s.split())
