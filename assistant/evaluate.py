@@ -1,0 +1,179 @@
+"""``planqa eval``: run the gold question set and print the quality table.
+
+Per-intent answer accuracy, citation accuracy, numbers stated that no citation
+supports, retrieval hit@1/5 next to a baseline (plain vector retrieval over
+fixed-size chunks with the same embedder), and latency p50/p95.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant import settings, thai
+from assistant.models import Answer
+from assistant.textui import table
+
+STRUCTURED = {"numeric", "list", "strategy", "guideline", "overview", "not_found", "clarify"}
+
+
+@dataclass
+class Result:
+    gold: dict
+    answer: Answer
+    seconds: float
+    correct: bool
+    why: list[str] = field(default_factory=list)
+    cited: bool | None = None
+    unsupported: int = 0
+    hit1: bool | None = None
+    hit5: bool | None = None
+    base1: bool | None = None
+    base5: bool | None = None
+
+
+def load_gold(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _value_key(v) -> tuple:
+    get = v.get if isinstance(v, dict) else lambda k: getattr(v, k)
+    return (get("office"), str(get("strategy")) if get("strategy") is not None else None,
+            str(get("indicator")) if get("indicator") is not None else None,
+            get("year"), thai.to_arabic(str(get("value"))), get("kind"))
+
+
+def judge(gold: dict, ans: Answer, office_names: dict[str, str]) -> tuple[bool, list[str]]:
+    why = []
+    if ans.status != gold["status"]:
+        why.append(f"status {ans.status} != {gold['status']}")
+    want = {_value_key(v) for v in gold.get("values") or []}
+    got = {_value_key(v) for v in ans.values}
+    if gold["status"] == "answered" and want and want != got:
+        why.append(f"values {sorted(got, key=str)} != {sorted(want, key=str)}")
+    for s in gold.get("must_include") or []:
+        if thai.to_arabic(s) not in thai.to_arabic(ans.answer):
+            why.append(f"missing '{s}'")
+    if gold["status"] == "clarify":
+        names = {office_names.get(o, o) for o in gold.get("offices") or []}
+        if not names <= set(ans.choices):
+            why.append(f"choices {ans.choices} lack {sorted(names - set(ans.choices))}")
+    return not why, why
+
+
+def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+
+
+def gold_spans(gold: dict, texts: dict[str, str], records) -> list[tuple[str, int, int]]:
+    spans = []
+    for q in gold.get("gold_quotes") or []:
+        text = texts.get(q["doc"], "")
+        i = text.find(q["quote"])
+        if i >= 0:
+            spans.append((q["doc"], i, i + len(q["quote"])))
+    for rid in gold.get("gold_records") or []:
+        rec = records.get(rid)
+        if rec:
+            spans.append((rec.plan.doc_id, rec.span.start, rec.span.end))
+    return spans
+
+
+def unsupported_numbers(ans: Answer) -> int:
+    quotes = " ".join(thai.to_arabic(c.quote) for c in ans.citations)
+    return sum(1 for v in ans.values if thai.to_arabic(v.value) not in quotes)
+
+
+def pct(xs: list[bool]) -> str:
+    xs = [x for x in xs if x is not None]
+    return f"{100 * sum(xs) / len(xs):.1f}% ({sum(xs)}/{len(xs)})" if xs else "-"
+
+
+def ms(xs: list[float], q: float) -> str:
+    if not xs:
+        return "-"
+    xs = sorted(xs)
+    return f"{1000 * xs[min(len(xs) - 1, int(q * len(xs)))]:.0f} ms"
+
+
+def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
+    store = assistant.store
+    office_names = {oid: o.short for oid, o in store.offices.items()}
+    retriever = assistant.retriever
+    results = []
+    for g in gold:
+        t0 = time.perf_counter()
+        ans = assistant.ask(g["question"])
+        dt = time.perf_counter() - t0
+        ok, why = judge(g, ans, office_names)
+        r = Result(g, ans, dt, ok, why, unsupported=unsupported_numbers(ans))
+        spans = gold_spans(g, store.texts, assistant.records)
+        if spans and g["status"] == "answered":
+            cites = [(c.doc, c.start, c.end) for c in ans.citations if c.start is not None]
+            r.cited = any(_overlaps(c, s) for c in cites for s in spans)
+            if retriever is not None:
+                q = assistant.understand(g["question"])
+                office = q.corpus_offices[0].office.id if len(q.corpus_offices) == 1 else None
+                hits = retriever.search(g["question"], k=5, office_id=office)
+                hs = [(h.metadata["doc_id"], h.metadata["start"], h.metadata["end"]) for h in hits]
+                r.hit1 = any(_overlaps(h, s) for h in hs[:1] for s in spans)
+                r.hit5 = any(_overlaps(h, s) for h in hs[:5] for s in spans)
+                if baseline:
+                    bh = retriever.baseline_search(g["question"], k=5)
+                    bs = [(h.metadata["doc_id"], h.metadata["start"], h.metadata["end"]) for h in bh]
+                    r.base1 = any(_overlaps(h, s) for h in bs[:1] for s in spans)
+                    r.base5 = any(_overlaps(h, s) for h in bs[:5] for s in spans)
+        results.append(r)
+    return results
+
+
+def report(results: list[Result]) -> str:
+    by_intent: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        by_intent[r.gold["intent"]].append(r)
+    rows = [[intent, str(len(rs)), pct([r.correct for r in rs]), pct([r.cited for r in rs])]
+            for intent, rs in sorted(by_intent.items())]
+    rows.append(["ALL", str(len(results)), pct([r.correct for r in results]), pct([r.cited for r in results])])
+    out = [table(["intent", "n", "answers correct", "citations correct"], rows)]
+    lat_s = [r.seconds for r in results if r.gold["intent"] in STRUCTURED]
+    lat_h = [r.seconds for r in results if r.gold["intent"] not in STRUCTURED]
+    summary = [
+        ["numbers stated with no supporting citation", str(sum(r.unsupported for r in results)), ""],
+        ["retrieval hit@1", pct([r.hit1 for r in results]), pct([r.base1 for r in results])],
+        ["retrieval hit@5", pct([r.hit5 for r in results]), pct([r.base5 for r in results])],
+        ["latency p50 / p95, structured", f"{ms(lat_s, .5)} / {ms(lat_s, .95)}", ""],
+        ["latency p50 / p95, hybrid", f"{ms(lat_h, .5)} / {ms(lat_h, .95)}", ""],
+    ]
+    out.append("")
+    out.append(table(["measure", "planqa", "baseline (fixed chunks, vectors only)"], summary))
+    wrong = [r for r in results if not r.correct]
+    if wrong:
+        out.append("")
+        out.append("wrong answers:")
+        for r in wrong:
+            out.append(f"  {r.gold['id']} [{r.gold['intent']}] {r.gold['question']}: {'; '.join(r.why)}")
+    return "\n".join(out)
+
+
+def main(args) -> int:
+    from assistant.service import Assistant
+
+    gold_path = Path(args.gold) if getattr(args, "gold", None) else settings.PROJECT_ROOT / "eval" / "gold.yaml"
+    gold = load_gold(gold_path)
+    if getattr(args, "limit", None):
+        gold = gold[: args.limit]
+    t0 = time.perf_counter()
+    assistant = Assistant()
+    load_s = time.perf_counter() - t0
+    results = run(assistant, gold, baseline=not getattr(args, "no_baseline", False))
+    print(f"gold set: {gold_path} ({len(gold)} questions); assistant loaded in {load_s:.2f} s; "
+          f"hybrid retrieval: {'on' if assistant.retriever else 'off'}")
+    print(report(results))
+    if results:
+        print(f"\nmean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
+    return 0
