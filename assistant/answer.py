@@ -65,6 +65,8 @@ class Answerer:
     def choose_plans(self, q: Question, office_id: str | None) -> tuple[list[Plan], Answer | None]:
         """The plans a question is about, or an early answer (office outside the
         corpus, or a clarifying question)."""
+        if q.unknown_doc:
+            return [p for p in self.store.plans.values() if not p.office_id], None
         ids = [m.office.id for m in q.corpus_offices] or ([office_id] if office_id else [])
         if not ids and q.outside_offices:
             names = ", ".join(m.office.short for m in q.outside_offices)
@@ -89,6 +91,8 @@ class Answerer:
     def answer(self, q: Question, office_id: str | None = None) -> Answer:
         if q.intent == "budget":
             return Answer(q.text, self.T("budget"), "not_found")
+        if q.intent == "whose":
+            return Answer(q.text, self.T("whose_unknown"), "not_found")
         plans, early = self.choose_plans(q, office_id)
         if early:
             return early
@@ -167,10 +171,19 @@ class Answerer:
         subs = _mentioned_sub_items(q.norm, ind)
         if subs:
             targets = [t for t in targets if t.sub_item in subs]
-        if q.kind:
-            kinded = [t for t in targets if t.kind == q.kind]
-            targets = kinded or targets
         head = self.T("numeric_head", office=office, section=section, indicator_text=ind.text)
+        if q.kind == "result" and not any(t.kind == "result" for t in targets):
+            years = sorted({t.year for t in targets if t.year})
+            text = self.T("no_results", office=office, section=section, years=_ranges([str(y) for y in years]))
+            return Answer(q.text, text, "not_found", citations=[self.r.citation(rec)])
+
+        def wanted(t: Target) -> bool:
+            kinds = q.year_kinds.get(t.year) if t.year else None
+            if kinds:
+                return t.kind in kinds
+            return q.kind is None or t.kind == q.kind
+
+        targets = [t for t in targets if wanted(t)] or targets
         if not targets:
             return Answer(q.text, head + "\n" + self.T("numeric_none", office=office, section=section),
                           "not_found", citations=[self.r.citation(rec)])
@@ -210,6 +223,8 @@ class Answerer:
                     continue
                 if q.years and not any(t.year in q.years for t in ind.targets):
                     continue
+                if q.below_target and not _below_target(ind, q.years):
+                    continue
                 if q.every_year:
                     tg = [t for t in ind.targets if t.kind == "target"]
                     if not tg or any(t.numeric is None or t.numeric != float(q.every_year) for t in tg) or len(tg) < 2:
@@ -220,6 +235,7 @@ class Answerer:
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
             f" ระดับ{q.level}" if q.level else "",
             f" ที่มีค่าเป้าหมาย {q.every_year} ทุกปี" if q.every_year else "",
+            " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ปี {', '.join(map(str, q.years))}" if q.years else "",
         ])
         if not rows:
@@ -230,6 +246,11 @@ class Answerer:
             rec = self.r.get(ind.id)
             c = self.r.citation(rec)
             lines.append(self.T("list_item", n=n, section=c.section, text=_short(ind.text)))
+            if q.below_target:
+                pairs = _below_target(ind, q.years)
+                lines.append("   " + "; ".join(
+                    f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {t.value} ผล {r.value}" for t, r in pairs))
+                c = self.r.citation(rec, cover(ind.span, *(x.span for pair in pairs for x in pair)))
             cites.append(c)
         if len(rows) > LIST_LIMIT:
             lines.append(self.T("list_more", more=len(rows) - LIST_LIMIT))
@@ -293,7 +314,9 @@ class Answerer:
                 cites = []
                 for rec in recs:
                     c = self.r.citation(rec)
-                    lines.append(self.T("open_item", office=office, section=c.section, text=_short(rec.text, 160)))
+                    g = rec.item
+                    resp = self.T("guideline_responsible", unit=g.responsible) if getattr(g, "responsible", None) else ""
+                    lines.append(self.T("open_item", office=office, section=c.section, text=_short(rec.text, 300)) + resp)
                     cites.append(c)
                 return Answer(q.text, "\n".join(lines), "answered", citations=cites)
         s = strategies[0]
@@ -407,6 +430,19 @@ def _with(q: Question, **changes) -> Question:
     from dataclasses import replace
 
     return replace(q, **changes)
+
+
+def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target]]:
+    """(target, result) pairs of the same year and sub-item where the result is lower."""
+    out = []
+    for t in ind.targets:
+        if t.kind != "target" or t.numeric is None or (years and t.year not in years):
+            continue
+        for r in ind.targets:
+            if (r.kind == "result" and r.year == t.year and r.sub_item == t.sub_item
+                    and r.numeric is not None and r.numeric < t.numeric):
+                out.append((t, r))
+    return out
 
 
 def _short(text: str, n: int = 120) -> str:

@@ -115,7 +115,17 @@ def find_years(text: str) -> list[int]:
     for _, y in sorted(found):
         if y not in out:
             out.append(y)
+    # a range "2566-2570", "66-70", "2566 ถึง 2570" means every year in it
+    for m in _YEAR_RANGE.finditer(s):
+        a, b = be_year(int(m.group(1))), be_year(int(m.group(2)))
+        if a and b and 2550 <= a < b <= a + 10 and len(m.group(1)) == len(m.group(2)):
+            span = list(range(a, b + 1))
+            i = out.index(a) if a in out else len(out)
+            out = out[:i] + span + [y for y in out[i:] if y not in span]
     return out
+
+
+_YEAR_RANGE = re.compile(r"(?<![\d.])(\d{2}|\d{4})\s*(?:-|–|ถึง|จนถึง)\s*(?:ปี\s*)?(?:พ\.?\s?ศ\.?\s*)?(\d{2}|\d{4})(?![\d.])")
 
 
 def fiscal_year_of(year_ce: int, month: int) -> int:

@@ -9,12 +9,12 @@ from assistant import thai
 from assistant.lookup import GROUP_ALIASES, LEVEL_ALIASES
 from assistant.offices import OfficeMention, OfficeResolver
 
-INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget")
+INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose")
 
 _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
-_GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
-_RESULT = re.compile(r"ผล\s*(?:o-?net|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี\s*\d|จริง)|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
+_GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
+_RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
 _TARGET = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|เป้า|target|ตั้งเป้า|ค่าเป้า", re.I)
 _HOW_MUCH = re.compile(r"เท่า(?:ไร|ไหร่|ใด|ไร่)|กี่(?!ตัว|ข้อ|กลยุทธ์|นโยบาย|ด้าน|เรื่อง)|ร้อยละเท่|ได้เท่า|ค่า(?:ของ)?ตัวชี้วัด", re.I)
 _LIST = re.compile(r"อะไรบ้าง|มีอะไร|ทั้งหมด|มีกี่ตัว|กี่ตัว|กี่ข้อ|รายการ|ลิสต์|list|บ้าง|ไหนบ้าง|ใดบ้าง|ทุกตัว", re.I)
@@ -26,7 +26,13 @@ _BUDGET = re.compile(
 _ALIGN = re.compile(r"สอดคล้อง|เข้ากับ|เข้า(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|ตรงกับ|ตอบ(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|อยู่(?:กลยุทธ์|นโยบาย)|ควรอยู่|จัดอยู่|ลง(?:กลยุทธ์|นโยบาย)|ไปอยู่|เข้าข่าย|align", re.I)
 _PROJECT = re.compile(r"โครงการ|กิจกรรม|project|ไอเดีย|ค่าย|อบรม|จัดทำ|จะทำ|อยากทำ|ทำโครง", re.I)
 _WHICH = re.compile(r"ไหน|ใด|อะไร|ข้อไหน|ตัวไหน")
-_COMPARE = re.compile(r"เปรียบเทียบ|เทียบ|ต่างกัน|แตกต่าง|เหมือนกัน|ต่างจาก|ทุกเขต|แต่ละเขต|ทุกสำนักงาน|แต่ละสำนักงาน|compare|vs\.?|กับของ", re.I)
+_COMPARE = re.compile(r"เปรียบเทียบ|เทียบ(?!กับเป้า|เป้า)|ต่างกัน|แตกต่าง|เหมือนกัน|ต่างจาก|ทุกเขต|แต่ละเขต|ทุกสำนักงาน|แต่ละสำนักงาน|"
+                      r"เขตไหน|หน่วยงานไหน|สำนักงานไหน|ที่ไหนบ้าง|compare|vs\.?|กับของ", re.I)
+_UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก)(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
+_WHOSE = re.compile(r"(?:เป็น)?ของ(?:เขต|หน่วยงาน|สำนักงาน)(?:ไหน|ใด)|ใครเป็นเจ้าของ|ใครออก|หน่วยงานใดออก")
+_OTHER_TEXT = re.compile(r"ค่านิยม|4a|5q|smart\s*teacher|ลงนาม|ผู้อำนวยการ(?:สำนักงาน)?เขต|ผอ\.?\s*เขต|อัตลักษณ์|เอกลักษณ์|วัฒนธรรมองค์กร", re.I)
+_BELOW = re.compile(r"ไม่ถึงเป้า|ต่ำกว่าเป้า|ไม่บรรลุ|ไม่ผ่านเป้า|ไม่ได้ตามเป้า|พลาดเป้า")
+_TARGET_WORD = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|ตั้งเป้า|เป้า|target", re.I)
 _VISION = re.compile(r"วิสัยทัศน์|vision", re.I)
 _MISSION = re.compile(r"พันธกิจ|mission", re.I)
 _GOAL = re.compile(r"เป้าประสงค์|goals?\b", re.I)
@@ -51,6 +57,9 @@ class Question:
     intent: str = "open"
     part: str | None = None  # for overview: vision | mission | goal
     every_year: str | None = None  # list condition: value equal in every year
+    below_target: bool = False  # list condition: result below target
+    unknown_doc: bool = False  # the user means the document whose office is not stated
+    year_kinds: dict[int, set[str]] = field(default_factory=dict)  # kinds asked per year
     topic: str = ""
 
     @property
@@ -81,7 +90,7 @@ def understand(text: str, resolver: OfficeResolver) -> Question:
         q.guideline = m.group(1)
     low = rest.lower()
     for word, group in sorted(GROUP_ALIASES.items(), key=lambda kv: -len(kv[0])):
-        if word in low and len(word) > 2:
+        if word in low and len(word) > 2 and word not in ("เขต", "สำนักงาน"):
             q.group = group
             break
     for word in ("ผู้บริหาร", "ผู้เรียน", "สถานศึกษา"):
@@ -91,20 +100,56 @@ def understand(text: str, resolver: OfficeResolver) -> Question:
         if word in rest:
             q.level = level
             break
-    if _RESULT.search(rest):
+    if _RESULT.search(norm) and not _TARGET_WORD.search(norm):
         q.kind = "result"
-    elif _TARGET.search(rest) and not _GOAL.search(rest):
+    elif _TARGET.search(norm) and not _RESULT.search(norm) and not _GOAL.search(norm):
         q.kind = "target"
     if (m := _EVERY_YEAR.search(rest)):
         q.every_year = m.group(1)
+    q.below_target = bool(_BELOW.search(rest))
+    q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
+    q.year_kinds = _year_kinds(norm, q.years)
     q.intent, q.part = _intent(q, rest)
     q.topic = _topic(rest)
     return q
 
 
+def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
+    """Which kinds (target/result) the user asks for each year: each kind word belongs
+    to the year written nearest to it ("ผลปี 61 กับเป้าปี 62")."""
+    if not years:
+        return {}
+    pos = {}
+    for y in years:
+        m = re.search(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)
+        if m:
+            pos[y] = m.start()
+    if not pos:
+        return {}
+    out: dict[int, set[str]] = {y: set() for y in pos}
+    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD)):
+        for m in pat.finditer(norm):
+            # a kind word names the year written right after it ("เป้าปี 62"),
+            # otherwise the nearest year before it ("ปี 61 ผลออกมา")
+            after = [y for y in pos if 0 <= pos[y] - m.end() <= 12]
+            before = [y for y in pos if pos[y] < m.start()]
+            if after:
+                out[min(after, key=lambda y: pos[y])].add(kind)
+            elif before:
+                out[max(before, key=lambda y: pos[y])].add(kind)
+            else:
+                out[min(pos, key=lambda y: abs(pos[y] - m.start()))].add(kind)
+    return {y: k for y, k in out.items() if k}
+
+
 def _intent(q: Question, s: str) -> tuple[str, str | None]:
-    if _BUDGET.search(s):
+    whose = list(_WHOSE.finditer(s))
+    if q.unknown_doc and whose and len(re.sub(r"[\s?ครับค่ะคะนะ]+$", "", s[whose[-1].end():])) <= 3:
+        return "whose", None
+    if _BUDGET.search(s) and not re.search(r"ร้อยละ|%|kpi|ตัวชี้วัด|เบิกจ่าย", s, re.I):
         return "budget", None
+    if _OTHER_TEXT.search(s):
+        return "open", None
     if _ALIGN.search(s) and (_PROJECT.search(s) or _WHICH.search(s)) and not q.indicator:
         return "align", None
     if _PROJECT.search(s) and _WHICH.search(s) and _STRAT_WORD.search(s) and not q.strategy:
@@ -121,10 +166,12 @@ def _intent(q: Question, s: str) -> tuple[str, str | None]:
     listy = bool(_LIST.search(s))
     if q.indicator and not listy:
         return "numeric", None
-    if q.every_year or (_IND_WORD.search(s) and (listy or q.group or q.level)):
+    if q.every_year or q.below_target:
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
         return "numeric", None
+    if _IND_WORD.search(s) and (listy or q.group or q.level):
+        return "list", None
     if _GUIDE_WORD.search(s):
         return "guideline", None
     if _IND_WORD.search(s):

@@ -115,11 +115,15 @@ def test_targets(inds):
         ind = inds[no]
         assert ind.strategy == strategy, no
         assert ind.unit == unit, no
-        assert len(ind.targets) == 1, no
+        assert len(ind.targets) == (2 if no == "77" else 1), no
         t = ind.targets[0]
         assert (t.value, t.unit, t.year, t.kind) == (value, unit, 2566, "target"), no
         assert t.numeric == float(value)
         assert t.id == f"{ind.id}/target/2566"
+    second = inds["77"].targets[1]
+    assert (second.value, second.unit, second.year) == ("80", "คะแนน", 2566)
+    assert TEXT[second.span.start : second.span.end] == "๘๐ คะแนนขึ้นไป"
+    assert [len(inds[n].targets) for n in ("78", "79", "80")] == [2, 2, 2]
     assert TEXT[inds["50"].targets[0].span.start : inds["50"].targets[0].span.end] == "๓๐๐ คะแนน"
     assert TEXT[inds["1"].targets[0].span.start : inds["1"].targets[0].span.end] == "ร้อยละ ๘๐"
 

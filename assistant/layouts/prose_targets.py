@@ -79,6 +79,9 @@ _TARGET_PATTERNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     ),
 )
 
+# A second figure that is itself a target: a threshold "N <unit> ขึ้นไป".
+_EXTRA_TARGET = re.compile(rf"(?<![0-9๐-๙.])(?P<num>{_NUM})\s*(?P<unit>{_SUFFIX_UNITS})\s*ขึ้นไป")
+
 # Fiscal year of the whole plan, from its header.
 _FY_HEAD = re.compile(rf"ประจำปีงบประมาณ\s*(?:พ\.\s?ศ\.)?\s*({_D}{{4}})")
 _OF_OFFICE = re.compile(rf"\s*ของ\s*สำนักงาน\S*(?:\s+เขต\s*{_D}+)?")
@@ -351,4 +354,19 @@ def _indicator(
                 span=doc.span(t_start + m.start(), t_start + m.end()),
             )
         )
+        # a further threshold in the same sentence ("... (PA) ๘๐ คะแนนขึ้นไป")
+        for n, extra in enumerate(_EXTRA_TARGET.finditer(t_raw, m.end()), 2):
+            value = thai.printed_value(extra.group("num"))
+            ind.targets.append(
+                Target(
+                    id=f"{target_id(iid, year, 'target')}/{n}",
+                    indicator_id=iid,
+                    year=year,
+                    kind="target",
+                    value=value,
+                    numeric=thai.parse_number(value),
+                    unit=extra.group("unit"),
+                    span=doc.span(t_start + extra.start(), t_start + extra.end()),
+                )
+            )
     return ind
