@@ -33,7 +33,8 @@ log = logging.getLogger("planqa.ingest")
 
 CURRENT = "current"
 STORE_FILE = "plans.sqlite"
-_CODE_FILES = ("parse.py", "ingest.py", "store.py", "classify.py", "readers.py", "thai.py", "offices.py")
+_CODE_FILES = ("parse.py", "ingest.py", "store.py", "classify.py", "readers.py", "thai.py", "offices.py",
+               "passages.py", "chunks.py", "embed.py", "lexical.py", "vectors.py", "retrieval.py")
 
 
 @dataclass
@@ -89,7 +90,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 def wanted_manifest(corpus_dir: Path) -> dict[str, str]:
     """What the index must have been built from to be up to date."""
-    m = {"code": code_version()}
+    m = {"code": code_version(), "embedder": f"{settings.get().embedder}:{settings.get().st_model or ''}"}
     meta = corpus_dir / METADATA_FILE
     m["metadata"] = _sha(meta.read_bytes()) if meta.exists() else "-"
     for p in corpus_files(corpus_dir):
@@ -282,6 +283,11 @@ def register_builder(fn) -> None:
     """Register ``fn(build_dir, store)`` to build more stores (the vector index) aside."""
     if fn not in _EXTRA_BUILDERS:
         _EXTRA_BUILDERS.append(fn)
+
+
+def unregister_builder(fn) -> None:
+    if fn in _EXTRA_BUILDERS:
+        _EXTRA_BUILDERS.remove(fn)
 
 
 def _build_extras(build: Path) -> None:

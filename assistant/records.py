@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from assistant import thai
 from assistant.models import Citation, Guideline, Indicator, Plan, Span, Strategy, TextItem
+from assistant.passages import passage_id, passages
 from assistant.store import Store
 
 
@@ -30,6 +31,12 @@ class Record:
 def section_label(rec_kind: str, strategy: Strategy | None, item=None) -> str:
     if rec_kind == "vision":
         return "วิสัยทัศน์"
+    if rec_kind == "passage":
+        return "ข้อความในเอกสาร"
+    if rec_kind == "missions":
+        return "พันธกิจ"
+    if rec_kind == "goals":
+        return "เป้าประสงค์"
     if rec_kind == "mission":
         return f"พันธกิจ ข้อ {item.number}"
     if rec_kind == "goal":
@@ -55,6 +62,11 @@ class Records:
                 self._add("mission", plan, None, m, m.text)
             for g in plan.goals:
                 self._add("goal", plan, None, g, g.text)
+            for kind, items in (("missions", plan.missions), ("goals", plan.goals)):
+                if items:  # the list as a whole (a retrieval chunk of its own)
+                    rid = f"{plan.doc_id}/{kind}"
+                    span = cover(*(i.span for i in items))
+                    self.by_id[rid] = Record(rid, kind, plan, None, None, " ".join(i.text for i in items), span)
             for s in plan.strategies:
                 self._add("strategy", plan, s, s, f"{s.title} {s.description or ''}".strip())
                 for g in s.goals:
@@ -63,6 +75,10 @@ class Records:
                     self._add("guideline", plan, s, g, g.text)
                 for ind in s.indicators:
                     self._add("indicator", plan, s, ind, " ".join([ind.text, *ind.sub_items]))
+            for span in passages(plan, store.texts[plan.doc_id]):
+                rid = passage_id(plan.doc_id, span.start)
+                text = thai.one_line(store.texts[plan.doc_id][span.start : span.end])
+                self.by_id[rid] = Record(rid, "passage", plan, None, None, text, span)
 
     def _add(self, kind, plan, strategy, item, text):
         self.by_id[item.id] = Record(item.id, kind, plan, strategy, item, text, item.span)

