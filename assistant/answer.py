@@ -406,7 +406,7 @@ class Answerer:
         doc_ids = {p.doc_id for p in plans}
         office_ids = {p.office_id for p in plans}
         single = next(iter(office_ids)) if len(office_ids) == 1 else None
-        hits = self.search(q.text, office_id=single, k=8)
+        hits = self.search(q.topic or q.text, office_id=single, k=8)
         recs = []
         for rid, _ in hits:
             rec = self.r.get(rid)
@@ -418,7 +418,8 @@ class Answerer:
         cites = []
         for rec in recs[:3]:
             c = self.r.citation(rec)
-            lines.append(self.T("open_item", office=self.office(rec.plan), section=c.section, text=_short(rec.text, 200)))
+            size = 600 if rec.kind == "passage" else 200
+            lines.append(self.T("open_item", office=self.office(rec.plan), section=c.section, text=_short(rec.text, size)))
             cites.append(c)
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 

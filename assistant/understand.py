@@ -42,6 +42,19 @@ _IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|�
 _EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
 
 
+_TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
+
+
+def _toneless(s: str) -> str:
+    """Thai without tone marks: users often type "เท่าไหร" / "รอยละ" / "เปาหมาย"."""
+    return _TONE_MARKS.sub("", s)
+
+
+_TONELESS_NUMERIC = [
+    re.compile(_toneless(p.pattern), re.I) for p in (_TARGET, _HOW_MUCH, _RESULT)
+] + [re.compile(r"รอยละ|เปอรเซ็นต|%")]
+
+
 @dataclass
 class Question:
     text: str
@@ -114,6 +127,9 @@ def understand(text: str, resolver: OfficeResolver) -> Question:
     return q
 
 
+_JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
+
+
 def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
     """Which kinds (target/result) the user asks for each year: each kind word belongs
     to the year written nearest to it ("ผลปี 61 กับเป้าปี 62")."""
@@ -131,7 +147,7 @@ def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
         for m in pat.finditer(norm):
             # a kind word names the year written right after it ("เป้าปี 62"),
             # otherwise the nearest year before it ("ปี 61 ผลออกมา")
-            after = [y for y in pos if 0 <= pos[y] - m.end() <= 12]
+            after = [y for y in pos if pos[y] >= m.end() and _JUST_YEAR_WORDS.fullmatch(norm[m.end() : pos[y]])]
             before = [y for y in pos if pos[y] < m.start()]
             if after:
                 out[min(after, key=lambda y: pos[y])].add(kind)
@@ -150,19 +166,28 @@ def _intent(q: Question, s: str) -> tuple[str, str | None]:
         return "budget", None
     if _OTHER_TEXT.search(s):
         return "open", None
-    if _ALIGN.search(s) and (_PROJECT.search(s) or _WHICH.search(s)) and not q.indicator:
+    about_records = bool(_GUIDE_WORD.search(s) or _IND_WORD.search(s))
+    if _ALIGN.search(s) and (_PROJECT.search(s) or (_WHICH.search(s) and not about_records)) and not q.indicator:
         return "align", None
     if _PROJECT.search(s) and _WHICH.search(s) and _STRAT_WORD.search(s) and not q.strategy:
         return "align", None
-    if _COMPARE.search(s) or len(q.corpus_offices) > 1:
+    if (_COMPARE.search(s) and not q.unknown_doc) or len(q.corpus_offices) > 1:
         return "compare", None
+    if q.strategy and _STRAT_WORD.search(s) and not q.indicator and not _GUIDE_WORD.search(s) \
+            and not _IND_WORD.search(s):
+        return "strategy", None
     if _VISION.search(s):
         return "overview", "vision"
     if _MISSION.search(s):
         return "overview", "mission"
     if _GOAL.search(s) and not q.strategy:
         return "overview", "goal"
-    numeric_words = bool(_TARGET.search(s) or _HOW_MUCH.search(s) or _RESULT.search(s))
+    tl = _toneless(q.norm)
+    numeric_words = bool(
+        any(p.search(s) for p in (_TARGET, _HOW_MUCH, _RESULT))
+        or any(p.search(tl) for p in _TONELESS_NUMERIC)
+        or (q.years and q.corpus_offices and not _STRAT_WORD.search(s) and not _GUIDE_WORD.search(s))
+    )
     listy = bool(_LIST.search(s))
     if q.indicator and not listy:
         return "numeric", None
