@@ -15,13 +15,16 @@ from pathlib import Path
 import yaml
 
 from assistant import thai
-from assistant.models import Answer, Citation, Indicator, Plan, Strategy, Target, Value
+from assistant.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
 from assistant.records import Record, Records, cover
 from assistant.understand import Question
 
 SearchFn = Callable[..., list[tuple[str, float]]]
 
 LIST_LIMIT = 12
+_MONTHS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|"
+           r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
+_THAI_DATE = re.compile(rf"(?:ประกาศ\s*)?(?:ณ\s*)?วันที่\s*[0-9๐-๙]{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.\s?ศ\.\s*)?[0-9๐-๙]{{4}}")
 MIN_TOPIC_SCORE = 0.0
 
 
@@ -96,6 +99,8 @@ class Answerer:
         plans, early = self.choose_plans(q, office_id)
         if early:
             return early
+        if q.intent == "date":
+            return self.date(q, plans)
         handler = {
             "numeric": self.numeric,
             "list": self.list_indicators,
@@ -401,6 +406,28 @@ class Answerer:
             if rec.id != s.id:
                 cites.append(c)
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
+    def date(self, q: Question, plans: list[Plan]) -> Answer:
+        """When a plan was announced or signed: only a date printed in the document."""
+        lines, cites = [], []
+        for plan in plans:
+            text = self.store.texts[plan.doc_id]
+            for m in _THAI_DATE.finditer(text):
+                rec = self._passage_at(plan, m.start())
+                if rec is None:
+                    continue
+                lines.append(self.T("date_found", office=self.office(plan), date=thai.one_line(m.group(0))))
+                cites.append(self.r.citation(rec, Span(plan.doc_id, m.start(), m.end())))
+        if not lines:
+            offices = ", ".join(sorted({self.office(p) for p in plans}))
+            return Answer(q.text, self.T("date_missing", office=offices), "not_found")
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
+    def _passage_at(self, plan: Plan, pos: int) -> Record | None:
+        for rec in self.r.by_id.values():
+            if rec.plan is plan and rec.span.start <= pos < rec.span.end:
+                return rec
+        return None
 
     def open(self, q: Question, plans: list[Plan]) -> Answer:
         doc_ids = {p.doc_id for p in plans}

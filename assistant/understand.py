@@ -9,7 +9,7 @@ from assistant import thai
 from assistant.lookup import GROUP_ALIASES, LEVEL_ALIASES
 from assistant.offices import OfficeMention, OfficeResolver
 
-INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose")
+INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose", "date")
 
 _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
@@ -31,6 +31,7 @@ _COMPARE = re.compile(r"เปรียบเทียบ|เทียบ(?!ก�
 _UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก)(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
 _WHOSE = re.compile(r"(?:เป็น)?ของ(?:เขต|หน่วยงาน|สำนักงาน)(?:ไหน|ใด)|ใครเป็นเจ้าของ|ใครออก|หน่วยงานใดออก")
 _OTHER_TEXT = re.compile(r"ค่านิยม|4a|5q|smart\s*teacher|ลงนาม|ผู้อำนวยการ(?:สำนักงาน)?เขต|ผอ\.?\s*เขต|อัตลักษณ์|เอกลักษณ์|วัฒนธรรมองค์กร", re.I)
+_DATE_Q = re.compile(r"(?:ประกาศ|ลงนาม|อนุมัติ|ใช้|ออก)[^?]{0,20}(?:วันที่|วันไหน|เมื่อไร|เมื่อไหร่|เมื่อใด)|วันที่ประกาศ|วันที่ลงนาม")
 _BELOW = re.compile(r"ไม่ถึงเป้า|ต่ำกว่าเป้า|ไม่บรรลุ|ไม่ผ่านเป้า|ไม่ได้ตามเป้า|พลาดเป้า")
 _TARGET_WORD = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|ตั้งเป้า|เป้า|target", re.I)
 _VISION = re.compile(r"วิสัยทัศน์|vision", re.I)
@@ -162,6 +163,8 @@ def _intent(q: Question, s: str) -> tuple[str, str | None]:
     whose = list(_WHOSE.finditer(s))
     if q.unknown_doc and whose and len(re.sub(r"[\s?ครับค่ะคะนะ]+$", "", s[whose[-1].end():])) <= 3:
         return "whose", None
+    if _DATE_Q.search(s):
+        return "date", None
     if _BUDGET.search(s) and not re.search(r"ร้อยละ|%|kpi|ตัวชี้วัด|เบิกจ่าย", s, re.I):
         return "budget", None
     if _OTHER_TEXT.search(s):
