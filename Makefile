@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install index lint eval bench clean
+.PHONY: run test install index lint eval bench clean browser-deps
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -26,10 +26,22 @@ index: $(STAMP)
 
 run: index
 	$(BIN)/planqa ask "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
+	@echo "web chat: http://127.0.0.1:$${PORT:-8000}/  (API docs: /docs; Ctrl-C stops)"
+	$(BIN)/planqa serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
-test: $(STAMP)
+# Debian's Chromium and a Thai font for the browser test (CI runs as root on a fresh Debian)
+browser-deps:
+	@command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/tlwg || \
+	  { echo "installing chromium and fonts-thai-tlwg (apt)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null; }
+
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+bench: index
+	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/load.py --duration 20
 
 eval: index
 	$(BIN)/planqa eval

@@ -104,6 +104,7 @@ def ms(xs: list[float], q: float) -> str:
 def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
     store = assistant.store
     office_names = {oid: o.short for oid, o in store.offices.items()}
+    assistant.warm()
     retriever = assistant.retriever
     results = []
     for g in gold:

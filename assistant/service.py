@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from assistant import settings
@@ -12,7 +13,7 @@ from assistant.answer import Answerer, Templates
 from assistant.errors import IndexMissingError, PlanQAError
 from assistant.ingest import current_dir, store_path
 from assistant.models import Answer, Office
-from assistant.offices import OfficeResolver
+from assistant.offices import OfficeMention, OfficeResolver
 from assistant.records import Records, SimpleSearch
 from assistant.store import Store
 from assistant.understand import Question, understand
@@ -39,29 +40,34 @@ class Assistant:
         self.resolver = OfficeResolver(list(self.store.offices.values()))
         self.templates = Templates(s.prompts_dir / "answers.yaml")
         self.retriever = None
-        self.search_fn = SimpleSearch(self.records).search
-        if hybrid:
-            self._load_retriever()
-        self.answerer = Answerer(self.records, self.search_fn, self.templates)
+        self._hybrid = hybrid
+        self._loaded = not hybrid
         self._lock = threading.Lock()
+        self._lexical = SimpleSearch(self.records).search
+        self._counts = self.store.counts()
+        self.answerer = Answerer(self.records, self.search_fn, self.templates)
 
-    def _load_retriever(self) -> None:
-        try:
-            from assistant.retrieval import Retriever
-        except ImportError:
-            return
-        live = current_dir(self.index_dir)
-        try:
-            self.retriever = Retriever(live, self.store)
-        except Exception as e:  # no vector index in this build: lexical fallback
-            log.warning("hybrid retrieval unavailable (%s); using the lexical fallback", e)
-            return
+    def warm(self) -> None:
+        """Load the hybrid retriever now (servers call this at start-up; the CLI loads
+        it only when a question needs search, so structured answers start fast)."""
+        with self._lock:
+            if self._loaded:
+                return
+            self._loaded = True
+            try:
+                from assistant.retrieval import Retriever
 
-        def search(text, *, office_id=None, doc_id=None, kinds=None, strategy=None, k=10):
-            hits = self.retriever.search(text, k=k, office_id=office_id, doc_id=doc_id, strategy=strategy, kinds=kinds)
-            return [(h.record_id, h.score) for h in hits]
+                self.retriever = Retriever(current_dir(self.index_dir), self.store)
+            except Exception as e:  # no vector index in this build: lexical fallback
+                log.warning("hybrid retrieval unavailable (%s); using the lexical fallback", e)
 
-        self.search_fn = search
+    def search_fn(self, text, *, office_id=None, doc_id=None, kinds=None, strategy=None, k=10):
+        if not self._loaded:
+            self.warm()
+        if self.retriever is None:
+            return self._lexical(text, office_id=office_id, doc_id=doc_id, kinds=kinds, strategy=strategy, k=k)
+        hits = self.retriever.search(text, k=k, office_id=office_id, doc_id=doc_id, strategy=strategy, kinds=kinds)
+        return [(h.record_id, h.score) for h in hits]
 
     # ------------------------------------------------------------ questions
     def check_question(self, question: str) -> str:
@@ -101,7 +107,7 @@ class Assistant:
             except BadQuestion as e:
                 return Answer(q.text, e.message, "not_found")
             if o and not o.in_corpus:
-                q.offices = [*q.offices]
+                return self.answerer.answer(replace(q, offices=[OfficeMention(o, office)]), None)
             office_id = o.id if o else None
         return self.answerer.answer(q, office_id)
 
@@ -109,7 +115,7 @@ class Assistant:
         return [o for o in self.store.offices.values() if any(p.office_id == o.id for p in self.store.plans.values())]
 
     def health(self) -> dict:
-        return {"status": "ok", "counts": self.store.counts(), "hybrid": self.retriever is not None}
+        return {"status": "ok", "counts": self._counts, "hybrid": self.retriever is not None}
 
 
 _instance: Assistant | None = None

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def bot(hybrid_index):
     a = Assistant(hybrid_index)
+    a.warm()
     assert a.retriever is not None
     return a
 

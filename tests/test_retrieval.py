@@ -8,8 +8,6 @@ Expected hits were read from the corpus by hand, e.g. the O-NET indicator of ส
 from __future__ import annotations
 
 import re
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
@@ -361,19 +359,6 @@ def test_baseline_search(retriever):
     for h in hits:
         m = h.metadata
         assert retriever.store.texts[m["doc_id"]][m["start"] : m["end"]] == h.text
-
-
-@pytest.mark.integration
-def test_warm_query_latency(retriever):
-    qs = ["ค่าเป้าหมาย O-NET ของตรัง", "ซ้อมอพยพหนีไฟ", "วิสัยทัศน์ของ สพป.เชียงใหม่ เขต 6",
-          "ร้อยละของครูที่ได้รับการพัฒนา", "ITA"]
-    times = []
-    for i in range(15):
-        t = time.perf_counter()
-        retriever.search(qs[i % len(qs)], k=10)
-        times.append(time.perf_counter() - t)
-    print(f"\nwarm query median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms")
-    assert statistics.median(times) < 0.15
 
 
 @pytest.mark.integration
