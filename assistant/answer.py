@@ -80,6 +80,13 @@ class Answerer:
         if q.intent in ("open", "align", "compare", "budget"):
             return list(self.store.plans.values()), None
         cands = self.office_plans()
+        if q.indicator:  # only plans that have such an indicator are worth offering
+            having = [p for p in cands if any(
+                i.number == q.indicator or f"{s.number}.{i.number}" == q.indicator
+                for s in p.strategies for i in s.indicators if not q.strategy or s.number == q.strategy)]
+            cands = having or cands
+        elif q.strategy:
+            cands = [p for p in cands if p.strategy(q.strategy)] or cands
         if q.years:
             covering = [p for p in cands if set(q.years) & self.plan_years(p)]
             if covering:
