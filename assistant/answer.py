@@ -69,7 +69,9 @@ class Answerer:
         """The plans a question is about, or an early answer (office outside the
         corpus, or a clarifying question)."""
         if q.unknown_doc:
-            return [p for p in self.store.plans.values() if not p.office_id], None
+            unknown = [p for p in self.store.plans.values() if not p.office_id]
+            named = [p for p in self.store.plans.values() if p.office_id in {m.office.id for m in q.corpus_offices}]
+            return named + unknown, None
         ids = [m.office.id for m in q.corpus_offices] or ([office_id] if office_id else [])
         if not ids and q.outside_offices:
             names = ", ".join(m.office.short for m in q.outside_offices)
@@ -233,21 +235,30 @@ class Answerer:
                     continue
                 if q.level and q.level not in ind.levels:
                     continue
-                if q.years and not any(t.year in q.years for t in ind.targets):
+                if q.years and not q.no_target and not any(t.year in q.years for t in ind.targets):
                     continue
                 if q.below_target and not _below_target(ind, q.years):
+                    continue
+                if q.unit_not and (ind.unit or "") == q.unit_not:
+                    continue
+                if q.no_target and any(t.kind == "target" and (not q.years or t.year in q.years)
+                                       for t in ind.targets):
                     continue
                 if q.every_year:
                     tg = [t for t in ind.targets if t.kind == "target"]
                     if not tg or any(t.numeric is None or t.numeric != float(q.every_year) for t in tg) or len(tg) < 2:
                         continue
                 rows.append((s, ind))
+        rows = self._literal_filter(q, rows)
         filters = "".join([
             f" {plan.strategies[0].kind}ที่ {q.strategy}" if q.strategy and plan.strategies else "",
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
             f" ระดับ{q.level}" if q.level else "",
             f" ที่มีค่าเป้าหมาย {q.every_year} ทุกปี" if q.every_year else "",
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
+            f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
+            " ที่ไม่มีค่าเป้าหมาย" if q.no_target else "",
+            f" ที่กล่าวถึง \"{' '.join(self._used_terms)}\"" if self._used_terms else "",
             f" ปี {', '.join(map(str, q.years))}" if q.years else "",
         ])
         if not rows:
@@ -267,6 +278,23 @@ class Answerer:
         if len(rows) > LIST_LIMIT:
             lines.append(self.T("list_more", more=len(rows) - LIST_LIMIT))
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
+    _used_terms: list[str] = []
+
+    def _literal_filter(self, q: Question, rows: list) -> list:
+        """Keep indicators that contain the question's rarest content word, when that
+        word is specific (found in some but not most indicators)."""
+        self._used_terms = []
+        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target:
+            return rows
+        norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
+        df = {t: sum(t in n for n in norm.values()) for t in q.terms}
+        specific = [t for t in q.terms if 0 < df[t] <= max(1, len(rows) // 2)]
+        if not specific:
+            return rows
+        best = min(specific, key=lambda t: df[t])
+        self._used_terms = [best]
+        return [(s, ind) for s, ind in rows if best in norm[id(ind)]]
 
     # ------------------------------------------------------------ strategy / guideline / overview
     def strategy(self, q: Question, plans: list[Plan]) -> Answer:
@@ -367,7 +395,8 @@ class Answerer:
         parts = [Answer(q.text, self.T("compare_head"), "answered")]
         for plan in plans:
             office = self.office(plan)
-            if q.indicator or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
+            topical = bool(q.terms) and not re.search(r"กลยุทธ์|นโยบาย|วิสัยทัศน์|กี่ข้อ|กี่ตัว", q.norm)
+            if q.indicator or topical or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
                 sub = self._numeric_plan(q, plan)
             elif re.search(r"ตัวชี้วัด|kpi", q.norm, re.I):
                 sub = self._list_plan(q, plan)

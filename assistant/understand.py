@@ -74,6 +74,9 @@ class Question:
     below_target: bool = False  # list condition: result below target
     unknown_doc: bool = False  # the user means the document whose office is not stated
     year_kinds: dict[int, set[str]] = field(default_factory=dict)  # kinds asked per year
+    terms: list[str] = field(default_factory=list)  # content words, for filtering lists
+    unit_not: str | None = None  # list condition: unit other than this
+    no_target: bool = False  # list condition: no target printed for the year
     topic: str = ""
 
     @property
@@ -107,9 +110,11 @@ def understand(text: str, resolver: OfficeResolver) -> Question:
         if word in low and len(word) > 2 and word not in ("เขต", "สำนักงาน"):
             q.group = group
             break
-    for word in ("ผู้บริหาร", "ผู้เรียน", "สถานศึกษา"):
+    if re.search(r"ผู้บริหาร|ผอ\.|ผู้อำนวยการ", rest):
+        q.group = "ผู้บริหาร"  # more specific than the school they run
+    for word in ("ผู้เรียน", "สถานศึกษา"):
         if word in rest and not q.group:
-            q.group = {"ผู้บริหาร": "ผู้บริหาร", "ผู้เรียน": "ผู้เรียน", "สถานศึกษา": "สถานศึกษา"}[word]
+            q.group = word
     for word, level in sorted(LEVEL_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if word in rest:
             q.level = level
@@ -123,8 +128,14 @@ def understand(text: str, resolver: OfficeResolver) -> Question:
     q.below_target = bool(_BELOW.search(rest))
     q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
     q.year_kinds = _year_kinds(norm, q.years)
+    if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
+        q.unit_not = m.group(1)
+    q.no_target = bool(re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest))
+    if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
+        q.years = _asked_years(norm, q.years)
     q.intent, q.part = _intent(q, rest)
     q.topic = _topic(rest)
+    q.terms = _terms(q.topic, q)
     return q
 
 
@@ -174,8 +185,10 @@ def _intent(q: Question, s: str) -> tuple[str, str | None]:
         return "align", None
     if _PROJECT.search(s) and _WHICH.search(s) and _STRAT_WORD.search(s) and not q.strategy:
         return "align", None
-    if (_COMPARE.search(s) and not q.unknown_doc) or len(q.corpus_offices) > 1:
+    if (_COMPARE.search(s) and (not q.unknown_doc or q.corpus_offices)) or len(q.corpus_offices) > 1:
         return "compare", None
+    if re.search(r"สรุป|ภาพรวม|เน้นเรื่อง|เน้นอะไร|มุ่งเน้น", s) and not q.indicator and not _IND_WORD.search(s):
+        return "strategy", None
     if q.strategy and _STRAT_WORD.search(s) and not q.indicator and not _GUIDE_WORD.search(s) \
             and not _IND_WORD.search(s):
         return "strategy", None
@@ -194,7 +207,7 @@ def _intent(q: Question, s: str) -> tuple[str, str | None]:
     listy = bool(_LIST.search(s))
     if q.indicator and not listy:
         return "numeric", None
-    if q.every_year or q.below_target:
+    if q.every_year or q.below_target or q.unit_not or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
         return "numeric", None
@@ -207,6 +220,59 @@ def _intent(q: Question, s: str) -> tuple[str, str | None]:
     if _STRAT_WORD.search(s):
         return "strategy", None
     return "open", None
+
+
+_TERM_STOP = set(
+    "ของ ใน ที่ คือ อะไร บ้าง ไหน ใด เท่าไร เท่าไหร่ กี่ ครับ ค่ะ คะ นะ หน่อย ขอ อยาก ทราบ รู้ ช่วย บอก ค่า เป้าหมาย "
+    "เป้า ตัวชี้วัด ชี้วัด ตัว กลยุทธ์ นโยบาย ปี มี ได้ ว่า ๆ เขียน ชื่อ อยู่ ด้วย ข้อ แผน เรื่อง เกี่ยวกับ ด้าน ไหม มั้ย "
+    "ทั้งหมด รายการ และ หรือ กับ ให้ เป็น ไว้ ตั้ง ทุก แต่ละ ซึ่ง โดย จาก สำหรับ การ ความ อยู่ด้วย เขต สพป สพม "
+    "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi".split()
+)
+
+
+def _terms(topic: str, q: Question) -> list[str]:
+    """Content words of a list question that can filter indicators literally."""
+    from assistant import thai as _thai
+
+    skip = set(_TERM_STOP)
+    for words in (q.group or "", q.level or ""):
+        skip |= set(_thai.tokenize(words))
+    skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}
+    for pat in (_IND_WORD, _TARGET, _RESULT, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
+        topic = pat.sub(" ", topic)
+    out = []
+    for t in _thai.tokenize(topic):
+        if t in skip or len(t) < 2 or re.fullmatch(r"[\d.\-/]+", t) or not re.search(r"[ก-๙a-z]", t):
+            continue
+        out.append(t)
+    return out
+
+
+def _asked_years(norm: str, years: list[int]) -> list[int]:
+    """When a question quotes more years than it asks about ("หัวตารางเขียนว่า…ปี ๒๕๗๐
+    งั้น…ปี 2567 เป้าเท่าไร"), keep the year written nearest before each question word."""
+    asks = [m.start() for p in (_HOW_MUCH, _RESULT) for m in p.finditer(norm)]
+    asks += [m.start() for m in _TARGET_WORD.finditer(norm) if re.search(r"^.{0,12}(?:เท่า|กี่)", norm[m.start():])]
+    merged: list[int] = []
+    for a in sorted(set(asks)):  # "เป้าเท่าไร" is one question, not two
+        if not merged or a - merged[-1] > 15:
+            merged.append(a)
+    asks = merged
+    if not asks or len(asks) >= len(years):
+        return years
+    pos = {}
+    for y in years:
+        found = [m.start() for m in re.finditer(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)]
+        if found:
+            pos[y] = found[-1]
+    keep = []
+    for a in sorted(set(asks)):
+        before = [y for y in pos if pos[y] < a]
+        if before:
+            y = max(before, key=lambda y: pos[y])
+            if y not in keep:
+                keep.append(y)
+    return keep or years
 
 
 _STOPWORDS = re.compile(

@@ -181,3 +181,35 @@ def test_every_stated_number_is_in_a_citation(bot):
         quotes = " ".join(thai.to_arabic(c.quote) for c in ans.citations)
         for v in ans.values:
             assert v.value in quotes
+
+
+def test_list_below_target_shows_both_values(bot):
+    ans = bot.ask("ตรัง2 ปี 61 ตัวชี้วัดไหนที่ผลปฏิบัติงานไม่ถึงเป้า")
+    assert ans.status == "answered"
+    assert "เป้า 50 ผล 37.76" in ans.answer and "ผล 80.36" in ans.answer
+    quotes = " ".join(c.quote for c in ans.citations)
+    assert "37.76" in quotes and "80.36" in quotes
+
+
+def test_list_by_a_word_in_the_indicator(bot):
+    ans = bot.ask("แผนยโสธร2 มีตัวชี้วัดที่เขียนชื่อ ปทุมธานี อยู่ด้วย ข้อไหนบ้าง")
+    assert [c.indicator for c in ans.citations] == ["60", "61", "62", "63", "64", "65", "66"]
+
+
+def test_list_by_unit_other_than_percent(bot):
+    ans = bot.ask("ลปลพ มีตัวชี้วัดไหนที่หน่วยนับไม่ใช่ร้อยละบ้าง")
+    plan = bot.store.plans[DOC_004]
+    expected = [(s.number, i.number) for s in plan.strategies for i in s.indicators if i.unit != "ร้อยละ"]
+    assert [(c.strategy, c.indicator) for c in ans.citations] == expected[:12]
+    assert ("5", "6") in expected and ("3", "17") in expected
+
+
+def test_question_quoting_one_year_and_asking_another(bot):
+    ans = bot.ask("กลยุทธ์ที่ ๓ ของเชียงใหม่เขต๖ หัวตารางเขียนว่าค่าเป้าหมายปี ๒๕๗๐ งั้นตัวชี้วัดที่ 1 ปี 2567 เป้าเท่าไร")
+    assert vals(ans) == [("spp-chiangmai-6", "3", "1", 2567, "75", "ร้อยละ", "target")]
+
+
+def test_summary_lists_strategies(bot):
+    ans = bot.ask("ปีงบ 66 ยส.2 เน้นเรื่องอะไรเป็นหลัก สรุปให้หน่อย")
+    assert ans.status == "answered"
+    assert [c.strategy for c in ans.citations] == ["1", "2", "3", "4"]
