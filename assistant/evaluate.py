@@ -119,8 +119,12 @@ def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
             r.cited = any(_overlaps(c, s) for c in cites for s in spans)
             if retriever is not None:
                 q = assistant.understand(g["question"])
+                # the metadata filters the question names (office, strategy), as the system uses them
                 office = q.corpus_offices[0].office.id if len(q.corpus_offices) == 1 else None
-                hits = retriever.search(g["question"], k=5, office_id=office)
+                doc = None
+                if q.unknown_doc and not q.corpus_offices:
+                    doc = next((p.doc_id for p in store.plans.values() if not p.office_id), None)
+                hits = retriever.search(g["question"], k=5, office_id=office, doc_id=doc, strategy=q.strategy)
                 hs = [(h.metadata["doc_id"], h.metadata["start"], h.metadata["end"]) for h in hits]
                 r.hit1 = any(_overlaps(h, s) for h in hs[:1] for s in spans)
                 r.hit5 = any(_overlaps(h, s) for h in hs[:5] for s in spans)
