@@ -22,7 +22,7 @@ from assistant.chunks import Chunk
 
 BM25_DIR = "bm25"
 _META_FILE = "chunks_meta.json"
-_FILTER_KEYS = ("doc_id", "office_id", "strategy", "kind")
+_FILTER_KEYS = ("doc_id", "office_id", "strategy", "kind", "indicator")
 
 # "O-NET", "O – NET", "PM-2.5": a Latin/digit run, a dash, a Latin run → one term
 _DASHED = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{1,6})\s*[-–—]\s*([A-Za-z]{2,})(?![A-Za-z])")
@@ -90,9 +90,10 @@ class LexicalIndex:
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
     def mask(self, *, office_id: str | None = None, doc_id: str | None = None,
-             strategy: str | None = None, kinds=None) -> np.ndarray:
+             strategy: str | None = None, kinds=None, indicator: str | None = None) -> np.ndarray:
         keep = np.ones(len(self.ids), dtype=bool)
-        for key, val in (("office_id", office_id), ("doc_id", doc_id), ("strategy", strategy)):
+        for key, val in (("office_id", office_id), ("doc_id", doc_id), ("strategy", strategy),
+                         ("indicator", indicator)):
             if val is not None:
                 keep &= self._columns[key] == str(val)
         if kinds:
@@ -101,11 +102,12 @@ class LexicalIndex:
 
     def search(self, query: str, k: int = 10, *, office_id: str | None = None,
                doc_id: str | None = None, strategy: str | None = None,
-               kinds=None) -> list[tuple[str, float]]:
+               kinds=None, indicator: str | None = None) -> list[tuple[str, float]]:
         s = self.scores(query)
         if not len(s):
             return []
-        s = np.where(self.mask(office_id=office_id, doc_id=doc_id, strategy=strategy, kinds=kinds),
+        s = np.where(self.mask(office_id=office_id, doc_id=doc_id, strategy=strategy, kinds=kinds,
+                               indicator=indicator),
                      s, 0.0)
         hits = np.flatnonzero(s > 0)
         if not len(hits):

@@ -166,7 +166,7 @@ class Retriever:
     def search(self, query: str, k: int = 10, office_id: str | None = None,
                doc_id: str | None = None, strategy: str | None = None,
                kinds: list[str] | tuple[str, ...] | str | None = None,
-               depth: int | None = None) -> list[Hit]:
+               depth: int | None = None, indicator: str | None = None) -> list[Hit]:
         """Best ``k`` chunks for ``query``: RRF (k=60) of the dense and BM25 rankings,
         both restricted by the given filters."""
         if not query or not query.strip() or k <= 0:
@@ -175,7 +175,8 @@ class Retriever:
             kinds = [kinds]
         strategy = None if strategy is None else str(strategy)
         filters = {"office_id": office_id, "doc_id": doc_id, "strategy": strategy,
-                   "kinds": list(kinds) if kinds else None}
+                   "kinds": list(kinds) if kinds else None,
+                   "indicator": None if indicator is None else str(indicator)}
         depth = depth or max(50, 5 * k)
         qvec = self.embedder.embed_query(query)
         dense = self.vectors.search(qvec, depth, **filters)

@@ -180,12 +180,13 @@ class VectorIndex:
 
     def search(self, vector: np.ndarray, k: int = 10, *, office_id: str | None = None,
                doc_id: str | None = None, strategy: str | None = None,
-               kinds: list[str] | tuple[str, ...] | None = None) -> list[tuple[str, float]]:
+               kinds: list[str] | tuple[str, ...] | None = None,
+               indicator: str | None = None) -> list[tuple[str, float]]:
         """Top-``k`` ``(chunk_id, cosine)`` for a query vector, filtered on metadata."""
         from llama_index.core.vector_stores.types import VectorStoreQuery
 
         q = VectorStoreQuery(query_embedding=[float(x) for x in vector], similarity_top_k=k,
-                             filters=_filters(office_id, doc_id, strategy, kinds))
+                             filters=_filters(office_id, doc_id, strategy, kinds, indicator))
         res = self.store.query(q)
         # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos
         return [(i, 1.0 + math.log(s) if s > 0 else -1.0)
@@ -200,7 +201,7 @@ class VectorIndex:
         return np.asarray(got["embeddings"], dtype=np.float32)
 
 
-def _filters(office_id, doc_id, strategy, kinds):
+def _filters(office_id, doc_id, strategy, kinds, indicator=None):
     from llama_index.core.vector_stores.types import (
         FilterOperator,
         MetadataFilter,
@@ -208,7 +209,8 @@ def _filters(office_id, doc_id, strategy, kinds):
     )
 
     fs = []
-    for key, val in (("office_id", office_id), ("doc_id", doc_id), ("strategy", strategy)):
+    for key, val in (("office_id", office_id), ("doc_id", doc_id), ("strategy", strategy),
+                     ("indicator", indicator)):
         if val is not None:
             fs.append(MetadataFilter(key=key, value=str(val), operator=FilterOperator.EQ))
     if kinds:
