@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install index lint eval bench clean browser-deps
+.PHONY: run test install index lint eval bench clean system-deps
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -29,13 +29,16 @@ run: index
 	@echo "web chat: http://127.0.0.1:$${PORT:-8000}/  (API docs: /docs; Ctrl-C stops)"
 	$(BIN)/planqa serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
-# Debian's Chromium and a Thai font for the browser test (CI runs as root on a fresh Debian)
-browser-deps:
-	@command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/tlwg || \
-	  { echo "installing chromium and fonts-thai-tlwg (apt)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg >/dev/null; }
+# Debian packages the tests use (CI runs as root on a fresh Debian): Chromium and a Thai
+# font for the browser test; LibreOffice and poppler to check the .docx proposal renders.
+system-deps:
+	@command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/tlwg \
+	  && command -v soffice >/dev/null && command -v pdftotext >/dev/null || \
+	  { echo "installing chromium fonts-thai-tlwg libreoffice-writer poppler-utils (apt)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-thai-tlwg libreoffice-writer poppler-utils >/dev/null; }
 
-test: $(STAMP) browser-deps
+test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 

@@ -1,4 +1,4 @@
-"""Command line: ``planqa ingest | indicators | strategies | ask | serve | eval``."""
+"""Command line: ``planqa ingest | indicators | strategies | ask | serve | eval | align | propose``."""
 
 from __future__ import annotations
 
@@ -248,7 +248,67 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=None)
     s.add_argument("--no-baseline", action="store_true")
     s.set_defaults(func=cmd_eval)
+    _add_proposal_commands(sub)
     return p
+
+
+# ---------------------------------------------------------------- align / propose
+
+
+def _add_proposal_commands(sub) -> None:
+    s = sub.add_parser("align", help="rank an office's strategies, goals, guidelines and indicators for a project idea")
+    s.add_argument("--office", help="office name or id, e.g. 'สพป.เชียงใหม่ เขต 6'")
+    s.add_argument("--year", help="show indicator targets of this fiscal year (BE)")
+    s.add_argument("--top", type=int, default=3, help="strategies listed (default 3)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("idea", nargs="+", help="the project idea in Thai")
+    s.set_defaults(func=cmd_align)
+
+    s = sub.add_parser("propose", help="draft a project proposal aligned with an office's plan")
+    s.add_argument("--office", help="office name or id, e.g. 'สพม.ลำปาง ลำพูน'")
+    s.add_argument("--year", help="fiscal year (BE), e.g. 2568; default: the current one the plan covers")
+    s.add_argument("--out", help="write FILE.docx or FILE.md (default: Markdown to stdout)")
+    s.add_argument("--json", action="store_true", help="print the draft model as JSON")
+    s.add_argument("idea", nargs="+", help="the project idea in Thai")
+    s.set_defaults(func=cmd_propose)
+
+
+def cmd_align(args) -> int:
+    from assistant.proposal import format_alignment, get_aligner
+    from assistant.service import Assistant
+
+    aligner = get_aligner(Assistant())
+    al = aligner.align(" ".join(args.idea), args.office, top=args.top)
+    if args.json:
+        _out(json.dumps(al.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _out(format_alignment(al, aligner.T, _year(args.year)))
+    return 0
+
+
+def cmd_propose(args) -> int:
+    from assistant.proposal import build_proposal, get_aligner, render_markdown
+    from assistant.service import Assistant
+
+    aligner = get_aligner(Assistant())
+    al = aligner.align(" ".join(args.idea), args.office)
+    draft = build_proposal(al, aligner, _year(args.year))
+    if args.json:
+        _out(json.dumps(draft.to_dict(), ensure_ascii=False, indent=2))
+    elif not args.out:
+        _out(render_markdown(draft))
+    else:
+        out = Path(args.out)
+        if out.suffix.lower() == ".docx":
+            from assistant.proposal_docx import render_docx
+
+            out.write_bytes(render_docx(draft))
+        else:
+            out.write_text(render_markdown(draft), encoding="utf-8")
+        _out(f"เขียนร่างโครงการแล้ว: {out}")
+    for note in draft.notes:
+        _err(f"หมายเหตุ: {note}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

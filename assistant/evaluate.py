@@ -2,7 +2,8 @@
 
 Per-intent answer accuracy, citation accuracy, numbers stated that no citation
 supports, retrieval hit@1/5 next to a baseline (plain vector retrieval over
-fixed-size chunks with the same embedder), and latency p50/p95.
+fixed-size chunks with the same embedder), and latency p50/p95; then project
+alignment top-1 / top-3 accuracy on ``eval/align_gold.yaml``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from assistant import settings, thai
 from assistant.models import Answer
 from assistant.textui import table
 
+# the record kinds the answerer searches for each understood intent
+SEARCH_KINDS = {
+    "numeric": ["indicator"],
+    "list": ["indicator"],
+    "guideline": ["guideline"],
+    "strategy": ["strategy", "strategic_goal"],
+    "overview": ["vision", "mission", "goal", "passage"],
+}
 STRUCTURED = {"numeric", "list", "strategy", "guideline", "overview", "not_found", "clarify"}
 
 
@@ -124,7 +133,9 @@ def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
                 doc = None
                 if q.unknown_doc and not q.corpus_offices:
                     doc = next((p.doc_id for p in store.plans.values() if not p.office_id), None)
-                hits = retriever.search(g["question"], k=5, office_id=office, doc_id=doc, strategy=q.strategy)
+                kinds = SEARCH_KINDS.get(q.intent)
+                hits = retriever.search(g["question"], k=5, office_id=office, doc_id=doc, strategy=q.strategy,
+                                        kinds=kinds, indicator=q.indicator if q.indicator and "." not in q.indicator else None)
                 hs = [(h.metadata["doc_id"], h.metadata["start"], h.metadata["end"]) for h in hits]
                 r.hit1 = any(_overlaps(h, s) for h in hs[:1] for s in spans)
                 r.hit5 = any(_overlaps(h, s) for h in hs[:5] for s in spans)
@@ -181,4 +192,53 @@ def main(args) -> int:
     print(report(results))
     if results:
         print(f"\nmean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
+    print()
+    print(align_report(assistant))
     return 0
+
+
+def align_eval(assistant, gold: list[dict]) -> list[dict]:
+    """Run ``planqa align`` over a project-idea gold set (``eval/align_gold.yaml``): per
+    entry the ranked strategies, whether one fits, and top-1 / top-3 correctness (an
+    entry whose ``strategies`` is empty is correct when no strategy is claimed)."""
+    from assistant.proposal import get_aligner
+
+    aligner = get_aligner(assistant)
+    out = []
+    for g in gold:
+        t0 = time.perf_counter()
+        al = aligner.align(g["idea"], g["office"])
+        dt = time.perf_counter() - t0
+        ranked = [sf.number for sf in al.strategies]
+        want = [str(x) for x in g.get("strategies") or []]
+        if want:
+            top1 = al.fits and ranked[:1] != [] and ranked[0] in want
+            top3 = al.fits and any(x in want for x in ranked[:3])
+        else:
+            top1 = top3 = not al.fits
+        out.append({"gold": g, "ranked": ranked, "fits": al.fits, "top1": top1, "top3": top3, "seconds": dt})
+    return out
+
+
+def align_report(assistant, path: Path | None = None) -> str:
+    """Top-1 / top-3 alignment accuracy on ``eval/align_gold.yaml``, by office."""
+    path = path or settings.PROJECT_ROOT / "eval" / "align_gold.yaml"
+    gold = load_gold(path)
+    rows_out = align_eval(assistant, gold)
+    by_office: dict[str, list[dict]] = defaultdict(list)
+    for r in rows_out:
+        by_office[r["gold"]["office"]].append(r)
+    rows = [[o, str(len(rs)), pct([r["top1"] for r in rs]), pct([r["top3"] for r in rs])]
+            for o, rs in sorted(by_office.items())]
+    rows.append(["ALL", str(len(rows_out)), pct([r["top1"] for r in rows_out]), pct([r["top3"] for r in rows_out])])
+    lines = [f"project alignment: {path} ({len(gold)} ideas; targets top-1 >= 85%, top-3 >= 98%)",
+             table(["office", "n", "top-1", "top-3"], rows),
+             f"latency p50 / p95: {ms([r['seconds'] for r in rows_out], .5)} / {ms([r['seconds'] for r in rows_out], .95)}"]
+    wrong = [r for r in rows_out if not r["top1"]]
+    if wrong:
+        lines.append("alignment misses (top-1):")
+        for r in wrong:
+            g = r["gold"]
+            lines.append(f"  {g['id']} {g['office']} \"{' '.join(g['idea'].split())[:60]}\": "
+                         f"got {r['ranked'][:3]} (fits={r['fits']}), want {g.get('strategies') or 'no fit'}")
+    return "\n".join(lines)
