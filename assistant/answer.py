@@ -480,11 +480,28 @@ class Answerer:
         lines = [self.T("open_head")]
         cites = []
         for rec in recs[:3]:
-            c = self.r.citation(rec)
-            size = 600 if rec.kind == "passage" else 200
-            lines.append(self.T("open_item", office=self.office(rec.plan), section=c.section, text=_short(rec.text, size)))
+            span = self._passage_run(rec) if rec.kind == "passage" else rec.span
+            c = self.r.citation(rec, span)
+            text = thai.one_line(c.quote) if rec.kind == "passage" else rec.text
+            size = 1200 if rec.kind == "passage" else 200
+            lines.append(self.T("open_item", office=self.office(rec.plan), section=c.section, text=_short(text, size)))
             cites.append(c)
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
+    def _passage_run(self, rec: Record, limit: int = 1400) -> Span:
+        """A passage and the passages that directly follow it (a narrative cut into
+        windows), up to ``limit`` characters: the evidence reads as one piece."""
+        text = self.store.texts[rec.plan.doc_id]
+        following = sorted((r.span for r in self.r.by_id.values()
+                            if r.kind == "passage" and r.plan is rec.plan and r.span.start > rec.span.start),
+                           key=lambda sp: sp.start)
+        end = rec.span.end
+        for sp in following:
+            gap = text[end : sp.start]
+            if gap.strip(" \t\r\n\u00a0") or sp.end - rec.span.start > limit:
+                break
+            end = sp.end
+        return Span(rec.plan.doc_id, rec.span.start, end)
 
 
 # ---------------------------------------------------------------- small helpers
