@@ -8,9 +8,16 @@ short lines, and quick-reply buttons for clarify choices and follow-up questions
 Events are answered once: recent ``webhookEventId``s are remembered, so a redelivery
 (``deliveryContext.isRedelivery``) of an event already handled is skipped.
 
+"ร่างโครงการ: <idea>" (or "ร่างโครงการ <idea>", full-width colon too) aligns the idea with
+the office's plan and replies with the top strategies and their citations; when
+PLANQA_PUBLIC_URL (the server's public base URL) is set, the draft is built, kept with
+the web page's drafts, and the reply links to its .docx. Without an office in the idea
+the reply asks for one with quick-reply buttons.
+
 Configuration (environment): LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN, and
-LINE_API_HOST (Messaging API base URL; default https://api.line.me). Without the first
-two the endpoint answers 503.
+LINE_API_HOST (Messaging API base URL; default https://api.line.me), PLANQA_PUBLIC_URL
+(optional, e.g. https://planqa.example.go.th, for draft links). Without the first two
+the endpoint answers 503.
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ from linebot.v3.webhooks import (
 )
 
 from assistant import server
+from assistant.errors import PlanQAError
 
 log = logging.getLogger("planqa.line")
 
@@ -72,11 +80,23 @@ HELP_TEXT = (
     "พร้อมอ้างอิงเอกสาร กรุณาพิมพ์คำถามเป็นข้อความ เช่น\n"
     "• ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6\n"
     "• วิสัยทัศน์ของ สพป.ตรัง เขต 2\n"
-    "• แนวทางการพัฒนา นโยบายที่ 2 ของ สพม.ลำปาง ลำพูน"
+    "• แนวทางการพัฒนา นโยบายที่ 2 ของ สพม.ลำปาง ลำพูน\n"
+    "ร่างโครงการให้สอดคล้องกับแผน พิมพ์ เช่น\n"
+    "• ร่างโครงการ: ซ้อมอพยพหนีไฟ สพม.ลำปาง ลำพูน"
 )
 NOT_TEXT = "ขออภัย ตอนนี้ผู้ช่วยอ่านได้เฉพาะข้อความ (ยังอ่านรูปภาพ สติกเกอร์ ไฟล์ หรือเสียงไม่ได้)\n\n"
 EXPIRED_CHOICE = "ขออภัย ตัวเลือกนี้หมดอายุแล้ว กรุณาพิมพ์คำถามอีกครั้ง"
 FAILED = "ขออภัย ระบบขัดข้องชั่วคราว ตอบคำถามนี้ไม่ได้ กรุณาลองใหม่อีกครั้ง"
+PROPOSAL_RE = re.compile(r"^\s*ร่าง\s?โครงการ(?:\s*[:：]|\s+|$)\s*(.*)$", re.S)
+PROPOSAL_HELP = ("พิมพ์แนวคิดโครงการต่อจากคำว่า ร่างโครงการ: พร้อมชื่อหน่วยงาน เช่น\n"
+                 "ร่างโครงการ: ซ้อมอพยพหนีไฟ สพม.ลำปาง ลำพูน")
+PROPOSAL_OFFICE = ("จะร่างโครงการ \"{idea}\" ให้สอดคล้องกับแผนของหน่วยงานใด? เลือกด้านล่าง "
+                   "หรือพิมพ์ใหม่พร้อมชื่อหน่วยงาน เช่น ร่างโครงการ: {idea} สพม.ลำปาง ลำพูน")
+PROPOSAL_OTHERS = "ข้อที่สอดคล้องรองลงมา:"
+PROPOSAL_LINK = ("ร่างโครงการ ปีงบประมาณ {year} (Word .docx) ดาวน์โหลดได้ที่\n{docx}\n"
+                 "(ลิงก์ใช้ได้ชั่วคราว; ช่อง [กรอก: ...] ให้ผู้เขียนโครงการเติมเอง)")
+PROPOSAL_NO_LINK = ("ดาวน์โหลดร่างโครงการฉบับเต็ม (Word .docx) ได้ที่หน้าเว็บของระบบ แท็บ \"ร่างโครงการ\" "
+                    "พิมพ์แนวคิดเดียวกัน เลือกหน่วยงานและปีงบประมาณ แล้วกรอกช่องที่เหลือได้ในหน้าเว็บ")
 ENABLE_HINT = ("LINE webhook disabled: set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN "
                "(LINE Developers console > Messaging API channel) and restart; then set the "
                "webhook URL to https://<your-host>/line/webhook")
@@ -188,6 +208,21 @@ def quick_reply_items(payload: dict) -> list[QuickReplyItem]:
     return items[:MAX_QUICK_REPLIES]
 
 
+def public_url() -> str | None:
+    """PLANQA_PUBLIC_URL without a trailing slash, if it is an http(s) URL."""
+    url = (os.environ.get("PLANQA_PUBLIC_URL") or "").strip().rstrip("/")
+    if url and not re.match(r"https?://[^\s/]+", url):
+        log.warning("PLANQA_PUBLIC_URL %r is not an http(s) URL; draft links are off", url)
+        return None
+    return url or None
+
+
+def proposal_idea(text: str) -> str | None:
+    """The idea of a "ร่างโครงการ: ..." message ("" when it has none), else None."""
+    m = PROPOSAL_RE.match(text or "")
+    return " ".join(m.group(1).split()) if m else None
+
+
 def build_messages(answer_text: str, payload: dict | None = None) -> list[TextMessage]:
     """The reply: the answer split to fit LINE, citations as short lines under it,
     quick replies on the last message; never more than 5 messages."""
@@ -209,13 +244,90 @@ def build_messages(answer_text: str, payload: dict | None = None) -> list[TextMe
     return messages
 
 
+# ---------------------------------------------------------------- proposals
+
+
+def _office_choices(assistant, idea: str) -> list[QuickReplyItem]:
+    items = []
+    for o in assistant.offices():
+        data = json.dumps({"p": idea, "o": o.id}, ensure_ascii=False, separators=(",", ":"))
+        text = f"ร่างโครงการ: {idea} {o.short}"
+        if len(data) <= MAX_POSTBACK_DATA:
+            action = PostbackAction(label=label(o.short), data=data, display_text=o.short)
+        elif len(text) <= MAX_ACTION_TEXT:
+            action = MessageAction(label=label(o.short), text=text)
+        else:
+            continue
+        items.append(QuickReplyItem(action=action))
+    return items[:MAX_QUICK_REPLIES]
+
+
+def proposal_messages(assistant, idea: str, office: str | None, drafts, base_url: str | None) -> list[TextMessage]:
+    """The reply to "ร่างโครงการ: <idea>": the best strategy with its best guideline and
+    indicator (the plan's target for the draft's year), the next strategies, the draft's
+    .docx link (``base_url`` set: the draft is built and put in ``drafts``) or where to
+    get it, and the citations as short lines."""
+    from assistant.proposal import build_proposal, get_aligner, summary_text
+
+    if office is None:
+        try:
+            q = assistant.understand(idea)
+        except PlanQAError as e:
+            return [TextMessage(text=e.message)]
+        if len({m.office.id for m in (q.corpus_offices or q.outside_offices)}) != 1:
+            items = _office_choices(assistant, idea)
+            return [TextMessage(text=PROPOSAL_OFFICE.format(idea=idea[:200]),
+                                quick_reply=QuickReply(items=items) if items else None)]
+    aligner = get_aligner(assistant)
+    try:
+        al = aligner.align(idea, office)
+    except PlanQAError as e:  # unknown office, an office without a plan
+        return [TextMessage(text=e.message)]
+    T = aligner.T
+    draft = None
+    if al.fits and base_url and drafts is not None:
+        draft = build_proposal(al, aligner)
+        drafts.put(draft)
+    year = draft.fiscal_year if draft else None
+    labels: list[str] = []
+
+    def cite(c) -> None:
+        lab = server.citation_label(assistant, c)
+        if lab not in labels:
+            labels.append(lab)
+
+    lines = [summary_text(al, T, year)]
+    first = al.strategies[0] if al.fits and al.strategies else None
+    if first:
+        cite(first.citation)
+        for f in first.guidelines[:1] + first.indicators[:1]:
+            cite(f.citation)
+    others = [sf for sf in al.strategies if sf is not first]
+    if others:
+        lines += ["", PROPOSAL_OTHERS if first else T("align_closest")]
+        for n, sf in enumerate(others, 2 if first else 1):
+            strength = T("strength_strong") if sf.evident else T("strength_fair")
+            lines.append(T("align_strategy", n=n, kind=sf.kind, number=sf.number, title=sf.title,
+                           strength=strength).strip())
+            cite(sf.citation)
+    if first:
+        lines.append("")
+        if draft:
+            lines.append(PROPOSAL_LINK.format(year=draft.fiscal_year,
+                                              docx=f"{base_url}{server.draft_links(draft)['docx']}"))
+        else:
+            lines.append(PROPOSAL_NO_LINK)
+    return build_messages("\n".join(lines), {"spans": [{"label": lab} for lab in labels]})
+
+
 # ---------------------------------------------------------------- the bot
 
 
 class LineBot:
-    def __init__(self, get_assistant: Callable, config: LineConfig):
+    def __init__(self, get_assistant: Callable, config: LineConfig, drafts=None):
         self.get_assistant = get_assistant
         self.config = config
+        self.drafts = drafts  # where the server's /api/proposal/{id}.docx finds drafts
         self.parser = WebhookParser(config.channel_secret)
         self.client = ApiClient(Configuration(host=config.api_host, access_token=config.access_token))
         self.api = MessagingApi(self.client)
@@ -264,27 +376,50 @@ class LineBot:
         token = getattr(ev, "reply_token", None)
         if isinstance(ev, MessageEvent):
             if isinstance(ev.message, TextMessageContent):
-                self.answer(ev, ev.message.text, None)
+                idea = proposal_idea(ev.message.text)
+                if idea is not None:
+                    self.propose(ev, idea, None)
+                else:
+                    self.answer(ev, ev.message.text, None)
             else:
                 self.reply(token, [TextMessage(text=NOT_TEXT + HELP_TEXT)])
         elif isinstance(ev, PostbackEvent):
             try:
                 data = json.loads(ev.postback.data)
-                question, office = str(data["q"]), data.get("o")
-            except (ValueError, KeyError, TypeError):
+                office = data.get("o")
+                if "p" in data:  # an office chosen for a proposal idea
+                    self.propose(ev, str(data["p"]), office)
+                    return
+                question = str(data["q"])
+            except (ValueError, KeyError, TypeError, AttributeError):
                 self.reply(token, [TextMessage(text=EXPIRED_CHOICE)])
                 return
             self.answer(ev, question, office)
         elif isinstance(ev, FollowEvent | JoinEvent):
             self.reply(token, [TextMessage(text=HELP_TEXT)])
 
-    def answer(self, ev, question: str, office: str | None) -> None:
+    def loading(self, ev) -> None:
         if isinstance(ev.source, UserSource) and ev.source.user_id:
             try:
                 self.api.show_loading_animation(
                     ShowLoadingAnimationRequest(chat_id=ev.source.user_id, loading_seconds=LOADING_SECONDS))
             except Exception as e:  # the answer matters more than the animation
                 log.warning("LINE loading animation failed: %s", e)
+
+    def propose(self, ev, idea: str, office: str | None) -> None:
+        if not idea:
+            self.reply(ev.reply_token, [TextMessage(text=PROPOSAL_HELP)])
+            return
+        self.loading(ev)
+        try:
+            messages = proposal_messages(self.get_assistant(), idea, office, self.drafts, public_url())
+        except Exception:
+            log.exception("drafting a LINE proposal failed")
+            messages = [TextMessage(text=FAILED)]
+        self.reply(ev.reply_token, messages)
+
+    def answer(self, ev, question: str, office: str | None) -> None:
+        self.loading(ev)
         try:
             assistant = self.get_assistant()
             answer = assistant.ask(question, office)
@@ -306,7 +441,7 @@ class LineBot:
 
 def install(app: FastAPI, get_assistant: Callable, config: LineConfig) -> LineBot | None:
     """Add ``POST /line/webhook`` to ``app``; answers 503 when LINE is not configured."""
-    bot = LineBot(get_assistant, config) if config.enabled else None
+    bot = LineBot(get_assistant, config, getattr(app.state, "proposal_drafts", None)) if config.enabled else None
     app.state.line_bot = bot
     if bot is None:
         log.warning(ENABLE_HINT)

@@ -49,19 +49,52 @@
 
   // ------------------------------------------------------------ offices
   function loadOffices() {
+    // the chat's selector and the proposal tab's
+    var selects = [officeSel, document.getElementById("p-office")].filter(Boolean);
     fetch("/api/offices", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (list) {
-        list.forEach(function (o) {
-          var opt = el("option", null, o.short);
-          opt.value = o.id;
-          opt.title = o.name;
-          officeSel.appendChild(opt);
+        selects.forEach(function (sel) {
+          list.forEach(function (o) {
+            var opt = el("option", null, o.short);
+            opt.value = o.id;
+            opt.title = o.name;
+            sel.appendChild(opt);
+          });
+          sel.dataset.loaded = String(list.length);
         });
-        officeSel.dataset.loaded = String(list.length);
       })
-      .catch(function () { officeSel.dataset.loaded = "0"; });
+      .catch(function () { selects.forEach(function (sel) { sel.dataset.loaded = "0"; }); });
   }
+
+  // ------------------------------------------------------------ tabs (chat | proposal)
+  var tabs = [].slice.call(document.querySelectorAll(".tabs [role=tab]"));
+
+  function showTab(name, focus) {
+    var app = document.querySelector(".app");
+    tabs.forEach(function (t) {
+      var on = t.id === "tab-" + name;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+      if (on && focus) t.focus();
+    });
+    app.dataset.tab = name;
+    var hash = name === "chat" ? "" : "#" + name;
+    if (window.location.hash !== hash && window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+    }
+    document.dispatchEvent(new CustomEvent("planqa:tab", { detail: name }));
+  }
+
+  tabs.forEach(function (t, i) {
+    t.addEventListener("click", function () { showTab(t.id.replace("tab-", "")); });
+    t.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      var next = tabs[(i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      showTab(next.id.replace("tab-", ""), true);
+    });
+  });
 
   // ------------------------------------------------------------ asking
   function addUser(text) {
@@ -310,6 +343,9 @@
 
   function closeSource() { if (dialog.open) dialog.close(); }
 
+  // shared with proposal.js
+  window.planqa = { el: el, openSource: openSource, officeSelect: officeSel, showTab: showTab };
+
   // ------------------------------------------------------------ wiring
   form.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -342,5 +378,9 @@
   dialog.addEventListener("click", function (e) { if (e.target === dialog) closeSource(); });
 
   loadOffices();
-  input.focus();
+  if (window.location.hash.indexOf("#proposal") === 0 && document.getElementById("tab-proposal")) {
+    showTab("proposal");
+  } else {
+    input.focus();
+  }
 })();
