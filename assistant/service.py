@@ -43,7 +43,7 @@ class Assistant:
         self._hybrid = hybrid
         self._loaded = not hybrid
         self._lock = threading.Lock()
-        self._lexical = SimpleSearch(self.records).search
+        self._simple: SimpleSearch | None = None  # the lexical fallback, built when needed
         self._counts = self.store.counts()
         self.answerer = Answerer(self.records, self.search_fn, self.templates)
 
@@ -65,7 +65,10 @@ class Assistant:
         if not self._loaded:
             self.warm()
         if self.retriever is None:
-            return self._lexical(text, office_id=office_id, doc_id=doc_id, kinds=kinds, strategy=strategy, k=k)
+            with self._lock:
+                if self._simple is None:
+                    self._simple = SimpleSearch(self.records)
+            return self._simple.search(text, office_id=office_id, doc_id=doc_id, kinds=kinds, strategy=strategy, k=k)
         hits = self.retriever.search(text, k=k, office_id=office_id, doc_id=doc_id, strategy=strategy, kinds=kinds)
         return [(h.record_id, h.score) for h in hits]
 

@@ -11,7 +11,6 @@ mock LLM and our embedder.
 from __future__ import annotations
 
 import importlib.util
-import math
 import os
 import threading
 from pathlib import Path
@@ -165,12 +164,9 @@ class VectorIndex:
     """Read side of one collection: dense search with metadata filters."""
 
     def __init__(self, chroma_dir: Path, name: str, embedder: Embedder):
-        configure_llama_index(embedder)
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         self.embedder = embedder
         self.collection = _client(chroma_dir).get_collection(name, embedding_function=None)
-        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._store = None
         meta = self.collection.metadata or {}
         self.embedder_name = meta.get("embedder")
         self.dim = meta.get("dim")
@@ -183,14 +179,25 @@ class VectorIndex:
                kinds: list[str] | tuple[str, ...] | None = None,
                indicator: str | None = None) -> list[tuple[str, float]]:
         """Top-``k`` ``(chunk_id, cosine)`` for a query vector, filtered on metadata."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
+        # Queries go to the Chroma collection directly (the chunks were written through
+        # llama-index's ChromaVectorStore, whose metadata keys are the chunk's own):
+        # importing llama-index costs ~1.6 s of every cold start.
+        res = self.collection.query(query_embeddings=[[float(x) for x in vector]], n_results=k,
+                                    where=_where(office_id, doc_id, strategy, kinds, indicator),
+                                    include=["distances"])
+        ids = (res.get("ids") or [[]])[0]
+        dists = (res.get("distances") or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False)]  # cosine distance = 1 - cos
 
-        q = VectorStoreQuery(query_embedding=[float(x) for x in vector], similarity_top_k=k,
-                             filters=_filters(office_id, doc_id, strategy, kinds, indicator))
-        res = self.store.query(q)
-        # llama-index reports exp(-distance); Chroma's cosine distance is 1 - cos
-        return [(i, 1.0 + math.log(s) if s > 0 else -1.0)
-                for i, s in zip(res.ids or [], res.similarities or [], strict=False)]
+    @property
+    def store(self):
+        """The collection as a llama-index ChromaVectorStore (loaded on first use)."""
+        if self._store is None:
+            configure_llama_index(self.embedder)
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._store
 
     def chunks(self) -> list[Chunk]:
         """Every stored chunk, read back through llama-index nodes."""
@@ -201,22 +208,16 @@ class VectorIndex:
         return np.asarray(got["embeddings"], dtype=np.float32)
 
 
-def _filters(office_id, doc_id, strategy, kinds, indicator=None):
-    from llama_index.core.vector_stores.types import (
-        FilterOperator,
-        MetadataFilter,
-        MetadataFilters,
-    )
-
-    fs = []
+def _where(office_id, doc_id, strategy, kinds, indicator=None) -> dict | None:
+    """The same filters as a Chroma ``where`` clause."""
+    conds: list[dict] = []
     for key, val in (("office_id", office_id), ("doc_id", doc_id), ("strategy", strategy),
                      ("indicator", indicator)):
         if val is not None:
-            fs.append(MetadataFilter(key=key, value=str(val), operator=FilterOperator.EQ))
+            conds.append({key: {"$eq": str(val)}})
     if kinds:
         kinds = list(kinds)
-        if len(kinds) == 1:
-            fs.append(MetadataFilter(key="kind", value=kinds[0], operator=FilterOperator.EQ))
-        else:
-            fs.append(MetadataFilter(key="kind", value=kinds, operator=FilterOperator.IN))
-    return MetadataFilters(filters=fs) if fs else None
+        conds.append({"kind": {"$eq": kinds[0]}} if len(kinds) == 1 else {"kind": {"$in": kinds}})
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}
