@@ -566,6 +566,12 @@ def _mentioned_sub_items(norm: str, ind: Indicator) -> set[str]:
     return out
 
 
+def idea_of(q: Question) -> str:
+    """The project idea in an alignment question, office names and "which strategy"
+    wording removed."""
+    return _idea(q)
+
+
 def _idea(q: Question) -> str:
     s = re.sub(r"(?:โครงการ|กิจกรรม)?\s*(?:นี้)?\s*(?:ควร)?(?:สอดคล้อง|เข้า|ตรง|ตอบ|อยู่|จัดอยู่|ลง|ไปอยู่)(?:กับ)?\s*"
                r"(?:กลยุทธ์|นโยบาย|ตัวชี้วัด|ยุทธศาสตร์)?\s*(?:ไหน|ใด|อะไร|ข้อไหน|ตัวไหน)?.*$", "", q.norm)

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from assistant import settings
+from assistant import settings, thai
 from assistant.answer import Answerer, Templates
 from assistant.errors import IndexMissingError, PlanQAError
 from assistant.ingest import current_dir, store_path
@@ -112,7 +112,41 @@ class Assistant:
             if o and not o.in_corpus:
                 return self.answerer.answer(replace(q, offices=[OfficeMention(o, office)]), None)
             office_id = o.id if o else None
+        if q.intent == "align":
+            aligned = self._align(q, office_id)
+            if aligned is not None:
+                return aligned
         return self.answerer.answer(q, office_id)
+
+    def _align(self, q: Question, office_id: str | None) -> Answer | None:
+        """A project idea for one named office: the proposal aligner's ranking, with the
+        reason and an exact quote for each strategy. ``None`` when no single office."""
+        ids = {m.office.id for m in q.corpus_offices} or ({office_id} if office_id else set())
+        if len(ids) != 1 or q.outside_offices:
+            return None
+        from assistant.answer import idea_of
+        from assistant.proposal import get_aligner
+
+        oid = next(iter(ids))
+        plan = next((p for p in self.store.plans.values() if p.office_id == oid), None)
+        if plan is None:
+            return None
+        idea = idea_of(q)
+        al = get_aligner(self).align_plan(idea, plan)
+        if not al.fits or not al.strategies:
+            return Answer(q.text, al.message, "not_found")
+        lines = [self.templates("align_head", idea=idea)]
+        cites = []
+        shown = al.strategies[:1] + [sf for sf in al.strategies[1:3] if sf.evident]
+        for n, sf in enumerate(shown, 1):
+            best = thai.one_line(sf.best.text)
+            best = best if len(best) <= 160 else best[:159].rstrip() + "…"
+            lines.append(self.templates("align_fit", n=n, office=al.office, kind=sf.kind, number=sf.number,
+                                        title=sf.title, reason=sf.reason, best=best))
+            cites.append(sf.citation)
+            if sf.best.citation.quote != sf.citation.quote:
+                cites.append(sf.best.citation)
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def offices(self) -> list[Office]:
         return [o for o in self.store.offices.values() if any(p.office_id == o.id for p in self.store.plans.values())]

@@ -93,3 +93,13 @@ def test_ask_json_stdin_contract(hybrid_index, monkeypatch, capsys):
     assert first["citations"][0]["quote"] in corpus_text(DOC_000)
     assert [v["value"] for v in objs[2]["values"]] == ["37.76", "30.30", "24.57"]
     assert objs[3]["values"] == [] and objs[3]["citations"] == []
+
+
+def test_align_in_chat_uses_the_proposal_aligner(bot):
+    ans = bot.ask("ค่ายภาษาอังกฤษ ป.4-6 เข้ากลยุทธ์ไหน ชม.6")
+    assert ans.status == "answered"
+    assert ans.answer.splitlines()[1].startswith("1. สพป.เชียงใหม่ เขต 6 · กลยุทธ์ที่ 3 ")
+    assert [(c.doc, c.strategy) for c in ans.citations[:2]] == [(DOC_000, "3"), (DOC_000, "3")]
+    assert "ภาษาต่างประเทศ" in ans.citations[1].quote
+    for c in ans.citations:
+        assert c.quote in corpus_text(c.doc)
