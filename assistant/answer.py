@@ -527,8 +527,7 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
 
 
 def _short(text: str, n: int = 120) -> str:
-    text = thai.one_line(text)
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+    return thai.clip(text, n)
 
 
 def _ranges(numbers: list[str]) -> str:
@@ -547,16 +546,12 @@ def _ranges(numbers: list[str]) -> str:
     return ", ".join(out)
 
 
-def _squash(s: str) -> str:
-    return re.sub(r"[\s.]", "", thai.to_arabic(s)).lower()
-
-
 def _mentioned_sub_items(norm: str, ind: Indicator) -> set[str]:
     """Sub-items a question names (e.g. "ม.6", "ป.1"): matched without spaces/dots."""
-    q = _squash(norm)
+    q = thai.squash(norm)
     out = set()
     for label in ind.sub_items:
-        key = _squash(label)
+        key = thai.squash(label)
         if key and key in q:
             # "ป1" must not match inside "ป12"; the next char must not be a digit
             i = q.find(key)

@@ -13,8 +13,6 @@ from typing import Literal
 
 TargetKind = Literal["target", "result"]
 
-SUBJECT_GROUPS = ("ผู้เรียน", "ครู/บุคลากร", "ผู้บริหาร", "สถานศึกษา", "สำนักงานเขต")
-
 
 @dataclass(frozen=True)
 class Span:

@@ -10,7 +10,7 @@ province but is one or two edits from one (``ชัยโสธร`` → ``ย�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from assistant import thai
 from assistant.models import Office
@@ -29,10 +29,6 @@ _KIND_WORDS = [
 ]
 _KIND_RE = "|".join(f"(?:{w})" for w, _ in _KIND_WORDS)
 _AREA = r"\s*(?:เขต|ข\.|ขต\.?|เขตที่)?\s*\.?\s*(\d{1,2})(?![\d.])"
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"[\s.]", "", thai.to_arabic(s)).lower()
 
 
 def _mid_word(s: str, pos: int) -> bool:
@@ -61,7 +57,7 @@ class OfficeResolver:
         self._alias: list[tuple[str, Office]] = []
         for o in offices:
             for a in (o.name, o.short, *o.aliases):
-                self._alias.append((_squash(a), o))
+                self._alias.append((thai.squash(a), o))
         self._alias.sort(key=lambda t: len(t[0]), reverse=True)
         provs = thai.provinces()
         self._prov_names = [p[0] for p in provs]
@@ -226,7 +222,3 @@ def office_from_meta(office_id: str, meta: dict) -> Office:
         aliases=tuple(meta.get("aliases") or ()),
         in_corpus=True,
     )
-
-
-def with_corpus_flag(office: Office, in_corpus: bool) -> Office:
-    return replace(office, in_corpus=in_corpus)

@@ -635,8 +635,7 @@ def _targets_text(targets: list[Target], year: int | None) -> str:
 
 
 def _clip(quote: str, n: int = 320) -> str:
-    q = thai.one_line(quote)
-    return q if len(q) <= n else q[: n - 1].rstrip() + "…"
+    return thai.clip(quote, n)
 
 
 # ---------------------------------------------------------------- the draft model

@@ -139,8 +139,7 @@ class Assistant:
         cites = []
         shown = al.strategies[:1] + [sf for sf in al.strategies[1:3] if sf.evident]
         for n, sf in enumerate(shown, 1):
-            best = thai.one_line(sf.best.text)
-            best = best if len(best) <= 160 else best[:159].rstrip() + "…"
+            best = thai.clip(sf.best.text, 160)
             lines.append(self.templates("align_fit", n=n, office=al.office, kind=sf.kind, number=sf.number,
                                         title=sf.title, reason=sf.reason, best=best))
             cites.append(sf.citation)

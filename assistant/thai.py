@@ -55,6 +55,18 @@ def normalize(text: str) -> str:
     return to_arabic(one_line(text)).lower()
 
 
+def squash(text: str) -> str:
+    """Comparison key that ignores spaces, dots, digit script and case: ``"ป. 6"`` and
+    ``"ป.6"`` and ``"ป๖"`` all become ``"ป6"``."""
+    return re.sub(r"[\s.]", "", to_arabic(text)).lower()
+
+
+def clip(text: str, n: int) -> str:
+    """One line of at most ``n`` characters, an ellipsis marking a cut."""
+    text = one_line(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def parse_number(raw: str) -> float | None:
     """The number a printed value stands for (``"๘๐"`` → 80.0, ``"-5.20"`` → -5.2,
     ``"1,234"`` → 1234.0); ``None`` for words like ``ดีเยี่ยม`` or ``-``."""

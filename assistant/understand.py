@@ -232,16 +232,14 @@ _TERM_STOP = set(
 
 def _terms(topic: str, q: Question) -> list[str]:
     """Content words of a list question that can filter indicators literally."""
-    from assistant import thai as _thai
-
     skip = set(_TERM_STOP)
     for words in (q.group or "", q.level or ""):
-        skip |= set(_thai.tokenize(words))
+        skip |= set(thai.tokenize(words))
     skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}
     for pat in (_IND_WORD, _TARGET, _RESULT, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
-    for t in _thai.tokenize(topic):
+    for t in thai.tokenize(topic):
         if t in skip or len(t) < 2 or re.fullmatch(r"[\d.\-/]+", t) or not re.search(r"[ก-๙a-z]", t):
             continue
         out.append(t)
@@ -273,12 +271,6 @@ def _asked_years(norm: str, years: list[int]) -> list[int]:
             if y not in keep:
                 keep.append(y)
     return keep or years
-
-
-_STOPWORDS = re.compile(
-    r"ของ|ใน|ที่|คือ|อะไร|บ้าง|ไหน|ใด|เท่าไร|เท่าไหร่|กี่|ครับ|ค่ะ|คะ|นะ|หน่อย|ขอ|อยากทราบ|อยากรู้|ช่วย|บอก|"
-    r"ค่าเป้าหมาย|เป้าหมาย|ตัวชี้วัด|กลยุทธ์|นโยบาย|ปี|พ\.ศ\.|มี|ได้|ว่า|\?|ๆ"
-)
 
 
 def _topic(s: str) -> str:

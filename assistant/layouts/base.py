@@ -8,7 +8,6 @@ text as it is and record exact spans; they never edit it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant import thai
@@ -71,10 +70,6 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in _WS_CHARS:
         end -= 1
     return start, end
-
-
-def iter_matches(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
-    return pattern.finditer(text, start, len(text) if end is None else end)
 
 
 # Leading item number: "๑.", "1.", "1.1", "๑)", "(1)" — group 1 is the number as printed.
