@@ -8,15 +8,16 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from assistant import settings, thai
-from assistant.answer import Answerer, Templates
+from assistant import settings
+from assistant.domain import thai
+from assistant.domain.models import Answer, Office
+from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.errors import IndexMissingError, PlanQAError
-from assistant.ingest import current_dir, store_path
-from assistant.models import Answer, Office
-from assistant.offices import OfficeMention, OfficeResolver
-from assistant.records import Records, SimpleSearch
-from assistant.store import Store
-from assistant.understand import Question, understand
+from assistant.ingest.pipeline import current_dir, store_path
+from assistant.qa.answer import Answerer, Templates
+from assistant.qa.records import Records, SimpleSearch
+from assistant.qa.understand import Question, understand
+from assistant.stores.sqlite import Store
 
 log = logging.getLogger("planqa.service")
 
@@ -55,7 +56,7 @@ class Assistant:
                 return
             self._loaded = True
             try:
-                from assistant.retrieval import Retriever
+                from assistant.qa.retrieve import Retriever
 
                 self.retriever = Retriever(current_dir(self.index_dir), self.store)
             except Exception as e:  # no vector index in this build: lexical fallback
@@ -124,8 +125,8 @@ class Assistant:
         ids = {m.office.id for m in q.corpus_offices} or ({office_id} if office_id else set())
         if len(ids) != 1 or q.outside_offices:
             return None
-        from assistant.answer import idea_of
-        from assistant.proposal import get_aligner
+        from assistant.proposals.draft import get_aligner
+        from assistant.qa.answer import idea_of
 
         oid = next(iter(ids))
         plan = next((p for p in self.store.plans.values() if p.office_id == oid), None)

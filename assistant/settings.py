@@ -7,6 +7,8 @@ Environment variables (all optional):
   PLANQA_ST_MODEL   local path of a sentence-transformers model (with the above)
   PLANQA_MAX_QUESTION_CHARS  longest question accepted (default 2000)
   PLANQA_MAX_FILE_BYTES      largest document ingested (default 20 MB)
+  PLANQA_STATE      SQLite file of conversations, feedback, drafts and queued events
+                    (default: <index>/state.sqlite, outside the swapped builds)
 """
 
 from __future__ import annotations
@@ -28,10 +30,15 @@ class Settings:
     max_question_chars: int = 2000
     max_file_bytes: int = 20 * 1024 * 1024
     chunk_tokens: int = 256
+    state_file: Path | None = None
 
     @property
     def db_path(self) -> Path:
         return self.index_dir / "plans.sqlite"
+
+    @property
+    def state_path(self) -> Path:
+        return self.state_file or self.index_dir / "state.sqlite"
 
 
 def _from_env() -> Settings:
@@ -44,6 +51,7 @@ def _from_env() -> Settings:
         st_model=env.get("PLANQA_ST_MODEL") or None,
         max_question_chars=int(env.get("PLANQA_MAX_QUESTION_CHARS", "2000")),
         max_file_bytes=int(env.get("PLANQA_MAX_FILE_BYTES", str(20 * 1024 * 1024))),
+        state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
     )
 
 

@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         url = f"http://127.0.0.1:{port}"
         log_file = tempfile.NamedTemporaryFile("w+", prefix="planqa-serve-", suffix=".log", delete=False)
         env = dict(os.environ, PYTHAINLP_OFFLINE="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1",
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.channels.cli", "serve", "--host", "127.0.0.1",
                                  "--port", str(port)], cwd=ROOT, env=env, stdout=log_file,
                                 stderr=subprocess.STDOUT)
     try:

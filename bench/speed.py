@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import settings  # noqa: E402
-from assistant.evaluate import STRUCTURED, load_gold  # noqa: E402
-from assistant.ingest import ingest, register_builder  # noqa: E402
-from assistant.retrieval import build_retrieval_index  # noqa: E402
+from assistant.ingest.pipeline import ingest, register_builder  # noqa: E402
+from assistant.qa.evaluate import STRUCTURED, load_gold  # noqa: E402
+from assistant.qa.retrieve import build_retrieval_index  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 
 
@@ -74,7 +74,7 @@ def main() -> int:
     cold = []
     for _ in range(3):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant.cli", "ask",
+        subprocess.run([sys.executable, "-m", "assistant.channels.cli", "ask",
                         "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"],
                        cwd=ROOT, env=env, check=True, capture_output=True)
         cold.append(time.perf_counter() - t)

@@ -21,7 +21,7 @@ Checks (any failure is a *problem*; the script exits 1 and lists them):
 
 Warnings (printed, not fatal): must_include strings not found in any gold quote (they may be
 derived facts such as counts). With ``--records`` the corpus is also parsed with
-``assistant.ingest`` and gold record ids missing from the parsed plans are reported (as
+``assistant.ingest.pipeline`` and gold record ids missing from the parsed plans are reported (as
 problems with ``--strict``, else warnings): the layout parsers may still be in progress.
 """
 
@@ -330,8 +330,8 @@ def parsed_record_ids(corpus_dir: Path = CORPUS) -> set[str]:
     sys.path.insert(0, str(ROOT))
     import tempfile
 
-    from assistant.ingest import ingest
-    from assistant.store import Store
+    from assistant.ingest.pipeline import ingest
+    from assistant.stores.sqlite import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         ingest(index_dir=Path(tmp))

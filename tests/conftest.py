@@ -32,7 +32,7 @@ def texts() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory):
     """A structured store built from the bundled corpus into a temporary index dir."""
-    from assistant.ingest import ingest
+    from assistant.ingest.pipeline import ingest
 
     index_dir = tmp_path_factory.mktemp("index")
     report = ingest(corpus_dir=CORPUS, index_dir=index_dir)
@@ -42,8 +42,8 @@ def built_index(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def store(built_index):
-    from assistant.ingest import store_path
-    from assistant.store import Store
+    from assistant.ingest.pipeline import store_path
+    from assistant.stores.sqlite import Store
 
     return Store(store_path(built_index))
 
@@ -67,8 +67,8 @@ def isolated(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def hybrid_index(tmp_path_factory):
     """One full index (structured store + vectors + BM25) per test session."""
-    from assistant.ingest import ingest, register_builder, unregister_builder
-    from assistant.retrieval import build_retrieval_index
+    from assistant.ingest.pipeline import ingest, register_builder, unregister_builder
+    from assistant.qa.retrieve import build_retrieval_index
 
     index_dir = tmp_path_factory.mktemp("hybrid_index")
     register_builder(build_retrieval_index)

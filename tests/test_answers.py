@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from assistant import thai
+from assistant.domain import thai
 from assistant.service import Assistant
 from tests.conftest import DOC_000, DOC_001, DOC_002, DOC_004, corpus_text
 

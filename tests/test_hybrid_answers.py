@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant import settings
-from assistant.cli import main
+from assistant.channels.cli import main
 from assistant.service import Assistant
 from tests.conftest import DOC_000, DOC_001, DOC_002, DOC_004, corpus_text
 

@@ -5,10 +5,10 @@ import sqlite3
 
 import pytest
 
-from assistant import ingest as ingest_mod
-from assistant.cli import main
-from assistant.ingest import ingest, is_stale, store_path
-from assistant.store import Store
+from assistant.channels.cli import main
+from assistant.ingest import pipeline as ingest_mod
+from assistant.ingest.pipeline import ingest, is_stale, store_path
+from assistant.stores.sqlite import Store
 from tests.conftest import DOC_000, DOC_003, corpus_text
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest import ALL_DOCS, DOC_004, corpus_text
 
-from assistant import thai
-from assistant.layouts import cell_lines
-from assistant.layouts.base import SourceDoc
+from assistant.domain import thai
+from assistant.ingest.layouts import cell_lines
+from assistant.ingest.layouts.base import SourceDoc
 
 YEARS = (2566, 2567, 2568, 2569, 2570)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from conftest import ALL_DOCS, DOC_002, corpus_text
 
-from assistant import thai
-from assistant.layouts import merged_table
-from assistant.layouts.base import SourceDoc
-from assistant.models import Plan
+from assistant.domain import thai
+from assistant.domain.models import Plan
+from assistant.ingest.layouts import merged_table
+from assistant.ingest.layouts.base import SourceDoc
 
 
 @pytest.fixture(scope="module")

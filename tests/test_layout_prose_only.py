@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import thai
-from assistant.layouts import prose_only
-from assistant.layouts.base import SourceDoc
-from assistant.models import Plan
+from assistant.domain import thai
+from assistant.domain.models import Plan
+from assistant.ingest.layouts import prose_only
+from assistant.ingest.layouts.base import SourceDoc
 from tests.conftest import ALL_DOCS, DOC_003, corpus_text
 
 

@@ -12,9 +12,9 @@ from conftest import ALL_DOCS, DOC_001, ROOT, corpus_text
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assistant import thai  # noqa: E402
-from assistant.layouts import prose_targets  # noqa: E402
-from assistant.layouts.base import SourceDoc  # noqa: E402
+from assistant.domain import thai  # noqa: E402
+from assistant.ingest.layouts import prose_targets  # noqa: E402
+from assistant.ingest.layouts.base import SourceDoc  # noqa: E402
 
 TEXT = corpus_text(DOC_001)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import thai
-from assistant.layouts import tab_table
-from assistant.layouts.base import SourceDoc
-from assistant.models import Plan
+from assistant.domain import thai
+from assistant.domain.models import Plan
+from assistant.ingest.layouts import tab_table
+from assistant.ingest.layouts.base import SourceDoc
 from tests.conftest import ALL_DOCS, DOC_000, corpus_text
 
 YEARS = [2566, 2567, 2568, 2569, 2570]

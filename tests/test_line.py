@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.line import (
+from assistant.channels.http.app import create_app
+from assistant.channels.line import (
     MAX_TEXT,
     LineConfig,
     build_messages,
@@ -18,7 +19,6 @@ from assistant.line import (
     split_text,
     text_len,
 )
-from assistant.server import create_app
 from assistant.service import Assistant
 
 SECRET = "test-channel-secret"
@@ -419,7 +419,7 @@ def test_build_messages_caps_five_messages_and_length():
 
 
 def test_real_long_answer_fits(assistant):
-    from assistant.server import ask_payload
+    from assistant.channels.http.app import ask_payload
 
     ans = assistant.ask("ตัวชี้วัดของกลยุทธ์ที่ 3 ของ สพป.ยโสธร เขต 2")
     assert ans.status == "answered" and len(ans.citations) > 8

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.corpus import load_metadata
-from assistant.offices import OfficeResolver
+from assistant.domain.offices import OfficeResolver
+from assistant.ingest.corpus import load_metadata
 from tests.conftest import CORPUS
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant import thai
+from assistant.domain import thai
 from assistant.errors import PlanQAError
-from assistant.proposal import (
+from assistant.proposals.draft import (
     SECTION_ORDER,
     Aligner,
     ProposalTemplates,
@@ -232,7 +232,7 @@ def test_alignment_text_and_payload(lexical):
 
 def test_cli_align_and_propose(built_index, tmp_path, capsys):
     from assistant import settings
-    from assistant.cli import main
+    from assistant.channels.cli import main
 
     try:
         assert main(["--index", str(built_index), "align", "--office", "ลปลพ", "--year", "2568",
@@ -261,7 +261,7 @@ def test_api_router(lexical):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from assistant.proposal_api import DOCX_TYPE, proposal_router
+    from assistant.channels.http.proposals import DOCX_TYPE, proposal_router
 
     app = FastAPI()
     app.include_router(proposal_router(lambda: lexical))
@@ -300,7 +300,7 @@ def test_templates_cover_every_key():
 
 
 def test_gold_set_is_well_formed(store):
-    from assistant.records import Records
+    from assistant.qa.records import Records
 
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
     assert len(gold) >= 30
@@ -364,7 +364,7 @@ def test_no_fit_with_vectors(hybrid):
 
 @pytest.mark.integration
 def test_gold_alignment_accuracy(hybrid):
-    from assistant.evaluate import align_eval
+    from assistant.qa.evaluate import align_eval
 
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
     rows = align_eval(hybrid, gold)

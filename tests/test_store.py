@@ -2,8 +2,8 @@
 
 import sqlite3
 
-from assistant import lookup
-from assistant.ingest import store_path
+from assistant.ingest.pipeline import store_path
+from assistant.qa import lookup
 from tests.conftest import DOC_000, DOC_001, DOC_002, DOC_003, DOC_004
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant import thai
+from assistant.domain import thai
 
 
 def test_digits_round_trip():

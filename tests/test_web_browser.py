@@ -37,8 +37,8 @@ def _need_browser():
 
 @pytest.fixture(scope="module")
 def base_url(built_index):
-    from assistant.line import LineConfig
-    from assistant.server import create_app, running
+    from assistant.channels.http.app import create_app, running
+    from assistant.channels.line import LineConfig
     from assistant.service import Assistant
 
     app = create_app(Assistant(built_index, hybrid=False), line_config=LineConfig())

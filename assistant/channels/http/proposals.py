@@ -1,0 +1,214 @@
+"""HTTP endpoints for project alignment and proposal drafts, as a FastAPI router.
+
+The server includes it with ``app.include_router(proposal_router(lambda: assistant))``
+(any callable returning the loaded Assistant; by default ``app.state.assistant``, else
+``service.get_assistant()``). Endpoints (JSON unless noted; errors are
+``{"error": {"code", "message_th", "message_en"}}`` like the rest of the API):
+
+  POST /api/align                 {idea, office?, year?, top?} -> ranked strategies with
+                                  goals, guidelines, indicators, reasons and citations
+  POST /api/proposal              {idea, office?, year?} -> the draft (Markdown, model,
+                                  citations) and its download links; status "no_fit"
+                                  (HTTP 200) when no strategy fits the idea
+  GET  /api/proposal/{id}.docx    the draft as a Word document
+  GET  /api/proposal/{id}.md      the draft as Markdown (text/markdown)
+
+Drafts are kept in memory (the last :data:`KEEP` of them) for the download links.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from assistant.domain import thai
+from assistant.errors import PlanQAError
+from assistant.proposals.draft import (
+    Alignment,
+    Proposal,
+    alignment_payload,
+    build_proposal,
+    get_aligner,
+    render_markdown,
+)
+
+KEEP = 200
+MAX_IDEA_CHARS = 2000
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+_ERRORS = {
+    "malformed_json": (400, "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง กรุณาส่งในรูปแบบ {\"idea\": \"...\", \"office\": \"...\"}",
+                       "The request body is not valid JSON; send {\"idea\": \"...\", \"office\": \"...\"}."),
+    "invalid_request": (400, "รูปแบบคำขอไม่ถูกต้อง", "The request is not valid."),
+    "empty_idea": (400, "กรุณาพิมพ์แนวคิดโครงการ เช่น \"ค่ายภาษาอังกฤษ ป.4-6\"", "The project idea is empty."),
+    "idea_too_long": (400, f"แนวคิดโครงการยาวเกินไป (เกิน {MAX_IDEA_CHARS} ตัวอักษร)", "The project idea is too long."),
+    "unknown_office": (400, "ไม่รู้จักหน่วยงานนี้", "Unknown office or no plan for it."),
+    "invalid_year": (400, "อ่านปีงบประมาณไม่ได้ ลองระบุเช่น 2568", "Cannot read the fiscal year; send e.g. 2568."),
+    "unknown_proposal": (404, "ไม่พบร่างโครงการนี้ (อาจหมดอายุแล้ว) กรุณาสร้างใหม่",
+                         "No such proposal draft (it may have expired); create it again."),
+    "index_missing": (503, "ยังไม่มีดัชนีของเอกสาร กรุณาสั่ง `planqa ingest` ก่อน",
+                      "The index is not built yet: run `planqa ingest`."),
+}
+
+
+class _Error(Exception):
+    def __init__(self, code: str, message_th: str | None = None):
+        self.code = code
+        self.status, th, self.message_en = _ERRORS[code]
+        self.message_th = message_th or th
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": {"code": self.code, "message_th": self.message_th,
+                                       "message_en": self.message_en}}, status_code=self.status)
+
+
+class _Drafts:
+    """The last KEEP drafts by id (thread-safe)."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self.items: OrderedDict[str, Proposal] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def put(self, p: Proposal) -> None:
+        with self.lock:
+            self.items[p.id] = p
+            self.items.move_to_end(p.id)
+            while len(self.items) > self.keep:
+                self.items.popitem(last=False)
+
+    def get(self, pid: str) -> Proposal | None:
+        with self.lock:
+            return self.items.get(pid)
+
+
+def _default_assistant(request: Request):
+    a = getattr(request.app.state, "assistant", None)
+    if a is not None:
+        return a
+    from assistant.service import get_assistant
+
+    return get_assistant()
+
+
+async def _body(request: Request) -> dict:
+    raw = await request.body()
+    try:
+        data = json.loads(raw.decode("utf-8-sig")) if raw.strip() else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _Error("malformed_json") from None
+    if not isinstance(data, dict):
+        raise _Error("malformed_json")
+    return data
+
+
+def _fields(data: dict) -> tuple[str, str | None, int | None]:
+    idea, office, year = data.get("idea"), data.get("office"), data.get("year")
+    if idea is None or (isinstance(idea, str) and not idea.strip()):
+        raise _Error("empty_idea")
+    if not isinstance(idea, str) or (office is not None and not isinstance(office, str)):
+        raise _Error("invalid_request", "idea และ office ต้องเป็นข้อความ")
+    if len(idea) > MAX_IDEA_CHARS:
+        raise _Error("idea_too_long")
+    y = None
+    if year not in (None, ""):
+        ys = thai.find_years(str(year)) or ([thai.be_year(int(thai.to_arabic(str(year))))]
+                                            if thai.to_arabic(str(year)).strip().isdigit() else [])
+        if not ys or ys[0] is None:
+            raise _Error("invalid_year")
+        y = ys[0]
+    return idea.strip(), (office or None), y
+
+
+def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: int = KEEP) -> APIRouter:
+    router = APIRouter(tags=["proposal"])
+    drafts = _Drafts(keep)
+
+    def assistant_of(request: Request):
+        try:
+            return get_assistant() if get_assistant else _default_assistant(request)
+        except PlanQAError as e:
+            raise _Error("index_missing", e.message) from None
+
+    def aligned(a, idea: str, office: str | None, top: int) -> Alignment:
+        try:
+            return get_aligner(a).align(idea, office, top=top)
+        except PlanQAError as e:
+            raise _Error("unknown_office", e.message) from None
+
+    def links(p: Proposal) -> dict:
+        return {"docx": f"/api/proposal/{p.id}.docx", "md": f"/api/proposal/{p.id}.md"}
+
+    @router.post("/api/align", summary="โครงการนี้สอดคล้องกับกลยุทธ์ใด (align a project idea)")
+    async def align(request: Request):
+        """Rank the office's strategies (with their goals, guidelines and indicators)
+        for a project idea; every item has a one-line reason and an exact quote."""
+        try:
+            data = await _body(request)
+            idea, office, year = _fields(data)
+            top = data.get("top", 3)
+            top = top if isinstance(top, int) and 1 <= top <= 10 else 3
+            a = assistant_of(request)
+            al = await run_in_threadpool(aligned, a, idea, office, top)
+            return JSONResponse(alignment_payload(al, get_aligner(a).T, year))
+        except _Error as e:
+            return e.response()
+
+    @router.post("/api/proposal", summary="ร่างโครงการ (draft a project proposal)")
+    async def proposal(request: Request):
+        """Draft a proposal for the best-fitting strategy. ``status`` is "draft", or
+        "no_fit" (with ``message`` and the closest strategies) when no strategy fits."""
+        try:
+            data = await _body(request)
+            idea, office, year = _fields(data)
+            a = assistant_of(request)
+            al = await run_in_threadpool(aligned, a, idea, office, 3)
+            T = get_aligner(a).T
+            if not al.fits:
+                return JSONResponse({"status": "no_fit", "message": al.message,
+                                     "alignment": alignment_payload(al, T, year)})
+            p = await run_in_threadpool(build_proposal, al, get_aligner(a), year)
+            drafts.put(p)
+            return JSONResponse({
+                "status": "draft", "id": p.id, "title": p.title, "office": p.office,
+                "fiscal_year": p.fiscal_year, "notes": p.notes, "markdown": render_markdown(p),
+                "downloads": links(p), "alignment": alignment_payload(al, T, p.fiscal_year),
+                "draft": p.to_dict(),
+            })
+        except _Error as e:
+            return e.response()
+
+    def _filename(p: Proposal, ext: str) -> dict:
+        name = f"{p.title.strip('[]') or 'proposal'}-{p.fiscal_year}.{ext}"
+        return {"Content-Disposition": f"attachment; filename=\"proposal-{p.id}.{ext}\"; "
+                                       f"filename*=UTF-8''{quote(name)}"}
+
+    @router.get("/api/proposal/{pid}.docx", summary="ดาวน์โหลดร่างโครงการ (.docx)")
+    async def download_docx(pid: str):
+        p = drafts.get(pid)
+        if p is None:
+            return _Error("unknown_proposal").response()
+        from assistant.proposals.docx import render_docx
+
+        data = await run_in_threadpool(render_docx, p)
+        return Response(data, media_type=DOCX_TYPE, headers=_filename(p, "docx"))
+
+    @router.get("/api/proposal/{pid}.md", summary="ดาวน์โหลดร่างโครงการ (Markdown)")
+    async def download_md(pid: str):
+        p = drafts.get(pid)
+        if p is None:
+            return _Error("unknown_proposal").response()
+        return Response(render_markdown(p), media_type="text/markdown; charset=utf-8", headers=_filename(p, "md"))
+
+    router.drafts = drafts  # type: ignore[attr-defined]  (tests, the web tab)
+    return router
+
+
+__all__ = ["proposal_router", "KEEP"]

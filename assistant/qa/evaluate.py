@@ -1,0 +1,245 @@
+"""``planqa eval``: run the gold question set and print the quality table.
+
+Per-intent answer accuracy, citation accuracy, numbers stated that no citation
+supports, retrieval hit@1/5 next to a baseline (plain vector retrieval over
+fixed-size chunks with the same embedder), and latency p50/p95; then project
+alignment top-1 / top-3 accuracy on ``eval/align_gold.yaml``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant import settings
+from assistant.channels.textui import table
+from assistant.domain import thai
+from assistant.domain.models import Answer
+
+# the record kinds the answerer searches for each understood intent
+SEARCH_KINDS = {
+    "numeric": ["indicator"],
+    "list": ["indicator"],
+    "guideline": ["guideline"],
+    "strategy": ["strategy", "strategic_goal"],
+    "overview": ["vision", "mission", "goal", "passage"],
+}
+STRUCTURED = {"numeric", "list", "strategy", "guideline", "overview", "not_found", "clarify"}
+
+
+@dataclass
+class Result:
+    gold: dict
+    answer: Answer
+    seconds: float
+    correct: bool
+    why: list[str] = field(default_factory=list)
+    cited: bool | None = None
+    unsupported: int = 0
+    hit1: bool | None = None
+    hit5: bool | None = None
+    base1: bool | None = None
+    base5: bool | None = None
+
+
+def load_gold(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _value_key(v) -> tuple:
+    get = v.get if isinstance(v, dict) else lambda k: getattr(v, k)
+    return (get("office"), str(get("strategy")) if get("strategy") is not None else None,
+            str(get("indicator")) if get("indicator") is not None else None,
+            get("year"), thai.to_arabic(str(get("value"))), get("kind"))
+
+
+def judge(gold: dict, ans: Answer, office_names: dict[str, str]) -> tuple[bool, list[str]]:
+    why = []
+    if ans.status != gold["status"]:
+        why.append(f"status {ans.status} != {gold['status']}")
+    want = {_value_key(v) for v in gold.get("values") or []}
+    got = {_value_key(v) for v in ans.values}
+    if gold["status"] == "answered" and want and want != got:
+        why.append(f"values {sorted(got, key=str)} != {sorted(want, key=str)}")
+    for s in gold.get("must_include") or []:
+        if thai.to_arabic(s) not in thai.to_arabic(ans.answer):
+            why.append(f"missing '{s}'")
+    if gold["status"] == "clarify":
+        names = {office_names.get(o, o) for o in gold.get("offices") or []}
+        if not names <= set(ans.choices):
+            why.append(f"choices {ans.choices} lack {sorted(names - set(ans.choices))}")
+    return not why, why
+
+
+def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+
+
+def gold_spans(gold: dict, texts: dict[str, str], records) -> list[tuple[str, int, int]]:
+    spans = []
+    for q in gold.get("gold_quotes") or []:
+        text = texts.get(q["doc"], "")
+        i = text.find(q["quote"])
+        if i >= 0:
+            spans.append((q["doc"], i, i + len(q["quote"])))
+    for rid in gold.get("gold_records") or []:
+        rec = records.get(rid)
+        if rec:
+            spans.append((rec.plan.doc_id, rec.span.start, rec.span.end))
+    return spans
+
+
+def unsupported_numbers(ans: Answer) -> int:
+    quotes = " ".join(thai.to_arabic(c.quote) for c in ans.citations)
+    return sum(1 for v in ans.values if thai.to_arabic(v.value) not in quotes)
+
+
+def pct(xs: list[bool]) -> str:
+    xs = [x for x in xs if x is not None]
+    return f"{100 * sum(xs) / len(xs):.1f}% ({sum(xs)}/{len(xs)})" if xs else "-"
+
+
+def ms(xs: list[float], q: float) -> str:
+    if not xs:
+        return "-"
+    xs = sorted(xs)
+    return f"{1000 * xs[min(len(xs) - 1, int(q * len(xs)))]:.0f} ms"
+
+
+def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
+    store = assistant.store
+    office_names = {oid: o.short for oid, o in store.offices.items()}
+    assistant.warm()
+    retriever = assistant.retriever
+    results = []
+    for g in gold:
+        t0 = time.perf_counter()
+        ans = assistant.ask(g["question"])
+        dt = time.perf_counter() - t0
+        ok, why = judge(g, ans, office_names)
+        r = Result(g, ans, dt, ok, why, unsupported=unsupported_numbers(ans))
+        spans = gold_spans(g, store.texts, assistant.records)
+        if spans and g["status"] == "answered":
+            cites = [(c.doc, c.start, c.end) for c in ans.citations if c.start is not None]
+            r.cited = any(_overlaps(c, s) for c in cites for s in spans)
+            if retriever is not None:
+                q = assistant.understand(g["question"])
+                # the metadata filters the question names (office, strategy), as the system uses them
+                office = q.corpus_offices[0].office.id if len(q.corpus_offices) == 1 else None
+                doc = None
+                if q.unknown_doc and not q.corpus_offices:
+                    doc = next((p.doc_id for p in store.plans.values() if not p.office_id), None)
+                kinds = SEARCH_KINDS.get(q.intent)
+                hits = retriever.search(g["question"], k=5, office_id=office, doc_id=doc, strategy=q.strategy,
+                                        kinds=kinds, indicator=q.indicator if q.indicator and "." not in q.indicator else None)
+                hs = [(h.metadata["doc_id"], h.metadata["start"], h.metadata["end"]) for h in hits]
+                r.hit1 = any(_overlaps(h, s) for h in hs[:1] for s in spans)
+                r.hit5 = any(_overlaps(h, s) for h in hs[:5] for s in spans)
+                if baseline:
+                    bh = retriever.baseline_search(g["question"], k=5)
+                    bs = [(h.metadata["doc_id"], h.metadata["start"], h.metadata["end"]) for h in bh]
+                    r.base1 = any(_overlaps(h, s) for h in bs[:1] for s in spans)
+                    r.base5 = any(_overlaps(h, s) for h in bs[:5] for s in spans)
+        results.append(r)
+    return results
+
+
+def report(results: list[Result]) -> str:
+    by_intent: dict[str, list[Result]] = defaultdict(list)
+    for r in results:
+        by_intent[r.gold["intent"]].append(r)
+    rows = [[intent, str(len(rs)), pct([r.correct for r in rs]), pct([r.cited for r in rs])]
+            for intent, rs in sorted(by_intent.items())]
+    rows.append(["ALL", str(len(results)), pct([r.correct for r in results]), pct([r.cited for r in results])])
+    out = [table(["intent", "n", "answers correct", "citations correct"], rows)]
+    lat_s = [r.seconds for r in results if r.gold["intent"] in STRUCTURED]
+    lat_h = [r.seconds for r in results if r.gold["intent"] not in STRUCTURED]
+    summary = [
+        ["numbers stated with no supporting citation", str(sum(r.unsupported for r in results)), ""],
+        ["retrieval hit@1", pct([r.hit1 for r in results]), pct([r.base1 for r in results])],
+        ["retrieval hit@5", pct([r.hit5 for r in results]), pct([r.base5 for r in results])],
+        ["latency p50 / p95, structured", f"{ms(lat_s, .5)} / {ms(lat_s, .95)}", ""],
+        ["latency p50 / p95, hybrid", f"{ms(lat_h, .5)} / {ms(lat_h, .95)}", ""],
+    ]
+    out.append("")
+    out.append(table(["measure", "planqa", "baseline (fixed chunks, vectors only)"], summary))
+    wrong = [r for r in results if not r.correct]
+    if wrong:
+        out.append("")
+        out.append("wrong answers:")
+        for r in wrong:
+            out.append(f"  {r.gold['id']} [{r.gold['intent']}] {r.gold['question']}: {'; '.join(r.why)}")
+    return "\n".join(out)
+
+
+def main(args) -> int:
+    from assistant.service import Assistant
+
+    gold_path = Path(args.gold) if getattr(args, "gold", None) else settings.PROJECT_ROOT / "eval" / "gold.yaml"
+    gold = load_gold(gold_path)
+    if getattr(args, "limit", None):
+        gold = gold[: args.limit]
+    t0 = time.perf_counter()
+    assistant = Assistant()
+    load_s = time.perf_counter() - t0
+    results = run(assistant, gold, baseline=not getattr(args, "no_baseline", False))
+    print(f"gold set: {gold_path} ({len(gold)} questions); assistant loaded in {load_s:.2f} s; "
+          f"hybrid retrieval: {'on' if assistant.retriever else 'off'}")
+    print(report(results))
+    if results:
+        print(f"\nmean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
+    print()
+    print(align_report(assistant))
+    return 0
+
+
+def align_eval(assistant, gold: list[dict]) -> list[dict]:
+    """Run ``planqa align`` over a project-idea gold set (``eval/align_gold.yaml``): per
+    entry the ranked strategies, whether one fits, and top-1 / top-3 correctness (an
+    entry whose ``strategies`` is empty is correct when no strategy is claimed)."""
+    from assistant.proposals.draft import get_aligner
+
+    aligner = get_aligner(assistant)
+    out = []
+    for g in gold:
+        t0 = time.perf_counter()
+        al = aligner.align(g["idea"], g["office"])
+        dt = time.perf_counter() - t0
+        ranked = [sf.number for sf in al.strategies]
+        want = [str(x) for x in g.get("strategies") or []]
+        if want:
+            top1 = al.fits and ranked[:1] != [] and ranked[0] in want
+            top3 = al.fits and any(x in want for x in ranked[:3])
+        else:
+            top1 = top3 = not al.fits
+        out.append({"gold": g, "ranked": ranked, "fits": al.fits, "top1": top1, "top3": top3, "seconds": dt})
+    return out
+
+
+def align_report(assistant, path: Path | None = None) -> str:
+    """Top-1 / top-3 alignment accuracy on ``eval/align_gold.yaml``, by office."""
+    path = path or settings.PROJECT_ROOT / "eval" / "align_gold.yaml"
+    gold = load_gold(path)
+    rows_out = align_eval(assistant, gold)
+    by_office: dict[str, list[dict]] = defaultdict(list)
+    for r in rows_out:
+        by_office[r["gold"]["office"]].append(r)
+    rows = [[o, str(len(rs)), pct([r["top1"] for r in rs]), pct([r["top3"] for r in rs])]
+            for o, rs in sorted(by_office.items())]
+    rows.append(["ALL", str(len(rows_out)), pct([r["top1"] for r in rows_out]), pct([r["top3"] for r in rows_out])])
+    lines = [f"project alignment: {path} ({len(gold)} ideas; targets top-1 >= 85%, top-3 >= 98%)",
+             table(["office", "n", "top-1", "top-3"], rows),
+             f"latency p50 / p95: {ms([r['seconds'] for r in rows_out], .5)} / {ms([r['seconds'] for r in rows_out], .95)}"]
+    wrong = [r for r in rows_out if not r["top1"]]
+    if wrong:
+        lines.append("alignment misses (top-1):")
+        for r in wrong:
+            g = r["gold"]
+            lines.append(f"  {g['id']} {g['office']} \"{' '.join(g['idea'].split())[:60]}\": "
+                         f"got {r['ranked'][:3]} (fits={r['fits']}), want {g.get('strategies') or 'no fit'}")
+    return "\n".join(lines)

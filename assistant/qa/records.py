@@ -1,0 +1,146 @@
+"""A flat view of every plan record by id, with its office, section label and quote."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.domain import thai
+from assistant.domain.models import Citation, Guideline, Indicator, Plan, Span, Strategy, TextItem
+from assistant.ingest.passages import passage_id, passages
+from assistant.stores.sqlite import Store
+
+
+@dataclass
+class Record:
+    id: str
+    kind: str  # vision | mission | goal | strategy | strategic_goal | guideline | indicator
+    plan: Plan
+    strategy: Strategy | None
+    item: object  # TextItem | Strategy | Guideline | Indicator
+    text: str
+    span: Span
+
+    @property
+    def indicator(self) -> Indicator | None:
+        return self.item if isinstance(self.item, Indicator) else None
+
+
+def section_label(rec_kind: str, strategy: Strategy | None, item=None) -> str:
+    if rec_kind == "vision":
+        return "วิสัยทัศน์"
+    if rec_kind == "passage":
+        return "ข้อความในเอกสาร"
+    if rec_kind == "missions":
+        return "พันธกิจ"
+    if rec_kind == "goals":
+        return "เป้าประสงค์"
+    if rec_kind == "mission":
+        return f"พันธกิจ ข้อ {item.number}"
+    if rec_kind == "goal":
+        return f"เป้าประสงค์ ข้อ {item.number}"
+    head = f"{strategy.kind}ที่ {strategy.number}" if strategy else ""
+    if rec_kind == "strategic_goal":
+        return f"{head} › เป้าประสงค์ ข้อ {item.number}"
+    if rec_kind == "guideline":
+        return f"{head} › แนวทางการพัฒนา ข้อ {item.number}"
+    if rec_kind == "indicator":
+        return f"{head} › ตัวชี้วัดที่ {item.number}"
+    return head
+
+
+class Records:
+    def __init__(self, store: Store):
+        self.store = store
+        self.by_id: dict[str, Record] = {}
+        for plan in store.plans.values():
+            if plan.vision:
+                self._add("vision", plan, None, plan.vision, plan.vision.text)
+            for m in plan.missions:
+                self._add("mission", plan, None, m, m.text)
+            for g in plan.goals:
+                self._add("goal", plan, None, g, g.text)
+            for kind, items in (("missions", plan.missions), ("goals", plan.goals)):
+                if items:  # the list as a whole (a retrieval chunk of its own)
+                    rid = f"{plan.doc_id}/{kind}"
+                    span = cover(*(i.span for i in items))
+                    self.by_id[rid] = Record(rid, kind, plan, None, None, " ".join(i.text for i in items), span)
+            for s in plan.strategies:
+                self._add("strategy", plan, s, s, f"{s.title} {s.description or ''}".strip())
+                for g in s.goals:
+                    self._add("strategic_goal", plan, s, g, g.text)
+                for g in s.guidelines:
+                    self._add("guideline", plan, s, g, g.text)
+                for ind in s.indicators:
+                    self._add("indicator", plan, s, ind, " ".join([ind.text, *ind.sub_items]))
+            for span in passages(plan, store.texts[plan.doc_id]):
+                rid = passage_id(plan.doc_id, span.start)
+                text = thai.one_line(store.texts[plan.doc_id][span.start : span.end])
+                self.by_id[rid] = Record(rid, "passage", plan, None, None, text, span)
+
+    def _add(self, kind, plan, strategy, item, text):
+        self.by_id[item.id] = Record(item.id, kind, plan, strategy, item, text, item.span)
+
+    def get(self, rid: str) -> Record | None:
+        return self.by_id.get(rid.split("#", 1)[0])
+
+    def office_name(self, plan: Plan, fallback: str) -> str:
+        o = self.store.offices.get(plan.office_id) if plan.office_id else None
+        return o.short if o else fallback
+
+    def citation(self, rec: Record, span: Span | None = None) -> Citation:
+        span = span or rec.span
+        s = rec.strategy
+        ind = rec.indicator
+        return Citation(
+            doc=rec.plan.doc_id,
+            office=rec.plan.office_id,
+            section=section_label(rec.kind, s, rec.item),
+            strategy=s.number if s else None,
+            indicator=ind.number if ind else None,
+            quote=self.store.quote(span),
+            start=span.start,
+            end=span.end,
+        )
+
+
+def cover(*spans: Span) -> Span:
+    return Span(spans[0].doc_id, min(s.start for s in spans), max(s.end for s in spans))
+
+
+class SimpleSearch:
+    """A small BM25 over pythainlp tokens of every record: the fallback search used
+    when the hybrid retrieval index is not built."""
+
+    def __init__(self, records: Records):
+        self.records = records
+        self.docs = {rid: Counter(thai.tokenize(r.text)) for rid, r in records.by_id.items()}
+        df = Counter(t for c in self.docs.values() for t in c)
+        n = max(1, len(self.docs))
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.avg = sum(sum(c.values()) for c in self.docs.values()) / n
+
+    def search(self, text: str, *, office_id=None, doc_id=None, kinds=None, strategy=None, k=10):
+        q = [t for t in thai.tokenize(text) if not re.fullmatch(r"\d+", t)]
+        out = []
+        for rid, c in self.docs.items():
+            r = self.records.by_id[rid]
+            if office_id and r.plan.office_id != office_id:
+                continue
+            if doc_id and r.plan.doc_id != doc_id:
+                continue
+            if kinds and r.kind not in kinds:
+                continue
+            if strategy and (not r.strategy or r.strategy.number != strategy):
+                continue
+            ln = sum(c.values()) or 1
+            score = sum(self.idf.get(t, 0) * c[t] * 2.2 / (c[t] + 1.2 * (0.25 + 0.75 * ln / self.avg)) for t in q if t in c)
+            if score > 0:
+                out.append((rid, score))
+        out.sort(key=lambda t: -t[1])
+        return out[:k]
+
+
+__all__ = ["Records", "Record", "SimpleSearch", "cover", "section_label", "Guideline", "TextItem"]

@@ -1,0 +1,225 @@
+"""Hybrid retrieval over the plans: dense (Chroma) + BM25, fused by reciprocal rank.
+
+Build side — :func:`build_retrieval_index` is registered with
+``ingest.register_builder`` and writes, inside the build directory::
+
+    chunks.json     structure-aware chunks (id, text, metadata) + the embedder used
+    vectors.npy     their embeddings (reused by the next build for unchanged chunks)
+    baseline.json   fixed-size window chunks for the evaluation baseline
+    chroma/         collections "chunks" and "baseline" (llama-index ChromaVectorStore)
+    bm25/           bm25s index of the chunks over Thai tokens
+
+Query side — :class:`Retriever` opens a built index once (models load once per process)
+and answers :meth:`Retriever.search` with filters on office, document, strategy and
+chunk kind applied to both the dense and the lexical list before fusion.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant import settings as settings_mod
+from assistant.errors import PlanQAError
+from assistant.ingest.chunks import Chunk, build_chunks, fixed_chunks
+from assistant.stores.chroma import CHROMA_DIR, VectorIndex, write_collection
+from assistant.stores.embed import Embedder, get_embedder
+from assistant.stores.lexical import BM25_DIR, LexicalIndex
+from assistant.stores.sqlite import Store
+
+log = logging.getLogger("planqa.retrieval")
+
+CHUNKS_FILE = "chunks.json"
+VECTORS_FILE = "vectors.npy"
+BASELINE_FILE = "baseline.json"
+COLLECTION = "chunks"
+BASELINE_COLLECTION = "baseline"
+RRF_K = 60
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    record_id: str
+    score: float
+    text: str
+    metadata: dict
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- build
+
+
+def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | None = None) -> dict:
+    """Build chunks, vectors, Chroma collections and BM25 inside ``build_dir``.
+
+    Returns timing/count figures (also logged)."""
+    t0 = time.perf_counter()
+    build_dir = Path(build_dir)
+    emb = embedder or get_embedder()
+    limit = min(settings_mod.get().chunk_tokens, emb.max_tokens)
+
+    chunks = build_chunks(store, emb.token_count, limit)
+    baseline = fixed_chunks(store, limit, emb.token_count)
+    t_chunk = time.perf_counter()
+
+    cache = _previous_vectors(build_dir, emb)
+    fresh = len({c.text for c in [*chunks, *baseline]} - cache.keys())
+    vecs = _embed(emb, [c.text for c in chunks], cache)
+    bvecs = _embed(emb, [c.text for c in baseline], cache)
+    t_embed = time.perf_counter()
+
+    write_collection(build_dir / CHROMA_DIR, COLLECTION, chunks, vecs, emb)
+    write_collection(build_dir / CHROMA_DIR, BASELINE_COLLECTION, baseline, bvecs, emb)
+    LexicalIndex.build(chunks, build_dir / BM25_DIR)
+    head = {"embedder": emb.name, "dim": int(emb.dim), "chunk_tokens": limit}
+    _write_json(build_dir / CHUNKS_FILE, {**head, "chunks": [c.to_dict() for c in chunks]})
+    _write_json(build_dir / BASELINE_FILE, {**head, "chunks": [c.to_dict() for c in baseline]})
+    np.save(build_dir / VECTORS_FILE, np.vstack([vecs, bvecs]) if len(bvecs) else vecs)
+    t_end = time.perf_counter()
+    stats = {"chunks": len(chunks), "baseline_chunks": len(baseline),
+             "embedded": fresh,
+             "chunk_s": round(t_chunk - t0, 2), "embed_s": round(t_embed - t_chunk, 2),
+             "write_s": round(t_end - t_embed, 2), "total_s": round(t_end - t0, 2)}
+    log.info("retrieval index built: %s", stats)
+    return stats
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _embed(emb: Embedder, texts: list[str], cache: dict[str, np.ndarray]) -> np.ndarray:
+    out = np.zeros((len(texts), emb.dim), dtype=np.float32)
+    todo = [i for i, t in enumerate(texts) if t not in cache]
+    if todo:
+        new = emb.embed_passages([texts[i] for i in todo])
+        for i, v in zip(todo, new, strict=True):
+            out[i] = v
+            cache[texts[i]] = v
+    fresh = set(todo)
+    for i, t in enumerate(texts):
+        if i not in fresh:
+            out[i] = cache[t]
+    return out
+
+
+def _previous_vectors(build_dir: Path, emb: Embedder) -> dict[str, np.ndarray]:
+    """Vectors of the live index (``<index>/current``) made by the same embedder, by text."""
+    prev = build_dir.parent / "current"
+    try:
+        if not prev.exists() or prev.resolve() == build_dir.resolve():
+            return {}
+        heads, texts = [], []
+        for name in (CHUNKS_FILE, BASELINE_FILE):
+            data = json.loads((prev / name).read_text(encoding="utf-8"))
+            heads.append(data)
+            texts += [c["text"] for c in data["chunks"]]
+        if any(h.get("embedder") != emb.name or h.get("dim") != emb.dim for h in heads):
+            return {}
+        vecs = np.load(prev / VECTORS_FILE)
+        if len(vecs) != len(texts):
+            return {}
+        return {t: v for t, v in zip(texts, vecs, strict=True)}
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+# ---------------------------------------------------------------- query
+
+
+def _load_chunks(path: Path) -> tuple[dict, dict[str, Chunk]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    chunks = {c["id"]: Chunk.from_dict(c) for c in data.pop("chunks")}
+    return data, chunks
+
+
+class Retriever:
+    """Search a built index. Open once per process; ``search`` is thread-safe."""
+
+    def __init__(self, index_dir_current: Path, store: Store, embedder: Embedder | None = None):
+        # resolve the ``current`` symlink once: a later swap must not mix two builds
+        self.path = Path(index_dir_current).resolve()
+        self.store = store
+        if not (self.path / CHUNKS_FILE).exists():
+            raise PlanQAError("ยังไม่มีดัชนีค้นหาข้อความของเอกสาร กรุณาสั่ง `planqa ingest` ก่อน")
+        self.embedder = embedder or get_embedder()
+        self.info, self.chunks = _load_chunks(self.path / CHUNKS_FILE)
+        if self.info.get("embedder") != self.embedder.name:
+            raise PlanQAError(
+                f"ดัชนีค้นหาถูกสร้างด้วยตัวฝังเวกเตอร์ {self.info.get('embedder')} "
+                f"แต่ขณะนี้ตั้งค่าเป็น {self.embedder.name} กรุณาสั่ง `planqa ingest` ใหม่ "
+                "หรือตั้ง PLANQA_EMBEDDER / PLANQA_ST_MODEL ให้ตรงกับตอนสร้างดัชนี"
+            )
+        self.vectors = VectorIndex(self.path / CHROMA_DIR, COLLECTION, self.embedder)
+        self.lexical = LexicalIndex.load(self.path / BM25_DIR)
+        self._baseline: tuple[VectorIndex, dict[str, Chunk]] | None = None
+        self.search("ความปลอดภัย O-NET", k=1)  # warm up: tokenizer dictionary, engine buffers
+
+    def search(self, query: str, k: int = 10, office_id: str | None = None,
+               doc_id: str | None = None, strategy: str | None = None,
+               kinds: list[str] | tuple[str, ...] | str | None = None,
+               depth: int | None = None, indicator: str | None = None) -> list[Hit]:
+        """Best ``k`` chunks for ``query``: RRF (k=60) of the dense and BM25 rankings,
+        both restricted by the given filters."""
+        if not query or not query.strip() or k <= 0:
+            return []
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        strategy = None if strategy is None else str(strategy)
+        filters = {"office_id": office_id, "doc_id": doc_id, "strategy": strategy,
+                   "kinds": list(kinds) if kinds else None,
+                   "indicator": None if indicator is None else str(indicator)}
+        depth = depth or max(50, 5 * k)
+        qvec = self.embedder.embed_query(query)
+        dense = self.vectors.search(qvec, depth, **filters)
+        lexical = self.lexical.search(query, depth, **filters)
+        fused: dict[str, float] = {}
+        ranks: dict[str, list[int | None]] = {}
+        for which, lst in ((0, dense), (1, lexical)):
+            for rank, (cid, _score) in enumerate(lst, 1):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+                ranks.setdefault(cid, [None, None])[which] = rank
+        # ties (same rank in one list each) go to the lexical hit: an exact term matched
+        inf = float("inf")
+        order = sorted(fused, key=lambda c: (-fused[c], ranks[c][1] or inf, ranks[c][0] or inf))
+        out = []
+        for cid in order:
+            ch = self.chunks.get(cid)
+            if ch is None:  # index files out of step: skip rather than fail the query
+                continue
+            out.append(Hit(cid, ch.record_id, fused[cid], ch.text, ch.metadata,
+                           ranks[cid][0], ranks[cid][1]))
+            if len(out) >= k:
+                break
+        return out
+
+    def baseline_search(self, query: str, k: int = 10) -> list[Hit]:
+        """Evaluation baseline: dense search over fixed-size windows, same embedder."""
+        if not query or not query.strip() or k <= 0:
+            return []
+        if self._baseline is None:
+            _, chunks = _load_chunks(self.path / BASELINE_FILE)
+            self._baseline = (VectorIndex(self.path / CHROMA_DIR, BASELINE_COLLECTION, self.embedder),
+                              chunks)
+        index, chunks = self._baseline
+        out = []
+        for rank, (cid, score) in enumerate(index.search(self.embedder.embed_query(query), k), 1):
+            ch = chunks.get(cid)
+            if ch is not None:
+                out.append(Hit(cid, ch.record_id, score, ch.text, ch.metadata, rank, None))
+        return out
+
+    def quote(self, hit: Hit) -> str:
+        """The original document text the hit's chunk renders."""
+        m = hit.metadata
+        if m.get("start") is None or m.get("doc_id") not in self.store.texts:
+            return ""
+        return self.store.texts[m["doc_id"]][m["start"] : m["end"]]

@@ -1,0 +1,280 @@
+"""Understanding a Thai question: office, years, strategy/indicator numbers, intent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.domain import thai
+from assistant.domain.offices import OfficeMention, OfficeResolver
+from assistant.qa.lookup import GROUP_ALIASES, LEVEL_ALIASES
+
+INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose", "date")
+
+_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
+_INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
+_GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
+_RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
+_TARGET = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|เป้า|target|ตั้งเป้า|ค่าเป้า", re.I)
+_HOW_MUCH = re.compile(r"เท่า(?:ไร|ไหร่|ใด|ไร่)|กี่(?!ตัว|ข้อ|กลยุทธ์|นโยบาย|ด้าน|เรื่อง)|ร้อยละเท่|ได้เท่า|ค่า(?:ของ)?ตัวชี้วัด", re.I)
+_LIST = re.compile(r"อะไรบ้าง|มีอะไร|ทั้งหมด|มีกี่ตัว|กี่ตัว|กี่ข้อ|รายการ|ลิสต์|list|บ้าง|ไหนบ้าง|ใดบ้าง|ทุกตัว", re.I)
+_BUDGET = re.compile(
+    r"(?<!ปี)งบ(?:ประมาณ)?(?!ประมาณ).{0,40}?(?:เท่า(?:ไร|ไหร่|ใด)|กี่|ทั้งหมด|ที่ได้รับ|จัดสรร)|"
+    r"กี่บาท|จำนวนเงิน|วงเงิน|\d[\d,]*\s*บาท|ใช้เงิน|ค่าใช้จ่าย|budget",
+    re.I,
+)
+_ALIGN = re.compile(r"สอดคล้อง|เข้ากับ|เข้า(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|ตรงกับ|ตอบ(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|อยู่(?:กลยุทธ์|นโยบาย)|ควรอยู่|จัดอยู่|ลง(?:กลยุทธ์|นโยบาย)|ไปอยู่|เข้าข่าย|align", re.I)
+_PROJECT = re.compile(r"โครงการ|กิจกรรม|project|ไอเดีย|ค่าย|อบรม|จัดทำ|จะทำ|อยากทำ|ทำโครง", re.I)
+_WHICH = re.compile(r"ไหน|ใด|อะไร|ข้อไหน|ตัวไหน")
+_COMPARE = re.compile(r"เปรียบเทียบ|เทียบ(?!กับเป้า|เป้า)|ต่างกัน|แตกต่าง|เหมือนกัน|ต่างจาก|ทุกเขต|แต่ละเขต|ทุกสำนักงาน|แต่ละสำนักงาน|"
+                      r"เขตไหน|หน่วยงานไหน|สำนักงานไหน|ที่ไหนบ้าง|compare|vs\.?|กับของ", re.I)
+_UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก)(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
+_WHOSE = re.compile(r"(?:เป็น)?ของ(?:เขต|หน่วยงาน|สำนักงาน)(?:ไหน|ใด)|ใครเป็นเจ้าของ|ใครออก|หน่วยงานใดออก")
+_OTHER_TEXT = re.compile(r"ค่านิยม|4a|5q|smart\s*teacher|ลงนาม|ผู้อำนวยการ(?:สำนักงาน)?เขต|ผอ\.?\s*เขต|อัตลักษณ์|เอกลักษณ์|วัฒนธรรมองค์กร", re.I)
+_DATE_Q = re.compile(r"(?:ประกาศ|ลงนาม|อนุมัติ|ใช้|ออก)[^?]{0,20}(?:วันที่|วันไหน|เมื่อไร|เมื่อไหร่|เมื่อใด)|วันที่ประกาศ|วันที่ลงนาม")
+_BELOW = re.compile(r"ไม่ถึงเป้า|ต่ำกว่าเป้า|ไม่บรรลุ|ไม่ผ่านเป้า|ไม่ได้ตามเป้า|พลาดเป้า")
+_TARGET_WORD = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|ตั้งเป้า|เป้า|target", re.I)
+_VISION = re.compile(r"วิสัยทัศน์|vision", re.I)
+_MISSION = re.compile(r"พันธกิจ|mission", re.I)
+_GOAL = re.compile(r"เป้าประสงค์|goals?\b", re.I)
+_STRAT_WORD = re.compile(r"กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|strategy|strategies|policy", re.I)
+_GUIDE_WORD = re.compile(r"แนวทาง|guideline", re.I)
+_IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|ตชว|kpi|indicator", re.I)
+_EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
+
+
+_TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
+
+
+def _toneless(s: str) -> str:
+    """Thai without tone marks: users often type "เท่าไหร" / "รอยละ" / "เปาหมาย"."""
+    return _TONE_MARKS.sub("", s)
+
+
+_TONELESS_NUMERIC = [
+    re.compile(_toneless(p.pattern), re.I) for p in (_TARGET, _HOW_MUCH, _RESULT)
+] + [re.compile(r"รอยละ|เปอรเซ็นต|%")]
+
+
+@dataclass
+class Question:
+    text: str
+    norm: str
+    offices: list[OfficeMention] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    strategy: str | None = None
+    indicator: str | None = None
+    guideline: str | None = None
+    group: str | None = None
+    level: str | None = None
+    kind: str | None = None
+    intent: str = "open"
+    part: str | None = None  # for overview: vision | mission | goal
+    every_year: str | None = None  # list condition: value equal in every year
+    below_target: bool = False  # list condition: result below target
+    unknown_doc: bool = False  # the user means the document whose office is not stated
+    year_kinds: dict[int, set[str]] = field(default_factory=dict)  # kinds asked per year
+    terms: list[str] = field(default_factory=list)  # content words, for filtering lists
+    unit_not: str | None = None  # list condition: unit other than this
+    no_target: bool = False  # list condition: no target printed for the year
+    topic: str = ""
+
+    @property
+    def corpus_offices(self) -> list[OfficeMention]:
+        return [m for m in self.offices if m.office.in_corpus]
+
+    @property
+    def outside_offices(self) -> list[OfficeMention]:
+        return [m for m in self.offices if not m.office.in_corpus]
+
+
+def understand(text: str, resolver: OfficeResolver) -> Question:
+    norm = thai.to_arabic(" ".join(text.split()))
+    q = Question(text=text, norm=norm)
+    q.offices = resolver.resolve(norm)
+    # remove office names before looking for numbers, so "เขต 6" is not an indicator
+    rest = norm
+    for m in q.offices:
+        rest = rest.replace(m.text, " ")
+    q.years = thai.find_years(rest)
+    for y in q.years:
+        rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
+    if (m := _STRATEGY.search(rest)):
+        q.strategy = m.group(1)
+    if (m := _INDICATOR.search(rest)):
+        q.indicator = m.group(1)
+    if (m := _GUIDELINE.search(rest)):
+        q.guideline = m.group(1)
+    low = rest.lower()
+    for word, group in sorted(GROUP_ALIASES.items(), key=lambda kv: -len(kv[0])):
+        if word in low and len(word) > 2 and word not in ("เขต", "สำนักงาน"):
+            q.group = group
+            break
+    if re.search(r"ผู้บริหาร|ผอ\.|ผู้อำนวยการ", rest):
+        q.group = "ผู้บริหาร"  # more specific than the school they run
+    for word in ("ผู้เรียน", "สถานศึกษา"):
+        if word in rest and not q.group:
+            q.group = word
+    for word, level in sorted(LEVEL_ALIASES.items(), key=lambda kv: -len(kv[0])):
+        if word in rest:
+            q.level = level
+            break
+    if _RESULT.search(norm) and not _TARGET_WORD.search(norm):
+        q.kind = "result"
+    elif _TARGET.search(norm) and not _RESULT.search(norm) and not _GOAL.search(norm):
+        q.kind = "target"
+    if (m := _EVERY_YEAR.search(rest)):
+        q.every_year = m.group(1)
+    q.below_target = bool(_BELOW.search(rest))
+    q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
+    q.year_kinds = _year_kinds(norm, q.years)
+    if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
+        q.unit_not = m.group(1)
+    q.no_target = bool(re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest))
+    if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
+        q.years = _asked_years(norm, q.years)
+    q.intent, q.part = _intent(q, rest)
+    q.topic = _topic(rest)
+    q.terms = _terms(q.topic, q)
+    return q
+
+
+_JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
+
+
+def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
+    """Which kinds (target/result) the user asks for each year: each kind word belongs
+    to the year written nearest to it ("ผลปี 61 กับเป้าปี 62")."""
+    if not years:
+        return {}
+    pos = {}
+    for y in years:
+        m = re.search(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)
+        if m:
+            pos[y] = m.start()
+    if not pos:
+        return {}
+    out: dict[int, set[str]] = {y: set() for y in pos}
+    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD)):
+        for m in pat.finditer(norm):
+            # a kind word names the year written right after it ("เป้าปี 62"),
+            # otherwise the nearest year before it ("ปี 61 ผลออกมา")
+            after = [y for y in pos if pos[y] >= m.end() and _JUST_YEAR_WORDS.fullmatch(norm[m.end() : pos[y]])]
+            before = [y for y in pos if pos[y] < m.start()]
+            if after:
+                out[min(after, key=lambda y: pos[y])].add(kind)
+            elif before:
+                out[max(before, key=lambda y: pos[y])].add(kind)
+            else:
+                out[min(pos, key=lambda y: abs(pos[y] - m.start()))].add(kind)
+    return {y: k for y, k in out.items() if k}
+
+
+def _intent(q: Question, s: str) -> tuple[str, str | None]:
+    whose = list(_WHOSE.finditer(s))
+    if q.unknown_doc and whose and len(re.sub(r"[\s?ครับค่ะคะนะ]+$", "", s[whose[-1].end():])) <= 3:
+        return "whose", None
+    if _DATE_Q.search(s):
+        return "date", None
+    if _BUDGET.search(s) and not re.search(r"ร้อยละ|%|kpi|ตัวชี้วัด|เบิกจ่าย", s, re.I):
+        return "budget", None
+    if _OTHER_TEXT.search(s):
+        return "open", None
+    about_records = bool(_GUIDE_WORD.search(s) or _IND_WORD.search(s))
+    if _ALIGN.search(s) and (_PROJECT.search(s) or (_WHICH.search(s) and not about_records)) and not q.indicator:
+        return "align", None
+    if _PROJECT.search(s) and _WHICH.search(s) and _STRAT_WORD.search(s) and not q.strategy:
+        return "align", None
+    if (_COMPARE.search(s) and (not q.unknown_doc or q.corpus_offices)) or len(q.corpus_offices) > 1:
+        return "compare", None
+    if re.search(r"สรุป|ภาพรวม|เน้นเรื่อง|เน้นอะไร|มุ่งเน้น", s) and not q.indicator and not _IND_WORD.search(s):
+        return "strategy", None
+    if q.strategy and _STRAT_WORD.search(s) and not q.indicator and not _GUIDE_WORD.search(s) \
+            and not _IND_WORD.search(s):
+        return "strategy", None
+    if _VISION.search(s):
+        return "overview", "vision"
+    if _MISSION.search(s):
+        return "overview", "mission"
+    if _GOAL.search(s) and not q.strategy:
+        return "overview", "goal"
+    tl = _toneless(q.norm)
+    numeric_words = bool(
+        any(p.search(s) for p in (_TARGET, _HOW_MUCH, _RESULT))
+        or any(p.search(tl) for p in _TONELESS_NUMERIC)
+        or (q.years and q.corpus_offices and not _STRAT_WORD.search(s) and not _GUIDE_WORD.search(s))
+    )
+    listy = bool(_LIST.search(s))
+    if q.indicator and not listy:
+        return "numeric", None
+    if q.every_year or q.below_target or q.unit_not or (q.no_target and _IND_WORD.search(s)):
+        return "list", None
+    if numeric_words and not listy and not _GUIDE_WORD.search(s):
+        return "numeric", None
+    if _IND_WORD.search(s) and (listy or q.group or q.level):
+        return "list", None
+    if _GUIDE_WORD.search(s):
+        return "guideline", None
+    if _IND_WORD.search(s):
+        return "list", None
+    if _STRAT_WORD.search(s):
+        return "strategy", None
+    return "open", None
+
+
+_TERM_STOP = set(
+    "ของ ใน ที่ คือ อะไร บ้าง ไหน ใด เท่าไร เท่าไหร่ กี่ ครับ ค่ะ คะ นะ หน่อย ขอ อยาก ทราบ รู้ ช่วย บอก ค่า เป้าหมาย "
+    "เป้า ตัวชี้วัด ชี้วัด ตัว กลยุทธ์ นโยบาย ปี มี ได้ ว่า ๆ เขียน ชื่อ อยู่ ด้วย ข้อ แผน เรื่อง เกี่ยวกับ ด้าน ไหม มั้ย "
+    "ทั้งหมด รายการ และ หรือ กับ ให้ เป็น ไว้ ตั้ง ทุก แต่ละ ซึ่ง โดย จาก สำหรับ การ ความ อยู่ด้วย เขต สพป สพม "
+    "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi".split()
+)
+
+
+def _terms(topic: str, q: Question) -> list[str]:
+    """Content words of a list question that can filter indicators literally."""
+    skip = set(_TERM_STOP)
+    for words in (q.group or "", q.level or ""):
+        skip |= set(thai.tokenize(words))
+    skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}
+    for pat in (_IND_WORD, _TARGET, _RESULT, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
+        topic = pat.sub(" ", topic)
+    out = []
+    for t in thai.tokenize(topic):
+        if t in skip or len(t) < 2 or re.fullmatch(r"[\d.\-/]+", t) or not re.search(r"[ก-๙a-z]", t):
+            continue
+        out.append(t)
+    return out
+
+
+def _asked_years(norm: str, years: list[int]) -> list[int]:
+    """When a question quotes more years than it asks about ("หัวตารางเขียนว่า…ปี ๒๕๗๐
+    งั้น…ปี 2567 เป้าเท่าไร"), keep the year written nearest before each question word."""
+    asks = [m.start() for p in (_HOW_MUCH, _RESULT) for m in p.finditer(norm)]
+    asks += [m.start() for m in _TARGET_WORD.finditer(norm) if re.search(r"^.{0,12}(?:เท่า|กี่)", norm[m.start():])]
+    merged: list[int] = []
+    for a in sorted(set(asks)):  # "เป้าเท่าไร" is one question, not two
+        if not merged or a - merged[-1] > 15:
+            merged.append(a)
+    asks = merged
+    if not asks or len(asks) >= len(years):
+        return years
+    pos = {}
+    for y in years:
+        found = [m.start() for m in re.finditer(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)]
+        if found:
+            pos[y] = found[-1]
+    keep = []
+    for a in sorted(set(asks)):
+        before = [y for y in pos if pos[y] < a]
+        if before:
+            y = max(before, key=lambda y: pos[y])
+            if y not in keep:
+                keep.append(y)
+    return keep or years
+
+
+def _topic(s: str) -> str:
+    """The subject words of a question (numbers of strategies/indicators removed)."""
+    s = _STRATEGY.sub(" ", s)
+    s = _INDICATOR.sub(" ", s)
+    return " ".join(s.split())
