@@ -24,3 +24,13 @@ class IngestError(PlanQAError):
 class IndexMissingError(PlanQAError):
     def __init__(self):
         super().__init__("ยังไม่มีดัชนีของเอกสาร กรุณาสั่ง `planqa ingest` ก่อน")
+
+
+class IndexCorruptError(PlanQAError):
+    def __init__(self, detail: str | None = None):
+        super().__init__("ดัชนีของเอกสารเสียหาย อ่านไม่ได้ กรุณาสั่ง `planqa ingest` เพื่อสร้างดัชนีใหม่",
+                         detail=detail)
+
+
+class DiskError(PlanQAError):
+    """Writing the index failed because the disk is full or read-only."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,8 +15,8 @@ from assistant import settings
 from assistant.domain import thai
 from assistant.domain.models import Answer, Office
 from assistant.domain.offices import OfficeMention, OfficeResolver
-from assistant.errors import IndexMissingError, PlanQAError
-from assistant.ingest.pipeline import current_dir, store_path
+from assistant.errors import IndexCorruptError, IndexMissingError, PlanQAError
+from assistant.ingest.pipeline import STORE_FILE, current_dir
 from assistant.qa.answer import Answerer, Templates
 from assistant.qa.records import Records, SimpleSearch
 from assistant.qa.understand import Question, understand
@@ -33,10 +36,17 @@ class Assistant:
         s = settings.get()
         self.settings = s
         self.index_dir = index_dir or s.index_dir
-        path = store_path(self.index_dir)
-        if not path.exists():
+        # the build ``current`` points at now: a later swap never mixes two builds
+        self.build_dir = build_of(self.index_dir)
+        if self.build_dir is None:
             raise IndexMissingError()
-        self.store = Store(path)
+        self.build_id = self.build_dir.name
+        try:
+            self.store = Store(self.build_dir / STORE_FILE)
+            self._counts = self.store.counts()
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as e:
+            log.error("the index %s is unreadable: %s", self.build_dir, e)
+            raise IndexCorruptError(str(e)) from None
         self.records = Records(self.store)
         self.resolver = OfficeResolver(list(self.store.offices.values()))
         self.templates = Templates(s.prompts_dir / "answers.yaml")
@@ -45,7 +55,6 @@ class Assistant:
         self._loaded = not hybrid
         self._lock = threading.Lock()
         self._simple: SimpleSearch | None = None  # the lexical fallback, built when needed
-        self._counts = self.store.counts()
         self.answerer = Answerer(self.records, self.search_fn, self.templates)
 
     def warm(self) -> None:
@@ -58,11 +67,13 @@ class Assistant:
             try:
                 from assistant.qa.retrieve import Retriever
 
-                self.retriever = Retriever(current_dir(self.index_dir), self.store)
+                self.retriever = Retriever(self.build_dir, self.store)
             except Exception as e:  # no vector index in this build: lexical fallback
                 log.warning("hybrid retrieval unavailable (%s); using the lexical fallback", e)
 
     def search_fn(self, text, *, office_id=None, doc_id=None, kinds=None, strategy=None, k=10):
+        # bounded cost per question: the text searched (and embedded) is normalised and clipped
+        text = search_text(text, self.settings.max_search_chars)
         if not self._loaded:
             self.warm()
         if self.retriever is None:
@@ -152,7 +163,125 @@ class Assistant:
         return [o for o in self.store.offices.values() if any(p.office_id == o.id for p in self.store.plans.values())]
 
     def health(self) -> dict:
-        return {"status": "ok", "counts": self._counts, "hybrid": self.retriever is not None}
+        return {"status": "ok", "counts": self._counts, "hybrid": self.retriever is not None,
+                "build": self.build_id}
+
+
+def search_text(text: str, limit: int) -> str:
+    """What search embeds: NFC, one line, at most ``limit`` characters (a 2,000-character
+    question costs about what a short one does)."""
+    text = " ".join(unicodedata.normalize("NFC", str(text)).split())
+    return text[:limit]
+
+
+def build_of(index_dir: Path) -> Path | None:
+    """The build directory ``index/current`` points at, or None when there is none."""
+    link = current_dir(index_dir)
+    try:
+        path = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return path if (path / STORE_FILE).exists() else None
+
+
+class Serving:
+    """The Assistant a server answers with, reloaded between requests.
+
+    ``current()`` returns the loaded Assistant; at most every ``check_every`` seconds it
+    looks at which build ``index/current`` points to, and when that changed it loads the
+    new build in a background thread while the old one keeps answering. A request keeps
+    the Assistant it started with (its build's files stay open until no request uses it).
+    A missing or corrupt index is an error to show (``current()`` raises it), retried at
+    the same pace, so the server starts anyway and recovers after ``planqa ingest``.
+    """
+
+    def __init__(self, load: Callable[[], Assistant] | None = None, assistant: Assistant | None = None, *,
+                 index_dir: Path | None = None, check_every: float = 2.0, clock=time.monotonic):
+        self._load_fn = load
+        self.index_dir = index_dir or (assistant.index_dir if assistant is not None else settings.get().index_dir)
+        self.check_every = check_every
+        self.clock = clock
+        self.reloads = load is not None
+        self._assistant = assistant
+        self._error: PlanQAError | None = None
+        self._checked = clock()
+        self._lock = threading.Lock()
+        self._loading = False
+
+    @property
+    def build_id(self) -> str | None:
+        a = self._assistant
+        return a.build_id if a is not None else None
+
+    @property
+    def error(self) -> PlanQAError | None:
+        return self._error
+
+    def load(self) -> None:
+        """Load the current build now (start-up, tests); keeps the old one on failure."""
+        if self._load_fn is None:
+            return
+        try:
+            a = self._load_fn()
+        except PlanQAError as e:
+            with self._lock:
+                self._error = e
+            if self._assistant is None:
+                log.error("cannot load the index: %s", e.message)
+            else:
+                log.error("cannot load the new index build (still serving %s): %s", self.build_id, e.message)
+            return
+        with self._lock:
+            old, self._assistant, self._error = self._assistant, a, None
+        if old is not None:
+            log.info("index reloaded: build %s (was %s)", a.build_id, old.build_id)
+
+    def _stale(self) -> bool:
+        a = self._assistant
+        build = build_of(self.index_dir)
+        if a is None:
+            return True
+        return build is not None and build != a.build_dir
+
+    def _background_load(self) -> None:
+        try:
+            self.load()
+        finally:
+            with self._lock:
+                self._loading = False
+
+    def check(self, *, wait: bool = False) -> None:
+        """Start loading a new build when ``index/current`` moved (``wait``: load here)."""
+        if not self.reloads:
+            return
+        with self._lock:
+            if self._loading:
+                return
+            self._checked = self.clock()
+            if not self._stale():
+                return
+            self._loading = True
+        if wait or (self._assistant is None and self._error is None):
+            self._background_load()
+        else:
+            threading.Thread(target=self._background_load, name="planqa-reload", daemon=True).start()
+
+    def current(self) -> Assistant:
+        if self.reloads and (self._assistant is None or self.clock() - self._checked >= self.check_every):
+            self.check()
+        a = self._assistant
+        if a is None:
+            raise self._error or IndexMissingError()
+        return a
+
+
+def load_assistant() -> Assistant:
+    """The Assistant of the current build, its models loaded (servers)."""
+    import assistant.service as this  # late-bound, so tests can replace get_assistant
+
+    a = this.get_assistant()
+    a.warm()
+    return a
 
 
 _instance: Assistant | None = None
@@ -164,4 +293,8 @@ def get_assistant() -> Assistant:
     with _instance_lock:
         if _instance is None:
             _instance = Assistant()
+        else:  # a new build was swapped in: load it (requests keep the old one they hold)
+            build = build_of(_instance.index_dir)
+            if build is not None and build != _instance.build_dir:
+                _instance = Assistant(_instance.index_dir)
         return _instance

@@ -7,6 +7,16 @@ Environment variables (all optional):
   PLANQA_ST_MODEL   local path of a sentence-transformers model (with the above)
   PLANQA_MAX_QUESTION_CHARS  longest question accepted (default 2000)
   PLANQA_MAX_FILE_BYTES      largest document ingested (default 20 MB)
+  PLANQA_MAX_SEARCH_CHARS    longest text embedded and searched per question (default 300)
+  PLANQA_WEB_THREADS / PLANQA_LINE_THREADS   answer threads of the web / LINE pools
+  PLANQA_WEB_QUEUE / PLANQA_LINE_QUEUE       requests waiting for a thread before 503 busy
+  PLANQA_RATE_PER_MINUTE / PLANQA_RATE_BURST per-client rate limit of the costly POSTs
+                                             (0 turns it off; a long question costs more)
+  PLANQA_RELOAD_SECONDS      how often a server looks for a new index build (default 2)
+  PLANQA_LINE_PREFIXES       comma-separated prefixes that address the bot in LINE groups
+                             and rooms (default "บอท,@บอท,planqa,@planqa"); a mention always does
+  PLANQA_LINE_TIMEOUT        seconds per LINE API call (default 5); PLANQA_LINE_RETRIES (2)
+  HOST / PORT                where `planqa serve` listens (default 127.0.0.1:8000)
   PLANQA_STATE      SQLite file of conversations, feedback, drafts and queued events
                     (default: <index>/state.sqlite, outside the swapped builds)
 """
@@ -31,6 +41,19 @@ class Settings:
     max_file_bytes: int = 20 * 1024 * 1024
     chunk_tokens: int = 256
     state_file: Path | None = None
+    max_search_chars: int = 300
+    web_threads: int = 0  # 0: min(4, max(2, cores))
+    line_threads: int = 1
+    web_queue: int = 64
+    line_queue: int = 256
+    rate_per_minute: float = 120.0
+    rate_burst: float = 20.0
+    reload_seconds: float = 2.0
+    line_prefixes: tuple[str, ...] = ("บอท", "@บอท", "planqa", "@planqa")
+    line_timeout: float = 5.0
+    line_retries: int = 2
+    host: str = "127.0.0.1"
+    port: int = 8000
 
     @property
     def db_path(self) -> Path:
@@ -52,6 +75,20 @@ def _from_env() -> Settings:
         max_question_chars=int(env.get("PLANQA_MAX_QUESTION_CHARS", "2000")),
         max_file_bytes=int(env.get("PLANQA_MAX_FILE_BYTES", str(20 * 1024 * 1024))),
         state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
+        max_search_chars=int(env.get("PLANQA_MAX_SEARCH_CHARS", "300")),
+        web_threads=int(env.get("PLANQA_WEB_THREADS", env.get("PLANQA_ANSWER_THREADS", "0"))),
+        line_threads=int(env.get("PLANQA_LINE_THREADS", "1")),
+        web_queue=int(env.get("PLANQA_WEB_QUEUE", "64")),
+        line_queue=int(env.get("PLANQA_LINE_QUEUE", "256")),
+        rate_per_minute=float(env.get("PLANQA_RATE_PER_MINUTE", "120")),
+        rate_burst=float(env.get("PLANQA_RATE_BURST", "20")),
+        reload_seconds=float(env.get("PLANQA_RELOAD_SECONDS", "2")),
+        line_prefixes=tuple(p.strip() for p in env.get("PLANQA_LINE_PREFIXES", "บอท,@บอท,planqa,@planqa").split(",")
+                            if p.strip()),
+        line_timeout=float(env.get("PLANQA_LINE_TIMEOUT", "5")),
+        line_retries=int(env.get("PLANQA_LINE_RETRIES", "2")),
+        host=env.get("HOST") or "127.0.0.1",
+        port=int(env.get("PORT") or "8000"),
     )
 
 

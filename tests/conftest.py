@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+# tests never write the project's index/state.sqlite, and never rate-limit their one client
+os.environ.setdefault("PLANQA_STATE", os.path.join(tempfile.mkdtemp(prefix="planqa-state-"), "state.sqlite"))
+os.environ.setdefault("PLANQA_RATE_PER_MINUTE", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

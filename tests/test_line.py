@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -108,8 +109,18 @@ def fake():
 
 
 @pytest.fixture()
-def client(assistant, fake):
-    app = create_app(assistant, line_config=LineConfig(SECRET, TOKEN, fake.url))
+def state(tmp_path):
+    from assistant.stores.state import SqliteState
+
+    st = SqliteState(tmp_path / "state.sqlite")
+    yield st
+    st.close()
+
+
+@pytest.fixture()
+def client(assistant, fake, state):
+    app = create_app(assistant, line_config=LineConfig(SECRET, TOKEN, fake.url), state=state)
+    app.state.line_bot.rules = replace(app.state.line_bot.rules, backoff=0.05)
     with TestClient(app) as c:
         yield c
 
@@ -198,7 +209,8 @@ def test_follow_up_quick_reply_text_is_answered(client, fake):
 
 
 def test_group_chat_gets_no_loading_animation(client, fake):
-    post(client, [text_event(Q_CM6, source={"type": "group", "groupId": "C123", "userId": USER})])
+    # a group message is answered when it addresses the bot (here: the "บอท" prefix)
+    post(client, [text_event(f"บอท {Q_CM6}", source={"type": "group", "groupId": "C123", "userId": USER})])
     replies = fake.wait_replies(1)
     assert "ร้อยละ 90" in messages_of(replies[0])[0]["text"]
     assert fake.loadings == []
@@ -286,13 +298,18 @@ def test_several_events_in_one_delivery(client, fake):
     assert by_token["t2"].startswith("วิสัยทัศน์ของ สพป.ตรัง เขต 2: \"สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตรัง เขต 2 เป็นองค์กรที่มีสมรรถนะสูง (HPO)")
 
 
-def test_failed_reply_is_logged_and_next_event_served(client, fake, caplog):
-    fake.fail_replies = 1
-    post(client, [text_event(Q_CM6)])
+def test_failed_reply_is_retried_then_logged_and_next_event_served(client, fake, caplog):
+    # a 5xx is retried (settings.line_retries = 2): three failures in a row give up and log
+    fake.fail_replies = 3
+    post(client, [text_event(Q_CM6, token="first")])
     post(client, [text_event(Q_CM6, token="after")])
-    replies = fake.wait_replies(2)
-    assert replies[-1]["body"]["replyToken"] == "after"
+    replies = fake.wait_replies(4)
+    assert [r["body"]["replyToken"] for r in replies] == ["first"] * 3 + ["after"]
     assert "LINE reply failed" in caplog.text
+    fake.fail_replies = 1  # one failure: the retry delivers the reply
+    post(client, [text_event(Q_CM6, token="retried")])
+    replies = fake.wait_replies(6)
+    assert [r["body"]["replyToken"] for r in replies[4:]] == ["retried", "retried"]
 
 
 def test_empty_events_verification_request(client, fake):

@@ -18,7 +18,6 @@ Drafts are kept in memory (the last :data:`KEEP` of them) for the download links
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -28,6 +27,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from assistant.channels.http.common import json_object
+from assistant.channels.http.errors import MAX_IDEA_CHARS, ApiError
 from assistant.domain import thai
 from assistant.errors import PlanQAError
 from assistant.proposals.draft import (
@@ -40,33 +41,11 @@ from assistant.proposals.draft import (
 )
 
 KEEP = 200
-MAX_IDEA_CHARS = 2000
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-_ERRORS = {
-    "malformed_json": (400, "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง กรุณาส่งในรูปแบบ {\"idea\": \"...\", \"office\": \"...\"}",
-                       "The request body is not valid JSON; send {\"idea\": \"...\", \"office\": \"...\"}."),
-    "invalid_request": (400, "รูปแบบคำขอไม่ถูกต้อง", "The request is not valid."),
-    "empty_idea": (400, "กรุณาพิมพ์แนวคิดโครงการ เช่น \"ค่ายภาษาอังกฤษ ป.4-6\"", "The project idea is empty."),
-    "idea_too_long": (400, f"แนวคิดโครงการยาวเกินไป (เกิน {MAX_IDEA_CHARS} ตัวอักษร)", "The project idea is too long."),
-    "unknown_office": (400, "ไม่รู้จักหน่วยงานนี้", "Unknown office or no plan for it."),
-    "invalid_year": (400, "อ่านปีงบประมาณไม่ได้ ลองระบุเช่น 2568", "Cannot read the fiscal year; send e.g. 2568."),
-    "unknown_proposal": (404, "ไม่พบร่างโครงการนี้ (อาจหมดอายุแล้ว) กรุณาสร้างใหม่",
-                         "No such proposal draft (it may have expired); create it again."),
-    "index_missing": (503, "ยังไม่มีดัชนีของเอกสาร กรุณาสั่ง `planqa ingest` ก่อน",
-                      "The index is not built yet: run `planqa ingest`."),
-}
-
-
-class _Error(Exception):
-    def __init__(self, code: str, message_th: str | None = None):
-        self.code = code
-        self.status, th, self.message_en = _ERRORS[code]
-        self.message_th = message_th or th
-
-    def response(self) -> JSONResponse:
-        return JSONResponse({"error": {"code": self.code, "message_th": self.message_th,
-                                       "message_en": self.message_en}}, status_code=self.status)
+def _error(code: str, message_th: str | None = None) -> ApiError:
+    """An error of the API's one table (assistant/channels/http/errors.py)."""
+    return ApiError(code, message_th)
 
 
 class _Drafts:
@@ -99,30 +78,32 @@ def _default_assistant(request: Request):
 
 
 async def _body(request: Request) -> dict:
-    raw = await request.body()
     try:
-        data = json.loads(raw.decode("utf-8-sig")) if raw.strip() else None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _Error("malformed_json") from None
-    if not isinstance(data, dict):
-        raise _Error("malformed_json")
-    return data
+        return json_object(await request.body(), request.headers.get("content-type"),
+                           '{"idea": "...", "office": "..."}')
+    except ApiError as e:
+        if e.code == "invalid_request":  # JSON, but not an object
+            raise _error("malformed_json") from None
+        raise
 
 
 def _fields(data: dict) -> tuple[str, str | None, int | None]:
     idea, office, year = data.get("idea"), data.get("office"), data.get("year")
     if idea is None or (isinstance(idea, str) and not idea.strip()):
-        raise _Error("empty_idea")
+        raise _error("empty_idea")
     if not isinstance(idea, str) or (office is not None and not isinstance(office, str)):
-        raise _Error("invalid_request", "idea และ office ต้องเป็นข้อความ")
+        raise _error("invalid_request", "idea และ office ต้องเป็นข้อความ")
     if len(idea) > MAX_IDEA_CHARS:
-        raise _Error("idea_too_long")
+        raise _error("idea_too_long")
     y = None
     if year not in (None, ""):
-        ys = thai.find_years(str(year)) or ([thai.be_year(int(thai.to_arabic(str(year))))]
-                                            if thai.to_arabic(str(year)).strip().isdigit() else [])
+        if not isinstance(year, str | int) or isinstance(year, bool):
+            raise _error("invalid_year")
+        digits = thai.to_arabic(str(year)).strip()
+        ys = thai.find_years(str(year)) or ([thai.be_year(int(digits))]
+                                            if digits.isascii() and digits.isdigit() else [])
         if not ys or ys[0] is None:
-            raise _Error("invalid_year")
+            raise _error("invalid_year")
         y = ys[0]
     return idea.strip(), (office or None), y
 
@@ -135,13 +116,13 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
         try:
             return get_assistant() if get_assistant else _default_assistant(request)
         except PlanQAError as e:
-            raise _Error("index_missing", e.message) from None
+            raise _error("index_missing", e.message) from None
 
     def aligned(a, idea: str, office: str | None, top: int) -> Alignment:
         try:
             return get_aligner(a).align(idea, office, top=top)
         except PlanQAError as e:
-            raise _Error("unknown_office", e.message) from None
+            raise _error("unknown_office", e.message) from None
 
     def links(p: Proposal) -> dict:
         return {"docx": f"/api/proposal/{p.id}.docx", "md": f"/api/proposal/{p.id}.md"}
@@ -158,7 +139,7 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
             a = assistant_of(request)
             al = await run_in_threadpool(aligned, a, idea, office, top)
             return JSONResponse(alignment_payload(al, get_aligner(a).T, year))
-        except _Error as e:
+        except ApiError as e:
             return e.response()
 
     @router.post("/api/proposal", summary="ร่างโครงการ (draft a project proposal)")
@@ -182,7 +163,7 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
                 "downloads": links(p), "alignment": alignment_payload(al, T, p.fiscal_year),
                 "draft": p.to_dict(),
             })
-        except _Error as e:
+        except ApiError as e:
             return e.response()
 
     def _filename(p: Proposal, ext: str) -> dict:
@@ -194,7 +175,7 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
     async def download_docx(pid: str):
         p = drafts.get(pid)
         if p is None:
-            return _Error("unknown_proposal").response()
+            return _error("unknown_proposal").response()
         from assistant.proposals.docx import render_docx
 
         data = await run_in_threadpool(render_docx, p)
@@ -204,7 +185,7 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
     async def download_md(pid: str):
         p = drafts.get(pid)
         if p is None:
-            return _Error("unknown_proposal").response()
+            return _error("unknown_proposal").response()
         return Response(render_markdown(p), media_type="text/markdown; charset=utf-8", headers=_filename(p, "md"))
 
     router.drafts = drafts  # type: ignore[attr-defined]  (tests, the web tab)

@@ -1,0 +1,55 @@
+"""``POST /api/ask``: answer a Thai question (the ``planqa ask --json`` contract plus
+the extra keys the web page uses)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from assistant.channels.http.common import (
+    answer_in_thread,
+    ask_payload,
+    check_question,
+    current_assistant,
+    json_object,
+    resolve_office,
+)
+from assistant.channels.http.errors import ApiError
+
+ASK_SCHEMA = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["question"],
+    "properties": {"question": {"type": "string", "maxLength": 2000,
+                                "example": "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"},
+                   "office": {"type": "string", "nullable": True, "example": "spp-chiangmai-6"}}}}}}}
+
+
+def parse_ask(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    data = json_object(body, content_type)
+    question = data.get("question")
+    if question is None:
+        raise ApiError("empty_question", message_en="Missing \"question\".")
+    if not isinstance(question, str):
+        raise ApiError("invalid_request", "คำถาม (question) ต้องเป็นข้อความ", "The \"question\" field must be a string.")
+    office = data.get("office")
+    if office is not None and not isinstance(office, str):
+        raise ApiError("invalid_request", "หน่วยงาน (office) ต้องเป็นข้อความ", "The \"office\" field must be a string.")
+    return question, office
+
+
+def ask_router() -> APIRouter:
+    router = APIRouter(tags=["api"])
+
+    @router.post("/api/ask", summary="ถามคำถาม (ask a question)", openapi_extra=ASK_SCHEMA)
+    async def ask(request: Request):
+        """Answer a Thai question. The response is the exact `planqa ask --json` contract
+        (question, answer, status, values, citations) plus: choices (clarify options),
+        choice_requests (the question/office each choice asks), followups (suggested next
+        questions) and spans (per citation: start, end and the chip label)."""
+        a = current_assistant(request.app)
+        question, office = parse_ask(await request.body(), request.headers.get("content-type"))
+        question = check_question(a, question)
+        office_id = resolve_office(a, office)
+        answer = await answer_in_thread(request.app, a.ask, question, office_id)
+        return JSONResponse(ask_payload(a, answer, office_id))
+
+    return router
