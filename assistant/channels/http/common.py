@@ -174,4 +174,18 @@ def json_object(body: bytes, content_type: str | None, example: str = '{"questio
     if not isinstance(data, dict):
         raise ApiError("invalid_request", f"ข้อมูลต้องเป็นออบเจกต์ JSON เช่น {example}",
                        f"The body must be a JSON object like {example}.")
+    if _has_surrogate(data):  # "\ud800" is valid JSON but no text: it cannot be encoded
+        raise ApiError("invalid_encoding", message_en="The body has a lone surrogate (\\uD800-\\uDFFF); send text.")
     return data
+
+
+def _has_surrogate(value, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if depth > 50:
+        return False
+    if isinstance(value, dict):
+        return any(_has_surrogate(k, depth + 1) or _has_surrogate(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v, depth + 1) for v in value)
+    return False

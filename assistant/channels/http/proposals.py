@@ -108,6 +108,16 @@ def _fields(data: dict) -> tuple[str, str | None, int | None]:
     return idea.strip(), (office or None), y
 
 
+def _body_schema(*, top: bool = False) -> dict:
+    props = {"idea": {"type": "string", "maxLength": MAX_IDEA_CHARS, "example": "ซ้อมอพยพหนีไฟ"},
+             "office": {"type": "string", "nullable": True, "example": "สพม.ลำปาง ลำพูน"},
+             "year": {"type": "string", "nullable": True, "example": "2568"}}
+    if top:
+        props["top"] = {"type": "integer", "minimum": 1, "maximum": 10, "example": 3}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["idea"], "properties": props}}}}}
+
+
 def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: int = KEEP) -> APIRouter:
     router = APIRouter(tags=["proposal"])
     drafts = _Drafts(keep)
@@ -127,7 +137,8 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
     def links(p: Proposal) -> dict:
         return {"docx": f"/api/proposal/{p.id}.docx", "md": f"/api/proposal/{p.id}.md"}
 
-    @router.post("/api/align", summary="โครงการนี้สอดคล้องกับกลยุทธ์ใด (align a project idea)")
+    @router.post("/api/align", summary="โครงการนี้สอดคล้องกับกลยุทธ์ใด (align a project idea)",
+                 openapi_extra=_body_schema(top=True))
     async def align(request: Request):
         """Rank the office's strategies (with their goals, guidelines and indicators)
         for a project idea; every item has a one-line reason and an exact quote."""
@@ -142,7 +153,8 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
         except ApiError as e:
             return e.response()
 
-    @router.post("/api/proposal", summary="ร่างโครงการ (draft a project proposal)")
+    @router.post("/api/proposal", summary="ร่างโครงการ (draft a project proposal)",
+                 openapi_extra=_body_schema())
     async def proposal(request: Request):
         """Draft a proposal for the best-fitting strategy. ``status`` is "draft", or
         "no_fit" (with ``message`` and the closest strategies) when no strategy fits."""
