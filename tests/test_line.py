@@ -448,3 +448,152 @@ def test_real_long_answer_fits(assistant):
     assert joined.startswith("ตัวชี้วัดของ สพป.ยโสธร เขต 2 กลยุทธ์ที่ 3 มี 23 ตัว:")
     assert "\nอ้างอิง:\n[1] สพป.ยโสธร เขต 2 · กลยุทธ์ที่ 3 · ตัวชี้วัดที่ 25\n" in joined
     assert joined.endswith(f"…และอีก {len(ans.citations) - 8} แหล่ง")  # more than 8 sources are summarised
+
+
+# ---------------------------------------------------------------- groups, standby, postbacks
+
+
+GROUP = {"type": "group", "groupId": "C0123456789abcdef0123456789abcdef", "userId": USER}
+ROOM = {"type": "room", "roomId": "R0123456789abcdef0123456789abcdef", "userId": USER}
+
+
+def mention_event(text: str, mentionees: list[dict], source: dict) -> dict:
+    ev = text_event(text, source=source)
+    ev["message"]["mention"] = {"mentionees": mentionees}
+    return ev
+
+
+@pytest.mark.parametrize("source", [GROUP, ROOM], ids=["group", "room"])
+def test_group_answers_only_when_addressed(client, fake, source):
+    bot_name = "@planqa บอท"
+    post(client, [
+        text_event("สวัสดีทุกคน ประชุมกี่โมง", source=source, token="smalltalk"),
+        # a mention of somebody else is not for the bot
+        mention_event(f"@สมชาย {Q_CM6}", [{"index": 0, "length": 6, "type": "user", "userId": "Uother"}], source),
+        text_event(f"บอทอะไร {Q_CM6}", source=source, token="not-a-prefix"),
+        mention_event(f"{bot_name} {Q_CM6}", [{"index": 0, "length": len(bot_name), "type": "user",
+                                                "userId": "Ubot", "isSelf": True}], source),
+        text_event("บอท: วิสัยทัศน์ของ สพป.ตรัง เขต 2", source=source, token="prefixed"),
+        {**text_event("x", source=source), "message": {"id": "7", "type": "sticker", "packageId": "1",
+                                                        "stickerId": "1", "stickerResourceType": "STATIC",
+                                                        "quoteToken": "q"}},
+    ])
+    replies = fake.wait_replies(2)
+    time.sleep(0.3)
+    assert len(fake.replies) == 2
+    by_text = [messages_of(r)[0]["text"] for r in fake.replies]
+    assert "- ปี 2568: ร้อยละ 90" in by_text[0]
+    assert by_text[1].startswith("วิสัยทัศน์ของ สพป.ตรัง เขต 2:")
+    assert fake.replies[1]["body"]["replyToken"] == "prefixed"
+    # follow-up buttons in a group address the bot too
+    follow = [i["action"]["text"] for i in messages_of(replies[0])[0]["quickReply"]["items"]
+              if i["action"]["type"] == "message"]
+    assert follow and all(t.startswith("บอท ") for t in follow)
+    assert fake.loadings == []
+
+
+def test_one_to_one_always_answers(client, fake):
+    post(client, [text_event("วิสัยทัศน์ของ สพป.ตรัง เขต 2")])
+    assert messages_of(fake.wait_replies(1)[0])[0]["text"].startswith("วิสัยทัศน์ของ สพป.ตรัง เขต 2:")
+
+
+def test_standby_events_are_ignored(client, fake):
+    post(client, [dict(text_event(Q_CM6), mode="standby"),
+                  dict(postback_event(json.dumps({"q": Q_CM6, "o": None})), mode="standby")])
+    time.sleep(0.5)
+    assert fake.replies == [] and fake.loadings == []
+    assert client.app.state.line_bot.pending() == 0
+
+
+@pytest.mark.parametrize("data", ['{"q":null}', '{"q":1,"o":null}', '{"q":"x","o":5}', '{"p":["a"]}',
+                                  '["q"]', '{"q":""}', '"q"', "null"])
+def test_invalid_postback_data_gets_the_expired_hint(client, fake, data):
+    post(client, [postback_event(data, token="tok-pb")])
+    [reply] = fake.wait_replies(1)
+    assert messages_of(reply)[0]["text"] == "ขออภัย ตัวเลือกนี้หมดอายุแล้ว กรุณาพิมพ์คำถามอีกครั้ง"
+    assert fake.loadings == []  # nothing was asked ("None" never becomes a question)
+
+
+def test_line_asks_in_the_chat_conversation_and_offers_more(assistant, fake, state):
+    """With a service that keeps conversations, LINE passes ``line:<chat id>`` and adds a
+    "ดูต่อ" button when the answer has more pages."""
+    seen = []
+
+    class Conversing:
+        def __init__(self, inner):
+            self._inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self._inner, name)
+
+        def ask(self, question, office=None, *, conversation_id=None):
+            seen.append((question, conversation_id))
+            answer = self._inner.ask(question, office)
+            answer.has_more = True
+            return answer
+
+    app = create_app(Conversing(assistant), line_config=LineConfig(SECRET, TOKEN, fake.url), state=state)
+    with TestClient(app) as c:
+        post(c, [text_event(f"บอท {Q_CM6}", source=GROUP), text_event(Q_CM6)])
+        replies = fake.wait_replies(2)
+    assert seen == [(Q_CM6, f"line:{GROUP['groupId']}"), (Q_CM6, f"line:{USER}")]
+    first = [i["action"] for i in messages_of(replies[0])[-1]["quickReply"]["items"]][0]
+    second = [i["action"] for i in messages_of(replies[1])[-1]["quickReply"]["items"]][0]
+    assert first == {"type": "message", "label": "ดูต่อ", "text": "บอท ดูต่อ"}
+    assert second == {"type": "message", "label": "ดูต่อ", "text": "ดูต่อ"}
+
+
+# ---------------------------------------------------------------- durability
+
+
+def test_acknowledged_events_survive_a_restart_and_are_answered_once(assistant, fake, tmp_path):
+    """Events acknowledged by a server that dies before answering are answered by the
+    next one; their redelivery after the restart is not answered again."""
+    from assistant.stores.state import SqliteState
+
+    path = tmp_path / "state.sqlite"
+    events = [text_event(Q_CM6, token=f"tok-r{i}") for i in range(3)]
+    first = create_app(assistant, line_config=LineConfig(SECRET, TOKEN, fake.url), state=SqliteState(path))
+    bot = first.state.line_bot
+    bot.start = lambda: None  # the process "dies" before any worker runs
+    c1 = TestClient(first)  # no lifespan: nothing is processed
+    assert all(post(c1, [ev]).status_code == 200 for ev in events)
+    assert bot.pending() == 3 and fake.replies == []
+    bot.state.close()
+    del c1, first, bot
+
+    second = create_app(assistant, line_config=LineConfig(SECRET, TOKEN, fake.url), state=SqliteState(path))
+    with TestClient(second) as c2:  # start-up: its workers take the queue
+        replies = fake.wait_replies(3)
+        assert sorted(r["body"]["replyToken"] for r in replies) == ["tok-r0", "tok-r1", "tok-r2"]
+        assert all("ร้อยละ 90" in messages_of(r)[0]["text"] for r in replies)
+        again = [dict(ev, deliveryContext={"isRedelivery": True}) for ev in events]
+        assert post(c2, again).status_code == 200
+        time.sleep(0.5)
+        assert len(fake.replies) == 3
+        assert second.state.line_bot.pending() == 0
+
+
+def test_line_api_timeout_is_bounded(assistant, state):
+    """A LINE API that never answers costs at most timeout × (retries + 1) per call, on
+    LINE's own threads: /api/ask keeps answering meanwhile."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # accepts connections, never answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    try:
+        app = create_app(assistant, line_config=LineConfig(SECRET, TOKEN, url), state=state)
+        bot = app.state.line_bot
+        bot.rules = replace(bot.rules, timeout=0.3, retries=1, backoff=0.05)
+        with TestClient(app) as c:
+            post(c, [text_event(Q_CM6)])
+            r = c.post("/api/ask", json={"question": Q_CM6})
+            assert r.status_code == 200 and r.json()["values"][0]["value"] == "90"
+            deadline = time.monotonic() + 20
+            while bot.pending() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert bot.pending() == 0  # given up after the retries, not stuck
+    finally:
+        silent.close()
