@@ -17,7 +17,7 @@ from assistant.ingest.pipeline import current_dir, store_path
 from assistant.qa.answer import Answerer, Templates
 from assistant.qa.records import Records, SimpleSearch
 from assistant.qa.understand import Question, understand
-from assistant.stores.sqlite import Store
+from assistant.stores.backends import open_plan_store
 
 log = logging.getLogger("planqa.service")
 
@@ -34,9 +34,9 @@ class Assistant:
         self.settings = s
         self.index_dir = index_dir or s.index_dir
         path = store_path(self.index_dir)
-        if not path.exists():
+        if not path.exists() and not s.database_url:
             raise IndexMissingError()
-        self.store = Store(path)
+        self.store = open_plan_store(s, path)
         self.records = Records(self.store)
         self.resolver = OfficeResolver(list(self.store.offices.values()))
         self.templates = Templates(s.prompts_dir / "answers.yaml")
@@ -129,7 +129,7 @@ class Assistant:
         from assistant.qa.answer import idea_of
 
         oid = next(iter(ids))
-        plan = next((p for p in self.store.plans.values() if p.office_id == oid), None)
+        plan = next(iter(self.store.plans_of(oid)), None)
         if plan is None:
             return None
         idea = idea_of(q)
@@ -149,7 +149,8 @@ class Assistant:
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def offices(self) -> list[Office]:
-        return [o for o in self.store.offices.values() if any(p.office_id == o.id for p in self.store.plans.values())]
+        having = self.store.office_ids_with_plans()
+        return [o for o in self.store.offices.values() if o.id in having]
 
     def health(self) -> dict:
         return {"status": "ok", "counts": self._counts, "hybrid": self.retriever is not None}

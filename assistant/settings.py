@@ -9,6 +9,10 @@ Environment variables (all optional):
   PLANQA_MAX_FILE_BYTES      largest document ingested (default 20 MB)
   PLANQA_STATE      SQLite file of conversations, feedback, drafts and queued events
                     (default: <index>/state.sqlite, outside the swapped builds)
+  PLANQA_DATABASE_URL  PostgreSQL URL (postgresql://user@host:port/db): plans and state are
+                    read from PostgreSQL instead of the SQLite files (unset: embedded SQLite)
+  PLANQA_CHROMA_URL    Chroma server URL (http://host:port): vectors are written to and
+                    searched on that server (unset: embedded Chroma inside the index build)
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class Settings:
     max_file_bytes: int = 20 * 1024 * 1024
     chunk_tokens: int = 256
     state_file: Path | None = None
+    database_url: str | None = None
+    chroma_url: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -52,6 +58,8 @@ def _from_env() -> Settings:
         max_question_chars=int(env.get("PLANQA_MAX_QUESTION_CHARS", "2000")),
         max_file_bytes=int(env.get("PLANQA_MAX_FILE_BYTES", str(20 * 1024 * 1024))),
         state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
+        database_url=env.get("PLANQA_DATABASE_URL") or None,
+        chroma_url=env.get("PLANQA_CHROMA_URL") or None,
     )
 
 
