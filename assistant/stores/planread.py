@@ -155,6 +155,12 @@ class SqlPlanStore:
     def plans_of(self, office_id: str | None) -> list[Plan]:
         return [self.plans[d] for d in self.doc_ids_of(office_id)]
 
+    def plans_in(self, office_ids) -> list[Plan]:
+        """Plans whose office is in ``office_ids`` (``None`` in it: documents without an
+        office), in document order; filters on the metadata, loads only those plans."""
+        wanted = set(office_ids)
+        return [self.plans[d] for d, doc in self.docs.items() if (doc.office_id or None) in wanted]
+
     def office_ids_with_plans(self) -> set[str]:
         return {r["office_id"] for r in self._rows(
             "SELECT DISTINCT office_id FROM documents WHERE office_id IS NOT NULL")}
