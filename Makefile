@@ -9,15 +9,22 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install index lint eval bench clean system-deps
+.PHONY: run test install index lint eval bench bench-scale lock clean system-deps
 
-$(STAMP): pyproject.toml
+# constraints.txt locks every package to the versions CI tested (see `make lock`)
+$(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, pinned to the CPU build on disk (a bare torch pulls a CUDA build)
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[index,serve,dev]'
+	$(BIN)/pip install -q -c constraints.txt torch==2.13.0
+	$(BIN)/pip install -q -c constraints.txt -e '.[index,serve,dev,server]'
 	touch $(STAMP)
+
+# rewrite the lock from the installed venv (after changing pyproject.toml and installing)
+lock:
+	{ sed -n '1,3p' constraints.txt; $(BIN)/pip freeze --all --exclude-editable | grep -v '^#\|^pip==' \
+	  | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' | sort -f; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 install: $(STAMP)
 
@@ -30,13 +37,15 @@ run: index
 	$(BIN)/planqa serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 # Debian packages the tests use (CI runs as root on a fresh Debian): Chromium and a Thai
-# font for the browser test; LibreOffice and poppler to check the .docx proposal renders.
+# font for the browser test; LibreOffice and poppler to check the .docx proposal renders;
+# PostgreSQL for the store contract suite (the tests start their own server in a temp dir).
 system-deps:
 	@command -v chromium >/dev/null && test -d /usr/share/fonts/truetype/tlwg \
-	  && command -v soffice >/dev/null && command -v pdftotext >/dev/null || \
-	  { echo "installing chromium fonts-thai-tlwg libreoffice-writer poppler-utils (apt)"; \
+	  && command -v soffice >/dev/null && command -v pdftotext >/dev/null \
+	  && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "installing chromium fonts-thai-tlwg libreoffice-writer poppler-utils postgresql (apt)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium fonts-thai-tlwg libreoffice-writer poppler-utils >/dev/null; }
+	      chromium fonts-thai-tlwg libreoffice-writer poppler-utils postgresql >/dev/null; }
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
@@ -45,6 +54,10 @@ test: $(STAMP) system-deps
 bench: index
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/load.py --duration 20
+
+# the scale benchmark (synthetic corpora, both backends; starts and stops its own servers)
+bench-scale: $(STAMP) system-deps
+	$(BIN)/python bench/scale.py --sizes 5,100
 
 eval: index
 	$(BIN)/planqa eval

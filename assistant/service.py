@@ -16,11 +16,11 @@ from assistant.domain import thai
 from assistant.domain.models import Answer, Office
 from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.errors import IndexCorruptError, IndexMissingError, PlanQAError
-from assistant.ingest.pipeline import STORE_FILE, current_dir
+from assistant.ingest.pipeline import STORE_FILE, current_dir, store_path
 from assistant.qa.answer import Answerer, Templates
 from assistant.qa.records import Records, SimpleSearch
 from assistant.qa.understand import Question, understand
-from assistant.stores.sqlite import Store
+from assistant.stores.backends import open_plan_store
 
 log = logging.getLogger("planqa.service")
 
@@ -36,17 +36,24 @@ class Assistant:
         s = settings.get()
         self.settings = s
         self.index_dir = index_dir or s.index_dir
-        # the build ``current`` points at now: a later swap never mixes two builds
-        self.build_dir = build_of(self.index_dir)
-        if self.build_dir is None:
-            raise IndexMissingError()
-        self.build_id = self.build_dir.name
-        try:
-            self.store = Store(self.build_dir / STORE_FILE)
+        if s.database_url:
+            # PostgreSQL: the published build the store opened is the one this Assistant serves
+            self.build_dir = None
+            self.store = open_plan_store(s, store_path(self.index_dir))
+            self.build_id = self.store.schema
             self._counts = self.store.counts()
-        except (sqlite3.Error, ValueError, KeyError, TypeError) as e:
-            log.error("the index %s is unreadable: %s", self.build_dir, e)
-            raise IndexCorruptError(str(e)) from None
+        else:
+            # the build ``current`` points at now: a later swap never mixes two builds
+            self.build_dir = build_of(self.index_dir)
+            if self.build_dir is None:
+                raise IndexMissingError()
+            self.build_id = self.build_dir.name
+            try:
+                self.store = open_plan_store(s, self.build_dir / STORE_FILE)
+                self._counts = self.store.counts()
+            except (sqlite3.Error, ValueError, KeyError, TypeError) as e:
+                log.error("the index %s is unreadable: %s", self.build_dir, e)
+                raise IndexCorruptError(str(e)) from None
         self.records = Records(self.store)
         self.resolver = OfficeResolver(list(self.store.offices.values()))
         self.templates = Templates(s.prompts_dir / "answers.yaml")
@@ -140,7 +147,7 @@ class Assistant:
         from assistant.qa.answer import idea_of
 
         oid = next(iter(ids))
-        plan = next((p for p in self.store.plans.values() if p.office_id == oid), None)
+        plan = next(iter(self.store.plans_of(oid)), None)
         if plan is None:
             return None
         idea = idea_of(q)
@@ -160,7 +167,8 @@ class Assistant:
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def offices(self) -> list[Office]:
-        return [o for o in self.store.offices.values() if any(p.office_id == o.id for p in self.store.plans.values())]
+        having = self.store.office_ids_with_plans()
+        return [o for o in self.store.offices.values() if o.id in having]
 
     def health(self) -> dict:
         return {"status": "ok", "counts": self._counts, "hybrid": self.retriever is not None,

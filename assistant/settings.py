@@ -19,6 +19,10 @@ Environment variables (all optional):
   HOST / PORT                where `planqa serve` listens (default 127.0.0.1:8000)
   PLANQA_STATE      SQLite file of conversations, feedback, drafts and queued events
                     (default: <index>/state.sqlite, outside the swapped builds)
+  PLANQA_DATABASE_URL  PostgreSQL URL (postgresql://user@host:port/db): plans and state are
+                    read from PostgreSQL instead of the SQLite files (unset: embedded SQLite)
+  PLANQA_CHROMA_URL    Chroma server URL (http://host:port): vectors are written to and
+                    searched on that server (unset: embedded Chroma inside the index build)
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class Settings:
     line_retries: int = 2
     host: str = "127.0.0.1"
     port: int = 8000
+    database_url: str | None = None
+    chroma_url: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -89,6 +95,8 @@ def _from_env() -> Settings:
         line_retries=int(env.get("PLANQA_LINE_RETRIES", "2")),
         host=env.get("HOST") or "127.0.0.1",
         port=int(env.get("PORT") or "8000"),
+        database_url=env.get("PLANQA_DATABASE_URL") or None,
+        chroma_url=env.get("PLANQA_CHROMA_URL") or None,
     )
 
 

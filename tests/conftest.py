@@ -82,3 +82,27 @@ def hybrid_index(tmp_path_factory):
         unregister_builder(build_retrieval_index)
     assert report.ok, [f.message() for f in report.failed]
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A throw-away PostgreSQL server on loopback for the contract suites (tests/servers.py)."""
+    from servers import pg_bin, start_postgres
+
+    if pg_bin() is None:
+        pytest.skip("PostgreSQL binaries are absent (make system-deps installs postgresql)")
+    server = start_postgres()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chroma_url():
+    """A throw-away Chroma server (`chroma run`) on loopback for the contract suites."""
+    from servers import chroma_cmd, start_chroma
+
+    if chroma_cmd() is None:
+        pytest.skip("the chroma command is absent (chromadb is not installed)")
+    server = start_chroma()
+    yield server.url
+    server.stop()

@@ -1,4 +1,5 @@
-"""Contract tests of the state store (conversations, feedback, drafts, event queue)."""
+"""Contract tests of the state store (conversations, feedback, drafts, event queue), run
+against both backends: SQLite (embedded default) and PostgreSQL (a server the fixture starts)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,24 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgres"])
 def state(request, tmp_path):
     clock = Clock()
-    s = SqliteState(tmp_path / "state.sqlite", conversation_ttl=100, draft_ttl=100, event_ttl=100, clock=clock)
+    ttl = {"conversation_ttl": 100, "draft_ttl": 100, "event_ttl": 100}
+    if request.param == "postgres":
+        import psycopg
+
+        from assistant.stores.postgres import PgState
+
+        url = request.getfixturevalue("pg_url")
+        with psycopg.connect(url, autocommit=True) as con:  # every test starts empty
+            for t in ("conversations", "feedback", "drafts", "events"):
+                con.execute(f"DROP TABLE IF EXISTS state_{t}")
+        s = PgState(url, **ttl, clock=clock)
+        s.reopen = lambda: PgState(url, clock=clock)
+    else:
+        s = SqliteState(tmp_path / "state.sqlite", **ttl, clock=clock)
+        s.reopen = lambda: SqliteState(s.path, clock=clock)
     s.clock_obj = clock
     yield s
     s.close()
@@ -56,9 +71,10 @@ def test_feedback_is_appended_in_order(state):
 
 def test_drafts_survive_reopen(state, tmp_path):
     state.put_draft("d1", {"title": "โครงการส่งเสริมการอ่าน"})
-    again = SqliteState(state.path, clock=state.clock_obj)
+    again = state.reopen()
     assert again.get_draft("d1") == {"title": "โครงการส่งเสริมการอ่าน"}
     assert again.get_draft("nope") is None
+    again.close()
 
 
 def test_event_queue_dedupes_leases_and_finishes(state):

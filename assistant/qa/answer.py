@@ -69,8 +69,8 @@ class Answerer:
         """The plans a question is about, or an early answer (office outside the
         corpus, or a clarifying question)."""
         if q.unknown_doc:
-            unknown = [p for p in self.store.plans.values() if not p.office_id]
-            named = [p for p in self.store.plans.values() if p.office_id in {m.office.id for m in q.corpus_offices}]
+            unknown = self.store.plans_in({None})
+            named = self.store.plans_in({m.office.id for m in q.corpus_offices})
             return named + unknown, None
         ids = [m.office.id for m in q.corpus_offices] or ([office_id] if office_id else [])
         if not ids and q.outside_offices:
@@ -78,7 +78,7 @@ class Answerer:
             available = ", ".join(sorted({self.office(p) for p in self.office_plans()}))
             return [], Answer(q.text, self.T("office_outside", office=names, available=available), "not_found")
         if ids:
-            return [p for p in self.store.plans.values() if p.office_id in ids], None
+            return self.store.plans_in(ids), None
         if q.intent in ("open", "align", "compare", "budget"):
             return list(self.store.plans.values()), None
         cands = self.office_plans()
@@ -460,7 +460,7 @@ class Answerer:
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def _passage_at(self, plan: Plan, pos: int) -> Record | None:
-        for rec in self.r.by_id.values():
+        for rec in self.r.of_plan(plan):
             if rec.plan is plan and rec.span.start <= pos < rec.span.end:
                 return rec
         return None
@@ -492,7 +492,7 @@ class Answerer:
         """A passage and the passages that directly follow it (a narrative cut into
         windows), up to ``limit`` characters: the evidence reads as one piece."""
         text = self.store.texts[rec.plan.doc_id]
-        following = sorted((r.span for r in self.r.by_id.values()
+        following = sorted((r.span for r in self.r.of_plan(rec.plan)
                             if r.kind == "passage" and r.plan is rec.plan and r.span.start > rec.span.start),
                            key=lambda sp: sp.start)
         end = rec.span.end

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.domain import thai
@@ -51,37 +53,88 @@ def section_label(rec_kind: str, strategy: Strategy | None, item=None) -> str:
     return head
 
 
+class _RecordsById(Mapping):
+    """Every record by id, built one plan at a time on first use (a record id starts with
+    its document id), so opening costs nothing and a query about one office reads only
+    that office's plans. Iteration follows the document order, as a full dict would."""
+
+    def __init__(self, records: Records):
+        self._records = records
+        self._by_doc: dict[str, dict[str, Record]] = {}
+        self._lock = threading.Lock()
+
+    def of_doc(self, doc_id: str) -> dict[str, Record]:
+        got = self._by_doc.get(doc_id)
+        if got is None:
+            with self._lock:
+                got = self._by_doc.get(doc_id)
+                if got is None:
+                    got = self._records._build(self._records.store.plans[doc_id])
+                    self._by_doc[doc_id] = got
+        return got
+
+    def __getitem__(self, rid: str) -> Record:
+        doc_id = rid.split("/", 1)[0]
+        if doc_id not in self._records.store.plans:
+            raise KeyError(rid)
+        return self.of_doc(doc_id)[rid]
+
+    def __contains__(self, rid) -> bool:
+        try:
+            self[rid]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self):
+        for doc_id in self._records.store.plans:
+            yield from self.of_doc(doc_id)
+
+    def __len__(self) -> int:
+        return sum(len(self.of_doc(d)) for d in self._records.store.plans)
+
+
 class Records:
     def __init__(self, store: Store):
         self.store = store
-        self.by_id: dict[str, Record] = {}
-        for plan in store.plans.values():
-            if plan.vision:
-                self._add("vision", plan, None, plan.vision, plan.vision.text)
-            for m in plan.missions:
-                self._add("mission", plan, None, m, m.text)
-            for g in plan.goals:
-                self._add("goal", plan, None, g, g.text)
-            for kind, items in (("missions", plan.missions), ("goals", plan.goals)):
-                if items:  # the list as a whole (a retrieval chunk of its own)
-                    rid = f"{plan.doc_id}/{kind}"
-                    span = cover(*(i.span for i in items))
-                    self.by_id[rid] = Record(rid, kind, plan, None, None, " ".join(i.text for i in items), span)
-            for s in plan.strategies:
-                self._add("strategy", plan, s, s, f"{s.title} {s.description or ''}".strip())
-                for g in s.goals:
-                    self._add("strategic_goal", plan, s, g, g.text)
-                for g in s.guidelines:
-                    self._add("guideline", plan, s, g, g.text)
-                for ind in s.indicators:
-                    self._add("indicator", plan, s, ind, " ".join([ind.text, *ind.sub_items]))
-            for span in passages(plan, store.texts[plan.doc_id]):
-                rid = passage_id(plan.doc_id, span.start)
-                text = thai.one_line(store.texts[plan.doc_id][span.start : span.end])
-                self.by_id[rid] = Record(rid, "passage", plan, None, None, text, span)
+        self.by_id: Mapping[str, Record] = _RecordsById(self)
 
-    def _add(self, kind, plan, strategy, item, text):
-        self.by_id[item.id] = Record(item.id, kind, plan, strategy, item, text, item.span)
+    def _build(self, plan: Plan) -> dict[str, Record]:
+        """The records of one plan, in the order the flat view always listed them."""
+        store = self.store
+        out: dict[str, Record] = {}
+
+        def add(kind, strategy, item, text):
+            out[item.id] = Record(item.id, kind, plan, strategy, item, text, item.span)
+
+        if plan.vision:
+            add("vision", None, plan.vision, plan.vision.text)
+        for m in plan.missions:
+            add("mission", None, m, m.text)
+        for g in plan.goals:
+            add("goal", None, g, g.text)
+        for kind, items in (("missions", plan.missions), ("goals", plan.goals)):
+            if items:  # the list as a whole (a retrieval chunk of its own)
+                rid = f"{plan.doc_id}/{kind}"
+                span = cover(*(i.span for i in items))
+                out[rid] = Record(rid, kind, plan, None, None, " ".join(i.text for i in items), span)
+        for s in plan.strategies:
+            add("strategy", s, s, f"{s.title} {s.description or ''}".strip())
+            for g in s.goals:
+                add("strategic_goal", s, g, g.text)
+            for g in s.guidelines:
+                add("guideline", s, g, g.text)
+            for ind in s.indicators:
+                add("indicator", s, ind, " ".join([ind.text, *ind.sub_items]))
+        text = store.texts[plan.doc_id]
+        for span in passages(plan, text):
+            rid = passage_id(plan.doc_id, span.start)
+            out[rid] = Record(rid, "passage", plan, None, None, thai.one_line(text[span.start : span.end]), span)
+        return out
+
+    def of_plan(self, plan: Plan) -> list[Record]:
+        """The records of one plan only (reads no other plan)."""
+        return list(self.by_id.of_doc(plan.doc_id).values())
 
     def get(self, rid: str) -> Record | None:
         return self.by_id.get(rid.split("#", 1)[0])

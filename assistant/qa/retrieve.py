@@ -98,16 +98,12 @@ def _write_json(path: Path, data: dict) -> None:
 
 def _embed(emb: Embedder, texts: list[str], cache: dict[str, np.ndarray]) -> np.ndarray:
     out = np.zeros((len(texts), emb.dim), dtype=np.float32)
-    todo = [i for i, t in enumerate(texts) if t not in cache]
+    todo = list(dict.fromkeys(t for t in texts if t not in cache))  # each distinct text once
     if todo:
-        new = emb.embed_passages([texts[i] for i in todo])
-        for i, v in zip(todo, new, strict=True):
-            out[i] = v
-            cache[texts[i]] = v
-    fresh = set(todo)
+        for t, v in zip(todo, emb.embed_passages(todo), strict=True):
+            cache[t] = v
     for i, t in enumerate(texts):
-        if i not in fresh:
-            out[i] = cache[t]
+        out[i] = cache[t]
     return out
 
 

@@ -14,6 +14,7 @@ import importlib.util
 import os
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -80,19 +81,54 @@ def _llama_embedding(embedder: Embedder):
     return PlanQAEmbedding(embedder)
 
 
+def _server_url() -> str | None:
+    from assistant import settings
+
+    return settings.get().chroma_url
+
+
 def _client(path: Path):
+    """The embedded client of ``path``, or the Chroma server's (``PLANQA_CHROMA_URL``)."""
     _prepare_env()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    key = str(path.resolve())
+    url = _server_url()
+    key = url or str(path.resolve())
     with _lock:
         c = _clients.get(key)
         if c is None:
-            path.mkdir(parents=True, exist_ok=True)
-            c = chromadb.PersistentClient(path=key, settings=ChromaSettings(anonymized_telemetry=False))
+            if url:
+                u = urlsplit(url)
+                c = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                        ssl=u.scheme == "https",
+                                        settings=ChromaSettings(anonymized_telemetry=False))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                c = chromadb.PersistentClient(path=key, settings=ChromaSettings(anonymized_telemetry=False))
             _clients[key] = c
     return c
+
+
+def collection_name(chroma_dir: Path, name: str) -> str:
+    """On a server every build has its own collections, named after the build directory
+    (``<build>--chunks``); embedded, the build's own directory holds ``name``."""
+    if not _server_url():
+        return name
+    return f"{Path(chroma_dir).resolve().parent.name}--{name}"
+
+
+def _prune_server(client, chroma_dir: Path) -> None:
+    """Drop server collections of builds that are neither this one nor the live one."""
+    build = Path(chroma_dir).resolve().parent
+    live = build.parent / "current"
+    keep = {build.name}
+    if live.exists():
+        keep.add(live.resolve().name)
+    for c in client.list_collections():
+        cname = c.name if hasattr(c, "name") else c
+        if "--" in cname and cname.startswith("build-") and cname.split("--", 1)[0] not in keep:
+            client.delete_collection(cname)
 
 
 # ---------------------------------------------------------------- chunk ↔ node
@@ -146,6 +182,9 @@ def write_collection(chroma_dir: Path, name: str, chunks: list[Chunk], vectors: 
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     client = _client(chroma_dir)
+    if _server_url():
+        _prune_server(client, chroma_dir)
+    name = collection_name(chroma_dir, name)
     if name in [c.name if hasattr(c, "name") else c for c in client.list_collections()]:
         client.delete_collection(name)
     col = client.create_collection(
@@ -165,7 +204,8 @@ class VectorIndex:
 
     def __init__(self, chroma_dir: Path, name: str, embedder: Embedder):
         self.embedder = embedder
-        self.collection = _client(chroma_dir).get_collection(name, embedding_function=None)
+        self.collection = _client(chroma_dir).get_collection(collection_name(chroma_dir, name),
+                                                             embedding_function=None)
         self._store = None
         meta = self.collection.metadata or {}
         self.embedder_name = meta.get("embedder")

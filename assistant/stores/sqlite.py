@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+import threading
 from pathlib import Path
 
-from assistant.domain.models import (
-    Guideline,
-    Indicator,
-    Office,
-    Plan,
-    Span,
-    Strategy,
-    Target,
-    TextItem,
-)
+from assistant.domain.models import Office, Plan, Span
+from assistant.stores.planread import SqlPlanStore
+from assistant.stores.protocols import DocRecord
+
+__all__ = ["SCHEMA", "DocRecord", "Store", "write_store"]
 
 SCHEMA = """
 CREATE TABLE offices (id TEXT PRIMARY KEY, name TEXT, kind TEXT, province TEXT, area INTEGER,
@@ -45,21 +40,11 @@ CREATE TABLE spans (record_id TEXT PRIMARY KEY, doc_id TEXT, start INTEGER, end 
 CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT);
 CREATE INDEX ind_doc ON indicators(doc_id, strategy);
 CREATE INDEX tgt_ind ON targets(indicator_id, year);
+CREATE INDEX doc_office ON documents(office_id);
+CREATE INDEX str_doc ON strategies(doc_id);
+CREATE INDEX goal_doc ON goals(doc_id);
+CREATE INDEX gl_doc ON guidelines(doc_id);
 """
-
-
-@dataclass
-class DocRecord:
-    id: str
-    file: str
-    office_id: str | None
-    title: str | None
-    years: tuple[int, int] | None
-    fiscal_year: int | None
-    level: str | None
-    layout: str | None
-    sha256: str
-    meta: dict
 
 
 def write_store(
@@ -141,93 +126,20 @@ def _write_plan(con: sqlite3.Connection, plan: Plan) -> None:
     con.executemany("INSERT OR REPLACE INTO spans VALUES (?,?,?,?)", spans)
 
 
-class Store:
-    """Read access to a built store. Loads every plan into memory once (the corpus is
-    small); SQL is used for filtered listings."""
+class Store(SqlPlanStore):
+    """Read access to a built SQLite store: offices and document metadata at open, plans
+    and texts on first use (:class:`assistant.stores.planread.SqlPlanStore`)."""
 
     def __init__(self, path: Path):
         self.path = path
         self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.con.row_factory = sqlite3.Row
-        self.texts: dict[str, str] = {}
-        self.docs: dict[str, DocRecord] = {}
-        for r in self.con.execute("SELECT * FROM documents ORDER BY id"):
-            self.texts[r["id"]] = r["text"]
-            years = (r["year_from"], r["year_to"]) if r["year_from"] else None
-            self.docs[r["id"]] = DocRecord(r["id"], r["file"], r["office_id"], r["title"], years,
-                                           r["fiscal_year"], r["level"], r["layout"], r["sha256"],
-                                           json.loads(r["meta"] or "{}"))
-        self.offices: dict[str, Office] = {}
-        self.office_levels: dict[str, str | None] = {}
-        for r in self.con.execute("SELECT * FROM offices ORDER BY id"):
-            self.offices[r["id"]] = Office(r["id"], r["name"], r["kind"], r["province"], r["area"],
-                                           tuple(json.loads(r["aliases"] or "[]")), True)
-            self.office_levels[r["id"]] = r["level"]
-        self.plans: dict[str, Plan] = {d: self._load_plan(d) for d in self.docs}
+        self._lock = threading.Lock()
+        self._open()
+
+    def _rows(self, sql: str, params: tuple = ()) -> list:
+        with self._lock:  # one connection shared by the server's threads
+            return self.con.execute(sql, params).fetchall()
 
     def close(self) -> None:
         self.con.close()
-
-    def manifest(self) -> dict[str, str]:
-        return {r["key"]: r["value"] for r in self.con.execute("SELECT key, value FROM manifest")}
-
-    # ------------------------------------------------------------ loading
-    def _load_plan(self, doc_id: str) -> Plan:
-        q = self.con.execute
-        doc = self.docs[doc_id]
-        plan = Plan(doc_id, doc.title, doc.office_id, doc.years, layout=doc.layout)
-
-        def span(r) -> Span:
-            return Span(doc_id, r["start"], r["end"])
-
-        strategies = {}
-        for r in q("SELECT * FROM strategies WHERE doc_id=? ORDER BY ord", (doc_id,)):
-            s = Strategy(r["id"], r["number"], r["title"], span(r), r["kind"], r["description"])
-            strategies[s.id] = s
-            plan.strategies.append(s)
-        for r in q("SELECT * FROM goals WHERE doc_id=? ORDER BY kind, ord", (doc_id,)):
-            item = TextItem(r["id"], r["number"], r["text"], span(r))
-            if r["kind"] == "vision":
-                plan.vision = item
-            elif r["kind"] == "mission":
-                plan.missions.append(item)
-            elif r["kind"] == "goal":
-                plan.goals.append(item)
-            elif r["strategy_id"] in strategies:
-                strategies[r["strategy_id"]].goals.append(item)
-        for r in q("SELECT * FROM guidelines WHERE doc_id=? ORDER BY ord", (doc_id,)):
-            strategies[r["strategy_id"]].guidelines.append(
-                Guideline(r["id"], r["strategy"], r["number"], r["text"], span(r), r["responsible"], r["heading"]))
-        inds = {}
-        for r in q("SELECT * FROM indicators WHERE doc_id=? ORDER BY strategy_id, ord", (doc_id,)):
-            ind = Indicator(r["id"], r["strategy"], r["number"], r["number_raw"], r["text"], r["unit"],
-                            span(r), [], r["responsible"], r["source"], r["guideline"],
-                            json.loads(r["sub_items"]), json.loads(r["attributes"]),
-                            json.loads(r["groups"]), json.loads(r["levels"]))
-            inds[ind.id] = ind
-            strategies[r["strategy_id"]].indicators.append(ind)
-        for s in plan.strategies:
-            s.indicators.sort(key=lambda i: _num_key(i.number))
-        for r in q("SELECT t.* FROM targets t JOIN indicators i ON t.indicator_id=i.id "
-                   "WHERE i.doc_id=? ORDER BY t.indicator_id, t.ord", (doc_id,)):
-            inds[r["indicator_id"]].targets.append(
-                Target(r["id"], r["indicator_id"], r["year"], r["kind"], r["value"], r["numeric"],
-                       r["unit"], span(r), r["sub_item"]))
-        return plan
-
-    # ------------------------------------------------------------ queries
-    def quote(self, span: Span) -> str:
-        return self.texts[span.doc_id][span.start : span.end]
-
-    def plans_of(self, office_id: str | None) -> list[Plan]:
-        return [p for p in self.plans.values() if office_id is None or p.office_id == office_id]
-
-    def counts(self) -> dict[str, int]:
-        out = {}
-        for t in ("documents", "offices", "strategies", "guidelines", "indicators", "targets"):
-            out[t] = self.con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-        return out
-
-
-def _num_key(n: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in n.split("."))

@@ -1,0 +1,269 @@
+"""Scale benchmark (not a test): synthetic corpora of N plans on both backends.
+
+A corpus of N plans is the five bundled plans plus renamed copies of them: copy ``i`` is
+attributed (in ``metadata.yaml``, the text is never edited) to a synthetic office named
+after a real province and area, so every copy is a separate office and plan. For each size
+it reports, for the embedded backend (SQLite + embedded Chroma + bm25s) and the server
+backend (PostgreSQL + a Chroma server, started here on loopback and stopped at the end):
+
+- ingest time (vectors of identical chunk texts are embedded once and reused; the server
+  build reuses the vectors of the embedded build, as a re-ingest does), index size;
+- cold start: wall time of ``planqa ask`` on a structured question (median of 3);
+- in a fresh worker process: p50/p95 of structured answers and of hybrid (search) answers,
+  the time to load the hybrid retriever, and peak memory (max RSS).
+
+Usage: .venv/bin/python bench/scale.py --sizes 5,100 [--backends embedded,server]
+       [--vectors-up-to 100] [--queries 40] [--json out.json]
+Sizes above --vectors-up-to are ingested without the vector index (structured store only;
+hybrid figures are then "-").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import yaml  # noqa: E402
+
+BIN = Path(sys.executable).parent
+BASE_OFFICE = "spp-chiangmai-6"
+STRUCTURED_Q = "ค่าเป้าหมายตัวชี้วัดที่ 2 กลยุทธ์ที่ 2 ปี 2568 ของ {office}"
+STRUCTURED_EXPECT = "95"
+HYBRID_Q = ["แนวทางการพัฒนาครูด้านเทคโนโลยีดิจิทัลของ {office} มีอะไรบ้าง",
+            "วิสัยทัศน์ของ {office} คืออะไร",
+            "{office} มีนโยบายเรื่องความปลอดภัยของนักเรียนอย่างไร"]
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file() and not f.is_symlink())
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def make_corpus(n: int, dest: Path) -> list[str]:
+    """Write a corpus of ``n`` plans; returns the aliases of the copies of the Chiang Mai plan."""
+    from assistant.domain import thai
+
+    src = ROOT / "corpus"
+    meta = yaml.safe_load((src / "metadata.yaml").read_text(encoding="utf-8"))
+    dest.mkdir(parents=True)
+    docs = meta["documents"]
+    offices = dict(meta["offices"])
+    out_docs = []
+    for d in docs[:n]:
+        shutil.copy2(src / d["file"], dest / d["file"])
+        out_docs.append(d)
+    provinces = sorted({p[0] for p in thai.provinces()})
+    base_alias = [offices[BASE_OFFICE]["aliases"][0]]
+    aliases = base_alias if n >= 1 else []
+    for i in range(len(docs), n):
+        base = docs[i % len(docs)]
+        prov, area = provinces[i % len(provinces)], 1 + i // len(provinces)
+        oid = f"spp-syn-{i:04d}"
+        offices[oid] = {"name": f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษา{prov} เขต {area}", "kind": "สพป.",
+                        "province": prov, "area": area, "level": "ประถม",
+                        "aliases": [f"สพป.{prov} เขต {area}"]}
+        stem, ext = os.path.splitext(base["file"])
+        file = f"syn{i:04d}-{stem}{ext}"
+        shutil.copy2(src / base["file"], dest / file)
+        out_docs.append({**base, "file": file, "office": oid})
+        if base.get("office") == BASE_OFFICE:
+            aliases.append(f"สพป.{prov} เขต {area}")
+    (dest / "metadata.yaml").write_text(yaml.safe_dump({"offices": offices, "documents": out_docs},
+                                                       allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return aliases
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def ingest(corpus: Path, index: Path, *, vectors: bool, chroma_url: str | None = None) -> dict:
+    from assistant import settings
+    from assistant.ingest import pipeline
+    from assistant.qa.retrieve import build_retrieval_index
+
+    settings.override(corpus_dir=corpus, index_dir=index, chroma_url=chroma_url)
+    stats: dict = {}
+
+    def builder(build, store):
+        stats.update(build_retrieval_index(build, store))
+
+    if vectors:
+        pipeline.register_builder(builder)
+    try:
+        t0 = time.perf_counter()
+        report = pipeline.ingest(corpus_dir=corpus, index_dir=index)
+        took = time.perf_counter() - t0
+    finally:
+        pipeline.unregister_builder(builder)
+        settings.reset()
+    assert report.ok, [f.message() for f in report.failed]
+    return {"ingest_s": round(took, 1), "documents": len(report.ingested), **stats}
+
+
+# ---------------------------------------------------------------- worker
+
+
+def worker(args) -> int:
+    """Run in a fresh process: answer the questions, print latencies and peak memory."""
+    from assistant.service import Assistant
+
+    qs = json.loads(Path(args.worker).read_text(encoding="utf-8"))
+    t0 = time.perf_counter()
+    a = Assistant(hybrid=bool(qs["hybrid"]))
+    open_s = time.perf_counter() - t0
+    out: dict = {"open_s": round(open_s, 3)}
+    lat, ok = [], 0
+    a.ask(qs["structured"][0])  # first answer: part of the cold start, not of the latencies
+    for q in qs["structured"]:
+        t = time.perf_counter()
+        ans = a.ask(q)
+        lat.append(time.perf_counter() - t)
+        ok += ans.status == "answered" and [v.value for v in ans.values] == [STRUCTURED_EXPECT]
+    out.update(structured_p50_ms=round(1000 * pct(lat, 0.5), 1), structured_p95_ms=round(1000 * pct(lat, 0.95), 1),
+               structured_exact=f"{ok}/{len(lat)}", plans_loaded=a.store.plans.loaded())
+    if qs["hybrid"]:
+        t = time.perf_counter()
+        a.warm()
+        out["hybrid_load_s"] = round(time.perf_counter() - t, 2)
+        out["hybrid_on"] = a.retriever is not None
+        lat, answered = [], 0
+        for q in qs["hybrid"]:
+            t = time.perf_counter()
+            ans = a.ask(q)
+            lat.append(time.perf_counter() - t)
+            answered += ans.status == "answered"
+        out.update(hybrid_p50_ms=round(1000 * pct(lat, 0.5), 1), hybrid_p95_ms=round(1000 * pct(lat, 0.95), 1),
+                   hybrid_answered=f"{answered}/{len(lat)}")
+    out["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(out))
+    return 0
+
+
+def run_worker(env: dict, questions: dict, tmp: Path) -> dict:
+    qfile = tmp / f"q-{time.time_ns()}.json"
+    qfile.write_text(json.dumps(questions, ensure_ascii=False), encoding="utf-8")
+    res = subprocess.run([sys.executable, __file__, "--worker", str(qfile)], env=env, capture_output=True,
+                         text=True, timeout=3600)
+    if res.returncode:
+        raise RuntimeError(res.stderr[-3000:])
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def cold_start(env: dict, question: str, rounds: int = 3) -> float:
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        res = subprocess.run([str(BIN / "planqa"), "ask", question], env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - t)
+        if res.returncode or STRUCTURED_EXPECT not in res.stdout:
+            raise RuntimeError(f"planqa ask failed: {res.stdout[-500:]} {res.stderr[-1500:]}")
+    return round(statistics.median(times), 2)
+
+
+def pg_size(url: str, schema: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as con:
+        return int(con.execute("SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                           "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                           (schema,)).fetchone()[0])
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="5,100")
+    ap.add_argument("--backends", default="embedded,server")
+    ap.add_argument("--vectors-up-to", type=int, default=100)
+    ap.add_argument("--queries", type=int, default=40)
+    ap.add_argument("--json", default=None)
+    ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        return worker(args)
+    for k in ("PYTHAINLP_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        os.environ.setdefault(k, "1")
+    os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    backends = args.backends.split(",")
+    tmp = Path(tempfile.mkdtemp(prefix="planqa-scale-"))
+    servers = []
+    rows = []
+    try:
+        pg = ch = None
+        if "server" in backends:
+            import servers as srv
+
+            pg, ch = srv.start_postgres(), srv.start_chroma()
+            servers += [pg, ch]
+        for n in [int(x) for x in args.sizes.split(",")]:
+            corpus, index = tmp / f"corpus-{n}", tmp / f"index-{n}"
+            aliases = make_corpus(n, corpus)
+            rng = random.Random(n)
+            vectors = n <= args.vectors_up_to
+            questions = {"structured": [STRUCTURED_Q.format(office=rng.choice(aliases)) for _ in range(args.queries)],
+                         "hybrid": [rng.choice(HYBRID_Q).format(office=rng.choice(aliases))
+                                    for _ in range(args.queries)] if vectors else []}
+            base_env = {**os.environ, "PLANQA_CORPUS": str(corpus), "PLANQA_INDEX": str(index)}
+            for backend in backends:
+                print(f"[{time.strftime('%H:%M:%S')}] {n} plans, {backend}: ingest", file=sys.stderr, flush=True)
+                env = dict(base_env)
+                if backend == "embedded":
+                    got = ingest(corpus, index, vectors=vectors)
+                    size = du(index / "current")
+                else:
+                    from assistant.ingest.pipeline import store_path
+                    from assistant.stores.postgres import publish
+
+                    got = ingest(corpus, index, vectors=vectors, chroma_url=ch.url)
+                    t = time.perf_counter()
+                    schema = publish(store_path(index), pg.url)
+                    got["publish_s"] = round(time.perf_counter() - t, 1)
+                    size = du(index / "current") - (index / "current" / "plans.sqlite").stat().st_size \
+                        + pg_size(pg.url, schema) + du(ch.dir)
+                    env.update(PLANQA_DATABASE_URL=pg.url, PLANQA_CHROMA_URL=ch.url)
+                print(f"[{time.strftime('%H:%M:%S')}] {n} plans, {backend}: queries", file=sys.stderr, flush=True)
+                row = {"plans": n, "backend": backend, **got, "index_mb": round(size / 2**20, 1),
+                       "cold_start_s": cold_start(env, questions["structured"][0])}
+                row.update(run_worker(env, questions, tmp))
+                rows.append(row)
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    cols = ["plans", "backend", "ingest_s", "embedded", "index_mb", "cold_start_s", "structured_p50_ms",
+            "structured_p95_ms", "structured_exact", "hybrid_load_s", "hybrid_p50_ms", "hybrid_p95_ms", "max_rss_mb"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for r in rows:
+        print("| " + " | ".join(str(r.get(c, "-")) for c in cols) + " |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,234 @@
+"""One contract suite for the plan store and the vector store, run against both backends:
+the embedded defaults (SQLite, embedded Chroma) and the servers (PostgreSQL, a Chroma server),
+which the fixtures in conftest.py start on loopback and stop afterwards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant import settings
+from assistant.ingest.chunks import Chunk
+from assistant.ingest.pipeline import store_path
+from assistant.qa import lookup
+from assistant.stores.protocols import PlanStore, VectorStore
+from tests.conftest import DOC_000, DOC_001, DOC_002, DOC_003, DOC_004
+
+ALL = sorted((DOC_000, DOC_001, DOC_002, DOC_003, DOC_004))
+
+
+@pytest.fixture(scope="module")
+def published(built_index, pg_url):
+    from assistant.stores.postgres import publish
+
+    return publish(store_path(built_index), pg_url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def plan_store(request, built_index):
+    """A freshly opened store (nothing loaded yet) of the bundled corpus."""
+    if request.param == "postgres":
+        request.getfixturevalue("published")
+        from assistant.stores.postgres import PgStore
+
+        s = PgStore(request.getfixturevalue("pg_url"))
+    else:
+        from assistant.stores.sqlite import Store
+
+        s = Store(store_path(built_index))
+    yield s
+    s.close()
+
+
+def test_is_a_plan_store(plan_store):
+    assert isinstance(plan_store, PlanStore)
+    assert sorted(plan_store.plans) == ALL
+    assert plan_store.counts()["documents"] == 5
+
+
+def test_opening_loads_no_plan_and_one_office_loads_only_its_plans(plan_store):
+    assert plan_store.plans.loaded() == 0 and plan_store.texts.loaded() == 0
+    plans = plan_store.plans_of("spp-chiangmai-6")
+    assert [p.doc_id for p in plans] == [DOC_000]
+    assert plan_store.plans.loaded() == 1
+    assert plan_store.plans_of("spp-chiangmai-6")[0] is plans[0]  # the same object every time
+    assert plan_store.plans_of("spp-nowhere-1") == []
+    assert plan_store.office_ids_with_plans() == {"spp-chiangmai-6", "spp-yasothon-2", "spp-trang-2",
+                                                  "spm-lampang-lamphun"}
+    assert [p.doc_id for p in plan_store.plans_of(None)] == ALL
+
+
+def test_counts_and_exact_values(plan_store):
+    counts = {d: (len(p.strategies), len(p.indicators()), len(p.guidelines()))
+              for d, p in plan_store.plans.items()}
+    assert counts[DOC_000] == (4, 17, 55)
+    assert counts[DOC_001] == (4, 80, 62)
+    assert counts[DOC_004] == (5, 46, 35)
+    ind = next(i for i in plan_store.plans[DOC_000].strategy("2").indicators if i.number == "2")
+    assert [(t.year, t.value, t.numeric, t.unit) for t in ind.targets if t.kind == "target"] == [
+        (2566, "90", 90.0, "ร้อยละ"), (2567, "92", 92.0, "ร้อยละ"), (2568, "95", 95.0, "ร้อยละ"),
+        (2569, "98", 98.0, "ร้อยละ"), (2570, "100", 100.0, "ร้อยละ")]
+    onet = next(i for i in plan_store.plans[DOC_002].strategy("2").indicators if i.number == "12")
+    assert {(t.year, t.sub_item): t.value for t in onet.targets if t.kind == "result"} == {
+        (2561, "ป.6"): "37.76", (2561, "ม.3"): "30.30", (2561, "ม.6"): "24.57"}
+    assert plan_store.plans[DOC_003].office_id is None
+    assert plan_store.plans[DOC_001].office_id == "spp-yasothon-2"
+
+
+def test_spans_quote_the_original_text(plan_store, texts):
+    for doc in ALL:
+        assert plan_store.texts[doc] == texts[doc]
+        for ind in plan_store.plans[doc].indicators():
+            assert plan_store.quote(ind.span) == texts[doc][ind.span.start:ind.span.end]
+    with pytest.raises(KeyError):
+        plan_store.texts["no-such-doc"]
+
+
+def test_lookup_filters_through_the_protocol(plan_store):
+    rows = lookup.indicators(plan_store, office="spp-chiangmai-6", year=2568, strategy="3")
+    assert [r.indicator.number for r in rows] == ["1", "2", "3", "4", "5"]
+    teachers = lookup.indicators(plan_store, office="spm-lampang-lamphun", about="ครู")
+    assert [(r.strategy.number, r.indicator.number) for r in teachers] == [
+        ("1", "6"), ("3", "5"), ("3", "18"), ("3", "20"), ("5", "3")]
+
+
+def test_postgres_holds_exactly_the_sqlite_plans(built_index, published, pg_url):
+    from assistant.stores.postgres import PgStore
+    from assistant.stores.sqlite import Store
+
+    lite, pg = Store(store_path(built_index)), PgStore(pg_url)
+    try:
+        assert pg.docs == lite.docs and pg.offices == lite.offices
+        assert pg.office_levels == lite.office_levels and pg.manifest() == lite.manifest()
+        assert pg.counts() == lite.counts()
+        for d in ALL:
+            assert pg.plans[d].to_dict() == lite.plans[d].to_dict()
+    finally:
+        lite.close()
+        pg.close()
+
+
+def test_republish_swaps_atomically_and_keeps_the_open_build(built_index, published, pg_url):
+    import psycopg
+
+    from assistant.stores.postgres import PgStore, publish
+
+    before = PgStore(pg_url)
+    second = publish(store_path(built_index), pg_url)
+    third = publish(store_path(built_index), pg_url)
+    with psycopg.connect(pg_url) as con:
+        live = con.execute("SELECT schema FROM planqa_current").fetchone()[0]
+        schemas = {r[0] for r in con.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'planqa_b%'")}
+    assert live == third and schemas == {second, third}  # the build before the live one stays
+    after = PgStore(pg_url)
+    assert after.schema == third
+    assert len(after.plans[DOC_000].indicators()) == 17
+    after.close()
+    before.close()
+
+
+def test_assistant_answers_the_same_on_both_backends(built_index, published, pg_url):
+    from assistant.service import Assistant
+
+    q = "ค่าเป้าหมายตัวชี้วัดที่ 2 กลยุทธ์ที่ 2 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
+    lite = Assistant(built_index, hybrid=False).ask(q)
+    settings.override(database_url=pg_url)
+    try:
+        pg_bot = Assistant(built_index, hybrid=False)
+        assert pg_bot.store.__class__.__name__ == "PgStore"
+        pg = pg_bot.ask(q)
+        pg_offices = [o.id for o in pg_bot.offices()]
+    finally:
+        settings.reset()
+    assert pg_offices == [o.id for o in Assistant(built_index, hybrid=False).offices()]
+    assert len(pg_offices) == 4
+    assert pg.status == lite.status == "answered"
+    assert [v.value for v in pg.values] == ["95"]
+    assert pg.contract() == lite.contract()
+    assert [(c.doc, c.quote) for c in pg.citations] == [(c.doc, c.quote) for c in lite.citations]
+
+
+# ---------------------------------------------------------------- vectors
+
+
+class FakeEmbedder:
+    """Fixed unit vectors: enough to check that both Chroma backends store and filter alike."""
+
+    name = "fake-4"
+    dim = 4
+    max_tokens = 64
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.tile(self.embed_query(""), (len(texts), 1))
+
+    def token_count(self, text: str) -> int:
+        return len(text.split())
+
+
+def _chunks():
+    rows = [("a/s1/i1#0", "ตัวชี้วัดที่ 1 ร้อยละของนักเรียน", "spp-a-1", "a", "1", "indicator", [1, 0, 0, 0]),
+            ("a/s2/i1#0", "ตัวชี้วัดที่ 1 กลยุทธ์ที่ 2", "spp-a-1", "a", "2", "indicator", [0.8, 0.6, 0, 0]),
+            ("a/s2#0", "กลยุทธ์ที่ 2 พัฒนาครู", "spp-a-1", "a", "2", "strategy", [0.6, 0.8, 0, 0]),
+            ("b/s1/i1#0", "ตัวชี้วัดที่ 1 ของอีกเขต", "spp-b-2", "b", "1", "indicator", [0.99, 0.141, 0, 0])]
+    chunks = [Chunk(cid, text, {"record_id": cid.split("#")[0], "doc_id": doc, "office_id": office,
+                                "kind": kind, "strategy": strategy, "indicator": "1" if kind == "indicator" else None,
+                                "guideline": None, "years": [2568], "start": 0, "end": len(text)})
+              for cid, text, office, doc, strategy, kind, _ in rows]
+    vectors = np.array([r[-1] for r in rows], dtype=np.float32)
+    return chunks, vectors
+
+
+@pytest.fixture(params=["embedded", "server"])
+def vector_index(request, tmp_path):
+    from assistant.stores.chroma import VectorIndex, write_collection
+
+    if request.param == "server":
+        settings.override(chroma_url=request.getfixturevalue("chroma_url"))
+    try:
+        build = tmp_path / "index" / "build-test"
+        chunks, vectors = _chunks()
+        write_collection(build / "chroma", "chunks", chunks, vectors, FakeEmbedder())
+        yield VectorIndex(build / "chroma", "chunks", FakeEmbedder())
+    finally:
+        settings.reset()
+
+
+def test_vector_store_contract(vector_index):
+    assert isinstance(vector_index, VectorStore)
+    assert vector_index.count() == 4
+    assert (vector_index.embedder_name, vector_index.dim) == ("fake-4", 4)
+    q = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    assert [c for c, _ in vector_index.search(q, 4)] == ["a/s1/i1#0", "b/s1/i1#0", "a/s2/i1#0", "a/s2#0"]
+    assert [c for c, _ in vector_index.search(q, 10, office_id="spp-a-1", strategy="2")] == ["a/s2/i1#0", "a/s2#0"]
+    assert [c for c, _ in vector_index.search(q, 10, kinds=["strategy"])] == ["a/s2#0"]
+    assert [c for c, _ in vector_index.search(q, 10, doc_id="b", indicator="1")] == ["b/s1/i1#0"]
+    (cid, cos), = vector_index.search(q, 1)
+    assert cid == "a/s1/i1#0" and cos == pytest.approx(1.0, abs=1e-5)
+    assert {c.id: c.metadata["office_id"] for c in vector_index.chunks()} == {
+        "a/s1/i1#0": "spp-a-1", "a/s2/i1#0": "spp-a-1", "a/s2#0": "spp-a-1", "b/s1/i1#0": "spp-b-2"}
+
+
+def test_server_collections_are_per_build_and_old_builds_are_pruned(tmp_path, chroma_url):
+    import chromadb
+
+    from assistant.stores.chroma import VectorIndex, write_collection
+
+    settings.override(chroma_url=chroma_url)
+    try:
+        index = tmp_path / "index"
+        chunks, vectors = _chunks()
+        for name in ("build-1", "build-2", "build-3"):
+            (index / name).mkdir(parents=True)
+            write_collection(index / name / "chroma", "chunks", chunks[: int(name[-1])],
+                             vectors[: int(name[-1])], FakeEmbedder())
+            if name == "build-2":  # build-2 goes live: build-3 is built aside
+                (index / "current").symlink_to("build-2")
+        port = int(chroma_url.rsplit(":", 1)[1])
+        names = sorted(c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections())
+        assert [n for n in names if n.startswith("build-")] == ["build-2--chunks", "build-3--chunks"]
+        assert VectorIndex(index / "current" / "chroma", "chunks", FakeEmbedder()).count() == 2
+    finally:
+        settings.reset()
