@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from assistant.domain import thai
 from assistant.domain.models import Office
@@ -27,6 +31,16 @@ _KIND_WORDS = [
     (r"ประถม(?:ศึกษา)?", "สพป."),
     (r"มัธยม(?:ศึกษา)?", "สพม."),
 ]
+REGISTRY_PATH = Path(__file__).with_name("offices.yaml")
+
+
+@lru_cache(maxsize=2)
+def common_names(path: Path = REGISTRY_PATH) -> dict[str, str]:
+    """Common names of provinces (``โคราช`` → ``นครราชสีมา``) from the registry file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(data.get("common_names") or {})
+
+
 _KIND_RE = "|".join(f"(?:{w})" for w, _ in _KIND_WORDS)
 _AREA = r"\s*(?:เขต|ข\.|ขต\.?|เขตที่)?\s*\.?\s*(\d{1,2})(?![\d.])"
 
@@ -63,6 +77,7 @@ class OfficeResolver:
         self._prov_names = [p[0] for p in provs]
         self._prov_abbr = {p[1]: p[0] for p in provs if p[1]}
         self._prov_en = {p[0]: p[2] for p in provs}
+        self._common = common_names()
 
     # ------------------------------------------------------------ lookup
     def get(self, office_id: str) -> Office | None:
@@ -85,6 +100,8 @@ class OfficeResolver:
             return w, False
         if w in self._prov_abbr:
             return self._prov_abbr[w], False
+        if w in self._common:
+            return self._common[w], False
         if len(w) >= 4 and re.fullmatch(r"[ก-๙]+", w):
             best = min(self._prov_names, key=lambda p: thai.edit_distance(w, p))
             d = thai.edit_distance(w, best)
@@ -165,7 +182,8 @@ class OfficeResolver:
             for prov in o.province.split():
                 if sum(prov in x.province.split() for x in self.offices) != 1:
                     continue
-                for m in re.finditer(re.escape(prov), s):
+                names = [prov] + [c for c, p in self._common.items() if p == prov]
+                for m in (m for name in names for m in re.finditer(re.escape(name), s)):
                     a, b = m.span()
                     corrected = None
                     if _mid_word(s, a):

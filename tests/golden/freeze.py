@@ -14,10 +14,27 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "corpus"
 
 
+# Fields added after the freeze, with their defaults: left out of the comparison only
+# while they hold the default (a non-default value is a real difference).
+ADDED_PLAN = {"values": [], "pages": []}
+ADDED_INDICATOR = {"baseline": None, "baseline_year": None}
+
+
+def _strip(d: dict, added: dict) -> None:
+    for k, default in added.items():
+        if k in d and d[k] == default:
+            del d[k]
+
+
 def record(doc_id: str) -> dict:
     text = (CORPUS / f"{doc_id}.txt").read_text(encoding="utf-8")
     plan = parse_document(doc_id, text)
-    return json.loads(json.dumps(plan.to_dict(), ensure_ascii=False))
+    d = json.loads(json.dumps(plan.to_dict(), ensure_ascii=False))
+    _strip(d, ADDED_PLAN)
+    for s in d["strategies"]:
+        for i in s["indicators"]:
+            _strip(i, ADDED_INDICATOR)
+    return d
 
 
 def main() -> None:
