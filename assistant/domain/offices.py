@@ -103,7 +103,11 @@ class OfficeResolver:
         if w in self._common:
             return self._common[w], False
         if len(w) >= 4 and re.fullmatch(r"[ก-๙]+", w):
-            best = min(self._prov_names, key=lambda p: thai.edit_distance(w, p))
+            # only names within two letters of the word's length can be two edits away
+            near_len = [p for p in self._prov_names if abs(len(p) - len(w)) <= 2]
+            if not near_len:
+                return None
+            best = min(near_len, key=lambda p: thai.edit_distance(w, p))
             d = thai.edit_distance(w, best)
             near = d == 1 or (d == 2 and (w.endswith(best) or best.endswith(w)))
             if near and len(best) >= 4:
@@ -112,7 +116,8 @@ class OfficeResolver:
 
     def _generic(self, kind: str | None, province: str, area: int | None) -> Office:
         k = kind or "สพท."
-        slug = re.sub(r"[^a-z0-9]+", "-", self._prov_en.get(province, province).lower()).strip("-")
+        en = " ".join(self._prov_en.get(p, p) for p in province.split())
+        slug = re.sub(r"[^a-z0-9]+", "-", en.lower()).strip("-")
         prefix = {"สพป.": "spp", "สพม.": "spm"}.get(k, "esa")
         oid = f"{prefix}-{slug}" + (f"-{area}" if area else "")
         longk = {"สพป.": "ประถมศึกษา", "สพม.": "มัธยมศึกษา"}.get(k, "")
@@ -164,6 +169,12 @@ class OfficeResolver:
                     continue
                 province, corrected = got
                 area = int(m.group(3)) if m.group(3) else None
+                if with_kind and area is None:
+                    # one office of two provinces: "สพม.ลำปาง ลำพูน"
+                    nxt = re.match(r"\s*([ก-๙]{2,})", s[b:])
+                    second = self.province(nxt.group(1)) if nxt else None
+                    if second and not second[1] and second[0] != province:
+                        province, b = f"{province} {second[0]}", b + nxt.end()
                 office = self.corpus_match(kind, province, area)
                 office = office or self._generic(kind, province, area)
                 found.append((a, OfficeMention(office, s[a:b], province if corrected else None)))

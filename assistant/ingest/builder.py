@@ -62,7 +62,8 @@ class BuildResult:
 _SECTION_OF = {"vision": "vision", "missions": "missions", "goals": "goals", "values": "values",
                "strategy": "strategy", "strategic_goals": "sgoals", "guidelines": "guidelines",
                "indicators": "indicators"}
-_RESP = re.compile(r"[(（]?\s*(?:หน่วยงาน|กลุ่ม)?(?:ผู้)?รับผิดชอบ\s*[:：]?\s*([^)）\n]+)[)）]?\s*$")
+_RESP = re.compile(r"[(（]\s*(?:หน่วยงาน(?:ที่)?|กลุ่ม|ผู้)รับผิดชอบ\s*[:：]?\s*([^)）\n]+)[)）]\s*$"
+                   r"|\s(?:หน่วยงาน(?:ที่)?|กลุ่ม|ผู้)รับผิดชอบ\s*[:：]\s*([^\n]+)$")
 
 
 class _Builder:
@@ -84,10 +85,10 @@ class _Builder:
 
     # ------------------------------------------------------------ helpers
     def span(self, a: int, b: int) -> Span:
-        """A trimmed span; Markdown emphasis and quotes around the whole text are left out."""
+        """A trimmed span; Markdown emphasis around the whole text is left out."""
         a, b = trim(self.doc.text, a, b)
         t = self.doc.text
-        while a < b and t[a] in "*_\"“" and t[b - 1] in "*_\"”":
+        while a < b and t[a] in "*_" and t[b - 1] in "*_":
             a, b = trim(t, a + 1, b - 1)
         return Span(self.doc.doc_id, a, b)
 
@@ -133,7 +134,7 @@ class _Builder:
     def _after_word(self, b: Block, raw: str, word: str) -> tuple[int, str]:
         """Offset and text after the heading word (and ``ที่ N`` and a colon)."""
         k = raw.find(word) + len(word)
-        m = re.match(r"\s*(?:ที่\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?)?\s*[:：.\-–]?\s*", raw[k:])
+        m = re.match(r"\s*(?:ที่\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?)?\s*(?:\([A-Za-z ]+\))?[*\s]*[:：.\-–]?\s*", raw[k:])
         return b.start + k + m.end(), m.group(1) or ""
 
     def heading(self, b: Block, raw: str, role: str, word: str) -> None:
@@ -212,14 +213,14 @@ class _Builder:
             return
         if sec == "sgoals":
             n = no or str(len(s.goals) + 1)
-            s.goals.append(TextItem(f"{s.id}/goal{n}", n, text, span))
+            s.goals.append(TextItem(f"{s.id}/goal{len(s.goals) + 1}", n, text, span))
         elif sec == "guidelines":
             n = no or str(len(s.guidelines) + 1)
             resp = _RESP.search(text)
             if resp:
                 text = text[: resp.start()].strip()
-            s.guidelines.append(Guideline(guideline_id(doc, s.number, n), s.number, n, text, span,
-                                          responsible=thai.one_line(resp.group(1)) if resp else None))
+            who = thai.one_line(resp.group(1) or resp.group(2)) if resp else None
+            s.guidelines.append(Guideline(guideline_id(doc, s.number, n), s.number, n, text, span, responsible=who))
         elif sec == "indicators":
             self.sentence_indicator(s, b, raw, no)
 
@@ -379,7 +380,7 @@ class _Builder:
                 ind_text = self._item_text(text)
                 unit = None
                 if "unit" in roles:
-                    unit = thai.one_line(self.doc.cell_text(r[roles.index("unit")])) or None
+                    unit = _filled(self.doc.cell_text(r[roles.index("unit")]))
                 ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
                 last = ind
             for j, c in enumerate(cols):
@@ -394,9 +395,9 @@ class _Builder:
                         ind.baseline = v
                         ind.baseline_year = c.year
                 elif c.role == "responsible" and sub is None:
-                    ind.responsible = thai.one_line(self.doc.cell_text(cl)) or ind.responsible
+                    ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
                 elif c.role == "source" and sub is None:
-                    ind.source = thai.one_line(self.doc.cell_text(cl)) or ind.source
+                    ind.source = _filled(self.doc.cell_text(cl)) or ind.source
 
     def table_row_strategy(self, r: list[Cell]) -> bool:
         """A row that is one cell across the table naming a strategy switches to it."""
@@ -443,6 +444,12 @@ class _Builder:
                 resp = thai.one_line(self.doc.cell_text(r[roles.index("responsible")])) or None
             s.guidelines.append(Guideline(guideline_id(self.doc.doc_id, s.number, n), s.number, n,
                                           self._item_text(text), self.span(cell.start, cell.end), resp))
+
+
+def _filled(raw: str) -> str | None:
+    """A cell's text, ``None`` when empty or a dash placeholder."""
+    s = thai.one_line(raw)
+    return None if s in ("", "-", "–", "—") else s
 
 
 def build(doc: Document, options: BuildOptions | None = None, lex: lexicon.Lexicon | None = None) -> BuildResult:

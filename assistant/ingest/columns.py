@@ -75,4 +75,6 @@ def is_header_label(label: str) -> bool:
         return True
     if re.fullmatch(r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*)?(?:พ\.\s?ศ\.\s*)?[0-9๐-๙]{2,4}", s):
         return year_of(s, True) is not None
+    if re.search(r"ที่\s*[0-9๐-๙]", s):  # a numbered heading ("กลยุทธ์ที่ 1 ...")
+        return False
     return role_of(s) is not None and not re.match(r"^[0-9๐-๙]+[.)]", s)

@@ -45,9 +45,19 @@ class ParseResult:
         }
 
 
-def _size(plan: Plan) -> tuple[int, int, int]:
+def _size(plan: Plan) -> tuple[int, ...]:
+    """How much of a plan was read: targets, indicators, guidelines, goals, strategies."""
     inds = plan.indicators()
-    return (sum(len(i.targets) for i in inds), len(inds), len(plan.strategies))
+    goals = sum(len(s.goals) for s in plan.strategies) + len(plan.goals)
+    # yearly targets, unique: a duplicated id is not read twice
+    targets = len({t.id for i in inds for t in i.targets if t.year is not None})
+    return (targets, len(inds), len(plan.guidelines()), goals, len(plan.strategies))
+
+
+def _builder_better(b: tuple[int, ...], legacy: tuple[int, ...]) -> bool:
+    """The builder's plan is kept over a legacy layout's when it reads nearly as many
+    targets (90%) and indicators, and strictly more of something."""
+    return b[0] >= 0.9 * legacy[0] and b[1] >= legacy[1] and any(x > y for x, y in zip(b, legacy))
 
 
 def parse_doc(doc: Document, options: BuildOptions | None = None) -> tuple[Plan, str, list[str]]:
@@ -66,7 +76,7 @@ def parse_doc(doc: Document, options: BuildOptions | None = None) -> tuple[Plan,
         except Exception:  # a legacy parser failing on a new layout is not fatal
             continue
         if plan.strategies:
-            if _size(plan) >= _size(best) or not best.strategies:
+            if not _builder_better(_size(best), _size(plan)) or not best.strategies:
                 plan.layout = module.NAME
                 best, how, warnings = plan, "layout:" + module.NAME, []
             break
@@ -76,12 +86,15 @@ def parse_doc(doc: Document, options: BuildOptions | None = None) -> tuple[Plan,
     return best, how, warnings
 
 
+_OFFICE_WORD = re.compile(r"ส\.?\s?พ\.?\s?[ปมท]|เขตพื้นที่การศึกษา")
+
+
 def infer_office(text: str, resolver: OfficeResolver) -> OfficeMention | None:
     """The office a plan belongs to, from anywhere in its text (title, cover,
     signature): the office named most often with a province, the first one on ties."""
     mentions = []
     for ln in text.splitlines():
-        if ln.strip():
+        if _OFFICE_WORD.search(ln):  # only lines that name an office are resolved (fast)
             mentions += [m for m in resolver.resolve(ln) if m.office.province]
     if not mentions:
         return None

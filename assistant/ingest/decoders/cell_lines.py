@@ -38,14 +38,31 @@ def _leaves(header):
     return cols
 
 
+def _two_digit_year_context(lns, i: int, j: int) -> bool:
+    if j == i:
+        return False
+    prev = lns[j - 1].text.strip()
+    if re.fullmatch(r"[0-9๐-๙]{2}", prev):
+        return _two_digit_year_context(lns, i, j - 1)
+    c = column(prev, True)
+    return c.year is None and c.role in ("target", "result", "baseline")
+
+
 def find(text, lns):
     out = []
     i = 0
     while i < len(lns):
         j = i
         while j < len(lns) and is_header_label(lns[j].text) and not ITEM_NO.match(lns[j].text):
+            if re.fullmatch(r"[0-9๐-๙]{2}", lns[j].text.strip()) and not _two_digit_year_context(lns, i, j):
+                break  # a bare two-digit number is a year only after a target word or another one
             j += 1
         header = lns[i:j]
+        # a section heading word just before the header ("ตัวชี้วัด" then "ที่", "ตัวชี้วัด", ...)
+        while len(header) > 1 and column(header[0].text, True).role in \
+                {column(x.text, True).role for x in header[1:]} and column(header[0].text, True).role != "target":
+            header = header[1:]
+            i += 1
         years = [x for x in header if column(x.text, True).year is not None]
         roles = {column(x.text, True).role for x in header}
         if len(header) < MIN_HEADER or "\t" in "".join(x.text for x in header) or not years \
@@ -56,12 +73,17 @@ def find(text, lns):
         n = len(leaves)
         first_role = column(leaves[0][1].text, True).role
         k, rows_lines = j, []
-        while k < len(lns) and not is_heading(lns[k].text) and "\t" not in lns[k].text:
+        while k < len(lns) and "\t" not in lns[k].text:
+            boundary = not rows_lines or len(rows_lines[-1]) >= n
+            if boundary and is_heading(lns[k].text):
+                break
             if is_header_label(lns[k].text) and not re.search(r"[0-9๐-๙]", lns[k].text) and rows_lines \
                     and len(rows_lines[-1]) >= n:
                 break
-            starts = ITEM_NO.match(lns[k].text) if first_role == "indicators" else \
-                re.fullmatch(r"[0-9๐-๙]+\.?", lns[k].text)
+            if first_role == "indicators":
+                starts = ITEM_NO.match(lns[k].text)
+            else:  # a number column first: rows are n lines each
+                starts = bool(rows_lines) and len(rows_lines[-1]) >= n
             if starts or not rows_lines:
                 rows_lines.append([lns[k]])
             else:

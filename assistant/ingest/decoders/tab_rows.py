@@ -17,6 +17,16 @@ def row_cells(text: str, start: int, end: int) -> list[Cell]:
     return out
 
 
+def _raw_line(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole line around a trimmed one: leading/trailing tabs are empty cells."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    b = len(text) if b < 0 else b
+    if b > a and text[b - 1] == "\r":
+        b -= 1
+    return a, b
+
+
 def find(text, lns):
     out, run = [], []
     for ln in lns + [None]:
@@ -24,7 +34,9 @@ def find(text, lns):
             run.append(ln)
             continue
         if len(run) >= 2:
-            rows = [row_cells(text, x.start, x.end) for x in run]
+            rows = [row_cells(text, *_raw_line(text, x.start, x.end)) for x in run]
+            width = max(len(r) for r in rows)
+            rows = [r + [Cell(r[-1].end, r[-1].end)] * (width - len(r)) for r in rows]
             out.append((run[0].no, run[-1].no, Block("table", run[0].start, run[-1].end, rows=rows, decoder=NAME)))
         run = []
     return out
