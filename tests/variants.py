@@ -142,7 +142,7 @@ def render_text(d: dict, form: str, thai_digits: bool = False) -> str:
                 lines += ["\t".join(r) for r in rows]
             elif form == "cells":
                 seen = []
-                for g, lf in zip(group, leaf):
+                for g, lf in zip(group, leaf, strict=True):
                     if g != lf and g not in seen:
                         lines.append(g)
                         seen.append(g)
@@ -150,7 +150,7 @@ def render_text(d: dict, form: str, thai_digits: bool = False) -> str:
                 for r in rows:
                     lines += r
             elif form == "md":
-                lines.append("| " + " | ".join(f"{g} {lf}" if g != lf else lf for g, lf in zip(group, leaf)) + " |")
+                lines.append("| " + " | ".join(f"{g} {lf}" if g != lf else lf for g, lf in zip(group, leaf, strict=True)) + " |")
                 lines.append("|" + "---|" * len(leaf))
                 lines += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows]
             lines.append("")
@@ -185,7 +185,7 @@ def render_html(d: dict, thai_digits: bool = False) -> str:
                 else:
                     out.append(f"<th colspan='{k - j}'>{e(group[j])}</th>")
                 j = k
-            out.append("</tr><tr>" + "".join(f"<th>{e(lf)}</th>" for g, lf in zip(group, leaf) if g != lf) + "</tr>")
+            out.append("</tr><tr>" + "".join(f"<th>{e(lf)}</th>" for g, lf in zip(group, leaf, strict=True) if g != lf) + "</tr>")
             for r in rows:
                 out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>")
             out.append("</table>")

@@ -57,7 +57,7 @@ def _size(plan: Plan) -> tuple[int, ...]:
 def _builder_better(b: tuple[int, ...], legacy: tuple[int, ...]) -> bool:
     """The builder's plan is kept over a legacy layout's when it reads nearly as many
     targets (90%) and indicators, and strictly more of something."""
-    return b[0] >= 0.9 * legacy[0] and b[1] >= legacy[1] and any(x > y for x, y in zip(b, legacy))
+    return b[0] >= 0.9 * legacy[0] and b[1] >= legacy[1] and any(x > y for x, y in zip(b, legacy, strict=True))
 
 
 def parse_doc(doc: Document, options: BuildOptions | None = None) -> tuple[Plan, str, list[str]]:
