@@ -73,6 +73,8 @@ class Indicator:
     attributes: dict[str, str] = field(default_factory=dict)
     groups: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
+    baseline: str | None = None  # the baseline (ค่าฐาน) as printed, Arabic digits
+    baseline_year: int | None = None
 
 
 @dataclass
@@ -110,6 +112,14 @@ class Plan:
     goals: list[TextItem] = field(default_factory=list)
     strategies: list[Strategy] = field(default_factory=list)
     layout: str | None = None
+    values: list[TextItem] = field(default_factory=list)  # ค่านิยม
+    pages: list[int] = field(default_factory=list)  # offset where each page starts (PDF)
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page of an offset in the document text; ``None`` without pages."""
+        if not self.pages:
+            return None
+        return sum(1 for p in self.pages if p <= offset)
 
     def indicators(self) -> list[Indicator]:
         return [i for s in self.strategies for i in s.indicators]

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from assistant.domain import thai
 from assistant.domain.models import Office
@@ -27,6 +31,16 @@ _KIND_WORDS = [
     (r"ประถม(?:ศึกษา)?", "สพป."),
     (r"มัธยม(?:ศึกษา)?", "สพม."),
 ]
+REGISTRY_PATH = Path(__file__).with_name("offices.yaml")
+
+
+@lru_cache(maxsize=2)
+def common_names(path: Path = REGISTRY_PATH) -> dict[str, str]:
+    """Common names of provinces (``โคราช`` → ``นครราชสีมา``) from the registry file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(data.get("common_names") or {})
+
+
 _KIND_RE = "|".join(f"(?:{w})" for w, _ in _KIND_WORDS)
 _AREA = r"\s*(?:เขต|ข\.|ขต\.?|เขตที่)?\s*\.?\s*(\d{1,2})(?![\d.])"
 
@@ -63,6 +77,7 @@ class OfficeResolver:
         self._prov_names = [p[0] for p in provs]
         self._prov_abbr = {p[1]: p[0] for p in provs if p[1]}
         self._prov_en = {p[0]: p[2] for p in provs}
+        self._common = common_names()
 
     # ------------------------------------------------------------ lookup
     def get(self, office_id: str) -> Office | None:
@@ -85,8 +100,14 @@ class OfficeResolver:
             return w, False
         if w in self._prov_abbr:
             return self._prov_abbr[w], False
+        if w in self._common:
+            return self._common[w], False
         if len(w) >= 4 and re.fullmatch(r"[ก-๙]+", w):
-            best = min(self._prov_names, key=lambda p: thai.edit_distance(w, p))
+            # only names within two letters of the word's length can be two edits away
+            near_len = [p for p in self._prov_names if abs(len(p) - len(w)) <= 2]
+            if not near_len:
+                return None
+            best = min(near_len, key=lambda p: thai.edit_distance(w, p))
             d = thai.edit_distance(w, best)
             near = d == 1 or (d == 2 and (w.endswith(best) or best.endswith(w)))
             if near and len(best) >= 4:
@@ -95,7 +116,8 @@ class OfficeResolver:
 
     def _generic(self, kind: str | None, province: str, area: int | None) -> Office:
         k = kind or "สพท."
-        slug = re.sub(r"[^a-z0-9]+", "-", self._prov_en.get(province, province).lower()).strip("-")
+        en = " ".join(self._prov_en.get(p, p) for p in province.split())
+        slug = re.sub(r"[^a-z0-9]+", "-", en.lower()).strip("-")
         prefix = {"สพป.": "spp", "สพม.": "spm"}.get(k, "esa")
         oid = f"{prefix}-{slug}" + (f"-{area}" if area else "")
         longk = {"สพป.": "ประถมศึกษา", "สพม.": "มัธยมศึกษา"}.get(k, "")
@@ -147,6 +169,12 @@ class OfficeResolver:
                     continue
                 province, corrected = got
                 area = int(m.group(3)) if m.group(3) else None
+                if with_kind and area is None:
+                    # one office of two provinces: "สพม.ลำปาง ลำพูน"
+                    nxt = re.match(r"\s*([ก-๙]{2,})", s[b:])
+                    second = self.province(nxt.group(1)) if nxt else None
+                    if second and not second[1] and second[0] != province:
+                        province, b = f"{province} {second[0]}", b + nxt.end()
                 office = self.corpus_match(kind, province, area)
                 office = office or self._generic(kind, province, area)
                 found.append((a, OfficeMention(office, s[a:b], province if corrected else None)))
@@ -165,7 +193,8 @@ class OfficeResolver:
             for prov in o.province.split():
                 if sum(prov in x.province.split() for x in self.offices) != 1:
                     continue
-                for m in re.finditer(re.escape(prov), s):
+                names = [prov] + [c for c, p in self._common.items() if p == prov]
+                for m in (m for name in names for m in re.finditer(re.escape(name), s)):
                     a, b = m.span()
                     corrected = None
                     if _mid_word(s, a):

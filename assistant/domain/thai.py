@@ -181,3 +181,78 @@ def edit_distance(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+# ---------------------------------------------------------------- repair of extracted text
+
+# Private-use glyphs of SarabunPSK-style fonts (shifted/low forms) → the real characters.
+_PUA = {
+    0xF700: "ฐ", 0xF701: "ิ", 0xF702: "ี", 0xF703: "ึ", 0xF704: "ื",
+    0xF705: "่", 0xF706: "้", 0xF707: "๊", 0xF708: "๋", 0xF709: "์",
+    0xF70A: "่", 0xF70B: "้", 0xF70C: "๊", 0xF70D: "๋", 0xF70E: "์",
+    0xF70F: "ญ", 0xF710: "ั", 0xF711: "ํ", 0xF712: "็",
+    0xF713: "่", 0xF714: "้", 0xF715: "๊", 0xF716: "๋", 0xF717: "์",
+    0xF718: "ุ", 0xF719: "ู", 0xF71A: "ฺ",
+}
+# Marks that sit on (or under) the consonant before them; never start a word.
+MARKS = "ัิีึืฺุู็่้๊๋์ํ"
+_FOLLOW = "ะาำๅ"  # following vowels: never start a word
+_LEAD = "เแโใไ"  # leading vowels: never end a word
+
+
+def _dictionary():
+    from pythainlp.corpus.common import thai_words
+
+    return thai_words()
+
+
+def repair_pua(text: str) -> tuple[str, int]:
+    n = sum(text.count(chr(c)) for c in _PUA)
+    return (text.translate({c: v for c, v in _PUA.items()}) if n else text), n
+
+
+def repair_sara_am(text: str) -> tuple[str, int]:
+    """``ํ`` + ``า`` (and ``ํ`` + tone + ``า``) → ``ำ``; ``า`` + ``ํ`` typed in reverse too."""
+    pat = re.compile(r"ํ([่้๊๋]?)า|([่้๊๋]?)าํ")
+    n = len(pat.findall(text))
+    return (pat.sub(lambda m: (m.group(1) or m.group(2) or "") + "ำ", text) if n else text), n
+
+
+def repair_detached_marks(text: str) -> tuple[str, int]:
+    """Spaces or line breaks put before a mark or a following vowel, or after a leading
+    vowel, are removed (``ตัวชีว⏎้ ัด`` → ``ตัวชี้วัด`` needs both this and reordering)."""
+    pat = re.compile(rf"(?<=[ก-ฮ{MARKS}])[ \t]*\n?[ \t]*(?=[{MARKS}])|(?<=[ก-ฮ])[ \t]+(?=[{_FOLLOW}])|(?<=[{_LEAD}])[ \t]+(?=[ก-ฮ])")
+    n = sum(1 for m in pat.finditer(text) if m.group(0))
+    return (pat.sub("", text) if n else text), n
+
+
+def repair_stray_spaces(text: str) -> tuple[str, int]:
+    """A space between two Thai letters is removed where the dictionary knows the joined
+    word and does not know one of the two pieces (``เป็ น`` → ``เป็น``)."""
+    words = _dictionary()
+    tok = _word_tokenize()
+    out, n, last = [], 0, 0
+    for m in re.finditer(r"(?<=[ก-๙]) (?=[ก-๙])", text):
+        left = re.search(r"[ก-๙]+$", text[: m.start()])
+        right = re.match(r"[ก-๙]+", text[m.end():])
+        if not left or not right:
+            continue
+        lt = tok(left.group(0), engine="newmm")[-1]
+        rt = tok(right.group(0), engine="newmm")[0]
+        if lt + rt in words and (lt not in words or rt not in words) and len(lt + rt) >= 3:
+            out.append(text[last : m.start()])
+            last = m.end()
+            n += 1
+    out.append(text[last:])
+    return "".join(out), n
+
+
+def repair(text: str) -> tuple[str, dict[str, int]]:
+    """Every repair of Thai extraction damage, in order; the counts of each."""
+    report: dict[str, int] = {}
+    for name, fn in (("pua", repair_pua), ("sara_am", repair_sara_am),
+                     ("detached_marks", repair_detached_marks), ("stray_spaces", repair_stray_spaces)):
+        text, n = fn(text)
+        if n:
+            report[name] = n
+    return text, report

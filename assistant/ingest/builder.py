@@ -1,0 +1,459 @@
+"""One plan builder: document blocks → the typed :class:`Plan`.
+
+Headings open sections (vision, missions, goals, values, strategies with their goals,
+guidelines and indicators); items and paragraphs fill them; tables are read by their
+header row(s): each column's role and year come from the lexicon words and years in
+its header cells (spanning cells included). Targets inside sentences (``ปี 2567 = 80``)
+are read too. Options (:class:`BuildOptions`) hold the quirks of single documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.domain import lexicon, thai
+from assistant.domain.models import (
+    Guideline,
+    Indicator,
+    Plan,
+    Span,
+    Strategy,
+    Target,
+    TextItem,
+    guideline_id,
+    indicator_id,
+    strategy_id,
+    target_id,
+)
+from assistant.ingest.columns import Column, column, is_header_label, units, year_of
+from assistant.ingest.document import Block, Cell, Document
+from assistant.ingest.layouts.base import BULLET, ITEM_NO, trim
+from assistant.ingest.segment import NUMBERING, heading_word
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Named quirks of one document (set in corpus metadata ``parse_options``)."""
+
+    strategy_words: tuple[str, ...] = ()  # only these words open a strategy (default: the lexicon's)
+    implicit_strategy: bool = True  # indicators before any strategy go to a strategy "1" (warned)
+    sentence_targets: bool = True  # read "ปี 2567 = 80" inside indicator text
+    word_targets: bool = True  # accept words (ดีเยี่ยม) as target values
+
+    @classmethod
+    def from_meta(cls, raw: dict | None) -> BuildOptions:
+        raw = dict(raw or {})
+        if "strategy_words" in raw:
+            raw["strategy_words"] = tuple(raw["strategy_words"])
+        known = set(cls.__dataclass_fields__)
+        unknown = set(raw) - known
+        if unknown:
+            raise ValueError(f"unknown parse options: {sorted(unknown)}")
+        return cls(**raw)
+
+
+@dataclass
+class BuildResult:
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+
+
+_SECTION_OF = {"vision": "vision", "missions": "missions", "goals": "goals", "values": "values",
+               "strategy": "strategy", "strategic_goals": "sgoals", "guidelines": "guidelines",
+               "indicators": "indicators"}
+_RESP = re.compile(r"[(（]\s*(?:หน่วยงาน(?:ที่)?|กลุ่ม|ผู้)รับผิดชอบ\s*[:：]?\s*([^)）\n]+)[)）]\s*$"
+                   r"|\s(?:หน่วยงาน(?:ที่)?|กลุ่ม|ผู้)รับผิดชอบ\s*[:：]\s*([^\n]+)$")
+
+
+class _Builder:
+    def __init__(self, doc: Document, opts: BuildOptions, lex: lexicon.Lexicon):
+        self.doc, self.opts, self.lex = doc, opts, lex
+        self.plan = Plan(doc.doc_id)
+        self.warnings: list[str] = []
+        self.section: str | None = None
+        self.strategy: Strategy | None = None
+        self.ind_ids: set[str] = set()
+        self.roles = {}
+        for key in _SECTION_OF:
+            for w in lex.words("plan", key):
+                self.roles.setdefault(w, _SECTION_OF[key])
+        if opts.strategy_words:
+            for w in [w for w, r in self.roles.items() if r == "strategy"]:
+                if w not in opts.strategy_words:
+                    del self.roles[w]
+
+    # ------------------------------------------------------------ helpers
+    def span(self, a: int, b: int) -> Span:
+        """A trimmed span; Markdown emphasis around the whole text is left out."""
+        a, b = trim(self.doc.text, a, b)
+        t = self.doc.text
+        while a < b and t[a] in "*_" and t[b - 1] in "*_":
+            a, b = trim(t, a + 1, b - 1)
+        return Span(self.doc.doc_id, a, b)
+
+    def quote(self, a: int, b: int) -> str:
+        return self.doc.text[a:b]
+
+    def _role(self, text: str) -> tuple[str | None, str | None]:
+        w = heading_word(text)
+        if w is None:
+            return None, None
+        r = self.roles.get(w)
+        if r == "goals" and self.strategy is not None:
+            r = "sgoals"
+        if r == "sgoals" and self.strategy is None:
+            r = "goals"
+        return r, w
+
+    # ------------------------------------------------------------ blocks
+    def run(self) -> Plan:
+        for b in self.doc.blocks:
+            if b.kind == "table":
+                self.table(b)
+            elif b.kind in ("heading", "paragraph", "item"):
+                self.text_block(b)
+        years = sorted({t.year for i in self.plan.indicators() for t in i.targets if t.year})
+        if years:
+            self.plan.years = (years[0], years[-1])
+        return self.plan
+
+    def text_block(self, b: Block) -> None:
+        raw = self.quote(b.start, b.end)
+        role, word = self._role(raw)
+        if role and (b.kind == "heading" or self._heading_like(raw, word)):
+            self.heading(b, raw, role, word)
+            return
+        self.content(b, raw)
+
+    @staticmethod
+    def _heading_like(raw: str, word: str) -> bool:
+        rest = thai.one_line(raw).split(word, 1)[-1]
+        return not rest.strip(" :*") or bool(re.match(r"\s*ที่\s*[0-9๐-๙]", rest)) or rest.lstrip().startswith(":")
+
+    def _after_word(self, b: Block, raw: str, word: str) -> tuple[int, str]:
+        """Offset and text after the heading word (and ``ที่ N`` and a colon)."""
+        k = raw.find(word) + len(word)
+        m = re.match(r"\s*(?:ที่\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?)?\s*(?:\([A-Za-z ]+\))?[*\s]*[:：.\-–]?\s*", raw[k:])
+        return b.start + k + m.end(), m.group(1) or ""
+
+    def heading(self, b: Block, raw: str, role: str, word: str) -> None:
+        pos, number = self._after_word(b, raw, word)
+        rest = self.quote(pos, b.end).strip(" *#:")
+        if role in ("goals", "sgoals", "missions", "values") and number and rest and self.section == role:
+            self.add_item(role, Block("item", pos, b.end, number=number), rest)
+            return
+        if role == "strategy":
+            if number or (rest and b.number and self.section == "strategy-list"):
+                n = thai.to_arabic(number or b.number or "")
+                self.new_strategy(n, rest, b, word, pos)
+            elif rest and self.strategy is None and not number and b.number:
+                self.new_strategy(thai.to_arabic(b.number), rest, b, word, pos)
+            else:
+                self.section = "strategy-list"
+            return
+        self.section = role
+        if rest and role == "vision" and self.plan.vision is None:
+            sp = self.span(pos, b.end)
+            self.plan.vision = TextItem(f"{self.doc.doc_id}/vision", None, thai.one_line(self.quote(sp.start, sp.end)), sp)
+        elif rest and role in ("missions", "goals", "values", "sgoals") and raw.find(":") >= 0:
+            self.add_item(role, Block("item", pos, b.end), self.quote(pos, b.end))
+
+    def new_strategy(self, number: str, title: str, b: Block, word: str, pos: int) -> None:
+        if not number:
+            number = str(len(self.plan.strategies) + 1)
+        existing = self.plan.strategy(number)
+        if existing:
+            self.strategy = existing
+        else:
+            self.strategy = Strategy(strategy_id(self.doc.doc_id, number), number, thai.one_line(title),
+                                     self.span(b.start, b.end), kind=word)
+            self.plan.strategies.append(self.strategy)
+        self.section = None
+
+    def content(self, b: Block, raw: str) -> None:
+        sec = self.section
+        if sec == "vision":
+            if self.plan.vision is None:
+                sp = self.span(b.start, b.end)
+                self.plan.vision = TextItem(f"{self.doc.doc_id}/vision", None, thai.one_line(self.quote(sp.start, sp.end)), sp)
+            return
+        if sec == "strategy-list" and b.kind == "item":
+            title = self._item_text(raw)
+            self.new_strategy(thai.to_arabic(b.number or ""), title, b, "กลยุทธ์", b.start)
+            self.section = "strategy-list"
+            return
+        if sec in ("missions", "goals", "values", "sgoals", "guidelines", "indicators"):
+            if sec == "indicators" and b.kind == "paragraph" and not self._has_targets(raw) \
+                    and self.strategy and self.strategy.indicators:
+                return
+            self.add_item(sec, b, raw)
+            return
+        if self.strategy is not None and self.section is None and self.strategy.description is None \
+                and b.kind == "paragraph":
+            self.strategy.description = thai.one_line(raw)
+
+    def _item_text(self, raw: str) -> str:
+        s = BULLET.sub("", raw)
+        m = ITEM_NO.match(s)
+        return thai.one_line(s[m.end():] if m else s)
+
+    def add_item(self, sec: str, b: Block, raw: str) -> None:
+        text = self._item_text(raw)
+        no = thai.to_arabic(b.number) if b.number else None
+        span = self.span(b.start, b.end)
+        doc = self.doc.doc_id
+        if sec in ("missions", "goals", "values"):
+            lst = getattr(self.plan, sec)
+            n = no or str(len(lst) + 1)
+            lst.append(TextItem(f"{doc}/{sec[:-1]}{n}", n, text, span))
+            return
+        s = self.strategy or self._implicit(b)
+        if s is None:
+            return
+        if sec == "sgoals":
+            n = no or str(len(s.goals) + 1)
+            s.goals.append(TextItem(f"{s.id}/goal{len(s.goals) + 1}", n, text, span))
+        elif sec == "guidelines":
+            n = no or str(len(s.guidelines) + 1)
+            resp = _RESP.search(text)
+            if resp:
+                text = text[: resp.start()].strip()
+            who = thai.one_line(resp.group(1) or resp.group(2)) if resp else None
+            s.guidelines.append(Guideline(guideline_id(doc, s.number, n), s.number, n, text, span, responsible=who))
+        elif sec == "indicators":
+            self.sentence_indicator(s, b, raw, no)
+
+    def _implicit(self, b: Block) -> Strategy | None:
+        if not self.opts.implicit_strategy:
+            return None
+        self.warnings.append("พบตัวชี้วัดก่อนหัวข้อกลยุทธ์ จึงจัดไว้ในกลยุทธ์ที่ 1")
+        self.strategy = Strategy(strategy_id(self.doc.doc_id, "1"), "1", "", self.span(b.start, b.start), kind="กลยุทธ์")
+        self.plan.strategies.append(self.strategy)
+        return self.strategy
+
+    # ------------------------------------------------------------ indicators from sentences
+    def _has_targets(self, raw: str) -> bool:
+        return bool(self._sentence_values(raw, 0))
+
+    def _sentence_values(self, raw: str, base: int) -> list[tuple[int | None, int, int, int]]:
+        """(year, value start, value end, phrase start) for ``ปี 2567 = 80`` forms and
+        ``ค่าเป้าหมาย ร้อยละ 80``."""
+        if not self.opts.sentence_targets:
+            return []
+        s = thai.to_arabic(raw)
+        out = []
+        val = r"([0-9]+(?:[.,][0-9]+)*\s?%?" + ("|" + "|".join(map(re.escape, self.lex.words("plan", "word_targets"))) if self.opts.word_targets else "") + ")"
+        pat = re.compile(r"(?:ปี(?:งบประมาณ)?\s*(?:พ\.\s?ศ\.\s*)?(25\d\d|\d\d))\s*(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ|ไม่น้อยกว่า(?:ร้อยละ)?)?\s*" + val)
+        for m in pat.finditer(s):
+            y = thai.be_year(int(m.group(1)))
+            out.append((y, base + m.start(2), base + m.end(2), base + m.start()))
+        if not out:
+            m = re.search(r"(?:ค่าเป้าหมาย|เป้าหมาย)\s*[:：]?\s*(?:ร้อยละ|ไม่น้อยกว่า(?:ร้อยละ)?)?\s*" + val, s)
+            if m:
+                out.append((None, base + m.start(1), base + m.end(1), base + m.start()))
+        return out
+
+    def sentence_indicator(self, s: Strategy, b: Block, raw: str, no: str | None) -> None:
+        vals = self._sentence_values(raw, b.start)
+        cut = vals[0][3] if vals else b.end
+        text = self._item_text(self.quote(b.start, cut)).rstrip(" (:,")
+        unit = next((u for u in units() if u in raw), None)
+        ind = self.indicator(s, no, self.quote(b.start, b.end).split()[0] if no else None, text, b.start, b.end, unit)
+        for year, a, z, _ in vals:
+            self.add_target(ind, year, "target", a, z, unit)
+
+    # ------------------------------------------------------------ records
+    def indicator(self, s: Strategy, no: str | None, raw_no: str | None, text: str, a: int, b: int,
+                  unit: str | None) -> Indicator:
+        n = no or str(len(s.indicators) + 1)
+        iid = indicator_id(self.doc.doc_id, s.number, n)
+        k = 2
+        while iid in self.ind_ids:
+            iid = indicator_id(self.doc.doc_id, s.number, f"{n}_{k}")
+            k += 1
+        self.ind_ids.add(iid)
+        raw = (raw_no or n).rstrip(".")
+        ind = Indicator(iid, s.number, n, raw, text, unit, self.span(a, b))
+        s.indicators.append(ind)
+        return ind
+
+    def add_target(self, ind: Indicator, year: int | None, kind: str, a: int, b: int, unit: str | None,
+                   sub: str | None = None) -> None:
+        a, b = trim(self.doc.text, a, b)
+        raw = self.doc.text[a:b]
+        value = thai.printed_value(raw)
+        if not value or value in ("-", "–", "—"):
+            return
+        for u in units():
+            if value.startswith(u + " ") or value.startswith(u):
+                unit, value = u, value[len(u):].strip()
+                break
+        value = value.rstrip("%").strip() if value.endswith("%") else value
+        if not value:
+            return
+        numeric = thai.parse_number(value)
+        if numeric is None and not (self.opts.word_targets and len(value) <= 30 and re.search(r"[ก-๙A-Za-z]", value)):
+            return
+        tid = target_id(ind.id, year, kind, sub)
+        if any(t.id == tid for t in ind.targets):
+            return
+        ind.targets.append(Target(tid, ind.id, year, kind, value, numeric, unit or ind.unit, Span(self.doc.doc_id, a, b), sub))
+
+    # ------------------------------------------------------------ tables
+    def columns(self, rows: list[list[Cell]]) -> tuple[list[Column], int]:
+        """Column roles/years from the header rows; the number of header rows."""
+        n_head = 1
+        while n_head < min(len(rows) - 1, 4):
+            row = rows[n_head]
+            if all(c.merged or c.start == c.end or is_header_label(self.doc.cell_text(c)) for c in row) \
+                    and any(not c.merged and c.start < c.end for c in row):
+                n_head += 1
+            else:
+                break
+        cols = []
+        for j in range(len(rows[0])):
+            labels, year = [], None
+            for r in rows[:n_head]:
+                t = self.doc.cell_text(r[j]) if j < len(r) else ""
+                if t and t not in labels:
+                    labels.append(t)
+                y = year_of(t, bare_two_digit=True) if t else None
+                year = year or y
+            c = column(" ".join(labels))
+            role = c.role
+            if year is not None and role in (None, "number", "indicators"):
+                role = "target"
+            cols.append(Column(role, year, c.label))
+        return cols, n_head
+
+    def table(self, b: Block) -> None:
+        rows = b.rows
+        if not rows or not rows[0]:
+            return
+        cols, n_head = self.columns(rows)
+        roles = [c.role for c in cols]
+        if "indicators" not in roles:
+            # a table of guidelines, or of strategies only
+            if "guidelines" in roles:
+                self.guideline_table(rows[n_head:], cols)
+            elif "strategy" in roles:
+                for r in rows[n_head:]:
+                    self.strategy_cell(r, cols)
+            elif any(self.table_row_strategy(r) for r in rows):
+                pass
+            return
+        if not any(c.role in ("target", "result", "baseline") and c.year for c in cols):
+            if any(c.role == "target" for c in cols):
+                self.warnings.append("อ่านปีของคอลัมน์ค่าเป้าหมายไม่ได้ (ไม่พบปีในหัวตาราง)")
+        ind_col = roles.index("indicators")
+        last: Indicator | None = None
+        for r in rows[n_head:]:
+            if self.table_row_strategy(r):
+                last = None
+                continue
+            self.strategy_cell(r, cols)
+            cell = r[ind_col]
+            if cell.merged and last is not None:
+                continue
+            text = self.doc.cell_text(cell)
+            if not text.strip():
+                continue
+            s = self.strategy or self._implicit(b)
+            if s is None:
+                return
+            sub = None
+            if last is not None and (BULLET.match(text) or re.match(r"^\s*[(（][0-9๐-๙]+[)）]", text)):
+                sub = thai.one_line(BULLET.sub("", text))
+                last.sub_items.append(sub)
+                ind = last
+            else:
+                no = raw_no = None
+                if "number" in roles:
+                    nc = r[roles.index("number")]
+                    t = self.doc.cell_text(nc).strip()
+                    if re.fullmatch(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?", t):
+                        no, raw_no = thai.to_arabic(t).rstrip("."), t.rstrip(".")
+                m = NUMBERING.match(text)
+                if not no and m and m.group(1):
+                    no, raw_no = thai.to_arabic(m.group(1)).rstrip("."), m.group(1)
+                ind_text = self._item_text(text)
+                unit = None
+                if "unit" in roles:
+                    unit = _filled(self.doc.cell_text(r[roles.index("unit")]))
+                ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
+                last = ind
+            for j, c in enumerate(cols):
+                if j >= len(r) or r[j].merged and c.role in ("target", "result"):
+                    continue
+                cl = r[j]
+                if c.role in ("target", "result"):
+                    self.add_target(ind, c.year, c.role, cl.start, cl.end, ind.unit, sub)
+                elif c.role == "baseline" and sub is None:
+                    v = thai.printed_value(self.doc.cell_text(cl))
+                    if v and v != "-":
+                        ind.baseline = v
+                        ind.baseline_year = c.year
+                elif c.role == "responsible" and sub is None:
+                    ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
+                elif c.role == "source" and sub is None:
+                    ind.source = _filled(self.doc.cell_text(cl)) or ind.source
+
+    def table_row_strategy(self, r: list[Cell]) -> bool:
+        """A row that is one cell across the table naming a strategy switches to it."""
+        texts = {(c.start, c.end) for c in r if c.start < c.end}
+        if len(texts) != 1:
+            return False
+        a, z = texts.pop()
+        raw = self.quote(a, z)
+        role, word = self._role(raw)
+        if role != "strategy":
+            return False
+        pos, number = self._after_word(Block("heading", a, z), raw, word)
+        if not number:
+            return False
+        self.new_strategy(thai.to_arabic(number), self.quote(pos, z), Block("heading", a, z), word, pos)
+        return True
+
+    def strategy_cell(self, r: list[Cell], cols: list[Column]) -> None:
+        for j, c in enumerate(cols):
+            if c.role != "strategy" or j >= len(r) or r[j].merged or r[j].start == r[j].end:
+                continue
+            raw = self.doc.cell_text(r[j])
+            word = heading_word(raw) or "กลยุทธ์"
+            m = re.match(r"\s*(?:[^\s0-9๐-๙]*?ที่\s*)?([0-9๐-๙]+)\.?\s*[:：.\-–]?\s*", raw)
+            if m:
+                self.new_strategy(thai.to_arabic(m.group(1)), raw[m.end():], Block("heading", r[j].start, r[j].end),
+                                  word, r[j].start + m.end())
+
+    def guideline_table(self, rows, cols) -> None:
+        roles = [c.role for c in cols]
+        g = roles.index("guidelines")
+        for r in rows:
+            self.strategy_cell(r, cols)
+            cell = r[g]
+            text = self.doc.cell_text(cell)
+            if cell.merged or not text.strip() or self.strategy is None:
+                continue
+            m = NUMBERING.match(text)
+            no = thai.to_arabic(m.group(1)).rstrip(".") if m and m.group(1) else None
+            s = self.strategy
+            n = no or str(len(s.guidelines) + 1)
+            resp = None
+            if "responsible" in roles:
+                resp = thai.one_line(self.doc.cell_text(r[roles.index("responsible")])) or None
+            s.guidelines.append(Guideline(guideline_id(self.doc.doc_id, s.number, n), s.number, n,
+                                          self._item_text(text), self.span(cell.start, cell.end), resp))
+
+
+def _filled(raw: str) -> str | None:
+    """A cell's text, ``None`` when empty or a dash placeholder."""
+    s = thai.one_line(raw)
+    return None if s in ("", "-", "–", "—") else s
+
+
+def build(doc: Document, options: BuildOptions | None = None, lex: lexicon.Lexicon | None = None) -> BuildResult:
+    b = _Builder(doc, options or BuildOptions(), lex or lexicon.load())
+    plan = b.run()
+    plan.layout = "builder"
+    return BuildResult(plan, b.warnings)

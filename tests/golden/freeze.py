@@ -1,0 +1,49 @@
+"""Regenerate the golden records of the bundled plans (run only on purpose):
+
+    .venv/bin/python -m tests.golden.freeze
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from assistant.ingest.parse import parse_document
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent.parent / "corpus"
+
+
+# Fields added after the freeze, with their defaults: left out of the comparison only
+# while they hold the default (a non-default value is a real difference).
+ADDED_PLAN = {"values": [], "pages": []}
+ADDED_INDICATOR = {"baseline": None, "baseline_year": None}
+
+
+def _strip(d: dict, added: dict) -> None:
+    for k, default in added.items():
+        if k in d and d[k] == default:
+            del d[k]
+
+
+def record(doc_id: str) -> dict:
+    text = (CORPUS / f"{doc_id}.txt").read_text(encoding="utf-8")
+    plan = parse_document(doc_id, text)
+    d = json.loads(json.dumps(plan.to_dict(), ensure_ascii=False))
+    _strip(d, ADDED_PLAN)
+    for s in d["strategies"]:
+        for i in s["indicators"]:
+            _strip(i, ADDED_INDICATOR)
+    return d
+
+
+def main() -> None:
+    for p in sorted(CORPUS.glob("*.txt")):
+        out = HERE / f"{p.stem}.json"
+        out.write_text(json.dumps(record(p.stem), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                       encoding="utf-8")
+        print(out)
+
+
+if __name__ == "__main__":
+    main()
