@@ -86,8 +86,11 @@ class OfficeResolver:
         if w in self._prov_abbr:
             return self._prov_abbr[w], False
         if len(w) >= 4 and re.fullmatch(r"[ก-๙]+", w):
-            best = min(self._prov_names, key=lambda p: thai.edit_distance(w, p))
-            d = thai.edit_distance(w, best)
+            # only names within 2 letters of the word's length can be within 2 edits (the
+            # same result; without it a long run of Thai letters costs seconds: issue 11)
+            names = [p for p in self._prov_names if abs(len(p) - len(w)) <= 2]
+            best = min(names, key=lambda p: thai.edit_distance(w, p)) if names else ""
+            d = thai.edit_distance(w, best) if names else 99
             near = d == 1 or (d == 2 and (w.endswith(best) or best.endswith(w)))
             if near and len(best) >= 4:
                 return best, True
