@@ -241,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         results["hybrid"] = health.get("hybrid")
         print(f"target {url}  build {health.get('build')}  hybrid {health.get('hybrid')}  "
               f"load {results['load_before']:.1f} on {results['cpus']} cpus", flush=True)
+        with httpx.Client(base_url=url, timeout=120) as warm:  # first answers load dictionaries
+            for body in QUESTIONS:
+                warm.post("/api/ask", json=body)
         phases = args.phases.split(",")
         if "unloaded" in phases:
             results["unloaded"] = asyncio.run(phase_unloaded(url, args.unloaded, args.timeout))
