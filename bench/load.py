@@ -129,15 +129,21 @@ async def run_load(url: str, clients: int, duration: float, max_requests: int, t
     outcomes: Counter = Counter()
     budget = [max_requests]
     health: list[float] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as http, \
-            httpx.AsyncClient(base_url=url, timeout=timeout) as probe:  # its own connection
-        start = time.monotonic()
-        deadline = start + duration
-        await asyncio.gather(probe_health(probe, deadline, health),
-                             *(client_loop(http, deadline, budget, random.Random(seed + i), latencies, outcomes)
-                               for i in range(clients)))
-        elapsed = time.monotonic() - start
+    # each client has its own loopback source address (127.0.1.x), as real users have
+    # their own: the server's per-client rate limit applies to each, not to all at once
+    https = [httpx.AsyncClient(base_url=url, timeout=timeout, transport=httpx.AsyncHTTPTransport(
+        local_address=f"127.0.{1 + i // 250}.{1 + i % 250}")) for i in range(clients)]
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=timeout) as probe:  # its own connection
+            start = time.monotonic()
+            deadline = start + duration
+            await asyncio.gather(probe_health(probe, deadline, health),
+                                 *(client_loop(https[i], deadline, budget, random.Random(seed + i), latencies,
+                                               outcomes) for i in range(clients)))
+            elapsed = time.monotonic() - start
+    finally:
+        for http in https:
+            await http.aclose()
     lat = sorted(latencies)
     errors = sum(n for k, n in outcomes.items() if k.startswith(("http", "error")))
     return {
@@ -177,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         log_file = tempfile.NamedTemporaryFile("w+", prefix="planqa-serve-", suffix=".log", delete=False)
-        env = dict(os.environ, PYTHAINLP_OFFLINE="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+        # raw capacity: no per-client rate limit here (bench/abuse.py measures the limits)
+        env = dict(os.environ, PYTHAINLP_OFFLINE="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+                   PLANQA_RATE_PER_MINUTE="0")
         proc = subprocess.Popen([sys.executable, "-m", "assistant.channels.cli", "serve", "--host", "127.0.0.1",
                                  "--port", str(port)], cwd=ROOT, env=env, stdout=log_file,
                                 stderr=subprocess.STDOUT)

@@ -240,8 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("serve", help="start the HTTP API and web chat")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default=None, help="default: $HOST or 127.0.0.1")
+    s.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("eval", help="run the gold question set")

@@ -316,3 +316,31 @@ def _swap(index_dir: Path, build: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
     if old and old != build.name:
         shutil.rmtree(index_dir / old, ignore_errors=True)
+
+
+def _disk_errors_in_thai(fn):
+    """Entry/exit guard of :func:`ingest`: a full or read-only disk (OSError, sqlite3,
+    Chroma "compaction" errors) becomes a DiskError whose Thai message says what to do,
+    never a traceback; the previous index keeps serving (the build was removed)."""
+    import functools
+
+    from assistant.errors import disk_error
+
+    @functools.wraps(fn)
+    def guarded(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PlanQAError:
+            raise
+        except Exception as e:
+            where = kwargs.get("index_dir") or settings.get().index_dir
+            err = disk_error(e, str(where))
+            if err is None:
+                raise
+            log.error("ingest failed on the disk: %s", e)
+            raise err from None
+
+    return guarded
+
+
+ingest = _disk_errors_in_thai(ingest)

@@ -156,10 +156,10 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
 # ---------------------------------------------------------------- running
 
 
-def uvicorn_limits() -> dict:
+def uvicorn_limits(header_timeout: float = 10.0) -> dict:
     """uvicorn's limits: request line + headers at most 16 KB and 10 s (slow clients are
     dropped), idle keep-alive 5 s, at most 200 connections (503 beyond)."""
-    return {"http": guarded_h11(10.0), "h11_max_incomplete_event_size": 16 * 1024, "timeout_keep_alive": 5,
+    return {"http": guarded_h11(header_timeout), "h11_max_incomplete_event_size": 16 * 1024, "timeout_keep_alive": 5,
             "limit_concurrency": 200, "backlog": 512, "timeout_graceful_shutdown": 10}
 
 
@@ -178,7 +178,8 @@ def serve(host: str | None = None, port: int | None = None) -> None:
 
 
 @contextmanager
-def running(app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 30) -> Iterator[str]:
+def running(app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, timeout: float = 30,
+            header_timeout: float = 10.0) -> Iterator[str]:
     """Serve ``app`` with uvicorn in a background thread (tests, benchmarks); yields
     the base URL and stops the server on exit. ``port=0`` picks a free port."""
     import uvicorn
@@ -188,7 +189,7 @@ def running(app: FastAPI, host: str = "127.0.0.1", port: int = 0, *, timeout: fl
     sock.bind((host, port))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on",
-                                           **uvicorn_limits()))
+                                           **uvicorn_limits(header_timeout)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

@@ -37,6 +37,7 @@ ERRORS: dict[str, tuple[int, str, str]] = {
     "not_found": (404, "ไม่พบหน้าหรือบริการที่เรียก", "No such page or endpoint."),
     "method_not_allowed": (405, "ไม่รองรับวิธีเรียกนี้", "Method not allowed for this endpoint."),
     "body_too_large": (413, "ข้อมูลที่ส่งมามีขนาดใหญ่เกินไป", "The request body is too large."),
+    "headers_too_large": (431, "ส่วนหัวของคำขอ (headers) ใหญ่เกินไป", "The request headers are too large."),
     "unsupported_media_type": (415, "กรุณาส่งข้อมูลแบบ application/json",
                                "Unsupported content type; send application/json."),
     "rate_limited": (429, "ส่งคำขอถี่เกินไป กรุณารอสักครู่แล้วลองใหม่",

@@ -15,6 +15,8 @@ from assistant.channels.http.errors import ApiError, error_response
 
 # ---------------------------------------------------------------- body size
 
+MAX_HEADER_BYTES = 16 * 1024
+
 
 class BodyLimit:
     """ASGI middleware: reads a request body up to a per-path byte cap (413 beyond it)
@@ -29,6 +31,9 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if sum(len(k) + len(v) for k, v in scope.get("headers") or []) > MAX_HEADER_BYTES:
+            await error_response("headers_too_large", headers={"Connection": "close"})(scope, receive, send)
             return
         if scope.get("http_version") not in HTTP_VERSIONS:
             await error_response("invalid_request", message_en="Unsupported HTTP version.",
@@ -211,7 +216,7 @@ class Pool:
 
 class RateLimit:
     """ASGI middleware: a per-client token bucket on the POSTs that cost CPU (asking,
-    aligning, drafting). A request costs 1 token plus 1 per KB of body, so long
+    aligning, drafting). A request costs 1 token plus 1 per whole KB of body, so long
     questions use the budget faster; beyond it the client gets 429 in Thai with
     Retry-After. The LINE webhook is not limited here (LINE has its own queue)."""
 
@@ -228,7 +233,7 @@ class RateLimit:
                 size = max(0, int(declared))
             except ValueError:
                 size = 0
-            wait = self.bucket.take(client_key(scope), 1.0 + size / 1024)
+            wait = self.bucket.take(client_key(scope), 1.0 + size // 1024)
             if wait > 0:
                 await rate_limited(wait).response()(scope, receive, send)
                 return

@@ -1,0 +1,287 @@
+"""Abusive clients and LINE under a saturated web, on loopback, against `planqa serve`.
+
+    .venv/bin/python bench/abuse.py                      # 60 s phases, as issue 11 asks
+    .venv/bin/python bench/abuse.py --duration 30 --unloaded 15
+
+Starts its own `planqa serve` on 127.0.0.1 (LINE enabled against a fake Messaging API in
+this process, a temporary state file) and runs three bounded phases:
+
+  1. unloaded   one normal client, one question at a time: the reference p95;
+  2. abusive    50 normal clients (think 1-3 s between questions, like office users)
+                plus 4 abusive clients sending 2,000-character questions back to back;
+                each client has its own loopback address (127.0.0.x), so per-client
+                limits apply as they would to real users. Goal: normal p95 <= 2 x the
+                unloaded p95 and 0 errors for normal clients;
+  3. line       the web saturated by 30 clients without think time while LINE events
+                arrive once a second: the time from the webhook POST to the reply at the
+                (fake) LINE API. Goal: p95 <= 2 s.
+
+Only loopback; every phase stops after its duration (at most 600 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import MAX_DURATION, QUESTIONS, ROOT, free_port, percentile, wait_healthy  # noqa: E402
+
+SECRET = "bench-secret"
+TOKEN = "bench-token"
+LONG_BASE = ("ขอทราบค่าเป้าหมายตัวชี้วัดทุกตัวของทุกกลยุทธ์ทุกปีของทุกสำนักงานเขตพื้นที่การศึกษา "
+             "พร้อมรายละเอียดผู้รับผิดชอบ แหล่งข้อมูล และแนวทางการพัฒนาทั้งหมด ")
+
+
+def long_question(rng: random.Random) -> str:
+    words = LONG_BASE.split()
+    out = []
+    while sum(len(w) + 1 for w in out) < 2000:
+        out.append(rng.choice(words))
+    return " ".join(out)[:2000]
+
+
+class FakeLine:
+    """The Messaging API on 127.0.0.1: records when each reply token is answered."""
+
+    def __init__(self):
+        self.replied: dict[str, float] = {}
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path == "/v2/bot/message/reply":
+                    outer.replied[json.loads(raw)["replyToken"]] = time.monotonic()
+                data = b'{"sentMessages": []}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def client(url: str, n: int, timeout: float) -> httpx.AsyncClient:
+    """A client with its own loopback source address (127.0.1.n)."""
+    transport = httpx.AsyncHTTPTransport(local_address=f"127.0.{1 + n // 250}.{1 + n % 250}")
+    return httpx.AsyncClient(base_url=url, timeout=timeout, transport=transport)
+
+
+async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float]) -> None:
+    while time.monotonic() < deadline:
+        t = time.perf_counter()
+        try:
+            r = await http.post("/api/ask", json=rng.choice(QUESTIONS))
+            outcomes["ok" if r.status_code == 200 else f"http {r.status_code}"] += 1
+            if r.status_code == 200:
+                lat.append(time.perf_counter() - t)
+        except httpx.HTTPError as e:
+            outcomes[f"error {type(e).__name__}"] += 1
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
+
+
+async def abuser(http, deadline, rng, outcomes) -> None:
+    while time.monotonic() < deadline:
+        try:
+            r = await http.post("/api/ask", json={"question": long_question(rng)})
+            outcomes[f"http {r.status_code}"] += 1
+            if r.status_code == 429:  # a hostile client ignores Retry-After; a short pause only
+                await asyncio.sleep(0.05)
+        except httpx.HTTPError as e:
+            outcomes[f"error {type(e).__name__}"] += 1
+
+
+def summary(lat: list[float], outcomes: Counter, elapsed: float) -> dict:
+    s = sorted(lat)
+    errors = sum(n for k, n in outcomes.items() if k != "ok")
+    return {"requests": len(s), "errors": errors, "rps": round(len(s) / elapsed, 2) if elapsed else 0,
+            "p50_ms": round(percentile(s, 50) * 1000, 1), "p95_ms": round(percentile(s, 95) * 1000, 1),
+            "max_ms": round((s[-1] if s else 0) * 1000, 1), "outcomes": dict(outcomes)}
+
+
+async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
+    lat: list[float] = []
+    outcomes: Counter = Counter()
+    async with client(url, 0, timeout) as http:
+        start = time.monotonic()
+        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0, 0))
+        return summary(lat, outcomes, time.monotonic() - start)
+
+
+async def phase_abusive(url: str, duration: float, timeout: float, normals: int, abusers: int) -> dict:
+    lat: list[float] = []
+    outcomes: Counter = Counter()
+    bad: Counter = Counter()
+    clients = [client(url, 1 + i, timeout) for i in range(normals + abusers)]
+    try:
+        start = time.monotonic()
+        deadline = start + duration
+        await asyncio.gather(
+            *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0))
+              for i in range(normals)),
+            *(abuser(clients[normals + i], deadline, random.Random(900 + i), bad) for i in range(abusers)))
+        out = summary(lat, outcomes, time.monotonic() - start)
+        out["abusive_outcomes"] = dict(bad)
+        return out
+    finally:
+        for c in clients:
+            await c.aclose()
+
+
+def line_body(n: int) -> tuple[bytes, str]:
+    from assistant.channels.line import signature_of
+
+    ev = {"type": "message", "mode": "active", "timestamp": int(time.time() * 1000),
+          "source": {"type": "user", "userId": f"Ubench{n:027d}"}, "webhookEventId": f"01BENCH{n:019d}-{os.getpid()}",
+          "deliveryContext": {"isRedelivery": False}, "replyToken": f"bench-{n}",
+          "message": {"id": str(n), "type": "text", "quoteToken": "q",
+                      "text": QUESTIONS[n % len(QUESTIONS)]["question"]}}
+    body = json.dumps({"destination": "Ubot", "events": [ev]}, ensure_ascii=False).encode()
+    return body, signature_of(SECRET, body)
+
+
+async def phase_line(url: str, duration: float, timeout: float, fake: FakeLine, saturators: int) -> dict:
+    web_lat: list[float] = []
+    web: Counter = Counter()
+    sent: dict[str, float] = {}
+    statuses: Counter = Counter()
+    clients = [client(url, 100 + i, timeout) for i in range(saturators)]
+    line_http = client(url, 200, timeout)
+    readyz: list[str] = []
+
+    async def line_sender(deadline):
+        n = 0
+        while time.monotonic() < deadline:
+            body, sig = line_body(n)
+            sent[f"bench-{n}"] = time.monotonic()
+            r = await line_http.post("/line/webhook", content=body,
+                                     headers={"Content-Type": "application/json", "X-Line-Signature": sig})
+            statuses[r.status_code] += 1
+            n += 1
+            rz = await line_http.get("/readyz")
+            readyz.append(rz.json().get("status", "?"))
+            await asyncio.sleep(1.0)
+
+    try:
+        start = time.monotonic()
+        deadline = start + duration
+        await asyncio.gather(line_sender(deadline),
+                             *(normal_user(c, deadline, random.Random(500 + i), web_lat, web, (0, 0))
+                               for i, c in enumerate(clients)))
+        await asyncio.sleep(min(10.0, timeout))  # the last replies
+        elapsed = time.monotonic() - start
+    finally:
+        for c in clients:
+            await c.aclose()
+        await line_http.aclose()
+    waits = sorted(fake.replied[t] - s for t, s in sent.items() if t in fake.replied)
+    return {"events": len(sent), "replied": len(waits), "webhook_status": dict(statuses),
+            "reply_p50_ms": round(percentile(waits, 50) * 1000, 1),
+            "reply_p95_ms": round(percentile(waits, 95) * 1000, 1),
+            "reply_max_ms": round((waits[-1] if waits else 0) * 1000, 1),
+            "readyz": dict(Counter(readyz)), "web": summary(web_lat, web, elapsed)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--duration", type=float, default=60.0, help="seconds of the abusive and LINE phases")
+    ap.add_argument("--unloaded", type=float, default=20.0, help="seconds of the unloaded phase")
+    ap.add_argument("--normal", type=int, default=50)
+    ap.add_argument("--abusive", type=int, default=4)
+    ap.add_argument("--saturate", type=int, default=30, help="web clients without think time (LINE phase)")
+    ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--startup-timeout", type=float, default=240.0)
+    ap.add_argument("--phases", default="unloaded,abusive,line")
+    args = ap.parse_args(argv)
+    for v in (args.duration, args.unloaded):
+        if not 0 < v <= MAX_DURATION:
+            ap.error(f"durations must be in (0, {MAX_DURATION}]")
+    if not (1 <= args.normal <= 200 and 0 <= args.abusive <= 20 and 1 <= args.saturate <= 100):
+        ap.error("--normal 1..200, --abusive 0..20, --saturate 1..100")
+
+    fake = FakeLine()
+    tmp = tempfile.mkdtemp(prefix="planqa-bench-")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = Path(tmp) / "serve.log"
+    env = dict(os.environ, PYTHAINLP_OFFLINE="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=TOKEN, LINE_API_HOST=fake.url,
+               PLANQA_STATE=str(Path(tmp) / "state.sqlite"), HOST="127.0.0.1", PORT=str(port))
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.channels.cli", "serve"], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+    results: dict = {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
+    try:
+        health = wait_healthy(url, proc, args.startup_timeout)
+        results["hybrid"] = health.get("hybrid")
+        print(f"target {url}  build {health.get('build')}  hybrid {health.get('hybrid')}  "
+              f"load {results['load_before']:.1f} on {results['cpus']} cpus", flush=True)
+        with httpx.Client(base_url=url, timeout=120) as warm:  # first answers load dictionaries
+            for body in QUESTIONS:
+                warm.post("/api/ask", json=body)
+        phases = args.phases.split(",")
+        if "unloaded" in phases:
+            results["unloaded"] = asyncio.run(phase_unloaded(url, args.unloaded, args.timeout))
+            print("unloaded  ", json.dumps(results["unloaded"], ensure_ascii=False), flush=True)
+        if "abusive" in phases:
+            results["abusive"] = asyncio.run(phase_abusive(url, args.duration, args.timeout, args.normal,
+                                                           args.abusive))
+            print("abusive   ", json.dumps(results["abusive"], ensure_ascii=False), flush=True)
+        if "line" in phases:
+            results["line"] = asyncio.run(phase_line(url, args.duration, args.timeout, fake, args.saturate))
+            print("line      ", json.dumps(results["line"], ensure_ascii=False), flush=True)
+    except SystemExit:
+        print("server log (last lines):\n" + "\n".join(log_path.read_text(errors="replace").splitlines()[-30:]),
+              file=sys.stderr)
+        raise
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        fake.close()
+    results["load_after"] = os.getloadavg()[0]
+    ok = True
+    if "unloaded" in results and "abusive" in results:
+        ratio = results["abusive"]["p95_ms"] / max(results["unloaded"]["p95_ms"], 0.001)
+        results["normal_p95_ratio"] = round(ratio, 2)
+        ok &= ratio <= 2 and results["abusive"]["errors"] == 0
+        print(f"normal p95 {results['abusive']['p95_ms']} ms vs unloaded {results['unloaded']['p95_ms']} ms: "
+              f"x{ratio:.2f} (goal <= 2), normal errors {results['abusive']['errors']} (goal 0)")
+    if "line" in results:
+        ok &= results["line"]["reply_p95_ms"] <= 2000 and results["line"]["replied"] == results["line"]["events"]
+        print(f"LINE reply p95 {results['line']['reply_p95_ms']} ms (goal <= 2000), "
+              f"{results['line']['replied']}/{results['line']['events']} replied")
+    print(f"load average {results['load_before']:.1f} -> {results['load_after']:.1f}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,237 @@
+"""Serving many users safely: index reload between requests, a corrupt index, limits,
+pools with back-pressure, readiness, slow clients, and `planqa serve` with HOST/PORT."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import time
+
+import anyio
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.channels.http.app import create_app, running
+from assistant.channels.line import LineConfig
+from assistant.service import Assistant
+
+Q_CM6 = "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
+
+
+@pytest.fixture(scope="module")
+def lexical(built_index):
+    return Assistant(built_index, hybrid=False)
+
+
+@pytest.fixture()
+def index_copy(built_index, tmp_path, monkeypatch):
+    """An index dir with one build (a copy of the session's), the settings pointing at it,
+    no cached Assistant, and a reload check on every request."""
+    from assistant import service, settings
+
+    index = tmp_path / "index"
+    index.mkdir()
+    src = (built_index / "current").resolve()
+    shutil.copytree(src, index / "build-1")
+    os.symlink("build-1", index / "current")
+    settings.override(index_dir=index, reload_seconds=0.0)
+    monkeypatch.setattr(service, "_instance", None)
+    monkeypatch.setattr(service.Assistant, "warm", lambda self: None)  # structured answers only
+    yield index
+    settings.reset()
+
+
+def new_build(index, name: str, *, corrupt: bool = False) -> None:
+    from assistant.ingest.pipeline import _swap
+
+    shutil.copytree((index / "current").resolve(), index / name)
+    if corrupt:
+        (index / name / "plans.sqlite").write_bytes(b"this is not a database" * 100)
+    _swap(index, index / name)
+
+
+def wait_for(pred, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    return pred()
+
+
+# ---------------------------------------------------------------- reload
+
+
+def test_new_build_is_served_without_restart_and_old_files_go(index_copy):
+    with TestClient(create_app(line_config=LineConfig())) as c:
+        assert c.get("/healthz").json()["build"] == "build-1"
+        assert c.post("/api/ask", json={"question": Q_CM6}).json()["values"][0]["value"] == "90"
+        new_build(index_copy, "build-2")  # swap: build-1 is deleted underneath the server
+        assert not (index_copy / "build-1").exists()
+        assert wait_for(lambda: c.get("/healthz").json()["build"] == "build-2")
+        r = c.post("/api/ask", json={"question": Q_CM6})
+        assert r.status_code == 200 and r.json()["values"][0]["value"] == "90"
+        assert c.get("/readyz").json()["build"] == "build-2"
+
+
+def test_a_request_keeps_the_build_it_started_with(index_copy):
+    from assistant import service
+
+    serving = service.Serving(load=lambda: service.get_assistant(), check_every=0)
+    serving.check(wait=True)
+    held = serving.current()
+    new_build(index_copy, "build-2")
+    serving.check(wait=True)
+    assert serving.current().build_id == "build-2" and held.build_id == "build-1"
+    # the old build's data is still there for the request holding it
+    assert held.ask(Q_CM6).values[0].value == "90"
+
+
+def test_corrupt_index_starts_and_answers_503_in_thai_then_recovers(index_copy, built_index):
+    new_build(index_copy, "build-bad", corrupt=True)
+    with TestClient(create_app(line_config=LineConfig())) as c:
+        r = c.post("/api/ask", json={"question": Q_CM6})
+        assert r.status_code == 503
+        err = r.json()["error"]
+        assert err["code"] == "index_corrupt" and "planqa ingest" in err["message_th"]
+        assert "เสียหาย" in err["message_th"]
+        assert c.get("/api/offices").status_code == 503
+        h = c.get("/healthz")
+        assert h.status_code == 503 and h.json()["code"] == "index_corrupt"
+        assert c.get("/readyz").status_code == 503
+        assert c.get("/").status_code == 200  # the page itself loads
+        # `planqa ingest` swaps in a good build: answered again, no restart
+        shutil.copytree((built_index / "current").resolve(), index_copy / "build-good")
+        from assistant.ingest.pipeline import _swap
+
+        _swap(index_copy, index_copy / "build-good")
+        assert wait_for(lambda: c.post("/api/ask", json={"question": Q_CM6}).status_code == 200)
+        assert c.get("/healthz").json()["build"] == "build-good"
+
+
+def test_missing_index_dir_starts_and_answers_503(tmp_path, monkeypatch):
+    from assistant import service, settings
+
+    settings.override(index_dir=tmp_path / "nothing-here")
+    monkeypatch.setattr(service, "_instance", None)
+    try:
+        with TestClient(create_app(line_config=LineConfig())) as c:
+            err = c.post("/api/ask", json={"question": Q_CM6}).json()["error"]
+            assert err["code"] == "index_missing" and "planqa ingest" in err["message_th"]
+    finally:
+        settings.reset()
+
+
+# ---------------------------------------------------------------- limits
+
+
+def test_rate_limit_is_per_client_with_a_thai_429(lexical):
+    with TestClient(create_app(lexical, line_config=LineConfig(), rate_per_minute=60)) as c:
+        codes = [c.post("/api/ask", json={"question": "วิสัยทัศน์ของ สพป.ตรัง เขต 2"}).status_code
+                 for _ in range(25)]
+        assert codes[:20] == [200] * 20 and 429 in codes[20:]
+        r = c.post("/api/ask", json={"question": "วิสัยทัศน์ของ สพป.ตรัง เขต 2"})
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+        err = r.json()["error"]
+        assert err["code"] == "rate_limited" and "กรุณารอ" in err["message_th"]
+        assert c.get("/api/offices").status_code == 200  # reads are not limited
+        assert c.get("/healthz").status_code == 200
+
+
+def test_long_questions_use_the_budget_faster():
+    from assistant.channels.http.limits import TokenBucket
+
+    now = [0.0]
+    b = TokenBucket(rate=1.0, burst=10, clock=lambda: now[0])
+    assert [b.take("long", 3.0) == 0 for _ in range(4)] == [True, True, True, False]
+    assert all(b.take("short") == 0 for _ in range(10))  # another client has its own bucket
+    now[0] += 3
+    assert b.take("long", 3.0) == 0
+
+
+def test_pool_refuses_beyond_its_queue_with_503_busy():
+    from assistant.channels.http.errors import ApiError
+    from assistant.channels.http.limits import Pool
+
+    pool = Pool("web", threads=1, max_waiting=1)
+    results: list = []
+
+    async def main():
+        async def one():
+            try:
+                results.append(await pool.run(time.sleep, 0.3))
+            except ApiError as e:
+                results.append(e.code)
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(3):
+                tg.start_soon(one)
+                await anyio.sleep(0.05)
+            await anyio.sleep(0.05)
+            stats = pool.stats()
+            assert (stats.busy, stats.waiting, stats.saturated) == (1, 1, True)
+
+    anyio.run(main)
+    assert sorted(map(str, results)) == ["None", "None", "busy"]
+    assert pool.stats().as_dict() == {"threads": 1, "busy": 0, "waiting": 0, "max_waiting": 1, "saturated": False}
+
+
+def test_readyz_reports_pools_and_build(lexical):
+    with TestClient(create_app(lexical, line_config=LineConfig())) as c:
+        r = c.get("/readyz")
+        assert r.status_code == 200
+        body = r.json()
+        assert body["status"] == "ready" and body["build"] == lexical.build_id
+        assert set(body["pools"]["web"]) == {"threads", "busy", "waiting", "max_waiting", "saturated"}
+        c.app.state.pools["web"].waiting = c.app.state.pools["web"].max_waiting  # saturated
+        r = c.get("/readyz")
+        assert r.status_code == 503 and r.json()["status"] == "saturated"
+        assert c.get("/healthz").status_code == 200  # liveness stays green
+        c.app.state.pools["web"].waiting = 0
+
+
+def test_slow_and_huge_headers_are_cut_off(lexical):
+    with running(create_app(lexical, line_config=LineConfig()), header_timeout=0.5) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # ... and never finishes
+            s.settimeout(10)
+            t = time.monotonic()
+            assert s.recv(4096) == b""  # closed by the server
+            assert time.monotonic() - t < 8
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (64 * 1024) + b"\r\n\r\n")
+            s.settimeout(10)
+            try:
+                reply = s.recv(4096)
+            except ConnectionResetError:
+                reply = b""
+            assert reply == b"" or reply.startswith(b"HTTP/1.1 4"), reply[:80]
+        with httpx.Client(base_url=url, timeout=10) as http:
+            assert http.get("/healthz").status_code == 200
+
+
+# ---------------------------------------------------------------- planqa serve
+
+
+def test_serve_reads_host_and_port(monkeypatch):
+    import uvicorn
+
+    from assistant import settings
+    from assistant.channels import cli
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    monkeypatch.setenv("HOST", "127.0.0.2")
+    monkeypatch.setenv("PORT", "8123")
+    settings.reset()
+    try:
+        assert cli.main(["serve"]) == 0
+        assert cli.main(["serve", "--port", "9001"]) == 0
+    finally:
+        settings.reset()
+    assert [(c["host"], c["port"]) for c in calls] == [("127.0.0.2", 8123), ("127.0.0.2", 9001)]
+    assert calls[0]["h11_max_incomplete_event_size"] == 16 * 1024 and calls[0]["limit_concurrency"] == 200
