@@ -232,3 +232,21 @@ def test_server_collections_are_per_build_and_old_builds_are_pruned(tmp_path, ch
         assert VectorIndex(index / "current" / "chroma", "chunks", FakeEmbedder()).count() == 2
     finally:
         settings.reset()
+
+
+def test_records_are_built_per_plan_on_first_use(plan_store):
+    from assistant.qa.records import Records
+
+    records = Records(plan_store)
+    assert plan_store.plans.loaded() == 0
+    rec = records.get(f"{DOC_000}/s2/i2")
+    assert (rec.kind, rec.strategy.number, rec.indicator.number) == ("indicator", "2", "2")
+    assert plan_store.plans.loaded() == 1
+    assert records.get("no-such-doc/s1") is None and records.get(f"{DOC_000}/s99") is None
+    own = records.of_plan(plan_store.plans[DOC_000])
+    assert {r.plan.doc_id for r in own} == {DOC_000} and all(r.id.startswith(DOC_000 + "/") for r in own)
+    assert {"indicator", "guideline", "strategy", "passage"} <= {r.kind for r in own}
+    assert plan_store.plans.loaded() == 1
+    every = list(records.by_id)  # the whole view: document order, each plan's records in order
+    assert every == [r.id for d in ALL for r in records.of_plan(plan_store.plans[d])]
+    assert len(every) == len(set(every)) and plan_store.plans.loaded() == 5
