@@ -250,3 +250,16 @@ def test_records_are_built_per_plan_on_first_use(plan_store):
     every = list(records.by_id)  # the whole view: document order, each plan's records in order
     assert every == [r.id for d in ALL for r in records.of_plan(plan_store.plans[d])]
     assert len(every) == len(set(every)) and plan_store.plans.loaded() == 5
+
+
+def test_large_writes_go_in_batches_the_server_accepts(vector_index, monkeypatch, tmp_path):
+    from assistant.stores import chroma
+
+    monkeypatch.setattr(chroma, "_max_batch", lambda client: 3)  # 4 chunks: two batches
+    build = tmp_path / "index" / "build-batched"
+    build.mkdir(parents=True)
+    chunks, vectors = _chunks()
+    chroma.write_collection(build / "chroma", "chunks", chunks, vectors, FakeEmbedder())
+    again = chroma.VectorIndex(build / "chroma", "chunks", FakeEmbedder())
+    assert again.count() == 4
+    assert sorted(c.id for c in again.chunks()) == sorted(c.id for c in chunks)
