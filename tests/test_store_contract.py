@@ -232,3 +232,34 @@ def test_server_collections_are_per_build_and_old_builds_are_pruned(tmp_path, ch
         assert VectorIndex(index / "current" / "chroma", "chunks", FakeEmbedder()).count() == 2
     finally:
         settings.reset()
+
+
+def test_records_are_built_per_plan_on_first_use(plan_store):
+    from assistant.qa.records import Records
+
+    records = Records(plan_store)
+    assert plan_store.plans.loaded() == 0
+    rec = records.get(f"{DOC_000}/s2/i2")
+    assert (rec.kind, rec.strategy.number, rec.indicator.number) == ("indicator", "2", "2")
+    assert plan_store.plans.loaded() == 1
+    assert records.get("no-such-doc/s1") is None and records.get(f"{DOC_000}/s99") is None
+    own = records.of_plan(plan_store.plans[DOC_000])
+    assert {r.plan.doc_id for r in own} == {DOC_000} and all(r.id.startswith(DOC_000 + "/") for r in own)
+    assert {"indicator", "guideline", "strategy", "passage"} <= {r.kind for r in own}
+    assert plan_store.plans.loaded() == 1
+    every = list(records.by_id)  # the whole view: document order, each plan's records in order
+    assert every == [r.id for d in ALL for r in records.of_plan(plan_store.plans[d])]
+    assert len(every) == len(set(every)) and plan_store.plans.loaded() == 5
+
+
+def test_large_writes_go_in_batches_the_server_accepts(vector_index, monkeypatch, tmp_path):
+    from assistant.stores import chroma
+
+    monkeypatch.setattr(chroma, "_max_batch", lambda client: 3)  # 4 chunks: two batches
+    build = tmp_path / "index" / "build-batched"
+    build.mkdir(parents=True)
+    chunks, vectors = _chunks()
+    chroma.write_collection(build / "chroma", "chunks", chunks, vectors, FakeEmbedder())
+    again = chroma.VectorIndex(build / "chroma", "chunks", FakeEmbedder())
+    assert again.count() == 4
+    assert sorted(c.id for c in again.chunks()) == sorted(c.id for c in chunks)

@@ -110,6 +110,13 @@ def _client(path: Path):
     return c
 
 
+def _max_batch(client) -> int:
+    try:
+        return int(client.get_max_batch_size())
+    except Exception:  # older clients: Chroma's smallest documented limit
+        return 5461
+
+
 def collection_name(chroma_dir: Path, name: str) -> str:
     """On a server every build has its own collections, named after the build directory
     (``<build>--chunks``); embedded, the build's own directory holds ``name``."""
@@ -196,7 +203,10 @@ def write_collection(chroma_dir: Path, name: str, chunks: list[Chunk], vectors: 
     if not chunks:
         return
     store = ChromaVectorStore(chroma_collection=col)
-    store.add([chunk_to_node(c, v) for c, v in zip(chunks, vectors, strict=True)])
+    nodes = [chunk_to_node(c, v) for c, v in zip(chunks, vectors, strict=True)]
+    step = max(1, min(_max_batch(client), 4096))  # Chroma refuses larger batches (5,461 embedded)
+    for i in range(0, len(nodes), step):
+        store.add(nodes[i : i + step])
 
 
 class VectorIndex:
