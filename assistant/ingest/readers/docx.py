@@ -81,16 +81,20 @@ def _val(el):
     return None if el is None else el.get(f"{W}val")
 
 
-def _par_text(p) -> str:
+def _par_text(p, tabs: bool = False) -> str:
+    """A paragraph's text; its tabs kept when ``tabs`` (a tab row typed as a paragraph)."""
     parts = []
     for el in p.iter():
         if el.tag == f"{W}t":
             parts.append(el.text or "")
         elif el.tag == f"{W}tab":
-            parts.append(" ")
+            parts.append("\t" if tabs else " ")
         elif el.tag in (f"{W}br", f"{W}cr"):
             parts.append(" ")
-    return re.sub(r"[ \t]+", " ", "".join(parts)).strip()
+    text = "".join(parts)
+    if tabs:
+        return "\t".join(re.sub(r" +", " ", c).strip(" ") for c in text.split("\t")).strip(" ")
+    return re.sub(r"[ \t]+", " ", text).strip()
 
 
 def _heading_level(p, styles) -> int | None:
@@ -125,7 +129,7 @@ def read(doc_id: str, data: bytes) -> Document:
 
     for child in doc.element.body.iterchildren():
         if child.tag == f"{W}p":
-            text = _par_text(child)
+            text = _par_text(child, tabs=True)
             ppr = child.find(f"{W}pPr")
             numpr = ppr.find(f"{W}numPr") if ppr is not None else None
             if numpr is not None:
