@@ -31,6 +31,7 @@ class Settings:
     max_file_bytes: int = 20 * 1024 * 1024
     chunk_tokens: int = 256
     state_file: Path | None = None
+    admin_token: str | None = None  # protects the "เพิ่มแผน" upload page; unset = page disabled
 
     @property
     def db_path(self) -> Path:
@@ -52,6 +53,7 @@ def _from_env() -> Settings:
         max_question_chars=int(env.get("PLANQA_MAX_QUESTION_CHARS", "2000")),
         max_file_bytes=int(env.get("PLANQA_MAX_FILE_BYTES", str(20 * 1024 * 1024))),
         state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
+        admin_token=env.get("PLANQA_ADMIN_TOKEN") or None,
     )
 
 

@@ -707,6 +707,7 @@ def create_app(assistant=None, *, line_config=None) -> FastAPI:
     app.state.proposal_drafts = drafts  # the LINE bot stores its drafts here too
     # its aligning and drafting take a slot of the answer threads, like /api/ask
     app.include_router(proposals, dependencies=[Depends(_answer_slot)])
+    app.include_router(__import__("assistant.channels.http.plans", fromlist=["x"]).plans_router(app))
 
     def draft_of(pid: str):
         p = drafts.get(pid)
