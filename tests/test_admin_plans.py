@@ -2,7 +2,6 @@
 and swap, progress."""
 
 import time
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
