@@ -221,7 +221,7 @@ def repair_sara_am(text: str) -> tuple[str, int]:
 def repair_detached_marks(text: str) -> tuple[str, int]:
     """Spaces or line breaks put before a mark or a following vowel, or after a leading
     vowel, are removed (``ตัวชีว⏎้ ัด`` → ``ตัวชี้วัด`` needs both this and reordering)."""
-    pat = re.compile(rf"(?<=[ก-ฮ{MARKS}])[ \t]*\n?[ \t]*(?=[{MARKS}])|(?<=[ก-ฮ])[ \t]+(?=[{_FOLLOW}])|(?<=[{_LEAD}])[ \t]+(?=[ก-ฮ])")
+    pat = re.compile(rf"(?<=[ก-ฮ{MARKS}])[ \t]*\n?[ \t]*(?=[{MARKS}])|(?<=[ก-ฮ{MARKS}])[ \t]+(?=[{_FOLLOW}])|(?<=[{_LEAD}])[ \t]+(?=[ก-ฮ])")
     n = sum(1 for m in pat.finditer(text) if m.group(0))
     return (pat.sub("", text) if n else text), n
 
@@ -236,12 +236,13 @@ def repair_mark_order(text: str) -> tuple[str, int]:
     return (_MARK_AFTER_VOWEL.sub(r"\1\3\2", text) if n else text), n
 
 
-_TONE_AFTER = re.compile(r"([ก-ฮ])([ัิีึื])([ก-ฮ])([่้๊๋])")
+_TONE_AFTER = re.compile(r"([ก-ฮ])([ัิีึื])([ก-ฮ])([่้๊๋์])")
+_VOWEL_AFTER = re.compile(r"([ก-ฮ])([่้๊๋])([ก-ฮ])([ิีึื])")
 
 
 def repair_tone_order(text: str) -> tuple[str, int]:
-    """A tone mark drawn one consonant too late (``ตัวชีว้ัด``, ``ขัน้``) is moved back onto
-    the vowel before it where the dictionary knows the result and not the original."""
+    """A tone mark drawn one consonant too late (``ตัวชีว้ัด``, ``ขัน้``) or a vowel one too
+    late (``พ้นืฐาน``) is put back where the dictionary knows the result better."""
     words = _dictionary()
     tok = _word_tokenize()
     n = 0
@@ -259,14 +260,21 @@ def repair_tone_order(text: str) -> tuple[str, int]:
             run_end += 1
         before = text[run_start : m.start()]
         after = text[m.end() : run_end]
-        moved = m.group(1) + m.group(2) + m.group(4) + m.group(3)
+        nxt = re.match(r" ([ก-๙]+)", text[run_end:])
+        if nxt:  # the word may go on past a stray space ("เลีย้ ง")
+            after += nxt.group(1)
+        if m.re is _TONE_AFTER:  # ชีว้ → ชี้ว
+            moved = m.group(1) + m.group(2) + m.group(4) + m.group(3)
+        else:  # พ้นื → พื้น
+            moved = m.group(1) + m.group(4) + m.group(2) + m.group(3)
         if known(before + moved + after) > known(before + m.group(0) + after):
             n += 1
             return moved
         return m.group(0)
 
-    out = _TONE_AFTER.sub(fix, text)
-    return out, n
+    text = _TONE_AFTER.sub(fix, text)
+    text = _VOWEL_AFTER.sub(fix, text)
+    return text, n
 
 
 def repair_stray_spaces(text: str) -> tuple[str, int]:
