@@ -172,6 +172,7 @@ class _Builder:
                                      self.span(b.start, b.end), kind=word)
             self.plan.strategies.append(self.strategy)
         self.section = None
+        self.last_ind = None
 
     def content(self, b: Block, raw: str) -> None:
         sec = self.section
@@ -334,10 +335,12 @@ class _Builder:
         if not rows or not rows[0]:
             return
         cols, n_head = self.columns(rows)
+        prev_cols = self.last_cols
         if self.last_cols and len(self.last_cols) == len(rows[0]) and not any(
                 is_header_label(self.doc.cell_text(c)) for c in rows[0] if c.start < c.end):
             cols, n_head = self.last_cols, 0  # a table continued (on the next page) without its header
         self.last_cols = cols
+        continued = n_head == 0 or cols == prev_cols  # a page's table goes on (its header repeated or not)
         roles = [c.role for c in cols]
         if "indicators" not in roles:
             # a table of guidelines, or of strategies only
@@ -354,7 +357,7 @@ class _Builder:
                 self.warnings.append("อ่านปีของคอลัมน์ค่าเป้าหมายไม่ได้ (ไม่พบปีในหัวตาราง)")
         ind_col = roles.index("indicators")
         # a table continued without its header continues the indicator above it, too
-        last: Indicator | None = self.last_ind if n_head == 0 else None
+        last: Indicator | None = self.last_ind if continued else None
         for r in rows[n_head:]:
             if self.table_row_strategy(r):
                 last = None
@@ -372,6 +375,11 @@ class _Builder:
             sub = None
             if last is not None and self._continues(r, cols, ind_col):
                 last.text = f"{last.text}{_glue(last.text, text)}{thai.one_line(text)}"
+                for j, c in enumerate(cols):  # the other text cells go on too
+                    more = _filled(self.doc.cell_text(r[j])) if c.role in ("responsible", "source") else None
+                    if more:
+                        old = getattr(last, c.role) or ""
+                        setattr(last, c.role, f"{old}{_glue(old, more)}{more}" if old else more)
                 continue
             if last is not None and (BULLET.match(text) or re.match(r"^\s*[(（][0-9๐-๙]+[)）]", text)):
                 sub = thai.one_line(BULLET.sub("", text))
@@ -416,8 +424,9 @@ class _Builder:
         roles = [c.role for c in cols]
         if "number" not in roles:
             return False
-        filled = [j for j, c in enumerate(r) if c.start < c.end and not c.merged]
-        return filled == [ind_col]
+        filled = {j for j, c in enumerate(r) if c.start < c.end and not c.merged}
+        text_cols = {j for j, c in enumerate(cols) if c.role in ("responsible", "source", "unit")}
+        return ind_col in filled and filled <= {ind_col} | text_cols
 
     def table_row_strategy(self, r: list[Cell]) -> bool:
         """A row that is one cell across the table naming a strategy switches to it."""

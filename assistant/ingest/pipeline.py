@@ -268,6 +268,13 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
         plan.office_id = meta.office
         plan.title = meta.title or plan.title
         plan.years = meta.years
+        if source != "metadata":  # years inferred from the text cover the targets' years
+            tys = [t.year for i in plan.indicators() for t in i.targets if t.year]
+            if tys and (not meta.years or min(tys) < meta.years[0] or max(tys) > meta.years[1]):
+                lo, hi = min([*tys, *(meta.years or ())]), max([*tys, *(meta.years or ())])
+                meta.years = plan.years = (lo, hi)
+                if lo != hi:
+                    meta.fiscal_year = None
         for ind in plan.indicators():
             classify(ind)
         plans.append(plan)
