@@ -91,3 +91,16 @@ def test_no_indicators_is_a_warning_not_a_success(tmp_path):
     p.write_text("กลยุทธ์ที่ 1 พัฒนาผู้เรียน\nกลยุทธ์ที่ 2 พัฒนาครู\n", encoding="utf-8")
     res = parse_file(p)
     assert "ไม่พบตัวชี้วัดในเอกสาร" in res.warnings
+
+
+def test_columns_as_spaces_in_text_from_a_pdf(tmp_path):
+    p = tmp_path / "sc.txt"
+    p.write_text("กลยุทธ์ที่ 1 พัฒนาผู้เรียน\nตัวชี้วัด หน่วยนับ 2567 2568 2569\n"
+                 "1. ร้อยละของนักเรียนที่อ่านคล่อง ร้อยละ 80 85 90\n2. จำนวนโรงเรียนปลอดขยะ โรงเรียน 10 12 -\n"
+                 "แนวทางการดำเนินงาน\n1. จัดค่ายการอ่าน\n", encoding="utf-8")
+    res = parse_file(p)
+    assert res.decoder == "builder:spaced-columns"
+    got = [(i.number, i.text, i.unit, [(t.year, t.value) for t in i.targets]) for i in res.plan.indicators()]
+    assert got == [("1", "ร้อยละของนักเรียนที่อ่านคล่อง", "ร้อยละ", [(2567, "80"), (2568, "85"), (2569, "90")]),
+                   ("2", "จำนวนโรงเรียนปลอดขยะ", "โรงเรียน", [(2567, "10"), (2568, "12")])]
+    assert [g.text for g in res.plan.guidelines()] == ["จัดค่ายการอ่าน"]
