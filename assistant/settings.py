@@ -60,6 +60,7 @@ class Settings:
     port: int = 8000
     database_url: str | None = None
     chroma_url: str | None = None
+    admin_token: str | None = None  # protects the "เพิ่มแผน" upload page; unset = page disabled
 
     @property
     def db_path(self) -> Path:
@@ -97,6 +98,7 @@ def _from_env() -> Settings:
         port=int(env.get("PORT") or "8000"),
         database_url=env.get("PLANQA_DATABASE_URL") or None,
         chroma_url=env.get("PLANQA_CHROMA_URL") or None,
+        admin_token=env.get("PLANQA_ADMIN_TOKEN") or None,
     )
 
 

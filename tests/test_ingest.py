@@ -38,7 +38,7 @@ def test_rebuild_is_idempotent_and_swapped_atomically(isolated):
 
 def test_bad_files_are_reported_and_others_still_ingest(isolated):
     corpus, index = isolated
-    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4 binary")
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4 binary")  # a broken PDF (PDF files are read now)
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (corpus / "latin1.txt").write_bytes("caf\xe9 plan".encode("latin-1"))
@@ -46,7 +46,7 @@ def test_bad_files_are_reported_and_others_still_ingest(isolated):
     report = ingest()
     reasons = {os.path.basename(f.file): f.reason for f in report.failed}
     assert set(reasons) == {"notes.pdf", "empty.txt", "binary.txt", "latin1.txt", "recipe.txt"}
-    assert "ไม่รองรับไฟล์ชนิด '.pdf'" in reasons["notes.pdf"]
+    assert "PDF" in reasons["notes.pdf"] and "เสียหาย" in reasons["notes.pdf"]
     assert "ว่างเปล่า" in reasons["empty.txt"]
     assert "ไบนารี" in reasons["binary.txt"]
     assert "ถอดรหัส" in reasons["latin1.txt"]
@@ -84,7 +84,7 @@ def test_failed_build_leaves_previous_index_serving(isolated, monkeypatch):
 def test_file_vanishing_mid_ingest_keeps_its_previous_records(isolated, monkeypatch):
     corpus, index = isolated
     ingest()
-    real = ingest_mod.read_text
+    real = ingest_mod.read_document
     victim = corpus / f"{DOC_000}.txt"
 
     def vanishing(path, max_bytes):
@@ -92,7 +92,7 @@ def test_file_vanishing_mid_ingest_keeps_its_previous_records(isolated, monkeypa
             path.unlink()
         return real(path, max_bytes)
 
-    monkeypatch.setattr(ingest_mod, "read_text", vanishing)
+    monkeypatch.setattr(ingest_mod, "read_document", vanishing)
     report = ingest()
     assert [(os.path.basename(f.file), f.kept_previous) for f in report.failed] == [(victim.name, True)]
     assert "ไม่พบไฟล์" in report.failed[0].reason

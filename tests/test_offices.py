@@ -69,3 +69,38 @@ def test_no_office_in_plain_questions(resolver):
 def test_two_offices_in_order(resolver):
     found = resolver.resolve("เทียบกลยุทธ์ เชียงใหม่ 6 กับ ตรัง 2")
     assert [m.office.id for m in found] == ["spp-chiangmai-6", "spp-trang-2"]
+
+
+# ---------------------------------------------------------------- offices by their parts
+
+
+@pytest.mark.parametrize("typed, office_id", [
+    ("ชย.2", "esa-chaiyaphum-2"),
+    ("ชัยภูมิ 2", "esa-chaiyaphum-2"),
+    ("สพป.ชัยภูมิ เขต ๒", "spp-chaiyaphum-2"),
+    ("สพม.นม", "spm-nakhon-ratchasima"),
+    ("สพม.โคราช", "spm-nakhon-ratchasima"),
+    ("สพป.ขก.1", "spp-khon-kaen-1"),
+    ("สร.3", "esa-surin-3"),
+    ("สพม.ลำปาง ลำพูน", "spm-lampang-lamphun"),
+])
+def test_any_office_resolves_by_kind_province_and_area(typed, office_id):
+    from assistant.domain.offices import OfficeResolver
+
+    found = OfficeResolver([]).resolve(typed)
+    assert [m.office.id for m in found] == [office_id]
+
+
+def test_a_registered_office_is_reached_by_the_short_forms_users_type():
+    from assistant.domain.offices import OfficeResolver
+
+    registered = OfficeResolver([]).resolve("สำนักงานเขตพื้นที่การศึกษาประถมศึกษาชัยภูมิ เขต 2")[0].office
+    r = OfficeResolver([registered])
+    for typed in ("ชย.2", "ชัยภูมิ 2", "สพป.ชัยภูมิ เขต ๒", "ชัยภูมิ เขต 2"):
+        assert r.resolve(typed)[0].office.id == "spp-chaiyaphum-2", typed
+
+
+def test_common_names_come_from_the_registry_file():
+    from assistant.domain.offices import common_names
+
+    assert common_names()["โคราช"] == "นครราชสีมา"

@@ -214,6 +214,7 @@ def render_docx(d: dict, path: Path, thai_digits: bool = False) -> Path:
         if kind == "table":
             group, leaf, rows = _rows(x, _columns(x), n, "")
             t = doc.add_table(rows=2 + len(rows), cols=len(leaf))
+            t.style = "Table Grid"
             j = 0
             while j < len(group):
                 k = j

@@ -1,4 +1,4 @@
-"""Command line: ``planqa ingest | indicators | strategies | ask | serve | eval | align | propose``."""
+"""Command line: ``planqa ingest | plan | indicators | strategies | ask | serve | eval | align | propose``."""
 
 from __future__ import annotations
 
@@ -46,6 +46,9 @@ def cmd_ingest(args) -> int:
     report = ingest([Path(p) for p in args.paths])
     for name in report.ingested:
         _out(f"นำเข้าแล้ว: {name}")
+    for doc in report.documents:
+        for line in doc.lines():
+            _out(line)
     for note in report.notes:
         _out(f"หมายเหตุ: {note}")
     for f in report.failed:
@@ -55,6 +58,53 @@ def cmd_ingest(args) -> int:
     else:
         _err("ไม่ได้สร้างดัชนีใหม่ ดัชนีเดิม (ถ้ามี) ยังใช้งานอยู่")
     return 0 if report.ok else 1
+
+
+# ---------------------------------------------------------------- plan export
+
+
+def cmd_plan(args) -> int:
+    """Export one plan: a file (parsed now), a document id or an office in the index."""
+    import json
+
+    from assistant import settings
+    from assistant.domain.offices import OfficeResolver
+    from assistant.errors import PlanQAError
+    from assistant.ingest.export import plan_json
+    from assistant.ingest.plans import parse_file
+    from assistant.ingest.readers import ReadError
+
+    target = args.doc
+    if Path(target).is_file():
+        try:
+            res = parse_file(Path(target), resolver=OfficeResolver([]), max_bytes=settings.get().max_file_bytes)
+        except (ReadError, PlanQAError) as e:
+            _err(f"อ่านแผนไม่สำเร็จ: {e}")
+            return 1
+        report = {"decoder": res.decoder, "counts": res.counts(), "warnings": res.warnings,
+                  "repairs": res.document.repairs, "office_text": res.office_text}
+        data = plan_json(res.plan, res.document.text, res.office.name if res.office else None, report)
+    else:
+        store = _open_store()
+        doc_id = target if target in store.plans else None
+        if doc_id is None:
+            oid = _office_id(store, target)
+            doc_id = next((d for d, p in store.plans.items() if p.office_id == oid), None)
+        if doc_id is None:
+            _err(f"ไม่พบแผน '{target}' (ระบุไฟล์ รหัสเอกสาร หรือชื่อหน่วยงาน)")
+            return 1
+        plan = store.plans[doc_id]
+        office = store.offices.get(plan.office_id) if plan.office_id else None
+        meta = store.docs[doc_id].meta if hasattr(store.docs[doc_id], "meta") else None
+        data = plan_json(plan, store.texts[doc_id], office.name if office else None,
+                         {"decoder": (meta or {}).get("decoder") or plan.layout} if meta is not None else None)
+    if args.json:
+        _out(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        _out(f"{data['doc_id']}: {data['office'] or 'ไม่ทราบหน่วยงาน'} ปี {data['years']}")
+        for s in data["strategies"]:
+            _out(f"  {s['kind']}ที่ {s['number']} {s['title']} (ตัวชี้วัด {len(s['indicators'])})")
+    return 0
 
 
 # ---------------------------------------------------------------- listings
@@ -220,6 +270,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--if-stale", action="store_true", help="only when the index is missing or out of date")
     s.add_argument("--no-vectors", action="store_true", help="build the structured store only")
     s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("plan", help="export one plan (a file, document id or office) as JSON")
+    s.add_argument("doc", help="a plan file (.pdf .docx .html .md .txt), a document id or an office")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_plan)
 
     s = sub.add_parser("indicators", help="list indicators")
     for opt in ("--office", "--year", "--strategy", "--about", "--level"):

@@ -73,8 +73,31 @@ class Indicator:
     attributes: dict[str, str] = field(default_factory=dict)
     groups: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
-    baseline: str | None = None  # the baseline (ค่าฐาน) as printed, Arabic digits
-    baseline_year: int | None = None
+
+    # The baseline (ค่าฐาน) lives in ``attributes`` so every store keeps it unchanged.
+    @property
+    def baseline(self) -> str | None:
+        """The baseline (ค่าฐาน) as printed, Arabic digits; ``None`` when the plan has none."""
+        return self.attributes.get("baseline")
+
+    @baseline.setter
+    def baseline(self, value: str | None) -> None:
+        if value is None:
+            self.attributes.pop("baseline", None)
+        else:
+            self.attributes["baseline"] = value
+
+    @property
+    def baseline_year(self) -> int | None:
+        y = self.attributes.get("baseline_year")
+        return int(y) if y else None
+
+    @baseline_year.setter
+    def baseline_year(self, value: int | None) -> None:
+        if value is None:
+            self.attributes.pop("baseline_year", None)
+        else:
+            self.attributes["baseline_year"] = str(value)
 
 
 @dataclass

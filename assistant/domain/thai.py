@@ -221,9 +221,60 @@ def repair_sara_am(text: str) -> tuple[str, int]:
 def repair_detached_marks(text: str) -> tuple[str, int]:
     """Spaces or line breaks put before a mark or a following vowel, or after a leading
     vowel, are removed (``ตัวชีว⏎้ ัด`` → ``ตัวชี้วัด`` needs both this and reordering)."""
-    pat = re.compile(rf"(?<=[ก-ฮ{MARKS}])[ \t]*\n?[ \t]*(?=[{MARKS}])|(?<=[ก-ฮ])[ \t]+(?=[{_FOLLOW}])|(?<=[{_LEAD}])[ \t]+(?=[ก-ฮ])")
+    pat = re.compile(rf"(?<=[ก-ฮ{MARKS}])[ \t]*\n?[ \t]*(?=[{MARKS}])|(?<=[ก-ฮ{MARKS}])[ \t]+(?=[{_FOLLOW}])|(?<=[{_LEAD}])[ \t]+(?=[ก-ฮ])")
     n = sum(1 for m in pat.finditer(text) if m.group(0))
     return (pat.sub("", text) if n else text), n
+
+
+_MARK_AFTER_VOWEL = re.compile(r"([ก-ฮ][ัิีึืุู]?)([ะาๅ])[ \t]?([่้๊๋็์])")
+
+
+def repair_mark_order(text: str) -> tuple[str, int]:
+    """A tone mark after a following vowel (``อา่``) belongs on the consonant (``อ่า``):
+    Thai never writes a tone after ``า``."""
+    n = len(_MARK_AFTER_VOWEL.findall(text))
+    return (_MARK_AFTER_VOWEL.sub(r"\1\3\2", text) if n else text), n
+
+
+_TONE_AFTER = re.compile(r"([ก-ฮ])([ัิีึื])([ก-ฮ])([่้๊๋์])")
+_VOWEL_AFTER = re.compile(r"([ก-ฮ])([่้๊๋])([ก-ฮ])([ิีึื])")
+
+
+def repair_tone_order(text: str) -> tuple[str, int]:
+    """A tone mark drawn one consonant too late (``ตัวชีว้ัด``, ``ขัน้``) or a vowel one too
+    late (``พ้นืฐาน``) is put back where the dictionary knows the result better."""
+    words = _dictionary()
+    tok = _word_tokenize()
+    n = 0
+
+    def known(run: str) -> int:
+        return sum(len(t) for t in tok(run, engine="newmm") if t in words)
+
+    def fix(m: re.Match) -> str:
+        nonlocal n
+        run_start = m.start()
+        while run_start > 0 and "ก" <= text[run_start - 1] <= "๙":
+            run_start -= 1
+        run_end = m.end()
+        while run_end < len(text) and "ก" <= text[run_end] <= "๙":
+            run_end += 1
+        before = text[run_start : m.start()]
+        after = text[m.end() : run_end]
+        nxt = re.match(r" ([ก-๙]+)", text[run_end:])
+        if nxt:  # the word may go on past a stray space ("เลีย้ ง")
+            after += nxt.group(1)
+        if m.re is _TONE_AFTER:  # ชีว้ → ชี้ว
+            moved = m.group(1) + m.group(2) + m.group(4) + m.group(3)
+        else:  # พ้นื → พื้น
+            moved = m.group(1) + m.group(4) + m.group(2) + m.group(3)
+        if known(before + moved + after) > known(before + m.group(0) + after):
+            n += 1
+            return moved
+        return m.group(0)
+
+    text = _TONE_AFTER.sub(fix, text)
+    text = _VOWEL_AFTER.sub(fix, text)
+    return text, n
 
 
 def repair_stray_spaces(text: str) -> tuple[str, int]:
@@ -239,7 +290,10 @@ def repair_stray_spaces(text: str) -> tuple[str, int]:
             continue
         lt = tok(left.group(0), engine="newmm")[-1]
         rt = tok(right.group(0), engine="newmm")[0]
-        if lt + rt in words and (lt not in words or rt not in words) and len(lt + rt) >= 3:
+        # the piece after the space may be cut short by the tokenizer ("อ่า นออก"): try prefixes
+        heads = [rt] + [right.group(0)[:k] for k in range(1, min(4, len(right.group(0))) + 1)]
+        joined = next((h for h in heads if lt + h in words and (lt not in words or h not in words)), None)
+        if joined is not None and len(lt + joined) >= 3:
             out.append(text[last : m.start()])
             last = m.end()
             n += 1
@@ -251,7 +305,9 @@ def repair(text: str) -> tuple[str, dict[str, int]]:
     """Every repair of Thai extraction damage, in order; the counts of each."""
     report: dict[str, int] = {}
     for name, fn in (("pua", repair_pua), ("sara_am", repair_sara_am),
-                     ("detached_marks", repair_detached_marks), ("stray_spaces", repair_stray_spaces)):
+                     ("detached_marks", repair_detached_marks), ("mark_order", repair_mark_order),
+                     ("tone_order", repair_tone_order),
+                     ("stray_spaces", repair_stray_spaces)):
         text, n = fn(text)
         if n:
             report[name] = n

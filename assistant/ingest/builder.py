@@ -74,6 +74,8 @@ class _Builder:
         self.section: str | None = None
         self.strategy: Strategy | None = None
         self.ind_ids: set[str] = set()
+        self.last_cols: list[Column] | None = None
+        self.last_ind: Indicator | None = None
         self.roles = {}
         for key in _SECTION_OF:
             for w in lex.words("plan", key):
@@ -170,6 +172,7 @@ class _Builder:
                                      self.span(b.start, b.end), kind=word)
             self.plan.strategies.append(self.strategy)
         self.section = None
+        self.last_ind = None
 
     def content(self, b: Block, raw: str) -> None:
         sec = self.section
@@ -332,6 +335,12 @@ class _Builder:
         if not rows or not rows[0]:
             return
         cols, n_head = self.columns(rows)
+        prev_cols = self.last_cols
+        if self.last_cols and len(self.last_cols) == len(rows[0]) and not any(
+                is_header_label(self.doc.cell_text(c)) for c in rows[0] if c.start < c.end):
+            cols, n_head = self.last_cols, 0  # a table continued (on the next page) without its header
+        self.last_cols = cols
+        continued = n_head == 0 or cols == prev_cols  # a page's table goes on (its header repeated or not)
         roles = [c.role for c in cols]
         if "indicators" not in roles:
             # a table of guidelines, or of strategies only
@@ -347,7 +356,8 @@ class _Builder:
             if any(c.role == "target" for c in cols):
                 self.warnings.append("อ่านปีของคอลัมน์ค่าเป้าหมายไม่ได้ (ไม่พบปีในหัวตาราง)")
         ind_col = roles.index("indicators")
-        last: Indicator | None = None
+        # a table continued without its header continues the indicator above it, too
+        last: Indicator | None = self.last_ind if continued else None
         for r in rows[n_head:]:
             if self.table_row_strategy(r):
                 last = None
@@ -363,6 +373,14 @@ class _Builder:
             if s is None:
                 return
             sub = None
+            if last is not None and self._continues(r, cols, ind_col):
+                last.text = f"{last.text}{_glue(last.text, text)}{thai.one_line(text)}"
+                for j, c in enumerate(cols):  # the other text cells go on too
+                    more = _filled(self.doc.cell_text(r[j])) if c.role in ("responsible", "source") else None
+                    if more:
+                        old = getattr(last, c.role) or ""
+                        setattr(last, c.role, f"{old}{_glue(old, more)}{more}" if old else more)
+                continue
             if last is not None and (BULLET.match(text) or re.match(r"^\s*[(（][0-9๐-๙]+[)）]", text)):
                 sub = thai.one_line(BULLET.sub("", text))
                 last.sub_items.append(sub)
@@ -383,6 +401,7 @@ class _Builder:
                     unit = _filled(self.doc.cell_text(r[roles.index("unit")]))
                 ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
                 last = ind
+                self.last_ind = ind
             for j, c in enumerate(cols):
                 if j >= len(r) or r[j].merged and c.role in ("target", "result"):
                     continue
@@ -398,6 +417,16 @@ class _Builder:
                     ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
                 elif c.role == "source" and sub is None:
                     ind.source = _filled(self.doc.cell_text(cl)) or ind.source
+
+    def _continues(self, r: list[Cell], cols: list[Column], ind_col: int) -> bool:
+        """A row with indicator text only (no number, no values) continues the row above
+        (a cell broken across a page)."""
+        roles = [c.role for c in cols]
+        if "number" not in roles:
+            return False
+        filled = {j for j, c in enumerate(r) if c.start < c.end and not c.merged}
+        text_cols = {j for j, c in enumerate(cols) if c.role in ("responsible", "source", "unit")}
+        return ind_col in filled and filled <= {ind_col} | text_cols
 
     def table_row_strategy(self, r: list[Cell]) -> bool:
         """A row that is one cell across the table naming a strategy switches to it."""
@@ -444,6 +473,11 @@ class _Builder:
                 resp = thai.one_line(self.doc.cell_text(r[roles.index("responsible")])) or None
             s.guidelines.append(Guideline(guideline_id(self.doc.doc_id, s.number, n), s.number, n,
                                           self._item_text(text), self.span(cell.start, cell.end), resp))
+
+
+def _glue(left: str, right: str) -> str:
+    """No space between Thai letters across a break (Thai has no spaces between words)."""
+    return "" if re.search(r"[ก-๙]$", left) and re.match(r"\s*[ก-๙]", right) else " "
 
 
 def _filled(raw: str) -> str | None:

@@ -24,6 +24,7 @@ class DocMeta:
     original_file: str | None = None
     strategy_word: str | None = None
     defects: list[str] = field(default_factory=list)
+    parse_options: dict = field(default_factory=dict)  # named quirks: see ingest.builder.BuildOptions
     inferred: list[str] = field(default_factory=list)  # fields inferred from the text
 
     @property
@@ -58,5 +59,6 @@ def load_metadata(corpus_dir: Path) -> CorpusMeta:
             original_file=d.get("original_file"),
             strategy_word=d.get("strategy_word"),
             defects=list(d.get("defects") or []),
+            parse_options=dict(d.get("parse_options") or {}),
         )
     return CorpusMeta(offices, docs, levels)

@@ -15,7 +15,6 @@ import re
 import shutil
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +24,17 @@ from assistant.domain.classify import classify
 from assistant.domain.models import Office, Plan
 from assistant.domain.offices import OfficeResolver
 from assistant.errors import PlanQAError
+from assistant.ingest.builder import BuildOptions
 from assistant.ingest.corpus import METADATA_FILE, CorpusMeta, DocMeta, load_metadata
-from assistant.ingest.parse import parse_document
-from assistant.ingest.readers import SUPPORTED, ReadError, read_text
+from assistant.ingest.plans import (
+    ParseResult,
+    infer_office,
+    parse_doc,
+    plan_title,
+    plan_years,
+    report_warnings,
+)
+from assistant.ingest.readers import SUPPORTED, ReadError, read_document
 from assistant.stores.sqlite import DocRecord, Store, write_store
 
 log = logging.getLogger("planqa.ingest")
@@ -49,7 +56,47 @@ class Failure:
 
 
 @dataclass
+class DocReport:
+    """What was read from one document: decoder, office and years inferred, counts, warnings."""
+
+    file: str
+    decoder: str
+    office: str | None
+    office_source: str  # "metadata", "text" or "none"
+    office_text: str | None
+    years: tuple[int, int] | None
+    counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+    repairs: dict[str, int] = field(default_factory=dict)
+    extractor: str | None = None
+
+    def lines(self) -> list[str]:
+        """The report as the CLI prints it (Thai)."""
+        c = self.counts
+        office = self.office or "ไม่ทราบ"
+        if self.office_source == "text":
+            office += f" (อนุมานจากข้อความ '{self.office_text}')"
+        elif self.office_source == "metadata":
+            office += " (จาก metadata.yaml)"
+        years = f"{self.years[0]}–{self.years[1]}" if self.years else "ไม่ทราบ"
+        how = self.decoder + (f", PDF: {self.extractor}" if self.extractor else "")
+        out = [f"{self.file}: อ่านด้วย {how}",
+               f"  หน่วยงาน: {office}; ปีของแผน: {years}",
+               f"  กลยุทธ์ {c['strategies']} ตัวชี้วัด {c['indicators']} ค่าเป้าหมายรายปี {c['targets']} "
+               f"แนวทาง {c['guidelines']}"]
+        out += [f"  คำเตือน: {w}" for w in self.warnings]
+        return out
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "decoder": self.decoder, "office": self.office,
+                "office_source": self.office_source, "office_text": self.office_text,
+                "years": list(self.years) if self.years else None, "counts": dict(self.counts),
+                "warnings": list(self.warnings), "repairs": dict(self.repairs), "extractor": self.extractor}
+
+
+@dataclass
 class IngestReport:
+    documents: list[DocReport] = field(default_factory=list)
     ingested: list[str] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -124,28 +171,24 @@ def _sha(data: bytes) -> str:
 
 
 def infer_meta(file: str, text: str, resolver: OfficeResolver) -> DocMeta:
-    """Metadata for a document that has none: office and years from its text."""
+    """Metadata for a document that has none: office (named anywhere in its text: title,
+    cover, signature; checked by the resolver) and years from its text."""
     meta = DocMeta(file=file)
-    head = text[:6000]
-    mentions = [m for m in resolver.resolve(head)]
-    if mentions:
-        counts = Counter(m.office.id for m in mentions)
-        best = max(mentions, key=lambda m: counts[m.office.id])
+    best = infer_office(text, resolver)
+    if best:
         meta.office = best.office.id
         meta.inferred.append(f"หน่วยงาน: {best.office.name} (จากข้อความ '{best.text}')")
         meta.level = {"สพป.": "ประถม", "สพม.": "มัธยม"}.get(best.office.kind)
-    s = thai.to_arabic(head)
-    m = re.search(r"(?:พ\.\s?ศ\.?|ปี)\s*(25\d\d)\s*[-–ถึง]+\s*(?:พ\.\s?ศ\.?)?\s*(25\d\d)", s)
-    fy = re.search(r"ปีงบประมาณ\s*(?:พ\.\s?ศ\.?)?\s*(25\d\d)", s)
-    if m:
-        meta.years = (int(m.group(1)), int(m.group(2)))
-        meta.inferred.append(f"ปีของแผน: {m.group(1)}–{m.group(2)}")
+    years = plan_years(text)
+    fy = re.search(r"ปีงบประมาณ\s*(?:พ\.\s?ศ\.?)?\s*(25\d\d)", thai.to_arabic(text[:6000]))
+    if years and years[0] != years[1]:
+        meta.years = years
+        meta.inferred.append(f"ปีของแผน: {years[0]}–{years[1]}")
     elif fy:
         y = int(fy.group(1))
         meta.years, meta.fiscal_year = (y, y), y
         meta.inferred.append(f"ปีงบประมาณ: {y}")
-    first = next((thai.one_line(ln) for ln in text.splitlines() if thai.one_line(ln)), None)
-    meta.title = first[:200] if first else None
+    meta.title = plan_title(text)
     if not meta.inferred:
         meta.inferred.append("ไม่พบชื่อหน่วยงานหรือปีของแผนในข้อความ")
     return meta
@@ -187,6 +230,7 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
     files = list(unique.values())
 
     plans: list[Plan] = []
+    inferred_offices: dict[str, tuple[Office, str | None]] = {}
     docs: list[DocRecord] = []
     texts: dict[str, str] = {}
     seen: dict[str, Path] = {}
@@ -197,9 +241,12 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
             continue
         if doc_id in seen:
             continue
+        meta = cmeta.documents.get(path.name)
         try:
-            text = read_text(path, s.max_file_bytes)
-            plan = parse_document(doc_id, text)
+            document = read_document(path, s.max_file_bytes)
+            text = document.text
+            options = BuildOptions.from_meta(meta.parse_options if meta else None)
+            plan, how, warnings = parse_doc(document, options)
         except (ReadError, PlanQAError) as e:
             report.failed.append(_failure(path, str(e), previous, plans, docs, texts))
             continue
@@ -209,14 +256,25 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
                                           previous, plans, docs, texts))
             continue
         seen[doc_id] = path
-        meta = cmeta.documents.get(path.name)
+        source = "metadata"
         if meta is None:
             meta = infer_meta(path.name, text, resolver)
+            source = "text" if meta.office else "none"
             report.notes.append(f"{path.name}: ไม่มีข้อมูลกำกับใน {METADATA_FILE} จึงอนุมานจากข้อความ — "
                                 + "; ".join(meta.inferred))
+            if meta.office:
+                found = infer_office(text, resolver)
+                inferred_offices[meta.office] = (found.office, meta.level)
         plan.office_id = meta.office
         plan.title = meta.title or plan.title
         plan.years = meta.years
+        if source != "metadata":  # years inferred from the text cover the targets' years
+            tys = [t.year for i in plan.indicators() for t in i.targets if t.year]
+            if tys and (not meta.years or min(tys) < meta.years[0] or max(tys) > meta.years[1]):
+                lo, hi = min([*tys, *(meta.years or ())]), max([*tys, *(meta.years or ())])
+                meta.years = plan.years = (lo, hi)
+                if lo != hi:
+                    meta.fiscal_year = None
         for ind in plan.indicators():
             classify(ind)
         plans.append(plan)
@@ -224,8 +282,11 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
         docs.append(DocRecord(doc_id, path.name, meta.office, plan.title, meta.years, meta.fiscal_year,
                               meta.level, plan.layout, _sha(text.encode("utf-8")),
                               {"defects": meta.defects, "inferred": meta.inferred,
-                               "original_file": meta.original_file, "strategy_word": meta.strategy_word}))
+                               "original_file": meta.original_file, "strategy_word": meta.strategy_word,
+                               "decoder": how, "pages": list(document.page_starts),
+                               "repairs": dict(document.repairs)}))
         report.ingested.append(path.name)
+        report.documents.append(_doc_report(path.name, how, meta, source, plan, document, warnings, resolver))
 
     if previous:
         previous.close()
@@ -233,7 +294,7 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
         report.notes.append("ไม่มีเอกสารใดนำเข้าได้ ดัชนีเดิม (ถ้ามี) ยังใช้งานต่อไป")
         return report
 
-    offices = _offices_for(cmeta, docs, resolver)
+    offices = _offices_for(cmeta, docs, resolver, inferred_offices)
     build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     build.mkdir(parents=True, exist_ok=False)
     try:
@@ -263,9 +324,30 @@ def _failure(path: Path, reason: str, previous: Store | None, plans, docs, texts
     return Failure(str(path), reason)
 
 
-def _offices_for(cmeta: CorpusMeta, docs: list[DocRecord], resolver: OfficeResolver) -> list[tuple[Office, str | None]]:
+def _doc_report(file, how, meta, source, plan, document, warnings, resolver) -> DocReport:
+    res = ParseResult(plan, document, how, warnings=list(warnings))
+    office = resolver.get(meta.office) if meta.office else None
+    if office is None and meta.office:
+        found = infer_office(document.text, resolver)
+        office = found.office if found and found.office.id == meta.office else None
+    res.office = office or (Office(meta.office, meta.office, "สพท.", "") if meta.office else None)
+    found = infer_office(document.text, resolver) if source == "text" else None
+    warns = [w for w in report_warnings(res) if not (source == "metadata" and w.startswith("ไม่พบชื่อสำนักงาน"))]
+    return DocReport(file, how, office.name if office else meta.office, source if meta.office else "none",
+                     found.text if found else None, meta.years, res.counts(), list(warnings) + warns,
+                     dict(document.repairs), document.extractor)
+
+
+def _offices_for(cmeta: CorpusMeta, docs: list[DocRecord], resolver: OfficeResolver,
+                 inferred: dict[str, tuple[Office, str | None]] | None = None) -> list[tuple[Office, str | None]]:
+    """Corpus offices, then the offices inferred from ingested documents' text (so the
+    names users type reach a new plan's office)."""
     out = [(o, cmeta.levels.get(oid)) for oid, o in cmeta.offices.items()]
     known = {o.id for o, _ in out}
+    for oid, (office, level) in (inferred or {}).items():
+        if oid not in known and any(d.office_id == oid for d in docs):
+            out.append((office, level))
+            known.add(oid)
     for d in docs:
         if d.office_id and d.office_id not in known:
             found = [m.office for m in resolver.resolve(d.title or "") if m.office.id == d.office_id]

@@ -106,6 +106,13 @@ def infer_office(text: str, resolver: OfficeResolver) -> OfficeMention | None:
     return next(m for m in mentions if m.office.id == best)
 
 
+def plan_title(text: str) -> str | None:
+    """The title: the first of the first ten lines naming a plan (แผน/ทิศทาง), else the first line."""
+    lines = [thai.one_line(ln).strip("#*> ") for ln in text.splitlines() if thai.one_line(ln).strip("#*> ")][:10]
+    best = next((ln for ln in lines if re.search(r"แผน|ทิศทาง", ln)), lines[0] if lines else None)
+    return best[:200] if best else None
+
+
 def plan_years(text: str) -> tuple[int, int] | None:
     s = thai.to_arabic(text[:6000])
     m = re.search(r"(?:พ\.\s?ศ\.?|ปี(?:งบประมาณ)?)\s*(?:พ\.\s?ศ\.?)?\s*(25\d\d)\s*[-–]\s*(?:พ\.\s?ศ\.?)?\s*(25\d\d)", s)
@@ -132,8 +139,7 @@ def parse_file(path: Path, *, options: BuildOptions | None = None, resolver: Off
     if mention:
         res.office, res.office_text = mention.office, mention.text
         plan.office_id = mention.office.id
-    first = next((thai.one_line(ln).strip("#* ") for ln in doc.text.splitlines() if thai.one_line(ln)), None)
-    plan.title = plan.title or (first[:200] if first else None)
+    plan.title = plan.title or plan_title(doc.text)
     res.warnings += report_warnings(res)
     return res
 

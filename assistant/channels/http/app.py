@@ -124,6 +124,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     app.state.rate_bucket = TokenBucket(rate / 60.0, s.rate_burst)
     limits = {"/api/ask": ASK_BODY_LIMIT, "/line/webhook": WEBHOOK_BODY_LIMIT}
     limits.update({path: ASK_BODY_LIMIT for path in PROPOSAL_PATHS})
+    limits["/api/admin/plans/preview"] = s.max_file_bytes  # a plan file uploaded by planning staff
     app.add_middleware(RateLimit, bucket=app.state.rate_bucket)
     app.add_middleware(BodyLimit, limits=limits, default=DEFAULT_BODY_LIMIT)
     install_handlers(app)
@@ -132,6 +133,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     from assistant.channels.http.browse import browse_router
     from assistant.channels.http.health import health_router
     from assistant.channels.http.pages import install_pages
+    from assistant.channels.http.plans import plans_router
     from assistant.channels.http.proposal_form import form_router
     from assistant.channels.http.proposals import proposal_router
 
@@ -143,6 +145,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     # its aligning and drafting take a slot of the web pool, like /api/ask
     app.include_router(proposals, dependencies=[Depends(web_slot)])
     app.include_router(form_router())
+    app.include_router(plans_router(app))
     install_pages(app)
 
     from assistant.channels import line

@@ -62,7 +62,14 @@ def find(text, lns):
             k += 1
         if len(rows) >= 2:
             if any(len(r) == n + 2 for r in rows[1:]):  # a unit column: widen the header
-                rows[0] = [rows[0][0], Cell(rows[0][0].start, rows[0][0].end, origin=(0, 0))] + rows[0][1:]
+                h0 = rows[0][0]
+                m = re.search(r"หน่วยนับ|หน่วย", text[h0.start:h0.end])
+                if m:  # "ตัวชี้วัด หน่วยนับ 2567 ...": the unit word heads its own column
+                    unit_cell = Cell(h0.start + m.start(), h0.start + m.end())
+                    rows[0] = [Cell(h0.start, h0.start + len(text[h0.start:h0.start + m.start()].rstrip())),
+                               unit_cell] + rows[0][1:]
+                else:
+                    rows[0] = [h0, Cell(h0.start, h0.end, origin=(0, 0))] + rows[0][1:]
                 rows[1:] = [r if len(r) == n + 2 else [r[0], Cell(r[0].end, r[0].end)] + r[1:] for r in rows[1:]]
             out.append((i, k - 1, Block("table", lns[i].start, lns[k - 1].end, rows=rows, decoder=NAME)))
         i = k

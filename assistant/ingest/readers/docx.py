@@ -81,16 +81,46 @@ def _val(el):
     return None if el is None else el.get(f"{W}val")
 
 
-def _par_text(p) -> str:
+def _par_text(p, tabs: bool = False) -> str:
+    """A paragraph's text; its tabs kept when ``tabs`` (a tab row typed as a paragraph)."""
     parts = []
     for el in p.iter():
         if el.tag == f"{W}t":
             parts.append(el.text or "")
         elif el.tag == f"{W}tab":
-            parts.append(" ")
+            parts.append("\t" if tabs else " ")
         elif el.tag in (f"{W}br", f"{W}cr"):
             parts.append(" ")
-    return re.sub(r"[ \t]+", " ", "".join(parts)).strip()
+    text = "".join(parts)
+    if tabs:
+        return "\t".join(re.sub(r" +", " ", c).strip(" ") for c in text.split("\t")).strip(" ")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def _num_of(numpr) -> tuple[str | None, int]:
+    return _val(numpr.find(f"{W}numId")), int(_val(numpr.find(f"{W}ilvl")) or 0)
+
+
+def _style_numbering(doc) -> dict[str, tuple[str | None, int]]:
+    """Numbering that paragraph styles carry ("List Number"), following ``basedOn``."""
+    own, based = {}, {}
+    for st in doc.styles.element.iter(f"{W}style"):
+        sid = st.get(f"{W}styleId")
+        numpr = st.find(f"{W}pPr/{W}numPr")
+        if numpr is not None:
+            own[sid] = _num_of(numpr)
+        b = st.find(f"{W}basedOn")
+        if b is not None:
+            based[sid] = _val(b)
+    out = {}
+    for sid in set(own) | set(based):
+        cur, seen = sid, set()
+        while cur and cur not in own and cur not in seen:
+            seen.add(cur)
+            cur = based.get(cur)
+        if cur in own:
+            out[sid] = own[cur]
+    return out
 
 
 def _heading_level(p, styles) -> int | None:
@@ -111,6 +141,7 @@ def read(doc_id: str, data: bytes) -> Document:
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise DocxError("ไฟล์ .docx เสียหายหรือไม่ใช่ไฟล์ Word") from e
     styles = {s.style_id: s.name for s in doc.styles}
+    style_num = _style_numbering(doc)
     numbering = _Numbering(doc)
     out: list[str] = []
     pos = 0
@@ -125,11 +156,13 @@ def read(doc_id: str, data: bytes) -> Document:
 
     for child in doc.element.body.iterchildren():
         if child.tag == f"{W}p":
-            text = _par_text(child)
+            text = _par_text(child, tabs=True)
             ppr = child.find(f"{W}pPr")
             numpr = ppr.find(f"{W}numPr") if ppr is not None else None
-            if numpr is not None:
-                label = numbering.label(_val(numpr.find(f"{W}numId")) or "", int(_val(numpr.find(f"{W}ilvl")) or 0))
+            sid = _val(ppr.find(f"{W}pStyle")) if ppr is not None else None
+            num = _num_of(numpr) if numpr is not None else style_num.get(sid or "")
+            if num and num[0]:
+                label = numbering.label(num[0], num[1])
                 if label and text:
                     text = f"{label} {text}"
             if not text:

@@ -82,6 +82,11 @@ def score(pages: list[str]) -> float:
     return sum(t in words for t in toks) / len(toks)
 
 
+def _furniture_key(line: str) -> str:
+    """A line compared across pages: digits (page numbers) and spaces ignored."""
+    return re.sub(r"\s+", "", re.sub(r"[0-9๐-๙]+", "#", line))
+
+
 def _furniture(pages: list[str]) -> set[str]:
     """Lines at the top or bottom of most pages (digits ignored): headers and footers."""
     if len(pages) < 2:
@@ -89,7 +94,7 @@ def _furniture(pages: list[str]) -> set[str]:
     seen = Counter()
     for p in pages:
         lns = [ln.strip() for ln in p.splitlines() if ln.strip()]
-        edge = {re.sub(r"[0-9๐-๙]+", "#", x) for x in lns[:2] + lns[-2:]}
+        edge = {_furniture_key(x) for x in lns[:2] + lns[-2:]}
         seen.update(edge)
     need = max(2, int(0.6 * len(pages) + 0.5))
     return {k for k, v in seen.items() if v >= need}
@@ -120,6 +125,10 @@ def read(doc_id: str, data: bytes, method: str | None = None) -> Document:
                        "หรือส่งไฟล์ Word/ข้อความต้นฉบับแทน")
     furniture = _furniture(pages)
     patterns = [re.compile(p) for p in lexicon.load().words("plan", "page_furniture")]
+    if method is None or method == "poppler-raw":
+        laid = _read_laid_out(doc_id, data, furniture, patterns)
+        if laid is not None:
+            return laid
     repairs: Counter = Counter()
     out, starts, blocks = [], [], []
     pos = 0
@@ -129,7 +138,7 @@ def read(doc_id: str, data: bytes, method: str | None = None) -> Document:
         for i, ln in enumerate(lns):
             s = ln.strip()
             edge = i < 3 or i >= len(lns) - 3
-            if s and edge and (re.sub(r"[0-9๐-๙]+", "#", s) in furniture
+            if s and edge and (_furniture_key(s) in furniture
                                or any(p.fullmatch(thai.to_arabic(s)) for p in patterns)):
                 repairs["page_furniture"] += 1
                 continue
@@ -143,3 +152,62 @@ def read(doc_id: str, data: bytes, method: str | None = None) -> Document:
         blocks += text_blocks(full, pos, pos + len(text), page=no)
         pos += len(body)
     return Document(doc_id, "".join(out), "pdf", blocks, starts, dict(repairs), used)
+
+
+def _read_laid_out(doc_id: str, data: bytes, furniture: set[str], patterns) -> Document | None:
+    """A PDF with ruled tables: text lines and native table blocks (see ``pdf_layout``)."""
+    from assistant.ingest.document import Block, Cell
+    from assistant.ingest.readers import pdf_layout
+    from assistant.ingest.segment import is_heading
+
+    def keep(page_no, i, n, text):
+        s = text.strip()
+        edge = i < 2 or i >= n - 2
+        return not (edge and (_furniture_key(s) in furniture
+                              or any(p.fullmatch(thai.to_arabic(s)) for p in patterns)))
+
+    got = pdf_layout.read_pages(data, keep, thai.repair, is_heading)
+    if got is None:
+        return None
+    pages, repairs = got
+    out: list[str] = []
+    pos = 0
+    blocks: list[Block] = []
+    starts: list[int] = []
+
+    def emit(s: str) -> int:
+        nonlocal pos
+        start = pos
+        out.append(s)
+        pos += len(s)
+        return start
+
+    for no, items in enumerate(pages, 1):
+        starts.append(pos)
+        for kind, x in items:
+            if kind == "text":
+                a = emit(x + "\n")
+                blocks += text_blocks("".join(out), a, a + len(x), page=no)
+                continue
+            tstart = pos
+            spans: dict[tuple[int, int], tuple[int, int]] = {}
+            rows = []
+            for i, row in enumerate(x):
+                cells, line_start = [], pos
+                texts = [t for t, _ in row]
+                p0 = line_start
+                for j, t in enumerate(texts):
+                    spans[(i, j)] = (p0, p0 + len(t))
+                    p0 += len(t) + 1
+                emit("\t".join(texts) + "\n")
+                for j, (_, origin) in enumerate(row):
+                    if origin:
+                        a, b = spans.get(origin, (line_start, line_start))
+                        cells.append(Cell(a, b, origin))
+                    else:
+                        a, b = spans[(i, j)]
+                        cells.append(Cell(a, b))
+                rows.append(cells)
+            blocks.append(Block("table", tstart, pos - 1, page=no, rows=rows))
+        emit("\n")
+    return Document(doc_id, "".join(out), "pdf", blocks, starts, repairs, "poppler-bbox+pdfplumber")

@@ -1,0 +1,216 @@
+"""PDF pages with ruled tables: words and their boxes from poppler (``pdftotext
+-bbox-layout``, which keeps Thai words whole), table cells from pdfplumber's ruling
+lines. Lines outside tables become text; tables become native table blocks, merged
+cells (a spanning header) filling the slots they cover."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+_LINE = re.compile(r"<line [^>]*>(.*?)</line>", re.S)
+_PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
+
+
+@dataclass
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def top(self) -> float:
+        return min(w.y0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    def text(self) -> str:
+        return join_words(self.words)
+
+
+def join_words(words: list[Word]) -> str:
+    """Words of one line: a gap narrower than an eighth of the line height is no space
+    (a Thai word split by kerning, ``เป้`` ``าประสงค์``)."""
+    out = ""
+    prev = None
+    for w in sorted(words, key=lambda w: w.x0):
+        if prev is not None:
+            gap = w.x0 - prev.x1
+            out += "" if gap < 0.12 * (prev.y1 - prev.y0) else " "
+        out += w.text
+        prev = w
+    return out
+
+
+def pages_lines(data: bytes) -> list[list[Line]]:
+    exe = shutil.which("pdftotext")
+    if not exe:
+        return []
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        r = subprocess.run([exe, "-bbox-layout", "-enc", "UTF-8", f.name, "-"], capture_output=True, timeout=120)
+    if r.returncode != 0:
+        return []
+    out = []
+    for page in _PAGE.findall(r.stdout.decode("utf-8", "replace")):
+        lines = []
+        for body in _LINE.findall(page):
+            words = [Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in _WORD.findall(body)]
+            if words:
+                lines.append(Line(words))
+        out.append(lines)
+    return out
+
+
+def page_tables(data: bytes) -> list[list[list[list[tuple[float, float, float, float] | None]]]]:
+    """Per page, per table: rows of cell boxes (None where a merged cell covers the slot)."""
+    try:
+        import io
+
+        import pdfplumber
+    except ImportError:
+        return []
+    out = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            tables = []
+            for t in page.find_tables():
+                tables.append([list(row.cells) for row in t.rows])
+            out.append(tables)
+    return out
+
+
+def inside(w: Word, box) -> bool:
+    cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def cell_text(words: list[Word]) -> str:
+    """A cell's words, line by line; a line break between Thai letters is no space."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.y0), w.x0)):
+        if rows and abs(rows[-1][0].y0 - w.y0) < 0.5 * (w.y1 - w.y0):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    out = ""
+    for r in rows:
+        t = join_words(r)
+        if out:
+            out += "" if re.match(r"[ก-๙]", t) and re.search(r"[ก-๙]$", out) else " "
+        out += t
+    return out
+
+
+def grid(rows) -> list[list[tuple[str, tuple[int, int] | None, tuple]]]:
+    """Rows of slots (box, origin) with merged slots pointing at the cell covering them."""
+    width = max(len(r) for r in rows)
+    ref = max(rows, key=lambda r: sum(c is not None for c in r))
+    xs = [((c[0] + c[2]) / 2) if c else None for c in ref]
+    out = []
+    for i, r in enumerate(rows):
+        row = []
+        for j in range(width):
+            c = r[j] if j < len(r) else None
+            if c is not None:
+                row.append((c, None))
+                continue
+            left = next(((k, r[k]) for k in range(j - 1, -1, -1) if k < len(r) and r[k] is not None), None)
+            x = xs[j] if j < len(xs) else None
+            if left and x is not None and left[1][2] >= x:
+                row.append((left[1], (i, left[0])))
+            elif out:
+                above = out[-1][j]
+                row.append((above[0], above[1] or (i - 1, j)))
+            else:
+                row.append((None, None))
+        out.append(row)
+    return out
+
+
+_STRUCTURAL = re.compile(r"^\s*(?:[(（]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)）]|[0-9๐-๙]+\s|[•●▪◦\-–*]\s?)")
+_MARK_FIRST = re.compile(r"^[ัิีึืฺุู็่้๊๋์ํ]")
+
+
+def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[str, list]], dict] | None:
+    """Per page: a list of ("text", str) and ("table", rows of (text, origin)) items, and
+    repair counts; ``None`` when the page layout cannot be read (then the raw text is used).
+
+    ``furniture_ok(page_no, index, count, text)`` says whether a text line is kept;
+    ``repair(text)`` returns (text, counts); ``heading(text)`` says whether a line is a heading."""
+    lines = pages_lines(data)
+    tables = page_tables(data)
+    if not lines or not any(tables):
+        return None
+    counts: dict[str, int] = {}
+
+    def fix(t: str) -> str:
+        t, rep = repair(t)
+        for k, v in rep.items():
+            counts[k] = counts.get(k, 0) + v
+        return t
+
+    pages = []
+    for no, plines in enumerate(lines):
+        ptables = tables[no] if no < len(tables) else []
+        boxes = []
+        for t in ptables:
+            cells = [c for r in t for c in r if c]
+            boxes.append((min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
+                          max(c[3] for c in cells)))
+        items = []
+        free = [ln for ln in plines if not any(inside(ln.words[0], b) for b in boxes)]
+        for k, ln in enumerate(free):
+            if furniture_ok(no, k, len(free), ln.text()):
+                items.append((ln.top, "line", ln))
+            else:
+                counts["page_furniture"] = counts.get("page_furniture", 0) + 1
+        for t, b in zip(ptables, boxes, strict=True):
+            items.append((b[1], "table", t))
+        items.sort(key=lambda x: x[0])
+        width = max((ln.x1 for ln in free), default=0)
+        out: list[tuple[str, list]] = []
+        prev_line = None
+        for _, kind, x in items:
+            if kind == "table":
+                words = [w for ln in plines for w in ln.words]
+                g = grid(x)
+                rows = []
+                for r in g:
+                    row = []
+                    for box, origin in r:
+                        txt = "" if box is None or origin else fix(cell_text([w for w in words if inside(w, box)]))
+                        row.append((txt, origin))
+                    rows.append(row)
+                out.append(("table", rows))
+                prev_line = None
+                continue
+            text = x.text()
+            mark_first = bool(_MARK_FIRST.match(text)) and out and out[-1][0] == "text"
+            wrapped = mark_first or (
+                prev_line is not None and prev_line.x1 >= 0.85 * width and out and out[-1][0] == "text"
+                and not _STRUCTURAL.match(text) and not heading(text))
+            if wrapped:
+                glue = "" if re.match(r"[ก-๙]", text) and re.search(r"[ก-๙]$", out[-1][1]) else " "
+                out[-1] = ("text", out[-1][1] + glue + text)
+                counts["unwrapped_lines"] = counts.get("unwrapped_lines", 0) + 1
+            else:
+                out.append(("text", text))
+            prev_line = x
+        pages.append([(k, fix(v)) if k == "text" else (k, v) for k, v in out])
+    return pages, counts
