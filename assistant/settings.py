@@ -9,6 +9,11 @@ Environment variables (all optional):
   PLANQA_MAX_FILE_BYTES      largest document ingested (default 20 MB)
   PLANQA_STATE      SQLite file of conversations, feedback, drafts and queued events
                     (default: <index>/state.sqlite, outside the swapped builds)
+  PLANQA_LLM_BASE_URL  an OpenAI-compatible endpoint (e.g. http://127.0.0.1:11434/v1);
+                    unset (the default): no language model, answers unchanged
+  PLANQA_LLM_MODEL  the model name sent to it; PLANQA_LLM_API_KEY its key (optional)
+  PLANQA_LLM_TIMEOUT  seconds one model request may take (default 10)
+  PLANQA_LLM_BUDGET   seconds the model may add to one question in all (default 15)
 """
 
 from __future__ import annotations
@@ -31,6 +36,15 @@ class Settings:
     max_file_bytes: int = 20 * 1024 * 1024
     chunk_tokens: int = 256
     state_file: Path | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 10.0
+    llm_budget: float = 15.0
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def db_path(self) -> Path:
@@ -52,6 +66,11 @@ def _from_env() -> Settings:
         max_question_chars=int(env.get("PLANQA_MAX_QUESTION_CHARS", "2000")),
         max_file_bytes=int(env.get("PLANQA_MAX_FILE_BYTES", str(20 * 1024 * 1024))),
         state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
+        llm_base_url=env.get("PLANQA_LLM_BASE_URL") or None,
+        llm_model=env.get("PLANQA_LLM_MODEL") or None,
+        llm_api_key=env.get("PLANQA_LLM_API_KEY") or None,
+        llm_timeout=float(env.get("PLANQA_LLM_TIMEOUT", "10")),
+        llm_budget=float(env.get("PLANQA_LLM_BUDGET", "15")),
     )
 
 
