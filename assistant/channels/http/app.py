@@ -699,6 +699,12 @@ def create_app(assistant=None, *, line_config=None) -> FastAPI:
         out["line"] = app.state.line_enabled
         return out
 
+    from assistant.channels.http.metrics import metrics_router
+    from assistant.channels.http.stream import stream_router
+
+    app.include_router(metrics_router(lambda: _state_assistant(app)))  # GET /metrics
+    app.include_router(stream_router(app))  # POST /api/ask/stream (SSE)
+
     # ------------------------------------------------------------ proposals
     from assistant.channels.http.proposals import proposal_router
 
