@@ -8,6 +8,7 @@ test_line.py). The request's ``model`` picks the behaviour:
   broken     broken JSON (a cut-off reply envelope; cut-off JSON content for JSON calls)
   hang       never answers (until the server closes)
   ratelimit  HTTP 429
+  notools    faithful, but HTTP 400 to function calling (JSON mode works)
 
 Each injected change is kept in ``injected`` as (model, sentence, claim), so tests can
 check that none reaches a user. ``query`` is what a faithful model maps a question to
@@ -98,6 +99,8 @@ class FakeOpenAI:
         json_call = bool(body.get("tools") or body.get("response_format"))
         if model == "broken" and json_call:
             return '{"intent": "numeric", "years": [25'
+        if body.get("response_format") and "JSON schema:" in prompt:  # a query, in JSON mode
+            return json.dumps(self.query, ensure_ascii=False)
         if body.get("response_format"):  # a proposal narrative
             return json.dumps(self.narrative or self._narrative(prompt), ensure_ascii=False)
         sentences = faithful_sentences(prompt)
@@ -129,6 +132,8 @@ class FakeOpenAI:
         if model == "hang":
             self._closing.wait(30)
             return
+        if model == "notools" and body.get("tools"):
+            return self._send(h, 400, b'{"error": {"message": "tools are not supported"}}')
         if model == "ratelimit":
             return self._send(h, 429, b'{"error": {"message": "rate limited"}}')
         if model == "broken" and not (body.get("tools") or body.get("response_format")):

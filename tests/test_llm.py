@@ -387,3 +387,13 @@ def test_stream_passes_guarded_sentences_as_they_come(fake):
     assert fake.of("indicator")[-1]["body"]["stream"] is True
     assert out is not None and got == out.kept and len(got) == 2
     assert not any("ตัวชี้วัดที่ 41" in s for s in got) and out.rejected[0].reason == "numbered"
+
+
+def test_server_without_function_calling_gets_json_mode(offline, online, fake):
+    fake.query = {"intent": "numeric", "strategy": "1", "indicator": "1"}
+    a = online("notools")
+    ans = a.ask(MISSED)
+    assert ("1", 2568, "90", "ร้อยละ") in [(v.strategy, v.year, v.value, v.unit) for v in ans.values]
+    bodies = [r["body"] for r in fake.of("notools")]
+    assert bodies[0].get("tools") and bodies[1]["response_format"] == {"type": "json_object"}
+    assert a.stats.snapshot()['llm_used_total{use="understand"}'] == 1

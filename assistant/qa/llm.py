@@ -57,13 +57,17 @@ class LLMConfig:
 
 
 class Deadline:
-    """The time left of one question's budget."""
+    """The time the model may add to one question: it starts at the first model call
+    (the rules' own work before it is not charged) and covers every call after it."""
 
     def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
-        self.end = clock() + seconds
+        self.seconds = seconds
+        self.end: float | None = None
 
     def remaining(self) -> float:
+        if self.end is None:
+            self.end = self._clock() + self.seconds
         return max(0.0, self.end - self._clock())
 
 
@@ -356,8 +360,13 @@ class LanguageModel:
                                                  "description": P["understand_tool_description"],
                                                  "parameters": schema}}
         try:
-            msg = self.client.chat(messages, deadline, use="understand", tools=[tool],
-                                   tool_choice={"type": "function", "function": {"name": P["understand_tool"]}})
+            try:
+                msg = self.client.chat(messages, deadline, use="understand", tools=[tool],
+                                       tool_choice={"type": "function", "function": {"name": P["understand_tool"]}})
+            except LLMError as e:  # a server without function calling: JSON mode instead
+                if e.reason != "http_error":
+                    raise
+                msg = self.client.chat(messages, deadline, use="understand", response_format={"type": "json_object"})
             calls = msg.get("tool_calls") or []
             raw = calls[0]["function"]["arguments"] if calls else msg.get("content")
             values = validate(parse_json(raw) if isinstance(raw, str) else raw, schema)
