@@ -377,6 +377,9 @@ class LanguageModel:
             self.stats.inc('llm_errors_total{reason="malformed",use="understand"}')
             self._fallback("understand", f"malformed query JSON: {e}")
             return None
+        if not values:
+            self._fallback("understand", "the model mapped nothing")
+            return None
         bad = self.guard.check_values(values, [question, *history])
         if bad:
             self.stats.inc('guard_rejected_total{reason="number",use="understand"}')
