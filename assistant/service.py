@@ -18,6 +18,7 @@ from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.errors import IndexCorruptError, IndexMissingError, PlanQAError
 from assistant.ingest.pipeline import STORE_FILE, current_dir, store_path
 from assistant.qa.answer import Answerer, Templates
+from assistant.qa.guard import Stats
 from assistant.qa.records import Records, SimpleSearch
 from assistant.qa.understand import Question, understand
 from assistant.stores.backends import open_plan_store
@@ -63,6 +64,8 @@ class Assistant:
         self._lock = threading.Lock()
         self._simple: SimpleSearch | None = None  # the lexical fallback, built when needed
         self.answerer = Answerer(self.records, self.search_fn, self.templates)
+        self.stats = Stats()  # the language model's calls and the guard's rejections
+        self.llm = _language_model(s, self.stats)  # None unless PLANQA_LLM_* is set
 
     def warm(self) -> None:
         """Load the hybrid retriever now (servers call this at start-up; the CLI loads
@@ -117,7 +120,12 @@ class Assistant:
             raise BadQuestion(f"ไม่รู้จักหน่วยงาน '{name}' ลองพิมพ์เช่น 'สพป.เชียงใหม่ เขต 6'")
         return found[0].office
 
-    def ask(self, question: str, office: str | None = None) -> Answer:
+    def ask(self, question: str, office: str | None = None, *, history: list[str] | None = None,
+            on_sentence=None) -> Answer:
+        """The answer; with a language model on, an open question's answer is phrased by
+        it under the guard (``on_sentence`` receives the sentences as they pass) and an
+        unsure reading gets the model's mapping. ``history``: earlier user turns."""
+        deadline = self.llm.deadline() if self.llm else None
         try:
             q = self.understand(question)
         except BadQuestion as e:
@@ -131,11 +139,47 @@ class Assistant:
             if o and not o.in_corpus:
                 return self.answerer.answer(replace(q, offices=[OfficeMention(o, office)]), None)
             office_id = o.id if o else None
+        if deadline is not None and (mapped := self._model_query(q, history or [], deadline)) is not None:
+            ans = self.answerer.answer(mapped, office_id)
+            if ans.status == "answered":
+                return ans
         if q.intent == "align":
             aligned = self._align(q, office_id)
             if aligned is not None:
                 return aligned
-        return self.answerer.answer(q, office_id)
+        return self._phrase(q, self.answerer.answer(q, office_id), deadline, on_sentence)
+
+    # ------------------------------------------------------------ the optional model
+    def _model_query(self, q: Question, history: list[str], deadline):
+        """The model's reading of a question the rules are unsure of, or ``None``."""
+        from assistant.qa import llm
+        from assistant.qa.understand import INTENTS
+
+        if not llm.low_confidence(q):
+            return None
+        schema = llm.query_schema(type(q), enums={"intent": INTENTS})
+        values = self.llm.map_query(q.text, history, schema, deadline)
+        if not values:
+            return None
+        try:
+            mapped = llm.apply_mapped(q, values)
+        except (TypeError, ValueError) as e:
+            log.warning("model query not applicable: %s", e)
+            return None
+        return None if getattr(mapped, "intent", "open") == "open" else mapped
+
+    def _phrase(self, q: Question, ans: Answer, deadline, on_sentence=None) -> Answer:
+        """An open question's passages rewritten as a short cited Thai answer by the
+        model, under the guard; the deterministic answer on any failure."""
+        if deadline is None or q.intent != "open" or ans.status != "answered" or not ans.citations:
+            return ans
+        records = [(self._office_label(c.office), c.section, thai.one_line(c.quote)) for c in ans.citations]
+        checked = self.llm.answer_open(q.text, records, deadline, on_sentence=on_sentence)
+        return ans if checked is None else replace(ans, answer=checked.text)
+
+    def _office_label(self, office_id: str | None) -> str:
+        o = self.store.offices.get(office_id) if office_id else None
+        return o.short if o else "เอกสาร"
 
     def _align(self, q: Question, office_id: str | None) -> Answer | None:
         """A project idea for one named office: the proposal aligner's ranking, with the
@@ -172,7 +216,7 @@ class Assistant:
 
     def health(self) -> dict:
         return {"status": "ok", "counts": self._counts, "hybrid": self.retriever is not None,
-                "build": self.build_id}
+                "build": self.build_id, "llm": self.llm is not None}
 
 
 def search_text(text: str, limit: int) -> str:
@@ -290,6 +334,15 @@ def load_assistant() -> Assistant:
     a = this.get_assistant()
     a.warm()
     return a
+
+
+def _language_model(s, stats: Stats):
+    """The optional model (its module and HTTP client load only when configured)."""
+    if not s.llm_enabled:
+        return None
+    from assistant.qa.llm import LanguageModel, LLMConfig
+
+    return LanguageModel(LLMConfig.from_settings(s), s.prompts_dir / "llm.yaml", stats)
 
 
 _instance: Assistant | None = None

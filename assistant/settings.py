@@ -23,6 +23,11 @@ Environment variables (all optional):
                     read from PostgreSQL instead of the SQLite files (unset: embedded SQLite)
   PLANQA_CHROMA_URL    Chroma server URL (http://host:port): vectors are written to and
                     searched on that server (unset: embedded Chroma inside the index build)
+  PLANQA_LLM_BASE_URL  an OpenAI-compatible endpoint (e.g. http://127.0.0.1:11434/v1);
+                    unset (the default): no language model, answers unchanged
+  PLANQA_LLM_MODEL  the model name sent to it; PLANQA_LLM_API_KEY its key (optional)
+  PLANQA_LLM_TIMEOUT  seconds one model request may take (default 10)
+  PLANQA_LLM_BUDGET   seconds the model may add to one question in all (default 15)
 """
 
 from __future__ import annotations
@@ -61,6 +66,15 @@ class Settings:
     database_url: str | None = None
     chroma_url: str | None = None
     admin_token: str | None = None  # protects the "เพิ่มแผน" upload page; unset = page disabled
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 10.0
+    llm_budget: float = 15.0
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
     @property
     def db_path(self) -> Path:
@@ -99,6 +113,11 @@ def _from_env() -> Settings:
         database_url=env.get("PLANQA_DATABASE_URL") or None,
         chroma_url=env.get("PLANQA_CHROMA_URL") or None,
         admin_token=env.get("PLANQA_ADMIN_TOKEN") or None,
+        llm_base_url=env.get("PLANQA_LLM_BASE_URL") or None,
+        llm_model=env.get("PLANQA_LLM_MODEL") or None,
+        llm_api_key=env.get("PLANQA_LLM_API_KEY") or None,
+        llm_timeout=float(env.get("PLANQA_LLM_TIMEOUT", "10")),
+        llm_budget=float(env.get("PLANQA_LLM_BUDGET", "15")),
     )
 
 

@@ -303,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--gold", default=None)
     s.add_argument("--limit", type=int, default=None)
     s.add_argument("--no-baseline", action="store_true")
+    s.add_argument("--llm", action="store_true",
+                   help="with the language model of PLANQA_LLM_* on (default: the rules only)")
     s.set_defaults(func=cmd_eval)
     _add_proposal_commands(sub)
     return p

@@ -48,6 +48,7 @@ from assistant import settings
 from assistant.domain import thai
 from assistant.domain.models import Citation, Indicator, Plan, Strategy, Target
 from assistant.errors import PlanQAError
+from assistant.proposals.narrative import narrate
 from assistant.qa.answer import fmt_value
 from assistant.qa.records import Record, cover
 
@@ -871,6 +872,9 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
     expected = [T("expected_goal", goal=g.text) for g in goals]
     expected += [T("expected_indicator", indicator=tl.text) for tl in targets if tl.has_value][:1]
     expected.append(T("expected_fill"))
+
+    rationale, objectives, expected = narrate(aligner.a, idea, alignment, targets, rationale, objectives, expected,
+                                              keep=FILL_RE.search)  # the optional model; unchanged without one
 
     responsible = [T("responsible_person"), T("responsible_group")]
     units = [u for u in dict.fromkeys(f.responsible for f in guidelines if f.responsible)]

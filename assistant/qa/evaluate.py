@@ -8,7 +8,9 @@ alignment top-1 / top-3 accuracy on ``eval/align_gold.yaml``.
 
 from __future__ import annotations
 
+import re
 import statistics
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -187,15 +189,48 @@ def main(args) -> int:
     t0 = time.perf_counter()
     assistant = Assistant()
     load_s = time.perf_counter() - t0
+    use_llm = bool(getattr(args, "llm", False))
+    if use_llm and assistant.llm is None:
+        print("planqa eval --llm: no language model configured; set PLANQA_LLM_BASE_URL and PLANQA_LLM_MODEL",
+              file=sys.stderr)
+        return 2
+    if not use_llm:
+        assistant.llm = None  # the rules' answers only, even where a model is configured
     results = run(assistant, gold, baseline=not getattr(args, "no_baseline", False))
     print(f"gold set: {gold_path} ({len(gold)} questions); assistant loaded in {load_s:.2f} s; "
           f"hybrid retrieval: {'on' if assistant.retriever else 'off'}")
     print(report(results))
     if results:
         print(f"\nmean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
+    if use_llm:
+        print()
+        print(llm_report(assistant.stats.snapshot(), assistant.llm.config.model))
     print()
     print(align_report(assistant))
     return 0
+
+
+def llm_report(stats: dict[str, int], model: str) -> str:
+    """The model's calls and the guard's rejections during the run (``--llm``)."""
+    def total(prefix: str, **labels) -> int:
+        want = [f'{k}="{v}"' for k, v in labels.items()]
+        return sum(v for k, v in stats.items() if k.split("{", 1)[0] == prefix and all(w in k for w in want))
+
+    rows = []
+    for use in ("understand", "answer", "narrative"):
+        rows.append([use, str(total("llm_requests_total", use=use)), str(total("llm_used_total", use=use)),
+                     str(total("llm_fallbacks_total", use=use)), str(total("llm_errors_total", use=use)),
+                     str(total("guard_sentences_total", use=use)), str(total("guard_rejected_total", use=use))])
+    out = [f"language model: {model}",
+           table(["use", "requests", "used", "deterministic kept", "errors", "sentences checked",
+                  "guard rejections"], rows)]
+    reasons = sorted({re.search(r'reason="([^"]+)"', k).group(1) for k in stats
+                      if k.startswith(("guard_rejected_total", "llm_errors_total"))})
+    if reasons:
+        out.append("by reason: " + ", ".join(
+            f"{r}: {total('guard_rejected_total', reason=r)} rejected / {total('llm_errors_total', reason=r)} errors"
+            for r in reasons))
+    return "\n".join(out)
 
 
 def align_eval(assistant, gold: list[dict]) -> list[dict]:

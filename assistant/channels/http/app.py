@@ -132,10 +132,12 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     from assistant.channels.http.ask import ask_router
     from assistant.channels.http.browse import browse_router
     from assistant.channels.http.health import health_router
+    from assistant.channels.http.metrics import metrics_router
     from assistant.channels.http.pages import install_pages
     from assistant.channels.http.plans import plans_router
     from assistant.channels.http.proposal_form import form_router
     from assistant.channels.http.proposals import proposal_router
+    from assistant.channels.http.stream import stream_router
 
     app.include_router(ask_router())
     app.include_router(browse_router())
@@ -146,6 +148,8 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     app.include_router(proposals, dependencies=[Depends(web_slot)])
     app.include_router(form_router())
     app.include_router(plans_router(app))
+    app.include_router(metrics_router(lambda: app.state.serving.current()))  # GET /metrics
+    app.include_router(stream_router(app))  # POST /api/ask/stream (SSE)
     install_pages(app)
 
     from assistant.channels import line

@@ -133,7 +133,8 @@
     var timer = setTimeout(function () { if (ctrl) ctrl.abort(); }, ASK_TIMEOUT_MS);
     var body = { question: question };
     if (office) body.office = office;
-    fetch("/api/ask", {
+    var streamed = window.PlanqaStream && window.PlanqaStream.enabled;  // stream.js: SSE with a model on
+    (streamed ? window.PlanqaStream.ask(body, ctrl, pending) : fetch("/api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body),
@@ -142,7 +143,7 @@
       return r.json().catch(function () { return null; }).then(function (data) {
         return { status: r.status, ok: r.ok, data: data };
       });
-    }).then(function (res) {
+    })).then(function (res) {
       pending.remove();
       if (res.ok && res.data && typeof res.data.answer === "string") {
         addAnswer(res.data, office);
