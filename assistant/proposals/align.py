@@ -56,6 +56,11 @@ SECOND_ITEM = 0.25  # weight of a strategy's second-best item
 W_LINK = 20.0  # per unit of cosine to the best guideline/indicator (orders goals, indicators)
 MIN_COVERAGE = 0.2  # word evidence: this share of the idea's weighted words in one item
 MIN_COSINE = 0.84  # meaning evidence: this cosine (multilingual-e5 over chunk texts)
+CLEAR_COVERAGE = 0.5  # "clear": this share of the idea's *specific* weighted words in one item
+CLEAR_COSINE = 0.87  # … or this cosine
+POSSIBLE_COSINE = 0.82  # "possible" (first-ranked only): a cosine this close, no word needed
+GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
+LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
 MAX_ITEMS = 3  # goals / guidelines / indicators listed per strategy
 DRAFT_ITEMS = 2  # … and quoted in a draft
@@ -118,6 +123,12 @@ class ItemFit:
     targets: list[Target] = field(default_factory=list)
     responsible: str | None = None
     link: float | None = None  # cosine to the strategy's best guideline/indicator
+    specific: float = 0.0  # share of the idea's specific (non-generic) weighted words here
+
+    @property
+    def clear(self) -> bool:
+        """Clear evidence: the idea's specific words, or a very close meaning."""
+        return self.specific >= CLEAR_COVERAGE or (self.similarity or 0.0) >= CLEAR_COSINE
 
     @property
     def evident(self) -> bool:
@@ -143,6 +154,7 @@ class StrategyFit:
     goals: list[ItemFit] = field(default_factory=list)
     guidelines: list[ItemFit] = field(default_factory=list)
     indicators: list[ItemFit] = field(default_factory=list)
+    label: str = "weak"  # clear (สอดคล้องชัดเจน) / possible (อาจสอดคล้อง) / weak (สอดคล้องน้อย)
 
 
 @dataclass
@@ -251,6 +263,7 @@ class Aligner:
         self._dense_loaded = False
         self._words: dict[str, set[str]] = {}
         self._lock = threading.Lock()
+        self.generic = {_match_form(w) for w in str(self.T.t.get("generic") or "").split()}
 
     # ------------------------------------------------------------ plumbing
     def dense(self) -> _DenseView | None:
@@ -321,6 +334,20 @@ class Aligner:
                 out.append(_Concept(t, alts))
         return out
 
+    def specific(self, concepts: list[_Concept], texts: list[str]) -> list[_Concept]:
+        """The idea's concepts that say what the project is about: neither a generic
+        word of ``generic:`` (ส่งเสริม, พัฒนา, …) nor one found in more than
+        :data:`GENERIC_DF` of the plan's items."""
+        n = max(1, len(texts))
+        out = []
+        for c in concepts:
+            if c.key in self.generic or any(len(a) == 1 and a[0] in self.generic for a in c.alts[:1]):
+                continue
+            if sum(1 for t in texts if c.found(t)) / n > GENERIC_DF:
+                continue
+            out.append(c)
+        return out
+
     def plan_words(self, plan: Plan) -> set[str]:
         """Every token of the plan's strategies, goals, guidelines and indicators."""
         with self._lock:
@@ -358,10 +385,15 @@ class Aligner:
             mu, sd = 0.0, 1.0
         lexical = {} if dense else self._lexical(idea, plan)
 
+        specific = self.specific(concepts, list(texts.values()))
+
         def item(rec: Record, sim: float | None) -> ItemFit:
-            cov, terms = _coverage(concepts, weights, texts.get(rec.id) or _match_form(self._item_text(rec)))
+            text = texts.get(rec.id) or _match_form(self._item_text(rec))
+            cov, terms = _coverage(concepts, weights, text)
             z = (sim - mu) / sd if sim is not None else lexical.get(rec.id, 0.0)
-            return self._fit(rec, z + W_TERMS * cov, sim, cov, terms)
+            f = self._fit(rec, z + W_TERMS * cov, sim, cov, terms)
+            f.specific = round(_coverage(specific, weights, text)[0], 4)
+            return f
 
         fits = [item(r, sims[r.id]) for r in recs]
         by_strategy: dict[str, list[ItemFit]] = defaultdict(list)
@@ -375,7 +407,9 @@ class Aligner:
             score = items[0].score + (SECOND_ITEM * items[1].score if len(items) > 1 else 0.0)
             ranked.append(self._strategy_fit(s, score, items))
         ranked.sort(key=lambda sf: -sf.score)
-        ok = bool(ranked) and ranked[0].evident
+        if ranked and ranked[0].label == "weak" and self._possible(ranked[0], ranked[1:2]):
+            ranked[0].label = "possible"  # the first-ranked, close in meaning: never "no fit"
+        ok = bool(ranked) and ranked[0].label != "weak"
         shown = ranked[: max(1, top)]
         for sf in shown:
             self._fill_goals(sf, plan, concepts, weights, qv, mu, sd, lexical)
@@ -383,6 +417,13 @@ class Aligner:
             sf.goals, sf.guidelines, sf.indicators = (g[:MAX_ITEMS] for g in (sf.goals, sf.guidelines, sf.indicators))
         msg = "" if ok else self.T("align_none", idea=idea, kind=kind, office=office)
         return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None)
+
+    @staticmethod
+    def _possible(first: StrategyFit, rest: list[StrategyFit]) -> bool:
+        """The first-ranked strategy without word evidence still fits when its best
+        item is close in meaning to the idea."""
+        sims = [f.similarity for f in [first.best, *first.guidelines, *first.indicators] if f.similarity is not None]
+        return bool(sims) and max(sims) >= POSSIBLE_COSINE
 
     def _plan_records(self, plan: Plan) -> list[Record]:
         out = []
@@ -431,12 +472,13 @@ class Aligner:
     def _strategy_fit(self, s: Strategy, score: float, items: list[ItemFit]) -> StrategyFit:
         best = items[0]
         evident = any(f.evident for f in items)
+        label = "clear" if any(f.clear for f in items) else ("possible" if evident else "weak")
         reason = self.T("reason_best", section=best.section, why=best.reason)
         cite = self.records.citation(self.records.get(s.id))
         gl = [f for f in items if f.kind == "guideline"]
         ind = [f for f in items if f.kind == "indicator"]
         return StrategyFit(s.number, s.kind, thai.one_line(s.title), round(float(score), 4), evident,
-                           reason, cite, best, [], gl, ind)
+                           reason, cite, best, [], gl, ind, label=label)
 
     def _fill_goals(self, sf: StrategyFit, plan: Plan, concepts, weights, qv, mu, sd, lexical) -> None:
         """Strategic goals of the strategy (or the plan's goals when the strategy has
@@ -547,12 +589,12 @@ def format_alignment(al: Alignment, T: ProposalTemplates, year: int | None = Non
         if al.strategies:
             lines += ["", T("align_closest")]
     for n, sf in enumerate(al.strategies, 1):
-        strength = T("strength_strong") if sf.evident else T("strength_fair")
+        strength = strength_of(sf, T)
         lines.append(T("align_strategy", n=n, kind=sf.kind, number=sf.number, title=sf.title, strength=strength))
         lines.append(T("align_reason", reason=sf.reason))
         lines.append(T("align_quote", section=sf.citation.section, quote=_clip(sf.citation.quote)))
         groups = (("label_goals", sf.goals), ("label_guidelines", sf.guidelines), ("label_indicators", sf.indicators))
-        if not sf.evident:  # a weak candidate: its best evidence only
+        if sf.label == "weak":  # a weak candidate: its best evidence only
             groups = (("label_" + {"guideline": "guidelines", "indicator": "indicators"}.get(sf.best.kind, "goals"),
                        [sf.best] if sf.best.kind != "strategy" else []),)
         for label, items in groups:
@@ -589,8 +631,8 @@ def alignment_payload(al: Alignment, T: ProposalTemplates, year: int | None = No
     out = []
     for sf in al.strategies:
         out.append({
-            "number": sf.number, "kind": sf.kind, "title": sf.title, "fits": sf.evident,
-            "strength": T("strength_strong") if sf.evident else T("strength_fair"),
+            "number": sf.number, "kind": sf.kind, "title": sf.title, "fits": sf.label != "weak",
+            "label": sf.label, "strength": strength_of(sf, T),
             "reason": sf.reason, "citation": cite(sf.citation),
             "goals": [item(f) for f in shown_items(sf.goals)],
             "guidelines": [item(f) for f in shown_items(sf.guidelines)],
@@ -609,12 +651,17 @@ def summary_text(al: Alignment, T: ProposalTemplates, year: int | None = None) -
     sf = al.strategies[0]
     lines = [T("align_head", idea=al.idea, office=al.office, plan=al.plan_title),
              T("align_strategy", n=1, kind=sf.kind, number=sf.number, title=sf.title,
-               strength=T("strength_strong")).strip(),
+               strength=strength_of(sf, T)).strip(),
              T("align_reason", reason=sf.reason).strip()]
     for f in (sf.guidelines[:1] + sf.indicators[:1]):
         extra = " · " + T("targets_line", values=_targets_text(f.targets, year)) if f.targets else ""
         lines.append(f"- {f.section}: \"{_clip(f.text, 160)}\"{extra}")
     return "\n".join(lines)
+
+
+def strength_of(sf: StrategyFit, T: ProposalTemplates) -> str:
+    """The Thai label of a strategy's fit."""
+    return T({"clear": "strength_strong", "possible": "strength_possible"}.get(sf.label, "strength_fair"))
 
 
 def shown_items(items: list[ItemFit], limit: int = MAX_ITEMS) -> list[ItemFit]:
@@ -646,4 +693,4 @@ def align(assistant, idea: str, office: str | None = None, top: int = 3) -> Alig
 
 
 __all__ = ["Aligner", "Alignment", "StrategyFit", "ItemFit", "ProposalTemplates", "align", "get_aligner",
-           "format_alignment", "alignment_payload", "summary_text", "shown_items"]
+           "format_alignment", "alignment_payload", "summary_text", "shown_items", "strength_of"]

@@ -62,6 +62,9 @@ class TargetLine:
     ref: int
     has_value: bool
     worded: bool = True
+    prior: list[Target] = field(default_factory=list)  # results the plan prints for earlier years
+    prior_display: str = ""  # "ผลการดำเนินงานปี 2561: 100"
+    responsible: str | None = None  # the unit the plan names for the indicator
 
 
 @dataclass
@@ -122,10 +125,31 @@ class Proposal:
     notes: list[str]
     citations: list[Citation]
     headings: dict[str, str]
+    thai_digits: bool = False  # every digit of the documents in Thai digits (else Arabic)
+    references: list[str] = field(default_factory=list)  # per citation: plan title, office, section
 
     def figures(self) -> list[tuple[str, int]]:
         """Every figure the draft states from the plan, with its citation number."""
-        return [(t.value, tl.ref) for tl in self.targets for t in tl.values]
+        return [(t.value, tl.ref) for tl in self.targets for t in [*tl.values, *tl.prior]]
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Proposal:
+        """The inverse of :meth:`to_dict` (drafts kept in the state store)."""
+        from assistant.domain.models import Span
+
+        def target(t: dict) -> Target:
+            return Target(**{**t, "span": Span(**t["span"])})
+
+        d = dict(d)
+        d["alignment"] = [Quoted(**q) for q in d["alignment"]]
+        d["targets"] = [TargetLine(**{**tl, "values": [target(t) for t in tl["values"]],
+                                      "prior": [target(t) for t in tl.get("prior") or []]})
+                        for tl in d["targets"]]
+        d["activities"] = [Activity(**a) for a in d["activities"]]
+        d["budget"] = [BudgetLine(**b) for b in d["budget"]]
+        d["evaluation"] = [EvaluationRow(**e) for e in d["evaluation"]]
+        d["citations"] = [Citation(**c) for c in d["citations"]]
+        return cls(**d)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -148,7 +172,7 @@ def plan_years(plan: Plan) -> list[int]:
 
 
 def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
-                   today: _dt.date | None = None) -> Proposal:
+                   today: _dt.date | None = None, thai_digits: bool = False) -> Proposal:
     """The draft of a proposal for the best-fitting strategy of ``al``."""
     T = aligner.T
     store = aligner.store
@@ -194,19 +218,25 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
         ind: Indicator = records.get(f.record_id).item
         label = f"ตัวชี้วัดที่ {ind.number}"
         in_year = [t for t in ind.targets if t.kind == "target" and t.year == year]
+        prior = sorted((t for t in ind.targets if t.kind == "result" and t.year and t.year < year),
+                       key=lambda t: (t.year, t.sub_item or ""))
         rec = records.get(ind.id)
         if in_year:
-            c = records.citation(rec, cover(ind.span, *(t.span for t in in_year)))
+            c = records.citation(rec, cover(ind.span, *(t.span for t in [*in_year, *prior])))
             vals = ", ".join(f"{t.sub_item} {fmt_value(t)}" if t.sub_item else fmt_value(t) for t in in_year)
             display = T("target_value", year=year, value=vals)
         else:
             have = sorted({t.year for t in ind.targets if t.kind == "target" and t.year})
-            spans = [t.span for t in ind.targets if t.kind == "target"]
+            spans = [t.span for t in ind.targets if t.kind == "target" or t in prior]
             c = records.citation(rec, cover(ind.span, *spans) if spans else ind.span)
             display = (T("target_missing_year", year=year, years=_year_ranges(have)) if have
                        else T("target_none"))
+        prior_display = "; ".join(
+            T("prior_result", year=y, value=", ".join(f"{t.sub_item} {fmt_value(t)}" if t.sub_item else fmt_value(t)
+                                                       for t in prior if t.year == y))
+            for y in sorted({t.year for t in prior}))
         targets.append(TargetLine(label, thai.one_line(ind.text), year, in_year, display, ref(c), bool(in_year),
-                                  f.worded))
+                                  f.worded, prior, prior_display, ind.responsible))
 
     kind, number = sf.kind, sf.number
     idea = al.idea
@@ -225,7 +255,10 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
                    guideline_part=T("rationale_guideline", guideline=gl_text) if gl_text else "")]
     for tl in targets[:1]:
         rationale.append(T("rationale_indicator", indicator=tl.text, target_text=tl.display))
-    rationale.append(T("rationale_need"))
+    with_prior = [tl for tl in targets if tl.prior]
+    for tl in with_prior:
+        rationale.append(T("rationale_results", indicator=tl.text, results=tl.prior_display))
+    rationale.append(T("rationale_need_school") if with_prior else T("rationale_need"))
     rationale.append(T("rationale_close", title_ref=title if short else "โครงการนี้", kind=kind,
                        number=number, office=al.office))
 
@@ -246,7 +279,8 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
     activities = [
         Activity("P", T("pdca_plan"), T("act_plan_1", kind=kind, number=number, office=al.office),
                  _period(T, 10, year - 1, 11, year - 1), who),
-        Activity("P", T("pdca_plan"), T("act_plan_2"), _period(T, 10, year - 1, 11, year - 1), who),
+        Activity("P", T("pdca_plan"), T("act_plan_2_results", results=with_prior[0].prior_display) if with_prior
+                 else T("act_plan_2"), _period(T, 10, year - 1, 11, year - 1), who),
         Activity("P", T("pdca_plan"), T("act_plan_3"), _period(T, 11, year - 1, 11, year - 1), who),
         Activity("D", T("pdca_do"), T("act_do_1", idea=title_idea if short else "ตามโครงการ"),
                  _period(T, 12, year - 1, 7, year), who),
@@ -273,7 +307,8 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
     expected.append(T("expected_fill"))
 
     responsible = [T("responsible_person"), T("responsible_group")]
-    units = [u for u in dict.fromkeys(f.responsible for f in guidelines if f.responsible)]
+    units = [u for u in dict.fromkeys([*(f.responsible for f in guidelines), *(tl.responsible for tl in targets)])
+             if u]
     responsible += [T("responsible_plan", unit=u) for u in units]
 
     pid = hashlib.sha1(f"{al.doc_id}|{idea}|{year}".encode()).hexdigest()[:12]
@@ -296,6 +331,8 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
         budget_source=T("budget_source"), budget_note=T("budget_note"), budget=budget,
         evaluation=evaluation, expected=expected, responsible=responsible,
         signatures=list(T.raw("sign_lines")), notes=notes, citations=cites, headings=headings,
+        thai_digits=thai_digits,
+        references=[T("reference", plan=al.plan_title, office=al.office, section=c.section) for c in cites],
     )
 
 
@@ -338,8 +375,15 @@ def _r(ref: int | None) -> str:
     return f" [{ref}]" if ref else ""
 
 
+def digits(p: Proposal, text: str) -> str:
+    """``text`` in the draft's digits: Thai (๒๕๖๘) when :attr:`Proposal.thai_digits`,
+    else Arabic — throughout, the plan's own quotes included."""
+    return thai.to_thai_digits(text) if p.thai_digits else thai.to_arabic(text)
+
+
 def layout(p: Proposal) -> list[Section]:
-    """The document's sections in order, as headings and blocks both renderers draw."""
+    """The document's sections in order, as headings and blocks both renderers draw
+    (every text in the draft's digits)."""
     H = p.headings
     out: list[Section] = []
     n = 0
@@ -347,18 +391,21 @@ def layout(p: Proposal) -> list[Section]:
     def sec(key: str, blocks: list[Block]) -> None:
         nonlocal n
         n += 1
-        out.append(Section(key, f"{n}. {H[key]}", blocks))
+        for b in blocks:
+            b.text = digits(p, b.text)
+            b.items = [digits(p, x) for x in b.items]
+            b.columns = [digits(p, x) for x in b.columns]
+            b.rows = [[digits(p, x) for x in row] for row in b.rows]
+        out.append(Section(key, digits(p, f"{n}. {H[key]}"), blocks))
 
     sec("title", [Block("para", p.title), Block("bullets", items=list(p.header))])
 
-    mark = " " + H["check_mark"]
-    rows = [[q.label + ("" if q.worded else mark), f"\"{q.text}\"", f"[{q.ref}]"] for q in p.alignment]
-    rows += [[f"{H['indicator_label']} · {tl.indicator}" + ("" if tl.worded else mark),
-              f"\"{tl.text}\" — {tl.display}", f"[{tl.ref}]"] for tl in p.targets]
+    rows = [[q.label, f"\"{q.text}\"", f"[{q.ref}]"] for q in p.alignment]
+    rows += [[f"{H['indicator_label']} · {tl.indicator}",
+              f"\"{tl.text}\" — {tl.display}" + (f" ({tl.prior_display})" if tl.prior_display else ""),
+              f"[{tl.ref}]"] for tl in p.targets]
     blocks = [Block("para", H["plan_line"]),
               Block("table", columns=["ความสอดคล้อง", "ข้อความในแผน", "อ้างอิง"], rows=rows)]
-    if not all(q.worded for q in p.alignment) or not all(tl.worded for tl in p.targets):
-        blocks.append(Block("note", H["check_note"]))
     blocks += [Block("note", x) for x in p.notes]
     sec("alignment", blocks)
     sec("rationale", [Block("para", x) for x in p.rationale])
@@ -380,12 +427,17 @@ def layout(p: Proposal) -> list[Section]:
 
 
 def source_lines(p: Proposal) -> list[str]:
-    return [f"[{i}] {c.doc} · {c.section}: \"{thai.one_line(c.quote)}\"" for i, c in enumerate(p.citations, 1)]
+    """The references: per citation number the plan's title, the office and the section
+    (never an internal file name or raw table text)."""
+    refs = p.references or [f"{p.plan_title} ของ {p.office}, {c.section}" for c in p.citations]
+    return [digits(p, f"[{i}] {r}") for i, r in enumerate(refs, 1)]
 
 
 def render_markdown(p: Proposal) -> str:
+    """The draft as Markdown; the generator note stays out of the body (it is in the
+    JSON and in the .docx document properties)."""
     H = p.headings
-    lines = [f"# {H['document']}", "", f"> {H['note']}", ""]
+    lines = [f"# {digits(p, H['document'])}", ""]
     for s in layout(p):
         lines += [f"## {s.heading}", ""]
         for b in s.blocks:
@@ -417,12 +469,12 @@ def _md_cell(text: str) -> str:
 
 
 def propose(assistant, idea: str, office: str | None = None, year: int | None = None,
-            today: _dt.date | None = None) -> tuple[Alignment, Proposal]:
+            today: _dt.date | None = None, thai_digits: bool = False) -> tuple[Alignment, Proposal]:
     """Align ``idea`` and draft the proposal; raises PlanQAError (Thai message) when the
     idea fits no strategy."""
     aligner = get_aligner(assistant)
     al = aligner.align(idea, office)
-    return al, build_proposal(al, aligner, year, today)
+    return al, build_proposal(al, aligner, year, today, thai_digits)
 
 
 # the alignment names stay importable from here (callers written before the split)
