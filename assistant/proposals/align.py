@@ -58,7 +58,8 @@ MIN_COVERAGE = 0.2  # word evidence: this share of the idea's weighted words in 
 MIN_COSINE = 0.84  # meaning evidence: this cosine (multilingual-e5 over chunk texts)
 CLEAR_COVERAGE = 0.5  # "clear": this share of the idea's *specific* weighted words in one item
 CLEAR_COSINE = 0.87  # … or this cosine
-POSSIBLE_COSINE = 0.82  # "possible" (first-ranked only): a cosine this close, no word needed
+CLEAR_RATIO = 0.7  # a strategy after the first is "clear" only with this share of the first's score
+POSSIBLE_COSINE = 0.825  # "possible" (first-ranked only): a cosine this close, no word needed
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
@@ -407,6 +408,9 @@ class Aligner:
             score = items[0].score + (SECOND_ITEM * items[1].score if len(items) > 1 else 0.0)
             ranked.append(self._strategy_fit(s, score, items))
         ranked.sort(key=lambda sf: -sf.score)
+        for sf in ranked[1:]:  # the same words in a far lower-ranked strategy: not clear
+            if sf.label == "clear" and sf.score < CLEAR_RATIO * ranked[0].score:
+                sf.label = "possible"
         if ranked and ranked[0].label == "weak" and self._possible(ranked[0], ranked[1:2]):
             ranked[0].label = "possible"  # the first-ranked, close in meaning: never "no fit"
         ok = bool(ranked) and ranked[0].label != "weak"
