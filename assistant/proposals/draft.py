@@ -451,7 +451,7 @@ def render_markdown(p: Proposal) -> str:
             elif b.kind == "bullets":
                 lines += [f"- {x}" for x in b.items] + [""]
             elif b.kind == "numbered":
-                lines += [f"{i}. {x}" for i, x in enumerate(b.items, 1)] + [""]
+                lines += [digits(p, f"{i}. ") + x for i, x in enumerate(b.items, 1)] + [""]
             elif b.kind == "table":
                 lines.append("| " + " | ".join(b.columns) + " |")
                 lines.append("|" + "|".join("---" for _ in b.columns) + "|")
