@@ -663,6 +663,26 @@ def summary_text(al: Alignment, T: ProposalTemplates, year: int | None = None) -
     return "\n".join(lines)
 
 
+def school_levels(T: ProposalTemplates, idea: str) -> set[str]:
+    """The office kinds (สพป. / สพม.) an idea's school level points to: ``levels:`` of
+    ``prompts/proposal.yaml`` ("ป.4-6", "อนุบาล" → สพป.; "ม.ต้น" → สพม.)."""
+    text = thai.to_arabic(idea)
+    return {kind for kind, pats in (T.raw("levels") or {}).items()
+            if any(re.search(pat, text) for pat in pats)}
+
+
+def which_offices(aligner: Aligner, idea: str, ids: set[str] | None = None) -> list[str]:
+    """The offices to offer when an idea names none (or several): those with a plan, of
+    the idea's school level when it has one."""
+    plans = [p for p in aligner.store.plans.values() if p.office_id and (not ids or p.office_id in ids)]
+    offices = {p.office_id: aligner.store.offices.get(p.office_id) for p in plans}
+    levels = school_levels(aligner.T, idea)
+    if len(levels) == 1:
+        same = {k: o for k, o in offices.items() if o is not None and o.kind in levels}
+        offices = same or offices
+    return sorted({aligner.office_name(p) for p in plans if p.office_id in offices})
+
+
 def strength_of(sf: StrategyFit, T: ProposalTemplates) -> str:
     """The Thai label of a strategy's fit."""
     return T({"clear": "strength_strong", "possible": "strength_possible"}.get(sf.label, "strength_fair"))
@@ -697,4 +717,5 @@ def align(assistant, idea: str, office: str | None = None, top: int = 3) -> Alig
 
 
 __all__ = ["Aligner", "Alignment", "StrategyFit", "ItemFit", "ProposalTemplates", "align", "get_aligner",
-           "format_alignment", "alignment_payload", "summary_text", "shown_items", "strength_of"]
+           "format_alignment", "alignment_payload", "summary_text", "shown_items", "strength_of",
+           "school_levels", "which_offices"]

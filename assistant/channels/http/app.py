@@ -314,7 +314,7 @@ _MARK = re.compile("\ue000(\\d+)\ue001")
 
 
 def draft_links(p) -> dict:
-    return {"docx": f"/api/proposal/{p.id}.docx", "md": f"/api/proposal/{p.id}.md"}
+    return {"docx": f"/api/proposal/{p.id}.docx", "pdf": f"/api/proposal/{p.id}.pdf", "md": f"/api/proposal/{p.id}.md"}
 
 
 def _text_places(p) -> list[tuple[tuple, str]]:
