@@ -267,6 +267,7 @@ def proposal_messages(assistant, idea: str, office: str | None, drafts, base_url
     indicator (the plan's target for the draft's year), the next strategies, the draft's
     .docx link (``base_url`` set: the draft is built and put in ``drafts``) or where to
     get it, and the citations as short lines."""
+    from assistant.proposals.align import strength_of
     from assistant.proposals.draft import build_proposal, get_aligner, summary_text
 
     if office is None:
@@ -306,7 +307,7 @@ def proposal_messages(assistant, idea: str, office: str | None, drafts, base_url
     if others:
         lines += ["", PROPOSAL_OTHERS if first else T("align_closest")]
         for n, sf in enumerate(others, 2 if first else 1):
-            strength = T("strength_strong") if sf.evident else T("strength_fair")
+            strength = strength_of(sf, T)
             lines.append(T("align_strategy", n=n, kind=sf.kind, number=sf.number, title=sf.title,
                            strength=strength).strip())
             cite(sf.citation)
@@ -424,6 +425,11 @@ class LineBot:
             assistant = self.get_assistant()
             answer = assistant.ask(question, office)
             payload = server.ask_payload(assistant, answer, office)
+            from assistant.proposals.align import draft_request
+
+            req = draft_request(answer, assistant.templates.t.get("align_head", ""))
+            if req and len(req) <= MAX_ACTION_TEXT:  # an alignment answer: one tap drafts it
+                payload["followups"] = [{"label": "ร่างโครงการ", "question": req}, *payload["followups"]]
             messages = build_messages(answer.answer, payload)
         except Exception:
             log.exception("answering a LINE question failed")

@@ -683,6 +683,17 @@ def which_offices(aligner: Aligner, idea: str, ids: set[str] | None = None) -> l
     return sorted({aligner.office_name(p) for p in plans if p.office_id in offices})
 
 
+def draft_request(answer, head_template: str) -> str | None:
+    """The "ร่างโครงการ: <idea> <office>" request for a chat alignment answer (its first
+    line is ``head_template``, the answers' ``align_head``), else ``None``."""
+    if answer.status != "answered" or not answer.citations or "{idea}" not in head_template:
+        return None
+    before, after = head_template.split("{idea}", 1)
+    m = re.match(re.escape(before) + "(.+?)" + re.escape(after), answer.answer.split("\n", 1)[0])
+    office = answer.citations[0].office
+    return f"ร่างโครงการ: {m.group(1)} {office}" if m and office else None
+
+
 def strength_of(sf: StrategyFit, T: ProposalTemplates) -> str:
     """The Thai label of a strategy's fit."""
     return T({"clear": "strength_strong", "possible": "strength_possible"}.get(sf.label, "strength_fair"))
@@ -718,4 +729,4 @@ def align(assistant, idea: str, office: str | None = None, top: int = 3) -> Alig
 
 __all__ = ["Aligner", "Alignment", "StrategyFit", "ItemFit", "ProposalTemplates", "align", "get_aligner",
            "format_alignment", "alignment_payload", "summary_text", "shown_items", "strength_of",
-           "school_levels", "which_offices"]
+           "school_levels", "which_offices", "draft_request"]
