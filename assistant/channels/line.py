@@ -427,7 +427,7 @@ class LineBot:
             payload = server.ask_payload(assistant, answer, office)
             from assistant.proposals.align import draft_request
 
-            req = draft_request(answer, assistant.templates.t.get("align_head", ""))
+            req = draft_request(answer, assistant.templates.t.get("align_head", ""), assistant.store.offices)
             if req and len(req) <= MAX_ACTION_TEXT:  # an alignment answer: one tap drafts it
                 payload["followups"] = [{"label": "ร่างโครงการ", "question": req}, *payload["followups"]]
             messages = build_messages(answer.answer, payload)

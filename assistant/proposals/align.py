@@ -683,14 +683,17 @@ def which_offices(aligner: Aligner, idea: str, ids: set[str] | None = None) -> l
     return sorted({aligner.office_name(p) for p in plans if p.office_id in offices})
 
 
-def draft_request(answer, head_template: str) -> str | None:
+def draft_request(answer, head_template: str, offices: dict | None = None) -> str | None:
     """The "ร่างโครงการ: <idea> <office>" request for a chat alignment answer (its first
-    line is ``head_template``, the answers' ``align_head``), else ``None``."""
+    line is ``head_template``, the answers' ``align_head``), else ``None``; ``offices``
+    (id -> Office) names the office as people type it."""
     if answer.status != "answered" or not answer.citations or "{idea}" not in head_template:
         return None
     before, after = head_template.split("{idea}", 1)
     m = re.match(re.escape(before) + "(.+?)" + re.escape(after), answer.answer.split("\n", 1)[0])
     office = answer.citations[0].office
+    o = (offices or {}).get(office)
+    office = o.short if o is not None else office
     return f"ร่างโครงการ: {m.group(1)} {office}" if m and office else None
 
 
