@@ -21,7 +21,13 @@ from docx import Document
 
 from assistant.domain import thai
 from assistant.proposals.docx import FONT, docx_text, render_docx
-from assistant.proposals.draft import Proposal, build_proposal, get_aligner, render_markdown, source_lines
+from assistant.proposals.draft import (
+    Proposal,
+    build_proposal,
+    get_aligner,
+    render_markdown,
+    source_lines,
+)
 from tests.conftest import DOC_000, DOC_002
 
 TODAY = dt.date(2025, 1, 1)
