@@ -56,10 +56,12 @@ SECOND_ITEM = 0.25  # weight of a strategy's second-best item
 W_LINK = 20.0  # per unit of cosine to the best guideline/indicator (orders goals, indicators)
 MIN_COVERAGE = 0.2  # word evidence: this share of the idea's weighted words in one item
 MIN_COSINE = 0.84  # meaning evidence: this cosine (multilingual-e5 over chunk texts)
-CLEAR_COVERAGE = 0.5  # "clear": this share of the idea's *specific* weighted words in one item
+CLEAR_COVERAGE = 0.4  # "clear": this share of the idea's *specific* weighted words in one item
 CLEAR_COSINE = 0.87  # … or this cosine
 CLEAR_RATIO = 0.7  # a strategy after the first is "clear" only with this share of the first's score
-POSSIBLE_COSINE = 0.825  # "possible" (first-ranked only): a cosine this close, no word needed
+POSSIBLE_COSINE = 0.825  # "possible" (first-ranked only): a cosine this close, no word needed …
+DISTINCT = 0.65  # … when the second strategy scores at most this share of the first's
+PROMOTE = 0.8  # a first-ranked strategy without evidence gives way to one with evidence this close
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
@@ -413,6 +415,12 @@ class Aligner:
                 sf.label = "possible"
         if ranked and ranked[0].label == "weak" and self._possible(ranked[0], ranked[1:2]):
             ranked[0].label = "possible"  # the first-ranked, close in meaning: never "no fit"
+        if ranked and ranked[0].label == "weak":
+            # without evidence the first place goes to a close runner-up that has some
+            runner = next((sf for sf in ranked[1:3] if sf.label != "weak"), None)
+            if runner is not None and ranked[0].score > 0 and runner.score >= PROMOTE * ranked[0].score:
+                ranked.remove(runner)
+                ranked.insert(0, runner)
         ok = bool(ranked) and ranked[0].label != "weak"
         shown = ranked[: max(1, top)]
         for sf in shown:
@@ -425,9 +433,10 @@ class Aligner:
     @staticmethod
     def _possible(first: StrategyFit, rest: list[StrategyFit]) -> bool:
         """The first-ranked strategy without word evidence still fits when its best
-        item is close in meaning to the idea."""
+        item is close in meaning to the idea and it stands out from the next strategy."""
         sims = [f.similarity for f in [first.best, *first.guidelines, *first.indicators] if f.similarity is not None]
-        return bool(sims) and max(sims) >= POSSIBLE_COSINE
+        distinct = not rest or first.score <= 0 or rest[0].score <= DISTINCT * first.score
+        return bool(sims) and max(sims) >= POSSIBLE_COSINE and distinct
 
     def _plan_records(self, plan: Plan) -> list[Record]:
         out = []
