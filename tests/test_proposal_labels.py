@@ -127,3 +127,13 @@ def test_cli_eval_on_idea_files(built_index, tmp_path, capsys, monkeypatch):
         settings.reset()
     out = capsys.readouterr().out
     assert f"project alignment: {path} (1 ideas" in out and "| ALL | 1 | 100.0% | 100.0% | 100.0% (1/1) |" in out
+
+
+def test_calibration_ideas_are_well_formed(store):
+    path = Path(__file__).resolve().parent.parent / "eval" / "align_calibration.yaml"
+    ideas = load_ideas(path)
+    assert len(ideas) >= 40 and len({g["id"] for g in ideas}) == len(ideas)
+    for g in ideas:
+        plan = next(p for p in store.plans.values() if p.office_id == g["office"])
+        numbers = {s.number for s in plan.strategies}
+        assert set(g["strategies"]) <= numbers and set(g.get("clear") or []) <= set(g["strategies"]), g["id"]
