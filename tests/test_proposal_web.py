@@ -109,7 +109,13 @@ def test_proposal_aligns_with_policy_1_and_downloads_work(hclient):
         assert c["doc"] == DOC_004 and text[c["start"] : c["end"]] == c["quote"]
     assert any(i["number"] == "1.2.3" for i in first["guidelines"])
     assert data["markdown"].startswith(f"# {HEADING_2568}\n")
-    assert data["downloads"] == {"docx": f"/api/proposal/{data['id']}.docx", "md": f"/api/proposal/{data['id']}.md"}
+    assert data["downloads"] == {"docx": f"/api/proposal/{data['id']}.docx", "pdf": f"/api/proposal/{data['id']}.pdf",
+                                 "md": f"/api/proposal/{data['id']}.md"}
+    import shutil
+
+    if shutil.which("soffice") or shutil.which("libreoffice"):  # the PDF export (LibreOffice)
+        r = hclient.get(data["downloads"]["pdf"])
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf" and r.content[:5] == b"%PDF-"
 
     r = hclient.get(data["downloads"]["docx"])
     assert r.status_code == 200 and r.headers["content-type"] == DOCX_TYPE
