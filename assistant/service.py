@@ -182,13 +182,21 @@ class Assistant:
         return o.short if o else "เอกสาร"
 
     def _align(self, q: Question, office_id: str | None) -> Answer | None:
-        """A project idea for one named office: the proposal aligner's ranking, with the
-        reason and an exact quote for each strategy. ``None`` when no single office."""
-        ids = {m.office.id for m in q.corpus_offices} or ({office_id} if office_id else set())
-        if len(ids) != 1 or q.outside_offices:
-            return None
-        from assistant.proposals.draft import get_aligner
+        """A project idea: the one aligner's ranking for one office, with the reason and
+        an exact quote for each strategy; without one office, the question which office
+        (only offices of the idea's school level). ``None`` only for an office outside
+        the corpus (the answerer says so)."""
+        from assistant.proposals.align import get_aligner, which_offices
         from assistant.qa.answer import idea_of
+
+        ids = {m.office.id for m in q.corpus_offices} or ({office_id} if office_id else set())
+        if q.outside_offices and not ids:
+            return None
+        if len(ids) != 1:
+            aligner = get_aligner(self)
+            choices = which_offices(aligner, idea_of(q), ids)
+            return Answer(q.text, aligner.T("align_which_office", idea=idea_of(q)) + "\n"
+                          + "\n".join(f"- {c}" for c in choices), "clarify", choices=choices)
 
         oid = next(iter(ids))
         plan = next(iter(self.store.plans_of(oid)), None)
@@ -200,7 +208,7 @@ class Assistant:
             return Answer(q.text, al.message, "not_found")
         lines = [self.templates("align_head", idea=idea)]
         cites = []
-        shown = al.strategies[:1] + [sf for sf in al.strategies[1:3] if sf.evident]
+        shown = al.strategies[:1] + [sf for sf in al.strategies[1:3] if sf.label != "weak"]
         for n, sf in enumerate(shown, 1):
             best = thai.clip(sf.best.text, 160)
             lines.append(self.templates("align_fit", n=n, office=al.office, kind=sf.kind, number=sf.number,

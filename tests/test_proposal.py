@@ -257,14 +257,15 @@ def test_cli_align_and_propose(built_index, tmp_path, capsys):
         settings.reset()
 
 
-def test_api_router(lexical):
+def test_api_router(lexical, tmp_path):
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
     from assistant.channels.http.proposals import DOCX_TYPE, proposal_router
+    from assistant.stores.state import SqliteState
 
     app = FastAPI()
-    app.include_router(proposal_router(lambda: lexical))
+    app.include_router(proposal_router(lambda: lexical, state=SqliteState(tmp_path / "state.sqlite")))
     c = TestClient(app)
     r = c.post("/api/proposal", json={"idea": "ซ้อมอพยพหนีไฟ", "office": "สพม.ลำปาง ลำพูน", "year": "2568"})
     assert r.status_code == 200, r.text
@@ -373,6 +374,23 @@ def test_gold_alignment_accuracy(hybrid):
     misses = [(r["gold"]["id"], r["ranked"][:3]) for r in rows if not r["top1"]]
     assert top1 >= 0.85, misses
     assert top3 >= 0.98, misses
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", ["align_gold.yaml", "align_calibration.yaml"])
+def test_alignment_eval_meets_the_targets(hybrid, name):
+    """`planqa eval` on the development ideas and the held-out calibration ideas:
+    top-1 >= 90%, top-3 >= 98%, "สอดคล้องชัดเจน" precision >= 95%, and a right
+    first-ranked strategy never said to be "no fit"."""
+    from assistant.proposals.align_eval import TARGETS, evaluate, load_ideas, summary
+
+    rows = evaluate(get_aligner(hybrid), load_ideas(ROOT / "eval" / name))
+    s = summary(rows)
+    misses = [(r["gold"]["id"], list(zip(r["ranked"][:3], r["labels"][:3], strict=True))) for r in rows
+              if not r["top1"] or len(r["clear_right"]) < len(r["clear"])]
+    assert s["top1"] >= TARGETS["top1"] and s["top3"] >= TARGETS["top3"], misses
+    assert s["clear_precision"] >= TARGETS["clear"] and s["clear_claimed"] >= len(rows) // 4, misses
+    assert s["nofit_on_right"] == 0
 
 
 @pytest.mark.integration

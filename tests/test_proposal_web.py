@@ -109,7 +109,13 @@ def test_proposal_aligns_with_policy_1_and_downloads_work(hclient):
         assert c["doc"] == DOC_004 and text[c["start"] : c["end"]] == c["quote"]
     assert any(i["number"] == "1.2.3" for i in first["guidelines"])
     assert data["markdown"].startswith(f"# {HEADING_2568}\n")
-    assert data["downloads"] == {"docx": f"/api/proposal/{data['id']}.docx", "md": f"/api/proposal/{data['id']}.md"}
+    assert data["downloads"] == {"docx": f"/api/proposal/{data['id']}.docx", "pdf": f"/api/proposal/{data['id']}.pdf",
+                                 "md": f"/api/proposal/{data['id']}.md"}
+    import shutil
+
+    if shutil.which("soffice") or shutil.which("libreoffice"):  # the PDF export (LibreOffice)
+        r = hclient.get(data["downloads"]["pdf"])
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf" and r.content[:5] == b"%PDF-"
 
     r = hclient.get(data["downloads"]["docx"])
     assert r.status_code == 200 and r.headers["content-type"] == DOCX_TYPE
@@ -574,3 +580,30 @@ def test_web_tab_no_fit_errors_and_phone(page):
     page.locator("#p-draft .p-sec-budget").scroll_into_view_if_needed()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "web-proposal-phone-budget.png"))
+    # the tables themselves fit: stacked cards, each cell under its column's name
+    overflow = page.evaluate("""() => [...document.querySelectorAll('#p-doc .p-table-wrap')]
+        .filter(w => w.scrollWidth > w.clientWidth + 1).length""")
+    assert overflow == 0
+    assert page.locator("#p-doc .p-sec-budget td[data-label='ค่าตอบแทน']").count() >= 1
+
+
+@pytest.mark.integration
+def test_chat_alignment_answer_opens_the_draft(page):
+    page.fill("#question", "ซ้อมอพยพหนีไฟ เข้ากลยุทธ์ไหน ชม.6")
+    page.press("#question", "Enter")
+    page.wait_for_selector(".row.bot .answer .p-from-answer")
+    btn = page.locator(".row.bot .answer .p-from-answer").last
+    assert btn.inner_text() == "ร่างโครงการจากคำตอบนี้"
+    btn.click()
+    assert page.locator("#proposal-panel").is_visible()
+    assert page.locator("#p-idea").input_value() == "ซ้อมอพยพหนีไฟ"
+    assert page.locator("#p-office option:checked").inner_text() == "สพป.เชียงใหม่ เขต 6"
+    page.wait_for_selector("#pf-title", state="visible")
+    assert page.locator(".p-strategy").first.locator(".p-strategy-name").inner_text() == "กลยุทธ์ที่ 1"
+    assert page.locator("#p-pdf").is_visible()
+    # a question that is not an alignment gets no such button
+    page.click("#tab-chat")
+    page.fill("#question", "ตัวชี้วัดของ ชม.6 มีอะไรบ้าง")
+    page.press("#question", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('.row.bot .answer').length === 2")
+    assert page.locator(".row.bot .answer").last.locator(".p-from-answer").count() == 0

@@ -305,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-baseline", action="store_true")
     s.add_argument("--llm", action="store_true",
                    help="with the language model of PLANQA_LLM_* on (default: the rules only)")
+    s.add_argument("--ideas", nargs="+", metavar="FILE",
+                   help="only the alignment report on these idea files (eval/align_gold.yaml format)")
     s.set_defaults(func=cmd_eval)
     _add_proposal_commands(sub)
     return p

@@ -304,6 +304,7 @@ def proposal_messages(assistant, idea: str, office: str | None, drafts, base_url
     indicator (the plan's target for the draft's year), the next strategies, the draft's
     .docx link (``base_url`` set: the draft is built and put in ``drafts``) or where to
     get it, and the citations as short lines."""
+    from assistant.proposals.align import strength_of
     from assistant.proposals.draft import build_proposal, get_aligner, summary_text
 
     if office is None:
@@ -343,7 +344,7 @@ def proposal_messages(assistant, idea: str, office: str | None, drafts, base_url
     if others:
         lines += ["", PROPOSAL_OTHERS if first else T("align_closest")]
         for n, sf in enumerate(others, 2 if first else 1):
-            strength = T("strength_strong") if sf.evident else T("strength_fair")
+            strength = strength_of(sf, T)
             lines.append(T("align_strategy", n=n, kind=sf.kind, number=sf.number, title=sf.title,
                            strength=strength).strip())
             cite(sf.citation)
@@ -638,6 +639,11 @@ class LineBot:
             assistant = self.get_assistant()
             answer = self.ask(assistant, question, office, conversation_of(getattr(ev, "source", None)))
             payload = server.ask_payload(assistant, answer, office)
+            from assistant.proposals.align import draft_request
+
+            req = draft_request(answer, assistant.templates.t.get("align_head", ""), assistant.store.offices)
+            if req and len(req) <= MAX_ACTION_TEXT:  # an alignment answer: one tap drafts it
+                payload["followups"] = [{"label": "ร่างโครงการ", "question": req}, *payload["followups"]]
             messages = build_messages(answer.answer, payload, more=bool(getattr(answer, "has_more", False)),
                                       prefix=self._prefix(ev))
         except Exception:

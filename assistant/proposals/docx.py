@@ -9,6 +9,12 @@ repeated header row, and ``[กรอก: ...]`` places highlighted for the teac
 Fallback font: the font table lists "TH SarabunPSK" as the alternative name, and on
 Linux fontconfig maps both names to Laksaman (fonts-thai-tlwg, metric-compatible), so
 a machine without the font still lays the Thai text out correctly.
+
+Layout for print: page numbers centred in the footer (Thai digits when the draft uses
+them), headings and the text that introduces a table kept with what follows, table
+rows never split and each table's header kept with its first row (a table may run on
+to the next page, so no page is left half empty). The generator's note is not in the
+body: it is in the document properties (comments).
 """
 
 from __future__ import annotations
@@ -22,13 +28,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from assistant.proposals.draft import FILL_RE, Proposal, layout, source_lines
+from assistant.proposals.draft import FILL_RE, Proposal, digits, layout, source_lines
 
 FONT = "TH Sarabun New"
 FONT_ALT = "TH SarabunPSK"
 BODY_PT = 16
 TEXT_WIDTH_CM = 16.0  # A4 21 cm less the 3 cm + 2 cm margins
 SMALL_PT = 14
+SHORT_ROW = 160  # characters: a table row up to this long is never split across pages
 HEADINGS = {"Title": 20, "Heading 1": 18, "Heading 2": 16, "Heading 3": 16}
 # relative column widths of the tables, by their first header
 WIDTHS = {
@@ -118,6 +125,18 @@ def _repeat_header(row) -> None:
     trpr.append(el)
 
 
+def _keep(par, with_next: bool = True) -> None:
+    par.paragraph_format.keep_with_next = with_next
+    par.paragraph_format.keep_together = True
+
+
+def _cant_split(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
 def _table(doc, columns: list[str], rows: list[list[str]]) -> None:
     t = doc.add_table(rows=1, cols=len(columns))
     t.style = "Table Grid"
@@ -131,11 +150,14 @@ def _table(doc, columns: list[str], rows: list[list[str]]) -> None:
         _runs(p, c, bold=True, size=SMALL_PT + 1)
         _shade(cell, "D9E2F3")
     _repeat_header(t.rows[0])
+    _cant_split(t.rows[0])
     for row in rows:
-        cells = t.add_row().cells
+        r = t.add_row()
+        if max((len(v) for v in row), default=0) <= SHORT_ROW:  # a long row may run on to the next page
+            _cant_split(r)
         for i, value in enumerate(row):
-            cells[i].text = ""
-            _runs(cells[i].paragraphs[0], value, size=SMALL_PT + 1)
+            r.cells[i].text = ""
+            _runs(r.cells[i].paragraphs[0], value, size=SMALL_PT + 1)
     if widths and len(widths) == len(columns):
         _widths(t, [Cm(TEXT_WIDTH_CM * w / sum(widths)) for w in widths])
     doc.add_paragraph()
@@ -170,8 +192,31 @@ def _shade(cell, fill: str) -> None:
     tcpr.append(shd)
 
 
-def render_docx(p: Proposal) -> bytes:
-    """The draft as .docx bytes."""
+def _page_numbers(sec, thai_digits: bool) -> None:
+    """A centred PAGE field in the footer. Thai digits: Word's ``\\* ThaiArabic`` switch
+    (LibreOffice 7 reads that switch as Thai *letters* ก ข ค, so :func:`render_docx` leaves it
+    out for a LibreOffice conversion: the PDF's page numbers are then Arabic)."""
+    par = sec.footer.paragraphs[0]
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    parts = [("begin", None), (None, " PAGE \\* ThaiArabic " if thai_digits else " PAGE "), ("separate", None),
+             (None, "1"), ("end", None)]
+    for kind, text in parts:
+        run = _run(par, "", False, SMALL_PT + 1)
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._element.append(el)
+        elif "PAGE" in text:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+            run._element.append(el)
+        else:
+            run.text = "๑" if thai_digits else text
+
+
+def render_docx(p: Proposal, *, for_libreoffice: bool = False) -> bytes:
+    """The draft as .docx bytes (``for_libreoffice``: page numbers LibreOffice renders right)."""
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
@@ -186,42 +231,52 @@ def render_docx(p: Proposal) -> bytes:
     normal.space_after = Pt(2)
     normal.line_spacing = 1.0
     _font_table(doc)
-    doc.core_properties.title = p.title
-    doc.core_properties.subject = p.headings["document"]
-    doc.core_properties.language = "th-TH"
-
     H = p.headings
+    props = doc.core_properties
+    props.title = digits(p, p.title)
+    props.subject = digits(p, H["document"])
+    props.language = "th-TH"
+    props.author = "planqa"
+    props.keywords = f"{p.office}; {p.plan_title}"
+    props.comments = digits(p, H["note"])  # the generator's note: here, not in the body
+    _page_numbers(sec, p.thai_digits and not for_libreoffice)
+
     title = doc.add_heading(level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _runs(title, H["document"], bold=True, size=HEADINGS["Heading 1"])
-    note = doc.add_paragraph()
-    _runs(note, H["note"], size=SMALL_PT)
+    _runs(title, digits(p, H["document"]), bold=True, size=HEADINGS["Heading 1"])
+    _keep(title)
 
     for s in layout(p):
         h = doc.add_heading(level=2)
         _runs(h, s.heading, bold=True, size=HEADINGS["Heading 2"])
-        for b in s.blocks:
+        _keep(h)
+        for i, b in enumerate(s.blocks):
+            before_table = i + 1 < len(s.blocks) and s.blocks[i + 1].kind == "table"
             if b.kind == "para":
                 par = doc.add_paragraph()
                 _runs(par, b.text)
+                _keep(par, before_table)
             elif b.kind == "note":
                 par = doc.add_paragraph()
                 _runs(par, b.text, size=SMALL_PT)
                 par.paragraph_format.left_indent = Cm(0.5)
+                _keep(par, before_table)
             elif b.kind == "subheading":
                 par = doc.add_heading(level=3)
                 _runs(par, b.text, bold=True, size=HEADINGS["Heading 3"])
+                _keep(par)
             elif b.kind in ("bullets", "numbered"):
                 for i, item in enumerate(b.items, 1):
                     par = doc.add_paragraph()
                     par.paragraph_format.left_indent = Cm(1.0)
                     par.paragraph_format.first_line_indent = Cm(-0.6)
-                    _runs(par, (f"{i}. " if b.kind == "numbered" else "• ") + item)
+                    _runs(par, (digits(p, f"{i}. ") if b.kind == "numbered" else "• ") + item)
             elif b.kind == "table":
                 _table(doc, b.columns, b.rows)
 
     h = doc.add_heading(level=2)
-    _runs(h, H["sources"], bold=True, size=HEADINGS["Heading 2"])
+    _runs(h, digits(p, H["sources"]), bold=True, size=HEADINGS["Heading 2"])
+    _keep(h)
     for line in source_lines(p):
         par = doc.add_paragraph()
         _runs(par, line, size=SMALL_PT)

@@ -1,644 +1,44 @@
-"""Project alignment and proposal drafts.
+"""Proposal drafts.
 
-**Alignment** (:meth:`Aligner.align`) ranks an office's strategies — and within each its
-strategic goals, guidelines and indicators — by how well they fit a project idea typed
-by a teacher ("ค่ายภาษาอังกฤษ ป.4-6", "ซ้อมอพยพหนีไฟ", or a paragraph). Every plan item
-gets two kinds of evidence:
-
-* *meaning* — the cosine between the idea and the item's retrieval chunk (the vectors
-  the hybrid index already holds), as a z-score over the plan's items, so it is
-  comparable between ideas;
-* *words* — the share of the idea's topic words found in the item, each word weighted
-  by how rare it is in the plan (idf), with the teacher-to-plan vocabulary of
-  ``prompts/proposal.yaml`` (``หนีไฟ`` also matches ``ภัยพิบัติ``, ``ซักซ้อม``).
-
-An item's score is ``z + 3 × word share``; a strategy's is its best item's plus a
-quarter of its second best. An idea *fits* a strategy only with real evidence: at least
-:data:`MIN_COVERAGE` of its weighted words in one item, or a cosine of at least
-:data:`MIN_COSINE` (calibrated on ``eval/align_gold.yaml``, where ideas that fit nothing
-stay below both). Without a vector index the word evidence and the lexical search carry
-the ranking alone.
-
-**Draft** (:func:`build_proposal`) turns an alignment into a :class:`Proposal`: typed
-sections in the standard Thai project-proposal order, every quote and every target
-value taken from the plan with its citation, narrative built from the templates in
-``prompts/proposal.yaml`` with ``[กรอก: ...]`` where the teacher completes it, and
-budget fields left empty. :func:`render_markdown` and
-:func:`assistant.proposals.docx.render_docx` both render from :func:`layout`.
+:func:`build_proposal` turns an :class:`~assistant.proposals.align.Alignment` into a
+:class:`Proposal`: typed sections in the standard Thai project-proposal order, every
+quote and every target value taken from the plan with its citation, the plan's own
+evidence (baseline, prior results, responsible unit) filled in where the plan prints
+it, narrative built from the templates in ``prompts/proposal.yaml`` with ``[กรอก: ...]``
+where the teacher completes it, and budget fields left empty. :func:`render_markdown`
+and :func:`assistant.proposals.docx.render_docx` both render from :func:`layout`.
 """
+
 
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import math
 import re
-import threading
-import weakref
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
-import numpy as np
-import yaml
-
-from assistant import settings
 from assistant.domain import thai
-from assistant.domain.models import Citation, Indicator, Plan, Strategy, Target
+from assistant.domain.models import Citation, Indicator, Plan, Target
 from assistant.errors import PlanQAError
+from assistant.proposals.align import (
+    DRAFT_ITEMS,
+    FILL_RE,
+    TH_MONTHS,
+    TH_MONTHS_ABBR,
+    Aligner,
+    Alignment,
+    ItemFit,
+    ProposalTemplates,
+    StrategyFit,
+    alignment_payload,
+    format_alignment,
+    get_aligner,
+    summary_text,
+)
 from assistant.proposals.narrative import narrate
 from assistant.qa.answer import fmt_value
-from assistant.qa.records import Record, cover
-
-# ---------------------------------------------------------------- calibration
-
-W_TERMS = 3.0  # weight of the word share against the cosine z-score
-SECOND_ITEM = 0.25  # weight of a strategy's second-best item
-W_LINK = 20.0  # per unit of cosine to the best guideline/indicator (orders goals, indicators)
-MIN_COVERAGE = 0.2  # word evidence: this share of the idea's weighted words in one item
-MIN_COSINE = 0.84  # meaning evidence: this cosine (multilingual-e5 over chunk texts)
-RANK_KINDS = ("strategy", "guideline", "indicator")
-MAX_ITEMS = 3  # goals / guidelines / indicators listed per strategy
-DRAFT_ITEMS = 2  # … and quoted in a draft
-
-TH_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
-             "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-TH_MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.",
-                  "ต.ค.", "พ.ย.", "ธ.ค.")
-FILL_RE = re.compile(r"\[กรอก(?::[^\]]*)?\]")
-
-
-# ---------------------------------------------------------------- templates
-
-
-class ProposalTemplates:
-    """``prompts/proposal.yaml``: Thai phrasing, vocabulary and stopwords."""
-
-    def __init__(self, path: Path | None = None):
-        path = path or settings.get().prompts_dir / "proposal.yaml"
-        self.t: dict = yaml.safe_load(path.read_text(encoding="utf-8"))
-        self.vocabulary: dict[str, list[str]] = {
-            _match_form(k): [_match_form(str(v)) for v in [k, *(vs or [])]]
-            for k, vs in (self.t.get("vocabulary") or {}).items()
-        }
-        self.stopwords = set(str(self.t.get("stopwords") or "").split())
-
-    def __call__(self, key: str, **kw) -> str:
-        text = re.sub(r"(?<=\S)[ \t]{2,}", " ", str(self.t[key]).format(**kw))
-        return text.strip("\n").rstrip()
-
-    def raw(self, key: str):
-        return self.t[key]
-
-
-def _match_form(s: str) -> str:
-    """Matching form of a text: normalised (Arabic digits, lower-case Latin) with spaces
-    and dashes removed, so "O – NET" and "o-net", "ห้อง เรียน" and "ห้องเรียน" meet."""
-    return re.sub(r"[\s\-–—_]+", "", thai.normalize(s))
-
-
-# ---------------------------------------------------------------- alignment model
-
-
-@dataclass
-class ItemFit:
-    """One plan item (strategy, strategic goal, plan goal, guideline, indicator) with
-    its fit to the idea."""
-
-    record_id: str
-    kind: str
-    number: str | None
-    section: str
-    text: str
-    score: float
-    similarity: float | None
-    coverage: float
-    terms: list[str]
-    reason: str
-    citation: Citation
-    targets: list[Target] = field(default_factory=list)
-    responsible: str | None = None
-    link: float | None = None  # cosine to the strategy's best guideline/indicator
-
-    @property
-    def evident(self) -> bool:
-        """Evidence of fit: enough of the idea's words, or a close meaning."""
-        return self.coverage >= MIN_COVERAGE or (self.similarity or 0.0) >= MIN_COSINE
-
-    @property
-    def worded(self) -> bool:
-        """Evidence in words: enough of the idea's weighted words are in this item."""
-        return self.coverage >= MIN_COVERAGE
-
-
-@dataclass
-class StrategyFit:
-    number: str
-    kind: str
-    title: str
-    score: float
-    evident: bool
-    reason: str
-    citation: Citation
-    best: ItemFit
-    goals: list[ItemFit] = field(default_factory=list)
-    guidelines: list[ItemFit] = field(default_factory=list)
-    indicators: list[ItemFit] = field(default_factory=list)
-
-
-@dataclass
-class Alignment:
-    idea: str
-    office_id: str
-    office: str
-    doc_id: str
-    plan_title: str
-    kind: str  # the plan's word for a strategy: กลยุทธ์ / นโยบาย
-    strategies: list[StrategyFit]
-    fits: bool
-    message: str
-    dense: bool  # meaning evidence was available (vector index built)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-# ---------------------------------------------------------------- evidence
-
-
-@dataclass
-class _Concept:
-    """A topic word of the idea; it is found in a text when every part of one of its
-    alternatives is (``("รัก", "ชาติ")`` for an unsplit ``รักชาติ``)."""
-
-    key: str
-    alts: list[tuple[str, ...]]
-
-    def found(self, text: str) -> str | None:
-        for alt in self.alts:
-            if alt and all(a and a in text for a in alt):
-                return "".join(alt) if len(alt) == 1 else "+".join(alt)
-        return None
-
-
-class _DenseView:
-    """The chunk vectors of the built retrieval index, by record id."""
-
-    def __init__(self, retriever):
-        from assistant.qa.retrieve import VECTORS_FILE
-
-        self.embedder = retriever.embedder
-        ids = list(retriever.chunks)
-        vecs = np.load(retriever.path / VECTORS_FILE, mmap_mode="r")
-        if len(vecs) < len(ids):
-            raise ValueError("vectors.npy is shorter than chunks.json")
-        self.vecs = np.asarray(vecs[: len(ids)], dtype=np.float32)
-        self.rows: dict[str, list[int]] = defaultdict(list)
-        for i, cid in enumerate(ids):
-            self.rows[retriever.chunks[cid].record_id].append(i)
-        self._extra: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def query(self, text: str) -> np.ndarray:
-        return np.asarray(self.embedder.embed_query(text), dtype=np.float32)
-
-    def cosine(self, qv: np.ndarray, rid: str) -> float | None:
-        rows = self.rows.get(rid)
-        if not rows:
-            return None
-        return float(np.max(self.vecs[rows] @ qv))
-
-    def vector(self, rid: str) -> np.ndarray | None:
-        rows = self.rows.get(rid)
-        v = self.vecs[rows].mean(axis=0) if rows else self._extra.get(rid)
-        if v is None:
-            return None
-        n = float(np.linalg.norm(v))
-        return v / n if n else v
-
-    def text_cosines(self, qv: np.ndarray, items: list[tuple[str, str]]) -> dict[str, float]:
-        """Cosines for records that have no chunk of their own (strategic goals): their
-        text is embedded once and kept."""
-        with self._lock:
-            todo = [(rid, t) for rid, t in items if rid not in self._extra]
-            if todo:
-                vecs = self.embedder.embed_passages([t for _, t in todo])
-                for (rid, _), v in zip(todo, vecs, strict=True):
-                    self._extra[rid] = np.asarray(v, dtype=np.float32)
-        return {rid: float(self._extra[rid] @ qv) for rid, _ in items}
-
-
-_aligners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_aligners_lock = threading.Lock()
-
-
-def get_aligner(assistant) -> Aligner:
-    """One aligner per loaded Assistant (it caches vectors and goal embeddings)."""
-    with _aligners_lock:
-        al = _aligners.get(assistant)
-        if al is None:
-            al = Aligner(assistant)
-            _aligners[assistant] = al
-        return al
-
-
-class Aligner:
-    def __init__(self, assistant, templates: ProposalTemplates | None = None):
-        self.a = assistant
-        self.records = assistant.records
-        self.store = assistant.store
-        self.T = templates or ProposalTemplates()
-        self._dense: _DenseView | None = None
-        self._dense_loaded = False
-        self._words: dict[str, set[str]] = {}
-        self._lock = threading.Lock()
-
-    # ------------------------------------------------------------ plumbing
-    def dense(self) -> _DenseView | None:
-        with self._lock:
-            if not self._dense_loaded:
-                self._dense_loaded = True
-                self.a.warm()
-                if self.a.retriever is not None:
-                    try:
-                        self._dense = _DenseView(self.a.retriever)
-                    except (OSError, ValueError):
-                        self._dense = None
-            return self._dense
-
-    def office_name(self, plan: Plan) -> str:
-        return self.records.office_name(plan, "ไม่ระบุหน่วยงาน")
-
-    def available(self) -> str:
-        return ", ".join(sorted({self.office_name(p) for p in self.store.plans.values() if p.office_id}))
-
-    def resolve(self, idea: str, office: str | None) -> tuple[Plan, str]:
-        """The plan to align with and the idea without an office name in it."""
-        idea = self.a.check_question(idea)
-        if office:
-            o = self.a.resolve_office(office)
-        else:
-            q = self.a.understand(idea)
-            offices = q.corpus_offices or q.outside_offices
-            if len({m.office.id for m in offices}) != 1:
-                raise PlanQAError(self.T("office_missing", available=self.available()))
-            o = offices[0].office
-            for m in offices:
-                idea = idea.replace(m.text, " ")
-            idea = " ".join(idea.split()) or q.text
-        plans = [p for p in self.store.plans.values() if p.office_id == o.id]
-        if not plans:
-            raise PlanQAError(self.T("office_no_plan", office=o.short, available=self.available()))
-        plans.sort(key=lambda p: p.years or (0, 0))
-        return plans[-1], idea
-
-    def concepts(self, idea: str, words: set[str] | None = None) -> list[_Concept]:
-        """The idea's topic words: vocabulary phrases found in it (with the plan words
-        they stand for), then its remaining non-stopword tokens. A compound the plan
-        never writes whole (``รักชาติ``) may also be found as two of the plan's ``words``
-        (``รัก`` and ``ชาติ``)."""
-        toks = [t for t in (_match_form(x) for x in thai.tokenize(idea)) if t]
-        words = words or set()
-        # phrases made of whole consecutive tokens ("หนี"+"ไฟ" = "หนีไฟ"; never "นม" in "นักเรียนม.")
-        phrases = {"".join(toks[i:j]) for i in range(len(toks)) for j in range(i + 1, min(len(toks), i + 6) + 1)}
-        out: list[_Concept] = []
-        used: list[str] = []
-        for key, alts in sorted(self.T.vocabulary.items(), key=lambda kv: -len(kv[0])):
-            if key and key in phrases and not any(key in u for u in used):
-                out.append(_Concept(key, [(a,) for a in alts]))
-                used.append(key)
-        for t in toks:
-            if (len(t) < 2 or t in self.T.stopwords
-                    or re.fullmatch(r"[\d.]+|[ปม]\.?\d*", t) or any(t in u for u in used)):
-                continue
-            if all(c.key != t for c in out):
-                alts: list[tuple[str, ...]] = [(t,)]
-                if t not in words and len(t) >= 4:
-                    splits = [(t[:i], t[i:]) for i in range(2, len(t) - 1)
-                              if t[:i] in words and t[i:] in words and t[:i] not in self.T.stopwords
-                              and t[i:] not in self.T.stopwords]
-                    if splits:
-                        alts.append(max(splits, key=lambda ab: min(len(ab[0]), len(ab[1]))))
-                out.append(_Concept(t, alts))
-        return out
-
-    def plan_words(self, plan: Plan) -> set[str]:
-        """Every token of the plan's strategies, goals, guidelines and indicators."""
-        with self._lock:
-            words = self._words.get(plan.doc_id)
-            if words is None:
-                texts = [self._item_text(r) for r in self._plan_records(plan)]
-                texts += [g.text for g in plan.goals]
-                words = {w for t in texts for w in _tokens(t)}
-                self._words[plan.doc_id] = words
-            return words
-
-    # ------------------------------------------------------------ align
-    def align(self, idea: str, office: str | None = None, top: int = 3) -> Alignment:
-        plan, idea = self.resolve(idea, office)
-        return self.align_plan(idea, plan, top)
-
-    def align_plan(self, idea: str, plan: Plan, top: int = 3) -> Alignment:
-        kind = plan.strategies[0].kind if plan.strategies else "กลยุทธ์"
-        office = self.office_name(plan)
-        title = self.store.docs[plan.doc_id].title or plan.title or plan.doc_id
-        recs = [r for r in self._plan_records(plan) if r.kind in RANK_KINDS]
-        if not recs:
-            return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, [], False,
-                             self.T("align_none", idea=idea, kind=kind, office=office), False)
-        concepts = self.concepts(idea, self.plan_words(plan))
-        texts = {r.id: _match_form(self._item_text(r)) for r in recs}
-        weights = _idf(concepts, list(texts.values()))
-        dense = self.dense()
-        qv = dense.query(idea) if dense else None
-        sims: dict[str, float | None] = {r.id: (dense.cosine(qv, r.id) if dense else None) for r in recs}
-        known = np.array([v for v in sims.values() if v is not None], dtype=np.float32)
-        if len(known) >= 2:
-            mu, sd = float(known.mean()), float(known.std()) or 1.0
-        else:
-            mu, sd = 0.0, 1.0
-        lexical = {} if dense else self._lexical(idea, plan)
-
-        def item(rec: Record, sim: float | None) -> ItemFit:
-            cov, terms = _coverage(concepts, weights, texts.get(rec.id) or _match_form(self._item_text(rec)))
-            z = (sim - mu) / sd if sim is not None else lexical.get(rec.id, 0.0)
-            return self._fit(rec, z + W_TERMS * cov, sim, cov, terms)
-
-        fits = [item(r, sims[r.id]) for r in recs]
-        by_strategy: dict[str, list[ItemFit]] = defaultdict(list)
-        for f, r in zip(fits, recs, strict=True):
-            by_strategy[r.strategy.number].append(f)
-        ranked: list[StrategyFit] = []
-        for s in plan.strategies:
-            items = sorted(by_strategy.get(s.number, []), key=lambda f: -f.score)
-            if not items:
-                continue
-            score = items[0].score + (SECOND_ITEM * items[1].score if len(items) > 1 else 0.0)
-            ranked.append(self._strategy_fit(s, score, items))
-        ranked.sort(key=lambda sf: -sf.score)
-        ok = bool(ranked) and ranked[0].evident
-        shown = ranked[: max(1, top)]
-        for sf in shown:
-            self._fill_goals(sf, plan, concepts, weights, qv, mu, sd, lexical)
-            self._link(sf, idea)
-            sf.goals, sf.guidelines, sf.indicators = (g[:MAX_ITEMS] for g in (sf.goals, sf.guidelines, sf.indicators))
-        msg = "" if ok else self.T("align_none", idea=idea, kind=kind, office=office)
-        return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None)
-
-    def _plan_records(self, plan: Plan) -> list[Record]:
-        out = []
-        for s in plan.strategies:
-            for rid in [s.id, *(g.id for g in s.guidelines), *(i.id for i in s.indicators)]:
-                rec = self.records.get(rid)
-                if rec:
-                    out.append(rec)
-        return out
-
-    def _item_text(self, rec: Record) -> str:
-        if rec.kind == "strategy":
-            s = rec.strategy
-            return " ".join([s.title, s.description or "", *(g.text for g in s.goals)])
-        if rec.kind == "guideline":
-            g = rec.item
-            return " ".join(x for x in (g.heading, g.text) if x)
-        return rec.text
-
-    def _lexical(self, idea: str, plan: Plan) -> dict[str, float]:
-        """Without vectors: the search function's scores, scaled to 0–2 per plan."""
-        hits = self.a.search_fn(idea, doc_id=plan.doc_id, kinds=list(RANK_KINDS), k=60)
-        if not hits:
-            return {}
-        top = max(s for _, s in hits) or 1.0
-        return {rid.split("#", 1)[0]: 2.0 * s / top for rid, s in hits}
-
-    def _fit(self, rec: Record, score: float, sim: float | None, cov: float, terms: list[str]) -> ItemFit:
-        parts = []
-        if terms:
-            parts.append(self.T("reason_terms", terms=", ".join(f"\"{t}\"" for t in terms[:4])))
-        if sim is not None and sim >= MIN_COSINE:
-            parts.append(self.T("reason_semantic"))
-        if not parts:
-            parts.append(self.T("reason_weak"))
-        number = getattr(rec.item, "number", None)
-        ind = rec.indicator
-        span = cover(ind.span, *(t.span for t in ind.targets)) if ind and ind.targets else None
-        resp = getattr(rec.item, "responsible", None)
-        return ItemFit(rec.id, rec.kind, number, self.records.citation(rec).section,
-                       thai.one_line(rec.text if rec.kind != "strategy" else rec.strategy.title),
-                       round(float(score), 4), None if sim is None else round(float(sim), 4),
-                       round(float(cov), 4), terms, "; ".join(parts), self.records.citation(rec, span),
-                       list(ind.targets) if ind else [], resp)
-
-    def _strategy_fit(self, s: Strategy, score: float, items: list[ItemFit]) -> StrategyFit:
-        best = items[0]
-        evident = any(f.evident for f in items)
-        reason = self.T("reason_best", section=best.section, why=best.reason)
-        cite = self.records.citation(self.records.get(s.id))
-        gl = [f for f in items if f.kind == "guideline"]
-        ind = [f for f in items if f.kind == "indicator"]
-        return StrategyFit(s.number, s.kind, thai.one_line(s.title), round(float(score), 4), evident,
-                           reason, cite, best, [], gl, ind)
-
-    def _fill_goals(self, sf: StrategyFit, plan: Plan, concepts, weights, qv, mu, sd, lexical) -> None:
-        """Strategic goals of the strategy (or the plan's goals when the strategy has
-        none), ranked the same way."""
-        s = plan.strategy(sf.number)
-        goals = list(s.goals) if s and s.goals else list(plan.goals)
-        recs = [self.records.get(g.id) for g in goals]
-        recs = [r for r in recs if r]
-        if not recs:
-            return
-        dense = self._dense
-        sims = dense.text_cosines(qv, [(r.id, r.text) for r in recs]) if dense is not None and qv is not None else {}
-        out = []
-        for r in recs:
-            cov, terms = _coverage(concepts, weights, _match_form(r.text))
-            sim = sims.get(r.id)
-            z = (sim - mu) / sd if sim is not None else 0.0
-            out.append(self._fit(r, z + W_TERMS * cov, sim, cov, terms))
-        out.sort(key=lambda f: -f.score)
-        sf.goals = out
-
-
-    def _link(self, sf: StrategyFit, idea: str) -> None:
-        """Order the strategy's indicators and goals also by what they share with the
-        best guideline (and, for goals, the best indicator): the indicator and the goal
-        that go with what the idea matched, even when they share no word with the idea.
-        Shared words are weighted by rarity within the group; the cosine to the anchor
-        adds a little when vectors are there."""
-        dense = self._dense
-
-        def order(group: list[ItemFit], anchors: list[ItemFit], own: float) -> None:
-            if len(group) < 2:
-                return
-            anchor_words = _content_words(" ".join([idea, *(a.text for a in anchors)]), self.T.stopwords)
-            words = {f.record_id: _content_words(f.text, self.T.stopwords) for f in group}
-            n = len(group)
-            df: dict[str, int] = defaultdict(int)
-            for ws in words.values():
-                for w in ws:
-                    df[w] += 1
-            links: dict[str, float] = {}
-            if dense is not None and anchors:
-                vecs = [v for v in (dense.vector(a.record_id) for a in anchors) if v is not None]
-                if vecs:
-                    av = np.mean(vecs, axis=0)
-                    av = av / (float(np.linalg.norm(av)) or 1.0)
-                    for f in group:
-                        v = dense.vector(f.record_id)
-                        if v is not None:
-                            links[f.record_id] = float(v @ av)
-            mean = sum(links.values()) / len(links) if links else 0.0
-            keys = {}
-            for f in group:
-                shared = sum(math.log(1 + (n - df[w] + 0.5) / (df[w] + 0.5)) for w in words[f.record_id] & anchor_words)
-                f.link = round(links[f.record_id], 4) if f.record_id in links else None
-                keys[f.record_id] = own * f.score + shared + W_LINK * (links.get(f.record_id, mean) - mean)
-            # items with the idea's own words first; then by the keys
-            group.sort(key=lambda f: (not f.worded, -keys[f.record_id]))
-
-        best = sf.best if sf.best.kind in ("guideline", "indicator") else None
-        order(sf.guidelines, [best] if best and best.kind == "indicator" else [], 0.5)
-        order(sf.indicators, [best] if best and best.kind == "guideline" else sf.guidelines[:1], 0.5)
-        order(sf.goals, sf.guidelines[:1] + sf.indicators[:1], 0.5)
-
-
-@lru_cache(maxsize=8192)
-def _tokens(text: str) -> tuple[str, ...]:
-    """Matching forms of a text's tokens (plan texts repeat: cached)."""
-    return tuple(w for w in (_match_form(x) for x in thai.tokenize(text)) if w)
-
-
-def _content_words(text: str, stopwords: set[str]) -> set[str]:
-    return {w for w in _tokens(text) if len(w) >= 2 and w not in stopwords and not re.fullmatch(r"[\d.()]+", w)}
-
-
-def _idf(concepts: list[_Concept], texts: list[str]) -> dict[str, float]:
-    n = len(texts)
-    out = {}
-    for c in concepts:
-        df = sum(1 for t in texts if c.found(t))
-        out[c.key] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-    return out
-
-
-def _coverage(concepts: list[_Concept], weights: dict[str, float], text: str) -> tuple[float, list[str]]:
-    total = sum(weights.get(c.key, 0.0) for c in concepts)
-    if not concepts or total <= 0:
-        return 0.0, []
-    got, terms = 0.0, []
-    for c in concepts:
-        hit = c.found(text)
-        if hit:
-            got += weights.get(c.key, 0.0)
-            if hit not in terms:
-                terms.append(hit)
-    # the most telling words first
-    terms.sort(key=lambda t: -max((weights.get(c.key, 0) for c in concepts if c.found(t)), default=0))
-    return got / total, terms
-
-
-# ---------------------------------------------------------------- alignment as text
-
-
-def format_alignment(al: Alignment, T: ProposalTemplates, year: int | None = None) -> str:
-    lines = [T("align_head", idea=al.idea, office=al.office, plan=al.plan_title), ""]
-    if not al.fits:
-        lines.append(al.message)
-        if al.strategies:
-            lines += ["", T("align_closest")]
-    for n, sf in enumerate(al.strategies, 1):
-        strength = T("strength_strong") if sf.evident else T("strength_fair")
-        lines.append(T("align_strategy", n=n, kind=sf.kind, number=sf.number, title=sf.title, strength=strength))
-        lines.append(T("align_reason", reason=sf.reason))
-        lines.append(T("align_quote", section=sf.citation.section, quote=_clip(sf.citation.quote)))
-        groups = (("label_goals", sf.goals), ("label_guidelines", sf.guidelines), ("label_indicators", sf.indicators))
-        if not sf.evident:  # a weak candidate: its best evidence only
-            groups = (("label_" + {"guideline": "guidelines", "indicator": "indicators"}.get(sf.best.kind, "goals"),
-                       [sf.best] if sf.best.kind != "strategy" else []),)
-        for label, items in groups:
-            items = shown_items(items)
-            if not items:
-                continue
-            lines.append(T("align_group", label=T(label)))
-            for it in items:
-                reason = it.reason
-                if it.targets:
-                    reason += " · " + T("targets_line", values=_targets_text(it.targets, year))
-                lines.append(T("align_item", section=it.citation.section, reason=reason,
-                               quote=_clip(it.citation.quote)))
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def alignment_payload(al: Alignment, T: ProposalTemplates, year: int | None = None) -> dict:
-    """A compact JSON view of an alignment (HTTP API, web tab): ranked strategies, each
-    with its reason, citation and the goals, guidelines and indicators shown for it."""
-
-    def cite(c: Citation) -> dict:
-        return {"doc": c.doc, "office": c.office, "section": c.section, "strategy": c.strategy,
-                "indicator": c.indicator, "quote": c.quote, "start": c.start, "end": c.end}
-
-    def item(f: ItemFit) -> dict:
-        d = {"kind": f.kind, "number": f.number, "section": f.section, "text": f.text,
-             "reason": f.reason, "terms": f.terms, "citation": cite(f.citation)}
-        if f.kind == "indicator":
-            d["targets"] = [{"year": t.year, "value": t.value, "unit": t.unit, "sub_item": t.sub_item,
-                             "kind": t.kind} for t in f.targets if year is None or t.year == year]
-        return d
-
-    out = []
-    for sf in al.strategies:
-        out.append({
-            "number": sf.number, "kind": sf.kind, "title": sf.title, "fits": sf.evident,
-            "strength": T("strength_strong") if sf.evident else T("strength_fair"),
-            "reason": sf.reason, "citation": cite(sf.citation),
-            "goals": [item(f) for f in shown_items(sf.goals)],
-            "guidelines": [item(f) for f in shown_items(sf.guidelines)],
-            "indicators": [item(f) for f in shown_items(sf.indicators)],
-        })
-    return {"idea": al.idea, "office_id": al.office_id, "office": al.office, "doc": al.doc_id,
-            "plan": al.plan_title, "fits": al.fits, "message": al.message, "year": year,
-            "text": format_alignment(al, T, year), "strategies": out}
-
-
-def summary_text(al: Alignment, T: ProposalTemplates, year: int | None = None) -> str:
-    """A few lines for a chat reply (LINE, web chat): the best strategy, its best
-    guideline and indicator with the target, or the no-fit message."""
-    if not al.fits or not al.strategies:
-        return al.message
-    sf = al.strategies[0]
-    lines = [T("align_head", idea=al.idea, office=al.office, plan=al.plan_title),
-             T("align_strategy", n=1, kind=sf.kind, number=sf.number, title=sf.title,
-               strength=T("strength_strong")).strip(),
-             T("align_reason", reason=sf.reason).strip()]
-    for f in (sf.guidelines[:1] + sf.indicators[:1]):
-        extra = " · " + T("targets_line", values=_targets_text(f.targets, year)) if f.targets else ""
-        lines.append(f"- {f.section}: \"{_clip(f.text, 160)}\"{extra}")
-    return "\n".join(lines)
-
-
-def shown_items(items: list[ItemFit], limit: int = MAX_ITEMS) -> list[ItemFit]:
-    """The best item, then the others that have evidence of their own."""
-    return (items[:1] + [f for f in items[1:] if f.worded])[:limit]
-
-
-def _targets_text(targets: list[Target], year: int | None) -> str:
-    ts = [t for t in targets if t.kind == "target" and (year is None or t.year == year)]
-    if not ts:
-        ts = [t for t in targets if t.kind == "target"]
-    parts = []
-    for t in ts:
-        sub = f"{t.sub_item} " if t.sub_item else ""
-        parts.append(f"{sub}ปี {t.year}: {fmt_value(t)}" if t.year else f"{sub}{fmt_value(t)}")
-    return ", ".join(parts) or "-"
-
-
-def _clip(quote: str, n: int = 320) -> str:
-    return thai.clip(quote, n)
-
+from assistant.qa.records import cover
 
 # ---------------------------------------------------------------- the draft model
 
@@ -663,6 +63,9 @@ class TargetLine:
     ref: int
     has_value: bool
     worded: bool = True
+    prior: list[Target] = field(default_factory=list)  # results the plan prints for earlier years
+    prior_display: str = ""  # "ผลการดำเนินงานปี 2561: 100"
+    responsible: str | None = None  # the unit the plan names for the indicator
 
 
 @dataclass
@@ -723,10 +126,31 @@ class Proposal:
     notes: list[str]
     citations: list[Citation]
     headings: dict[str, str]
+    thai_digits: bool = False  # every digit of the documents in Thai digits (else Arabic)
+    references: list[str] = field(default_factory=list)  # per citation: plan title, office, section
 
     def figures(self) -> list[tuple[str, int]]:
         """Every figure the draft states from the plan, with its citation number."""
-        return [(t.value, tl.ref) for tl in self.targets for t in tl.values]
+        return [(t.value, tl.ref) for tl in self.targets for t in [*tl.values, *tl.prior]]
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Proposal:
+        """The inverse of :meth:`to_dict` (drafts kept in the state store)."""
+        from assistant.domain.models import Span
+
+        def target(t: dict) -> Target:
+            return Target(**{**t, "span": Span(**t["span"])})
+
+        d = dict(d)
+        d["alignment"] = [Quoted(**q) for q in d["alignment"]]
+        d["targets"] = [TargetLine(**{**tl, "values": [target(t) for t in tl["values"]],
+                                      "prior": [target(t) for t in tl.get("prior") or []]})
+                        for tl in d["targets"]]
+        d["activities"] = [Activity(**a) for a in d["activities"]]
+        d["budget"] = [BudgetLine(**b) for b in d["budget"]]
+        d["evaluation"] = [EvaluationRow(**e) for e in d["evaluation"]]
+        d["citations"] = [Citation(**c) for c in d["citations"]]
+        return cls(**d)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -749,7 +173,7 @@ def plan_years(plan: Plan) -> list[int]:
 
 
 def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
-                   today: _dt.date | None = None) -> Proposal:
+                   today: _dt.date | None = None, thai_digits: bool = False) -> Proposal:
     """The draft of a proposal for the best-fitting strategy of ``al``."""
     T = aligner.T
     store = aligner.store
@@ -795,19 +219,25 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
         ind: Indicator = records.get(f.record_id).item
         label = f"ตัวชี้วัดที่ {ind.number}"
         in_year = [t for t in ind.targets if t.kind == "target" and t.year == year]
+        prior = sorted((t for t in ind.targets if t.kind == "result" and t.year and t.year < year),
+                       key=lambda t: (t.year, t.sub_item or ""))
         rec = records.get(ind.id)
         if in_year:
-            c = records.citation(rec, cover(ind.span, *(t.span for t in in_year)))
+            c = records.citation(rec, cover(ind.span, *(t.span for t in [*in_year, *prior])))
             vals = ", ".join(f"{t.sub_item} {fmt_value(t)}" if t.sub_item else fmt_value(t) for t in in_year)
             display = T("target_value", year=year, value=vals)
         else:
             have = sorted({t.year for t in ind.targets if t.kind == "target" and t.year})
-            spans = [t.span for t in ind.targets if t.kind == "target"]
+            spans = [t.span for t in ind.targets if t.kind == "target" or t in prior]
             c = records.citation(rec, cover(ind.span, *spans) if spans else ind.span)
             display = (T("target_missing_year", year=year, years=_year_ranges(have)) if have
                        else T("target_none"))
+        prior_display = "; ".join(
+            T("prior_result", year=y, value=", ".join(f"{t.sub_item} {fmt_value(t)}" if t.sub_item else fmt_value(t)
+                                                       for t in prior if t.year == y))
+            for y in sorted({t.year for t in prior}))
         targets.append(TargetLine(label, thai.one_line(ind.text), year, in_year, display, ref(c), bool(in_year),
-                                  f.worded))
+                                  f.worded, prior, prior_display, ind.responsible))
 
     kind, number = sf.kind, sf.number
     idea = al.idea
@@ -826,7 +256,10 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
                    guideline_part=T("rationale_guideline", guideline=gl_text) if gl_text else "")]
     for tl in targets[:1]:
         rationale.append(T("rationale_indicator", indicator=tl.text, target_text=tl.display))
-    rationale.append(T("rationale_need"))
+    with_prior = [tl for tl in targets if tl.prior]
+    for tl in with_prior:
+        rationale.append(T("rationale_results", indicator=tl.text, results=tl.prior_display))
+    rationale.append(T("rationale_need_school") if with_prior else T("rationale_need"))
     rationale.append(T("rationale_close", title_ref=title if short else "โครงการนี้", kind=kind,
                        number=number, office=al.office))
 
@@ -847,7 +280,8 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
     activities = [
         Activity("P", T("pdca_plan"), T("act_plan_1", kind=kind, number=number, office=al.office),
                  _period(T, 10, year - 1, 11, year - 1), who),
-        Activity("P", T("pdca_plan"), T("act_plan_2"), _period(T, 10, year - 1, 11, year - 1), who),
+        Activity("P", T("pdca_plan"), T("act_plan_2_results", results=with_prior[0].prior_display) if with_prior
+                 else T("act_plan_2"), _period(T, 10, year - 1, 11, year - 1), who),
         Activity("P", T("pdca_plan"), T("act_plan_3"), _period(T, 11, year - 1, 11, year - 1), who),
         Activity("D", T("pdca_do"), T("act_do_1", idea=title_idea if short else "ตามโครงการ"),
                  _period(T, 12, year - 1, 7, year), who),
@@ -877,7 +311,8 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
                                               keep=FILL_RE.search)  # the optional model; unchanged without one
 
     responsible = [T("responsible_person"), T("responsible_group")]
-    units = [u for u in dict.fromkeys(f.responsible for f in guidelines if f.responsible)]
+    units = [u for u in dict.fromkeys([*(f.responsible for f in guidelines), *(tl.responsible for tl in targets)])
+             if u]
     responsible += [T("responsible_plan", unit=u) for u in units]
 
     pid = hashlib.sha1(f"{al.doc_id}|{idea}|{year}".encode()).hexdigest()[:12]
@@ -900,6 +335,8 @@ def build_proposal(al: Alignment, aligner: Aligner, year: int | None = None,
         budget_source=T("budget_source"), budget_note=T("budget_note"), budget=budget,
         evaluation=evaluation, expected=expected, responsible=responsible,
         signatures=list(T.raw("sign_lines")), notes=notes, citations=cites, headings=headings,
+        thai_digits=thai_digits,
+        references=[T("reference", plan=al.plan_title, office=al.office, section=c.section) for c in cites],
     )
 
 
@@ -942,8 +379,15 @@ def _r(ref: int | None) -> str:
     return f" [{ref}]" if ref else ""
 
 
+def digits(p: Proposal, text: str) -> str:
+    """``text`` in the draft's digits: Thai (๒๕๖๘) when :attr:`Proposal.thai_digits`,
+    else Arabic — throughout, the plan's own quotes included."""
+    return thai.to_thai_digits(text) if p.thai_digits else thai.to_arabic(text)
+
+
 def layout(p: Proposal) -> list[Section]:
-    """The document's sections in order, as headings and blocks both renderers draw."""
+    """The document's sections in order, as headings and blocks both renderers draw
+    (every text in the draft's digits)."""
     H = p.headings
     out: list[Section] = []
     n = 0
@@ -951,18 +395,21 @@ def layout(p: Proposal) -> list[Section]:
     def sec(key: str, blocks: list[Block]) -> None:
         nonlocal n
         n += 1
-        out.append(Section(key, f"{n}. {H[key]}", blocks))
+        for b in blocks:
+            b.text = digits(p, b.text)
+            b.items = [digits(p, x) for x in b.items]
+            b.columns = [digits(p, x) for x in b.columns]
+            b.rows = [[digits(p, x) for x in row] for row in b.rows]
+        out.append(Section(key, digits(p, f"{n}. {H[key]}"), blocks))
 
     sec("title", [Block("para", p.title), Block("bullets", items=list(p.header))])
 
-    mark = " " + H["check_mark"]
-    rows = [[q.label + ("" if q.worded else mark), f"\"{q.text}\"", f"[{q.ref}]"] for q in p.alignment]
-    rows += [[f"{H['indicator_label']} · {tl.indicator}" + ("" if tl.worded else mark),
-              f"\"{tl.text}\" — {tl.display}", f"[{tl.ref}]"] for tl in p.targets]
+    rows = [[q.label, f"\"{q.text}\"", f"[{q.ref}]"] for q in p.alignment]
+    rows += [[f"{H['indicator_label']} · {tl.indicator}",
+              f"\"{tl.text}\" — {tl.display}" + (f" ({tl.prior_display})" if tl.prior_display else ""),
+              f"[{tl.ref}]"] for tl in p.targets]
     blocks = [Block("para", H["plan_line"]),
               Block("table", columns=["ความสอดคล้อง", "ข้อความในแผน", "อ้างอิง"], rows=rows)]
-    if not all(q.worded for q in p.alignment) or not all(tl.worded for tl in p.targets):
-        blocks.append(Block("note", H["check_note"]))
     blocks += [Block("note", x) for x in p.notes]
     sec("alignment", blocks)
     sec("rationale", [Block("para", x) for x in p.rationale])
@@ -984,12 +431,17 @@ def layout(p: Proposal) -> list[Section]:
 
 
 def source_lines(p: Proposal) -> list[str]:
-    return [f"[{i}] {c.doc} · {c.section}: \"{thai.one_line(c.quote)}\"" for i, c in enumerate(p.citations, 1)]
+    """The references: per citation number the plan's title, the office and the section
+    (never an internal file name or raw table text)."""
+    refs = p.references or [f"{p.plan_title} ของ {p.office}, {c.section}" for c in p.citations]
+    return [digits(p, f"[{i}] {r}") for i, r in enumerate(refs, 1)]
 
 
 def render_markdown(p: Proposal) -> str:
+    """The draft as Markdown; the generator note stays out of the body (it is in the
+    JSON and in the .docx document properties)."""
     H = p.headings
-    lines = [f"# {H['document']}", "", f"> {H['note']}", ""]
+    lines = [f"# {digits(p, H['document'])}", ""]
     for s in layout(p):
         lines += [f"## {s.heading}", ""]
         for b in s.blocks:
@@ -1003,7 +455,7 @@ def render_markdown(p: Proposal) -> str:
             elif b.kind == "bullets":
                 lines += [f"- {x}" for x in b.items] + [""]
             elif b.kind == "numbered":
-                lines += [f"{i}. {x}" for i, x in enumerate(b.items, 1)] + [""]
+                lines += [digits(p, f"{i}. ") + x for i, x in enumerate(b.items, 1)] + [""]
             elif b.kind == "table":
                 lines.append("| " + " | ".join(b.columns) + " |")
                 lines.append("|" + "|".join("---" for _ in b.columns) + "|")
@@ -1019,22 +471,17 @@ def _md_cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-# ---------------------------------------------------------------- service entry points
-
-
-def align(assistant, idea: str, office: str | None = None, top: int = 3) -> Alignment:
-    return get_aligner(assistant).align(idea, office, top)
-
 
 def propose(assistant, idea: str, office: str | None = None, year: int | None = None,
-            today: _dt.date | None = None) -> tuple[Alignment, Proposal]:
+            today: _dt.date | None = None, thai_digits: bool = False) -> tuple[Alignment, Proposal]:
     """Align ``idea`` and draft the proposal; raises PlanQAError (Thai message) when the
     idea fits no strategy."""
     aligner = get_aligner(assistant)
     al = aligner.align(idea, office)
-    return al, build_proposal(al, aligner, year, today)
+    return al, build_proposal(al, aligner, year, today, thai_digits)
 
 
-__all__ = ["Aligner", "Alignment", "StrategyFit", "ItemFit", "Proposal", "ProposalTemplates",
+# the alignment names stay importable from here (callers written before the split)
+__all__ = ["Aligner", "Alignment", "StrategyFit", "ItemFit", "Proposal", "ProposalTemplates", "FILL_RE",
            "build_proposal", "render_markdown", "layout", "format_alignment", "alignment_payload",
-           "summary_text", "align", "propose", "get_aligner"]
+           "summary_text", "propose", "get_aligner", "SECTION_ORDER"]

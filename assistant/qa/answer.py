@@ -8,7 +8,6 @@ questions and project alignment from search over the records. Phrasing comes fro
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -117,7 +116,6 @@ class Answerer:
             "guideline": self.guideline,
             "overview": self.overview,
             "compare": self.compare,
-            "align": self.align,
         }.get(q.intent, self.open)
         return handler(q, plans)
 
@@ -407,41 +405,6 @@ class Answerer:
             sub.answer = self.T("compare_office", office=office) + "\n" + sub.answer
             parts.append(sub)
         return self._merge(q, parts)
-
-    def align(self, q: Question, plans: list[Plan], top: int = 3) -> Answer:
-        idea = _idea(q)
-        scores: dict[tuple[str, str], float] = defaultdict(float)
-        reasons: dict[tuple[str, str], Record] = {}
-        for plan in plans:
-            if not plan.office_id:
-                continue
-            hits = self.search(idea, doc_id=plan.doc_id, kinds=["strategy", "strategic_goal", "guideline", "indicator"], k=15)
-            for rank, (rid, _score) in enumerate(hits):
-                rec = self.r.get(rid)
-                if not rec or not rec.strategy:
-                    continue
-                key = (plan.doc_id, rec.strategy.number)
-                scores[key] += 1.0 / (rank + 3)
-                reasons.setdefault(key, rec)
-        if not scores:
-            offices = ", ".join(sorted({self.office(p) for p in plans if p.office_id}))
-            return Answer(q.text, self.T("align_none", idea=idea, office=offices), "not_found")
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:top]
-        lines = [self.T("align_head", idea=idea)]
-        cites = []
-        for n, ((doc_id, number), _score) in enumerate(ranked, 1):
-            plan = self.store.plans[doc_id]
-            s = plan.strategy(number)
-            rec = reasons[(doc_id, number)]
-            c = self.r.citation(rec)
-            kind_word = {"indicator": "ตัวชี้วัด", "guideline": "แนวทาง", "strategic_goal": "เป้าประสงค์",
-                         "strategy": "กลยุทธ์"}[rec.kind]
-            lines.append(self.T("align_item", n=n, office=self.office(plan), kind=s.kind, number=s.number,
-                                title=s.title, reason_kind=kind_word + " ", reason=_short(rec.text, 100)))
-            cites.append(self.r.citation(self.r.get(s.id)))
-            if rec.id != s.id:
-                cites.append(c)
-        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def date(self, q: Question, plans: list[Plan]) -> Answer:
         """When a plan was announced or signed: only a date printed in the document."""

@@ -182,6 +182,11 @@ def report(results: list[Result]) -> str:
 def main(args) -> int:
     from assistant.service import Assistant
 
+    if getattr(args, "ideas", None):  # alignment idea files only
+        from assistant.proposals.align_eval import run_files
+
+        print(run_files(Assistant(), [Path(p) for p in args.ideas]))
+        return 0
     gold_path = Path(args.gold) if getattr(args, "gold", None) else settings.PROJECT_ROOT / "eval" / "gold.yaml"
     gold = load_gold(gold_path)
     if getattr(args, "limit", None):
@@ -257,24 +262,8 @@ def align_eval(assistant, gold: list[dict]) -> list[dict]:
 
 
 def align_report(assistant, path: Path | None = None) -> str:
-    """Top-1 / top-3 alignment accuracy on ``eval/align_gold.yaml``, by office."""
-    path = path or settings.PROJECT_ROOT / "eval" / "align_gold.yaml"
-    gold = load_gold(path)
-    rows_out = align_eval(assistant, gold)
-    by_office: dict[str, list[dict]] = defaultdict(list)
-    for r in rows_out:
-        by_office[r["gold"]["office"]].append(r)
-    rows = [[o, str(len(rs)), pct([r["top1"] for r in rs]), pct([r["top3"] for r in rs])]
-            for o, rs in sorted(by_office.items())]
-    rows.append(["ALL", str(len(rows_out)), pct([r["top1"] for r in rows_out]), pct([r["top3"] for r in rows_out])])
-    lines = [f"project alignment: {path} ({len(gold)} ideas; targets top-1 >= 85%, top-3 >= 98%)",
-             table(["office", "n", "top-1", "top-3"], rows),
-             f"latency p50 / p95: {ms([r['seconds'] for r in rows_out], .5)} / {ms([r['seconds'] for r in rows_out], .95)}"]
-    wrong = [r for r in rows_out if not r["top1"]]
-    if wrong:
-        lines.append("alignment misses (top-1):")
-        for r in wrong:
-            g = r["gold"]
-            lines.append(f"  {g['id']} {g['office']} \"{' '.join(g['idea'].split())[:60]}\": "
-                         f"got {r['ranked'][:3]} (fits={r['fits']}), want {g.get('strategies') or 'no fit'}")
-    return "\n".join(lines)
+    """Top-1 / top-3 and "สอดคล้องชัดเจน" precision on an idea file (default
+    ``eval/align_gold.yaml``), by office: see :mod:`assistant.proposals.align_eval`."""
+    from assistant.proposals.align_eval import run_files
+
+    return run_files(assistant, [path or settings.PROJECT_ROOT / "eval" / "align_gold.yaml"])

@@ -150,7 +150,7 @@ def resolve_office(assistant, name: str | None) -> str | None:
 
 
 def draft_links(p) -> dict:
-    return {"docx": f"/api/proposal/{p.id}.docx", "md": f"/api/proposal/{p.id}.md"}
+    return {"docx": f"/api/proposal/{p.id}.docx", "pdf": f"/api/proposal/{p.id}.pdf", "md": f"/api/proposal/{p.id}.md"}
 
 
 def json_object(body: bytes, content_type: str | None, example: str = '{"question": "..."}') -> dict:

@@ -32,6 +32,8 @@ ERRORS: dict[str, tuple[int, str, str]] = {
     "unknown_document": (404, "ไม่พบเอกสารนี้ในคลังเอกสาร", "No such document in the index."),
     "unknown_proposal": (404, "ไม่พบร่างโครงการนี้ (อาจหมดอายุแล้ว) กรุณาสร้างใหม่",
                          "No such proposal draft (it may have expired); create it again."),
+    "pdf_unavailable": (503, "สร้างไฟล์ PDF ไม่ได้ในขณะนี้ กรุณาดาวน์โหลดไฟล์ .docx แทน",
+                        "PDF export needs LibreOffice (soffice) on the server."),
     "unknown_field": (400, "ไม่มีช่องนี้ในร่างโครงการ", "No such field in this proposal draft."),
     "field_too_long": (400, "ข้อความที่กรอกยาวเกินไป", "A field's text is too long."),
     "not_found": (404, "ไม่พบหน้าหรือบริการที่เรียก", "No such page or endpoint."),

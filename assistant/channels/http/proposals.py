@@ -7,13 +7,16 @@ The server includes it with ``app.include_router(proposal_router(lambda: assista
 
   POST /api/align                 {idea, office?, year?, top?} -> ranked strategies with
                                   goals, guidelines, indicators, reasons and citations
-  POST /api/proposal              {idea, office?, year?} -> the draft (Markdown, model,
-                                  citations) and its download links; status "no_fit"
-                                  (HTTP 200) when no strategy fits the idea
+  POST /api/proposal              {idea, office?, year?, thai_digits?} -> the draft (Markdown,
+                                  model, citations) and its download links; status
+                                  "no_fit" (HTTP 200) when no strategy fits the idea
   GET  /api/proposal/{id}.docx    the draft as a Word document
+  GET  /api/proposal/{id}.pdf     the draft as PDF (LibreOffice; 503 without it)
   GET  /api/proposal/{id}.md      the draft as Markdown (text/markdown)
 
-Drafts are kept in memory (the last :data:`KEEP` of them) for the download links.
+Drafts are persisted in the state store (:class:`assistant.stores.state.SqliteState`,
+``settings.state_path`` by default), so a download link still works after a restart or
+from another worker; the last :data:`KEEP` are also kept in memory.
 """
 
 from __future__ import annotations
@@ -49,23 +52,50 @@ def _error(code: str, message_th: str | None = None) -> ApiError:
 
 
 class _Drafts:
-    """The last KEEP drafts by id (thread-safe)."""
+    """Drafts by id: persisted in a state store (``put_draft``/``get_draft``), the last
+    KEEP also in memory (thread-safe). ``state`` is a store or a callable opening one
+    on first use; ``None`` keeps drafts in memory only."""
 
-    def __init__(self, keep: int):
+    def __init__(self, keep: int, state=None):
         self.keep = keep
         self.items: OrderedDict[str, Proposal] = OrderedDict()
         self.lock = threading.Lock()
+        self._state = state
 
-    def put(self, p: Proposal) -> None:
+    def state(self):
+        with self.lock:
+            if callable(self._state) and not hasattr(self._state, "put_draft"):
+                self._state = self._state()
+            return self._state
+
+    def _remember(self, p: Proposal) -> None:
         with self.lock:
             self.items[p.id] = p
             self.items.move_to_end(p.id)
             while len(self.items) > self.keep:
                 self.items.popitem(last=False)
 
+    def put(self, p: Proposal) -> None:
+        self._remember(p)
+        st = self.state()
+        if st is not None:
+            st.put_draft(p.id, {"kind": "proposal", "draft": p.to_dict()})
+
     def get(self, pid: str) -> Proposal | None:
         with self.lock:
-            return self.items.get(pid)
+            p = self.items.get(pid)
+        if p is not None:
+            return p
+        st = self.state()
+        data = st.get_draft(pid) if st is not None and isinstance(pid, str) and len(pid) <= 64 else None
+        if not data or data.get("kind") != "proposal":
+            return None
+        try:
+            p = Proposal.from_dict(data["draft"])
+        except (KeyError, TypeError, ValueError):
+            return None  # a draft saved by an older version: made again on request
+        self._remember(p)
+        return p
 
 
 def _default_assistant(request: Request):
@@ -85,6 +115,13 @@ async def _body(request: Request) -> dict:
         if e.code == "invalid_request":  # JSON, but not an object
             raise _error("malformed_json") from None
         raise
+
+
+def _thai_digits(data: dict) -> bool:
+    v = data.get("thai_digits", False)
+    if not isinstance(v, bool):
+        raise _error("invalid_request", "thai_digits ต้องเป็น true หรือ false")
+    return v
 
 
 def _fields(data: dict) -> tuple[str, str | None, int | None]:
@@ -118,9 +155,20 @@ def _body_schema(*, top: bool = False) -> dict:
         "type": "object", "required": ["idea"], "properties": props}}}}}
 
 
-def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: int = KEEP) -> APIRouter:
+def _default_state():
+    from assistant import settings
+    from assistant.stores.state import SqliteState
+
+    path = settings.get().state_path
+    return lambda: SqliteState(path)
+
+
+def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: int = KEEP,
+                    state=...) -> APIRouter:
+    """``state``: the drafts' store (default: SqliteState at ``settings.state_path``,
+    opened on first use; ``None``: memory only)."""
     router = APIRouter(tags=["proposal"])
-    drafts = _Drafts(keep)
+    drafts = _Drafts(keep, _default_state() if state is ... else state)
 
     def assistant_of(request: Request):
         try:
@@ -135,7 +183,8 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
             raise _error("unknown_office", e.message) from None
 
     def links(p: Proposal) -> dict:
-        return {"docx": f"/api/proposal/{p.id}.docx", "md": f"/api/proposal/{p.id}.md"}
+        return {"docx": f"/api/proposal/{p.id}.docx", "pdf": f"/api/proposal/{p.id}.pdf",
+                "md": f"/api/proposal/{p.id}.md"}
 
     @router.post("/api/align", summary="โครงการนี้สอดคล้องกับกลยุทธ์ใด (align a project idea)",
                  openapi_extra=_body_schema(top=True))
@@ -161,14 +210,15 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
         try:
             data = await _body(request)
             idea, office, year = _fields(data)
+            thai_digits = _thai_digits(data)
             a = assistant_of(request)
             al = await run_in_threadpool(aligned, a, idea, office, 3)
             T = get_aligner(a).T
             if not al.fits:
                 return JSONResponse({"status": "no_fit", "message": al.message,
                                      "alignment": alignment_payload(al, T, year)})
-            p = await run_in_threadpool(build_proposal, al, get_aligner(a), year)
-            drafts.put(p)
+            p = await run_in_threadpool(build_proposal, al, get_aligner(a), year, None, thai_digits)
+            await run_in_threadpool(drafts.put, p)
             return JSONResponse({
                 "status": "draft", "id": p.id, "title": p.title, "office": p.office,
                 "fiscal_year": p.fiscal_year, "notes": p.notes, "markdown": render_markdown(p),
@@ -183,9 +233,22 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
         return {"Content-Disposition": f"attachment; filename=\"proposal-{p.id}.{ext}\"; "
                                        f"filename*=UTF-8''{quote(name)}"}
 
+    @router.get("/api/proposal/{pid}.pdf", summary="ดาวน์โหลดร่างโครงการ (PDF)")
+    async def download_pdf(pid: str):
+        p = await run_in_threadpool(drafts.get, pid)
+        if p is None:
+            return _error("unknown_proposal").response()
+        from assistant.proposals.pdf import PdfUnavailable, render_pdf
+
+        try:
+            data = await run_in_threadpool(render_pdf, p)
+        except PdfUnavailable as e:
+            return _error("pdf_unavailable", e.message).response()
+        return Response(data, media_type="application/pdf", headers=_filename(p, "pdf"))
+
     @router.get("/api/proposal/{pid}.docx", summary="ดาวน์โหลดร่างโครงการ (.docx)")
     async def download_docx(pid: str):
-        p = drafts.get(pid)
+        p = await run_in_threadpool(drafts.get, pid)
         if p is None:
             return _error("unknown_proposal").response()
         from assistant.proposals.docx import render_docx
@@ -195,7 +258,7 @@ def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: 
 
     @router.get("/api/proposal/{pid}.md", summary="ดาวน์โหลดร่างโครงการ (Markdown)")
     async def download_md(pid: str):
-        p = drafts.get(pid)
+        p = await run_in_threadpool(drafts.get, pid)
         if p is None:
             return _error("unknown_proposal").response()
         return Response(render_markdown(p), media_type="text/markdown; charset=utf-8", headers=_filename(p, "md"))

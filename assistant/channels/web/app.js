@@ -253,6 +253,7 @@
       });
       foot.appendChild(more);
     }
+    if (window.planqa && window.planqa.proposalHook) window.planqa.proposalHook(data, foot);
     if (foot.childNodes.length) b.appendChild(foot);
     row.appendChild(b);
     thread.appendChild(row);

@@ -27,8 +27,13 @@
     saving: "กำลังบันทึกการแก้ไข…",
     saved: "บันทึกการแก้ไขแล้ว ไฟล์ที่ดาวน์โหลดมีข้อความที่กรอก",
     expired: "ร่างนี้หมดอายุแล้ว (เซิร์ฟเวอร์เก็บร่างไว้ชั่วคราว) กรุณากด \"ร่างโครงการ\" อีกครั้ง",
-    sourceRef: "ดูข้อความต้นฉบับ"
+    sourceRef: "ดูข้อความต้นฉบับ",
+    fromAnswer: "ร่างโครงการจากคำตอบนี้",
+    pdf: "ดาวน์โหลด .pdf",
+    thaiDigits: "ใช้เลขไทยทั้งเอกสาร"
   };
+  // the first line of a chat alignment answer (prompts/answers.yaml align_head)
+  var ALIGN_HEAD = /^โครงการ "(.+)" น่าจะสอดคล้องกับ/;
 
   function $(id) { return document.getElementById(id); }
   var form = $("p-form");
@@ -130,12 +135,13 @@
     strategiesList.textContent = "";
     var n = 0;
     al.strategies.forEach(function (s) {
-      var li = el("li", "p-strategy" + (s.fits ? " fits" : " weak"));
+      var label = s.label || (s.fits ? "clear" : "weak");
+      var li = el("li", "p-strategy " + (label === "clear" ? "fits" : label));
       var head = el("div", "p-strategy-head");
       var name = el("strong", "p-strategy-name", s.kind + "ที่ " + s.number);
       head.appendChild(name);
       head.appendChild(el("span", "p-strategy-title", s.title));
-      head.appendChild(el("span", "badge " + (s.fits ? "fit-badge" : "weak-badge"), s.strength));
+      head.appendChild(el("span", "badge " + (label === "clear" ? "fit-badge" : label + "-badge"), s.strength));
       li.appendChild(head);
       li.appendChild(el("p", "p-reason", MSG.reason + s.reason));
       var cites = el("div", "citations");
@@ -265,7 +271,11 @@
           var tbody = el("tbody");
           b.rows.forEach(function (row) {
             var r = el("tr");
-            row.forEach(function (cell) { r.appendChild(segments(el("td"), cell, seen)); });
+            row.forEach(function (cell, i) {
+              var td = segments(el("td"), cell, seen);
+              if (i > 0 && b.columns[i]) td.dataset.label = b.columns[i];  // its column's name on a phone
+              r.appendChild(td);
+            });
             tbody.appendChild(r);
           });
           table.appendChild(tbody);
@@ -355,7 +365,7 @@
     if (!officeSel.value) { setStatus(MSG.noOffice, "error"); officeSel.focus(); return; }
     var year = toArabic(yearIn.value.trim());
     if (year && !/^\d{4}$/.test(year)) { setStatus(MSG.badYear, "error"); yearIn.focus(); return; }
-    var body = { idea: idea, office: officeSel.value };
+    var body = { idea: idea, office: officeSel.value, thai_digits: digitsBox.checked };
     if (year) body.year = Number(year);
     state.busy = true;
     submitBtn.disabled = true;
@@ -394,6 +404,36 @@
     ideaIn.focus();
   });
   $("p-docx").addEventListener("click", function () { download("docx"); });
+  var pdfBtn = el("button", "ghost", MSG.pdf);
+  pdfBtn.type = "button";
+  pdfBtn.id = "p-pdf";
+  $("p-docx").insertAdjacentElement("afterend", pdfBtn);
+  pdfBtn.addEventListener("click", function () { download("pdf"); });
+  var digitsLabel = el("label", "p-digits");
+  var digitsBox = el("input");
+  digitsBox.type = "checkbox";
+  digitsBox.id = "p-thai-digits";
+  digitsLabel.appendChild(digitsBox);
+  digitsLabel.appendChild(document.createTextNode(MSG.thaiDigits));
+  submitBtn.insertAdjacentElement("beforebegin", digitsLabel);
+
+  // the chat's hook (app.js): an alignment answer gets a button that drafts its idea
+  P.proposalHook = function (data, foot) {
+    var m = data.status === "answered" && ALIGN_HEAD.exec((data.answer || "").split("\n")[0]);
+    var c = m && data.citations && data.citations[0];
+    if (!c) return;
+    var btn = el("button", "followup p-from-answer", MSG.fromAnswer);
+    btn.type = "button";
+    btn.addEventListener("click", function () {
+      var id = c.doc.split("_")[0];
+      var opt = [].filter.call(officeSel.options, function (o) { return o.value === id || o.textContent === c.office; })[0];
+      if (opt) officeSel.value = opt.value;
+      ideaIn.value = m[1];
+      P.showTab("proposal");
+      submit();
+    });
+    foot.appendChild(btn);
+  };
   $("p-md").addEventListener("click", function () { download("md"); });
 
   function onTab(name) {

@@ -1,0 +1,139 @@
+"""Alignment labels (clear / possible / weak), the one aligner in chat, the alignment
+evaluation on idea files, and the school-level office question.
+
+Fast: the structured index only (word evidence)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.proposals.align import (
+    draft_request,
+    get_aligner,
+    school_levels,
+    strength_of,
+    which_offices,
+)
+from assistant.proposals.align_eval import evaluate, load_ideas, report, summary
+
+
+@pytest.fixture(scope="module")
+def lexical(built_index):
+    from assistant.service import Assistant
+
+    return Assistant(built_index, hybrid=False)
+
+
+@pytest.fixture(scope="module")
+def aligner(lexical):
+    return get_aligner(lexical)
+
+
+def test_generic_words_never_make_a_fit_clear(aligner):
+    # a reading project: only the strategy whose items speak of reading is "clear";
+    # the safety strategy and the others share only generic words (ส่งเสริม)
+    al = aligner.align("ส่งเสริมการอ่าน", "spp-chiangmai-6")
+    assert al.fits and [(s.number, s.label) for s in al.strategies][:1] == [("3", "clear")]
+    assert [s.label for s in al.strategies[1:]] == ["weak", "weak"]
+    # nothing but generic words: the best fit is at most "possible"
+    al = aligner.align("ส่งเสริมพัฒนาผู้เรียน", "spp-chiangmai-6")
+    assert al.fits and {s.label for s in al.strategies} == {"possible"}
+
+
+def test_first_ranked_fit_is_never_labelled_no_fit(aligner):
+    for idea, office in (("ซ้อมอพยพหนีไฟ", "spp-chiangmai-6"), ("ปลูกป่าชายเลน", "spm-lampang-lamphun"),
+                         ("ส่งเสริมการอ่าน", "spp-yasothon-2")):
+        al = aligner.align(idea, office)
+        assert al.fits and al.strategies[0].label in ("clear", "possible") and not al.message, idea
+    al = aligner.align("ซื้อหวยรัฐบาลประจำงวด", "spp-chiangmai-6")
+    assert not al.fits and all(s.label == "weak" for s in al.strategies)
+    assert "ยังไม่สอดคล้องชัดเจน" in al.message
+
+
+def test_strength_words(aligner):
+    al = aligner.align("ส่งเสริมการอ่าน", "spp-chiangmai-6")
+    assert strength_of(al.strategies[0], aligner.T) == "สอดคล้องชัดเจน"
+    assert strength_of(al.strategies[1], aligner.T) == "สอดคล้องน้อย"
+    al = aligner.align("ส่งเสริมพัฒนาผู้เรียน", "spp-chiangmai-6")
+    assert strength_of(al.strategies[0], aligner.T) == "อาจสอดคล้อง (ควรตรวจสอบ)"
+
+
+def test_school_level_of_an_idea(aligner):
+    T = aligner.T
+    assert school_levels(T, "ค่ายภาษาอังกฤษ ป.4-6") == {"สพป."}
+    assert school_levels(T, "ค่ายภาษาอังกฤษ ป.๔-๖") == {"สพป."}
+    assert school_levels(T, "สอน coding ม.ต้น") == {"สพม."}
+    assert school_levels(T, "พัฒนาเด็กอนุบาล") == {"สพป."}
+    assert school_levels(T, "ซ้อมอพยพหนีไฟ") == set()
+    assert school_levels(T, "สพม.ลำปาง ลำพูน") == set()  # "ม." of an office name is no level
+    assert which_offices(aligner, "ค่ายภาษาอังกฤษ ป.4-6") == [
+        "สพป.ตรัง เขต 2", "สพป.ยโสธร เขต 2", "สพป.เชียงใหม่ เขต 6"]
+    assert which_offices(aligner, "สอน coding ม.ต้น") == ["สพม.ลำปาง ลำพูน"]
+    assert len(which_offices(aligner, "ซ้อมอพยพหนีไฟ")) == 4
+
+
+def test_chat_alignment_without_an_office_asks_which(lexical):
+    ans = lexical.ask("ค่ายภาษาอังกฤษ ป.4-6 เข้ากลยุทธ์ไหน")
+    assert ans.status == "clarify"
+    assert ans.choices == ["สพป.ตรัง เขต 2", "สพป.ยโสธร เขต 2", "สพป.เชียงใหม่ เขต 6"]
+    assert "ค่ายภาษาอังกฤษ ป.4-6" in ans.answer and not ans.citations
+
+
+def test_chat_alignment_uses_the_one_aligner(lexical, aligner):
+    ans = lexical.ask("ซ้อมอพยพหนีไฟ เข้ากลยุทธ์ไหน ชม.6")
+    al = aligner.align("ซ้อมอพยพหนีไฟ", "spp-chiangmai-6")
+    assert ans.status == "answered"
+    assert ans.answer.splitlines()[1].startswith(f"1. สพป.เชียงใหม่ เขต 6 · กลยุทธ์ที่ {al.strategies[0].number} ")
+    assert ans.citations[0].strategy == al.strategies[0].number == "1"
+    req = draft_request(ans, lexical.templates.t["align_head"], lexical.store.offices)
+    assert req == "ร่างโครงการ: ซ้อมอพยพหนีไฟ สพป.เชียงใหม่ เขต 6"
+    assert draft_request(lexical.ask("ตัวชี้วัดของ ชม.6 มีอะไรบ้าง"), lexical.templates.t["align_head"]) is None
+
+
+def test_align_eval_on_an_idea_file(aligner, tmp_path):
+    ideas = [
+        {"id": "a", "office": "spp-chiangmai-6", "idea": "ส่งเสริมการอ่าน", "strategies": ["3"], "clear": ["3"]},
+        # the reader says strategy 3 only "fits" (it is not in clear): its clear label counts wrong
+        {"id": "b", "office": "spp-chiangmai-6", "idea": "ซ้อมอพยพหนีไฟ", "strategies": ["1"], "clear": []},
+        {"id": "c", "office": "spp-chiangmai-6", "idea": "ซื้อหวยรัฐบาลประจำงวด", "strategies": []},
+        {"id": "d", "office": "spp-chiangmai-6", "idea": "ส่งเสริมพัฒนาผู้เรียน", "strategies": ["2"]},
+    ]
+    path = tmp_path / "ideas.yaml"
+    path.write_text(yaml.safe_dump(ideas, allow_unicode=True), encoding="utf-8")
+    rows = evaluate(aligner, load_ideas(path))
+    assert [(r["top1"], r["clear"], r["clear_right"]) for r in rows] == [
+        (True, ["3"], ["3"]), (True, ["1"], []), (True, [], []), (False, [], [])]
+    s = summary(rows)
+    assert (s["n"], s["top1"], s["clear_claimed"], s["clear_precision"]) == (4, 0.75, 2, 0.5)
+    text = report(rows, path)
+    assert "| ALL | 4 | 75.0% |" in text and "50.0% (1/2)" in text
+    assert "wrong 'สอดคล้องชัดเจน'" in text and "  b spp-chiangmai-6" in text
+
+
+def test_cli_eval_on_idea_files(built_index, tmp_path, capsys, monkeypatch):
+    from assistant import settings
+    from assistant.channels.cli import main
+
+    path = tmp_path / "ideas.yaml"
+    path.write_text(yaml.safe_dump([{"id": "a", "office": "spp-chiangmai-6", "idea": "ซ้อมอพยพหนีไฟ",
+                                     "strategies": ["1"]}], allow_unicode=True), encoding="utf-8")
+    settings.override(index_dir=Path(built_index))
+    try:
+        assert main(["eval", "--ideas", str(path)]) == 0
+    finally:
+        settings.reset()
+    out = capsys.readouterr().out
+    assert f"project alignment: {path} (1 ideas" in out and "| ALL | 1 | 100.0% | 100.0% | 100.0% (1/1) |" in out
+
+
+def test_calibration_ideas_are_well_formed(store):
+    path = Path(__file__).resolve().parent.parent / "eval" / "align_calibration.yaml"
+    ideas = load_ideas(path)
+    assert len(ideas) >= 40 and len({g["id"] for g in ideas}) == len(ideas)
+    for g in ideas:
+        plan = next(p for p in store.plans.values() if p.office_id == g["office"])
+        numbers = {s.number for s in plan.strategies}
+        assert set(g["strategies"]) <= numbers and set(g.get("clear") or []) <= set(g["strategies"]), g["id"]
