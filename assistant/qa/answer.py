@@ -86,7 +86,7 @@ class Answerer:
             return [], Answer(q.text, self.T("office_outside", office=names, available=available), "not_found")
         if ids:
             return [p for p in self.store.plans.values() if p.office_id in ids], None
-        if q.intent in ("open", "align", "compare", "budget"):
+        if q.intent in ("open", "align", "compare", "budget", "absent"):
             return list(self.store.plans.values()), None
         cands = self.office_plans()
         if q.indicator:  # only plans that have such an indicator are worth offering
@@ -348,7 +348,8 @@ class Answerer:
         """Keep indicators that contain the question's rarest content word, when that
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
-        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target:
+        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target \
+                or q.unit_is or q.level_column or q.target_equals:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
         df = {t: sum(t in n for n in norm.values()) for t in q.terms}
@@ -366,7 +367,7 @@ class Answerer:
         """A row's own column: responsible, source, unit, or the strategy it is in."""
         office = self.office(plan)
         found = self.find_indicators(q, plan)
-        if len(found) != 1:
+        if len(found) != 1 or q.field not in ("which_strategy", "responsible", "source", "unit"):
             return self._numeric_plan(q, plan)  # not found / ambiguous: the same messages
         s, ind = found[0]
         rec = self.r.get(ind.id)

@@ -233,6 +233,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.years = relative
     q.field = _field(rest, words)
     q.level_column = _level_column(rest, words)
+    if q.level_column and q.group == "สำนักงานเขต":
+        q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         if m.group(1) not in ("อะไร", "ไหน", "ใด"):
             q.unit_is = m.group(1)
@@ -245,14 +247,14 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                      if any(w in squashed for w in ws)), None)
     q.intent, q.part = _intent(q, rest)
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
-        if q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
+        if (q.unit_is or q.level_column or q.target_equals) and (_IND_WORD.search(rest) or _LIST.search(rest)) \
+                and not q.indicator:
+            q.intent = "list"
+        elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
                 and not (q.intent == "guideline" or _GUIDE_WORD.search(rest)):
             q.intent = "field"
         elif q.field == "baseline":
             q.intent = "numeric"
-        elif q.unit_is or q.level_column or q.target_equals:
-            if _IND_WORD.search(rest) or _LIST.search(rest):
-                q.intent = "list"
     if q.absent and q.intent in ("open", "numeric", "list", "overview", "compare") and not q.indicator:
         q.intent = "absent"
     if _is_more(norm, words):
