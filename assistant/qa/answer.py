@@ -112,6 +112,14 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
+        if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7:
+            # nothing to search for ("แล้วปี 69 ล่ะ" with no conversation): say so and ask
+            choices = sorted({self.office(p) for p in self.office_plans()})
+            understood = ", ".join(filter(None, [
+                ", ".join(m.office.short for m in q.offices),
+                ("ปี " + ", ".join(map(str, q.years))) if q.years else ""])) or "-"
+            return Answer(q.text, self.T("unclear", understood=understood) + "\n" +
+                          "\n".join(f"- {c}" for c in choices), "clarify", choices=choices)
         if q.intent == "budget":
             return Answer(q.text, self.T("budget"), "not_found")
         if q.intent == "whose":

@@ -614,12 +614,20 @@ def create_app(assistant=None, *, line_config=None) -> FastAPI:
         (question, answer, status, values, citations) plus: choices (clarify options),
         choice_requests (the question/office each choice asks), followups (suggested next
         questions) and spans (per citation: start, end and the chip label)."""
+        from assistant.channels.http.conversations import ConversationError, conversation_id_of
+
         a = _state_assistant(app)
-        question, office = _parse_ask(await request.body(), request.headers.get("content-type"))
+        raw = await request.body()
+        question, office = _parse_ask(raw, request.headers.get("content-type"))
+        try:
+            cid = conversation_id_of(raw)
+        except ConversationError as e:
+            return e.response()
         question = check_question(a, question)
         office_id = resolve_office(a, office)
-        answer = await answer_in_thread(app, a.ask, question, office_id)
-        return JSONResponse(ask_payload(a, answer, office_id))
+        answer = await answer_in_thread(app, lambda q, o: a.ask(q, o, conversation_id=cid), question, office_id)
+        extra = {"conversation_id": cid, "has_more": answer.has_more} if cid else {}
+        return JSONResponse({**ask_payload(a, answer, office_id), **extra})
 
     @app.get("/api/offices", tags=["api"], summary="หน่วยงานที่มีแผน (offices with a plan)")
     async def offices():
@@ -698,6 +706,9 @@ def create_app(assistant=None, *, line_config=None) -> FastAPI:
         out = await run_in_threadpool(a.health)
         out["line"] = app.state.line_enabled
         return out
+
+    from assistant.channels.http.conversations import conversation_router  # conversations, feedback
+    app.include_router(conversation_router(lambda: _state_assistant(app)))
 
     # ------------------------------------------------------------ proposals
     from assistant.channels.http.proposals import proposal_router
