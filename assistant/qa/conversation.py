@@ -91,7 +91,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")
-    if not q.years and prev.years and bare:
+    if not q.years and prev.years and (bare or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
         changes["years"] = list(prev.years)
         changes["year_kinds"] = dict(prev.year_kinds)
         inherited.append("year")

@@ -291,7 +291,7 @@ def _number_words(norm: str, words) -> str:
     if not ords:
         return norm
     alt = "|".join(sorted(map(re.escape, ords), key=len, reverse=True))
-    pat = re.compile(rf"(กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|ตัวชี้วัด|ตัวชีวัด|แนวทาง)\s*(ที่|ข้อ)?\s*({alt})(?![ก-๙])")
+    pat = re.compile(rf"(กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|ตัวชี้วัด|ตัวชีวัด|แนวทาง)\s*(ที่|ข้อ)?\s*({alt})(?=$|[^ก-๙]|ของ|ใน|ปี|เป้า|ค่า|ล่ะ|คือ|มี|ตั้ง|ได้|เท่า|กี่|อะไร)")
     return pat.sub(lambda m: f"{m.group(1)}ที่ {ords[m.group(3)]}", norm)
 
 
