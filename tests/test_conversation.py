@@ -215,3 +215,16 @@ def test_http_conversation_history_and_feedback(built_index, tmp_path, capsys):
         settings.reset()
     [item] = json.loads(capsys.readouterr().out)
     assert (item["rating"], item["comment"], item["conversation_id"], item["turn"]) == ("down", "ปีผิด", "web-u1:c1", 1)
+
+
+def test_document_without_office_answers_from_its_own_sections(bot):
+    m2 = bot.ask("เอกสารที่ไม่ระบุหน่วยงาน พันธกิจข้อ 2 คืออะไร")
+    assert m2.status == "answered"
+    assert m2.answer == ("พันธกิจข้อ 2 ของ เอกสารที่ไม่ระบุหน่วยงาน: "
+                         "\"นักเรียนได้รับโอกาสทางการศึกษาอย่างเสมอภาค ทั่วถึง เท่าเทียม มีความปลอดภัย\"")
+    assert m2.citations[0].quote in corpus_text("unknown-office_vision-strategies")
+    years = bot.ask("เอกสารที่ไม่ระบุหน่วยงาน เป็นแผนปีไหน")
+    assert years.status == "not_found" and years.values == []
+    assert "ไม่ได้ระบุปีของแผน" in years.answer
+    cm6 = bot.ask("แผนของ ชม.6 ครอบคลุมปีไหน")
+    assert cm6.answer == "แผนของ สพป.เชียงใหม่ เขต 6 ครอบคลุมปี 2566–2570" and cm6.citations[0].quote == "๒๕๖๖"

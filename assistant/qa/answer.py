@@ -86,7 +86,7 @@ class Answerer:
             return [], Answer(q.text, self.T("office_outside", office=names, available=available), "not_found")
         if ids:
             return [p for p in self.store.plans.values() if p.office_id in ids], None
-        if q.intent in ("open", "align", "compare", "budget", "absent"):
+        if q.intent in ("open", "align", "compare", "budget", "absent", "plan_years"):
             return list(self.store.plans.values()), None
         cands = self.office_plans()
         if q.indicator:  # only plans that have such an indicator are worth offering
@@ -131,6 +131,8 @@ class Answerer:
             return self.date(q, plans)
         if q.intent == "absent":
             return self.absent(q, plans)
+        if q.intent == "plan_years":
+            return self._merge(q, [self.plan_years_answer(q, p) for p in plans])
         handler = {
             "field": self.field,
             "numeric": self.numeric,
@@ -367,6 +369,26 @@ class Answerer:
         best = min(specific, key=lambda t: df[t])
         return [(s, ind) for s, ind in rows if best in norm[id(ind)]], [best]
 
+    def plan_years_answer(self, q: Question, plan: Plan) -> Answer:
+        """The years a plan covers, cited where they are printed; "not stated" otherwise."""
+        office = self.office(plan)
+        if not plan.years:
+            return Answer(q.text, self.T("years_not_stated", office=office), "not_found")
+        text = self.store.texts[plan.doc_id]
+        a, b = plan.years
+        found = None
+        for y in (str(a), str(a).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))):
+            i = text.find(y)
+            if i >= 0 and (found is None or i < found):
+                found = i
+        span = rec = None
+        if found is not None:
+            span = Span(plan.doc_id, found, found + 4)
+            rec = self._passage_at(plan, found)
+        years = f"{a}–{b}" if a != b else str(a)
+        cites = [self.r.citation(rec, span)] if rec else []
+        return Answer(q.text, self.T("plan_years", office=office, years=years), "answered", citations=cites)
+
     # ------------------------------------------------------------ field / absent
     def field(self, q: Question, plans: list[Plan]) -> Answer:
         return self._merge(q, [self._field_plan(q, p) for p in plans if p.office_id or len(plans) == 1])
@@ -508,6 +530,14 @@ class Answerer:
         label = "พันธกิจ" if q.part == "mission" else "เป้าประสงค์"
         if not items:
             return Answer(q.text, self.T("open_none"), "not_found")
+        if q.item:
+            one = [i for i in items if i.number == q.item]
+            if not one:
+                return Answer(q.text, self.T("overview_item_missing", label=label, number=q.item, office=office,
+                                             count=len(items)), "not_found")
+            i = one[0]
+            return Answer(q.text, self.T("overview_one", label=label, number=i.number, office=office, text=i.text),
+                          "answered", citations=[self.r.citation(self.r.get(i.id))])
         lines = [self.T("overview_list", label=label, office=office)]
         lines += [self.T("overview_item", number=i.number, text=_short(i.text, 160)) for i in items]
         cites = [self.r.citation(self.r.get(i.id)) for i in items]

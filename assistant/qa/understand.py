@@ -18,7 +18,7 @@ from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES, LEVEL_ALIASES
 
 INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose",
-           "date", "field", "smalltalk", "more", "absent")
+           "date", "field", "smalltalk", "more", "absent", "plan_years")
 FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
 _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
@@ -99,6 +99,7 @@ class Query:
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
     confidence: float = 1.0
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
+    item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
 
@@ -246,6 +247,11 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
                      if any(w in squashed for w in ws)), None)
     q.intent, q.part = _intent(q, rest)
+    if q.intent == "overview" and (m := re.search(r"(?:พันธกิจ|เป้าประสงค์)\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2})(?!\d)", rest)):
+        q.item = m.group(1)
+    if q.intent in ("open", "numeric", "strategy") and not q.indicator and not q.strategy \
+            and any(w in squashed for w in words.get("plan_years", ())):
+        q.intent = "plan_years"
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
         if (q.unit_is or q.level_column or q.target_equals) and (_IND_WORD.search(rest) or _LIST.search(rest)) \
                 and not q.indicator:
