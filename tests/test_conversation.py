@@ -228,3 +228,16 @@ def test_document_without_office_answers_from_its_own_sections(bot):
     assert "ไม่ได้ระบุปีของแผน" in years.answer
     cm6 = bot.ask("แผนของ ชม.6 ครอบคลุมปีไหน")
     assert cm6.answer == "แผนของ สพป.เชียงใหม่ เขต 6 ครอบคลุมปี 2566–2570" and cm6.citations[0].quote == "๒๕๖๖"
+
+
+def test_chat_repl_keeps_the_conversation(built_index, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{YS_LIST}\nดูต่อ\n/new\nดูต่อ\n/exit\n"))
+    settings.override(state_file=tmp_path / "state.sqlite")
+    try:
+        assert main(["--index", str(built_index), "chat", "--json"]) == 0
+    finally:
+        settings.reset()
+    out = capsys.readouterr().out.strip().splitlines()
+    objs = [json.loads(x) for x in out if x.startswith("{")]
+    assert [(o["status"], o["has_more"], len(o["citations"])) for o in objs] == [
+        ("answered", True, 10), ("answered", False, 7), ("not_found", False, 0)]
