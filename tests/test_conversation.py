@@ -241,3 +241,10 @@ def test_chat_repl_keeps_the_conversation(built_index, tmp_path, monkeypatch, ca
     objs = [json.loads(x) for x in out if x.startswith("{")]
     assert [(o["status"], o["has_more"], len(o["citations"])) for o in objs] == [
         ("answered", True, 10), ("answered", False, 7), ("not_found", False, 0)]
+
+
+def test_two_indicators_in_one_question(bot):
+    ans = bot.ask("ค่าเป้าหมายตัวชี้วัดที่ 1 และ 2 กลยุทธ์ที่ 1 ปี 2568 ของ ชม.6")
+    assert vals(ans) == [("spp-chiangmai-6", "1", "1", 2568, "90", "target"),
+                         ("spp-chiangmai-6", "1", "2", 2568, "90", "target")]
+    assert [c.indicator for c in ans.citations] == ["1", "2"]

@@ -193,6 +193,9 @@ class Answerer:
         return [cands[best]]
 
     def numeric(self, q: Question, plans: list[Plan]) -> Answer:
+        if q.also_indicators and q.indicator:  # two indicators in one question: one part each
+            qs = [_with(q, indicator=i, also_indicators=[]) for i in [q.indicator, *q.also_indicators]]
+            return self._merge(q, [self._numeric_plan(x, p) for x in qs for p in plans if p.office_id or len(plans) == 1])
         return self._merge(q, [self._numeric_plan(q, p) for p in plans if p.office_id or len(plans) == 1])
 
     def _numeric_plan(self, q: Question, plan: Plan) -> Answer:

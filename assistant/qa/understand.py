@@ -53,6 +53,7 @@ _IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|�
 _EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
 
 
+_ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
 
 
@@ -99,6 +100,7 @@ class Query:
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
     confidence: float = 1.0
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
+    also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
     item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
@@ -199,6 +201,14 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.strategy = m.group(1)
     if (m := _INDICATOR.search(rest)):
         q.indicator = m.group(1)
+        tail = rest[m.end():]
+        while (more := _ALSO_INDICATOR.match(tail)):
+            if more.group(1) != q.indicator and more.group(1) not in q.also_indicators:
+                q.also_indicators.append(more.group(1))
+            tail = tail[more.end():]
+        for m2 in list(_INDICATOR.finditer(rest))[1:]:
+            if m2.group(1) != q.indicator and m2.group(1) not in q.also_indicators:
+                q.also_indicators.append(m2.group(1))
     if (m := _GUIDELINE.search(rest)):
         q.guideline = m.group(1)
     low = rest.lower()
