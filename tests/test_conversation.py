@@ -52,9 +52,13 @@ def test_follow_up_responsible_column_then_other_office(bot):
     assert ans.status == "answered" and ans.values == []
     assert ans.answer.endswith("ผู้รับผิดชอบ: สพฐ./สพท./รร.")
     other = bot.ask("แล้วของ ลปลพ ล่ะ", conversation_id="t:resp")
-    # its row prints no responsible column: said so, for the inherited indicator, no figure
-    assert other.status == "not_found" and other.values == []
-    assert "สพม.ลำปาง ลำพูน · นโยบายที่ 1 › ตัวชี้วัดที่ 1 ไม่ได้ระบุ" in other.answer
+    # its row has no responsible column, only the source cell: given under that label, quoted
+    assert other.status == "answered" and other.values == []
+    assert "สพม.ลำปาง ลำพูน · นโยบายที่ 1 › ตัวชี้วัดที่ 1" in other.answer
+    assert other.answer.endswith("แหล่งข้อมูล/หน่วยงานที่ระบุ: สพฐ. 66- 70")
+    assert other.citations[0].quote.endswith("สพฐ. 66- 70")
+    trang = bot.ask("ตรัง 2 ตัวชี้วัดที่ 1 กลุ่มไหนรับผิดชอบ")
+    assert trang.answer.endswith("ผู้รับผิดชอบ: นิเทศ") and "\tนิเทศ\t" in trang.citations[0].quote
 
 
 def test_topic_turn_is_pinned_for_the_next_turn(bot):

@@ -417,8 +417,14 @@ class Answerer:
             return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
                                          indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
         if thai.squash(column) not in thai.squash(c.quote):
-            return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
-                                         indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
+            # the column is a cell of the same row, after the indicator text and its targets
+            text = self.store.texts[plan.doc_id]
+            row_end = max([ind.span.end, *(t.span.end for t in ind.targets if t.span.doc_id == plan.doc_id)])
+            i = text.find(column, ind.span.end, row_end + 200)
+            if i < 0:
+                return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
+                                             indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
+            c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, i + len(column))))
         text = self.T("field_value", office=office, section=c.section, indicator_text=_short(ind.text, 160),
                       label=label, value=column)
         return Answer(q.text, text, "answered", citations=[c])
