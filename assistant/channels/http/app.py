@@ -625,7 +625,8 @@ def create_app(assistant=None, *, line_config=None) -> FastAPI:
             return e.response()
         question = check_question(a, question)
         office_id = resolve_office(a, office)
-        answer = await answer_in_thread(app, lambda q, o: a.ask(q, o, conversation_id=cid), question, office_id)
+        ask_fn = (lambda q, o: a.ask(q, o, conversation_id=cid)) if cid else a.ask
+        answer = await answer_in_thread(app, ask_fn, question, office_id)
         extra = {"conversation_id": cid, "has_more": answer.has_more} if cid else {}
         return JSONResponse({**ask_payload(a, answer, office_id), **extra})
 
