@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -12,12 +14,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant import settings
-from assistant.domain import thai
+from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Office
 from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.errors import IndexCorruptError, IndexMissingError, PlanQAError
 from assistant.ingest.pipeline import STORE_FILE, current_dir, store_path
 from assistant.qa.answer import Answerer, Templates
+from assistant.qa.conversation import Conversations, context_label
 from assistant.qa.guard import Stats
 from assistant.qa.records import Records, SimpleSearch
 from assistant.qa.understand import Question, understand
@@ -33,7 +36,7 @@ class BadQuestion(PlanQAError):
 class Assistant:
     """Loads the built index once; answers questions; thread-safe for reads."""
 
-    def __init__(self, index_dir: Path | None = None, *, hybrid: bool = True):
+    def __init__(self, index_dir: Path | None = None, *, hybrid: bool = True, state=None, today=None):
         s = settings.get()
         self.settings = s
         self.index_dir = index_dir or s.index_dir
@@ -63,9 +66,35 @@ class Assistant:
         self._loaded = not hybrid
         self._lock = threading.Lock()
         self._simple: SimpleSearch | None = None  # the lexical fallback, built when needed
-        self.answerer = Answerer(self.records, self.search_fn, self.templates)
+        self.lexicon = lexicon.load()
+        self.answerer = Answerer(self.records, self.search_fn, self.templates, self.lexicon)
+        self._state = state  # the conversation/feedback store, opened on first use
+        self._today = today or datetime.date.today
         self.stats = Stats()  # the language model's calls and the guard's rejections
         self.llm = _language_model(s, self.stats)  # None unless PLANQA_LLM_* is set
+
+    @property
+    def state(self):
+        """The state store (conversations, feedback): ``settings.state_path``, or
+        ``state.sqlite`` beside a given index directory."""
+        with self._lock:
+            if self._state is None:
+                from assistant.stores.backends import open_state
+
+                self._state = open_state(replace(self.settings, index_dir=self.index_dir))
+            return self._state
+
+    @property
+    def conversations(self) -> Conversations:
+        conv = getattr(self, "_conversations", None)
+        if conv is None:
+            conv = self._conversations = Conversations(self.state, self.resolver)
+        return conv
+
+    def fiscal_year(self) -> int:
+        """The current Thai fiscal year (BE): it starts on 1 October."""
+        d = self._today()
+        return d.year + 543 + (1 if d.month >= 10 else 0)
 
     def warm(self) -> None:
         """Load the hybrid retriever now (servers call this at start-up; the CLI loads
@@ -108,7 +137,8 @@ class Assistant:
         return q.strip()
 
     def understand(self, question: str) -> Question:
-        return understand(self.check_question(question), self.resolver)
+        return understand(self.check_question(question), self.resolver, fiscal_year=self.fiscal_year(),
+                          lex=self.lexicon)
 
     def resolve_office(self, name: str | None) -> Office | None:
         if not name:
@@ -120,16 +150,47 @@ class Assistant:
             raise BadQuestion(f"ไม่รู้จักหน่วยงาน '{name}' ลองพิมพ์เช่น 'สพป.เชียงใหม่ เขต 6'")
         return found[0].office
 
-    def ask(self, question: str, office: str | None = None, *, history: list[str] | None = None,
-            on_sentence=None) -> Answer:
-        """The answer; with a language model on, an open question's answer is phrased by
-        it under the guard (``on_sentence`` receives the sentences as they pass) and an
-        unsure reading gets the model's mapping. ``history``: earlier user turns."""
+    def ask(self, question: str, office: str | None = None, *, conversation_id: str | None = None,
+            history: list[str] | None = None, on_sentence=None) -> Answer:
+        """Answer one question; with ``conversation_id`` it is a turn of that conversation:
+        a follow-up inherits what it does not restate, lists are paged ("ดูต่อ"). With a
+        language model on, an open question's answer is phrased by it under the guard
+        (``on_sentence`` receives the sentences as they pass) and an unsure reading gets
+        the model's mapping; ``history``: earlier user turns."""
+        cid = str(conversation_id).strip()[:200] if conversation_id is not None else ""
+        if not cid:
+            return self._ask(question, office, None, history, on_sentence)
+        with self.conversations.lock(cid):
+            return self._ask(question, office, cid, history, on_sentence)
+
+    def _ask(self, question: str, office: str | None = None, cid: str | None = None,
+             history: list[str] | None = None, on_sentence=None) -> Answer:
         deadline = self.llm.deadline() if self.llm else None
         try:
             q = self.understand(question)
         except BadQuestion as e:
-            return Answer(str(question or "")[:200], e.message, "not_found")
+            return Answer(str(question or "")[:200], e.message, "not_found", conversation_id=cid)
+        if cid:
+            q = self.conversations.continue_query(q, cid, office_given=bool(office))
+        ans = self._answer(q, office, deadline, history, on_sentence)
+        if cid:
+            label = context_label(q, {o.id: o.short for o in self.store.offices.values()}, self._kind_of) \
+                if any(k != "page" for k in q.inherited) else ""
+            if label and ans.status != "clarify":
+                ans.answer = self.templates("inherited", context=label) + "\n" + ans.answer
+            ans.conversation_id = cid
+            self.conversations.record(cid, q, ans)
+        return ans
+
+    def _kind_of(self, q: Question) -> str:
+        for m in q.offices:
+            for p in self.store.plans_of(m.office.id):
+                if p.strategies:
+                    return p.strategies[0].kind
+        return "กลยุทธ์"
+
+    def _answer(self, q: Question, office: str | None, deadline=None, history: list[str] | None = None,
+                on_sentence=None) -> Answer:
         office_id = None
         if office:
             try:
@@ -144,6 +205,8 @@ class Assistant:
             if ans.status == "answered":
                 return ans
         if q.intent == "align":
+            if not q.offices and not office_id:
+                return self._which_office(q)
             aligned = self._align(q, office_id)
             if aligned is not None:
                 return aligned
@@ -180,6 +243,21 @@ class Assistant:
     def _office_label(self, office_id: str | None) -> str:
         o = self.store.offices.get(office_id) if office_id else None
         return o.short if o else "เอกสาร"
+
+    def _which_office(self, q: Question) -> Answer:
+        """A project idea with no office: ask which, offering offices of the school level
+        the idea names (สพป. for ป.1-6, สพม. for ม.4-6)."""
+        levels = self.lexicon.query.get("school_levels") or {}
+        squashed = thai.squash(q.norm)
+        kinds = None
+        for _name, spec in levels.items():
+            if any(re.search(p, squashed) for p in spec.get("patterns", ())):
+                kinds = set(spec.get("office_kinds", ()))
+                break
+        offices = [o for o in self.offices() if not kinds or o.kind in kinds]
+        choices = sorted(o.short for o in offices)
+        text = self.templates("align_which_office") + "\n" + "\n".join(f"- {c}" for c in choices)
+        return Answer(q.text, text, "clarify", choices=choices)
 
     def _align(self, q: Question, office_id: str | None) -> Answer | None:
         """A project idea: the one aligner's ranking for one office, with the reason and

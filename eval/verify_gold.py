@@ -39,12 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "eval" / "gold.yaml"
 CORPUS = ROOT / "corpus"
 
-INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open",
+INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "field",
            "not_found", "clarify")
 STATUSES = ("answered", "not_found", "clarify")
 REQUIRED = ("id", "question", "intent", "status", "offices", "values", "must_include",
             "gold_records", "gold_quotes")
-OPTIONAL = ("note",)
+OPTIONAL = ("note", "conversation")  # conversation: earlier turns of the same conversation
 VALUE_KEYS = ("office", "strategy", "indicator", "year", "value", "unit", "kind")
 VALUE_OPTIONAL = ("sub_item",)
 

@@ -68,6 +68,8 @@ def page(browser_context, base_url):
     pg.on("request", lambda r: requests.append(r.url))
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
+    # each test is a new visitor's conversation (the page keeps its history across reloads)
+    pg.add_init_script("try { localStorage.removeItem('planqa.conversation'); } catch (e) {}")
     pg.goto(base_url + "/")
     pg.wait_for_function("() => document.getElementById('office').dataset.loaded === '4'")
     yield pg

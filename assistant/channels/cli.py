@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 
@@ -231,14 +232,83 @@ def cmd_ask(args) -> int:
 
     assistant = Assistant()
     if args.question == ["-"]:
+        run = uuid.uuid4().hex[:12]  # conversation ids of this run only
         for line in sys.stdin:
             line = line.rstrip("\n")
-            ans = assistant.ask(line, office=args.office)
-            _out(json.dumps(ans.contract(), ensure_ascii=False) if args.json else format_answer(ans) + "\n")
+            question, conv = _json_line(line)
+            if conv is None:
+                ans = assistant.ask(question, office=args.office)
+            else:
+                ans = assistant.ask(question, office=args.office, conversation_id=f"cli-{run}:{conv}")
+            out = ans.contract()
+            if conv is not None:
+                out.update(conversation=conv, has_more=ans.has_more)
+            _out(json.dumps(out, ensure_ascii=False) if args.json else format_answer(ans) + "\n")
         return 0
     question = " ".join(args.question)
     ans = assistant.ask(question, office=args.office)
     _out(json.dumps(ans.contract(), ensure_ascii=False, indent=None) if args.json else format_answer(ans))
+    return 0
+
+
+def _json_line(line: str) -> tuple[str, str | None]:
+    """A JSON line ``{"question": str, "conversation": str}`` → (question, conversation id);
+    any other line is a plain, independent question."""
+    if line.lstrip().startswith("{"):
+        try:
+            data = json.loads(line)
+        except ValueError:
+            return line, None
+        if isinstance(data, dict) and isinstance(data.get("question"), str):
+            conv = data.get("conversation")
+            return data["question"], (str(conv) if conv not in (None, "") else None)
+    return line, None
+
+
+def cmd_chat(args) -> int:
+    """A conversation in the terminal: follow-ups keep the context; "ดูต่อ" pages."""
+    from assistant.service import Assistant
+
+    assistant = Assistant()
+    cid = f"cli-{uuid.uuid4().hex[:12]}:chat"
+    interactive = sys.stdin.isatty()
+    if interactive:
+        _out("ถามเรื่องแผนพัฒนาการศึกษาได้เลย (พิมพ์ /new เริ่มบทสนทนาใหม่, /exit ออก)")
+    while True:
+        if interactive:
+            sys.stdout.write("> ")
+            sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/exit", "/quit", "/ออก"):
+            return 0
+        if line in ("/new", "/ใหม่"):
+            cid = f"cli-{uuid.uuid4().hex[:12]}:chat"
+            _out("เริ่มบทสนทนาใหม่")
+            continue
+        ans = assistant.ask(line, office=args.office, conversation_id=cid)
+        _out(json.dumps({**ans.contract(), "has_more": ans.has_more}, ensure_ascii=False)
+             if args.json else format_answer(ans) + "\n")
+
+
+def cmd_feedback(args) -> int:
+    """Export the thumbs-up/down feedback given on the web chat."""
+    from assistant.stores.state import SqliteState
+
+    items = SqliteState(settings.get().state_path).feedback()
+    if args.json:
+        _out(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        _out("ยังไม่มีความคิดเห็น")
+        return 0
+    for it in items:
+        _out(f"{it.get('rating', '?'):>4}  {it.get('question', '')[:60]}  {it.get('comment') or ''}")
+    _out(f"\nรวม {len(items)} รายการ")
     return 0
 
 
@@ -293,6 +363,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("question", nargs="+")
     s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("chat", help="a conversation in the terminal (follow-ups keep the context)")
+    s.add_argument("--office")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_chat)
+
+    s = sub.add_parser("feedback", help="export the web chat's thumbs-up/down feedback")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_feedback)
 
     s = sub.add_parser("serve", help="start the HTTP API and web chat")
     s.add_argument("--host", default=None, help="default: $HOST or 127.0.0.1")

@@ -206,6 +206,8 @@ class Answer:
     values: list[Value] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
+    has_more: bool = False  # a list was cut for display; "ดูต่อ" shows the next page
+    conversation_id: str | None = None
 
     def contract(self) -> dict:
         """The exact JSON object of the ``planqa ask --json`` contract."""

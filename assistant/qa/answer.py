@@ -13,18 +13,23 @@ from pathlib import Path
 
 import yaml
 
-from assistant.domain import thai
+from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
 from assistant.qa.records import Record, Records, cover
 from assistant.qa.understand import Question
 
 SearchFn = Callable[..., list[tuple[str, float]]]
 
-LIST_LIMIT = 12
 _MONTHS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|"
            r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
 _THAI_DATE = re.compile(rf"(?:ประกาศ\s*)?(?:ณ\s*)?วันที่\s*[0-9๐-๙]{{1,2}}\s*(?:{_MONTHS})\s*(?:พ\.\s?ศ\.\s*)?[0-9๐-๙]{{4}}")
-MIN_TOPIC_SCORE = 0.0
+# Topic links (an indicator named by its wording, not its number). The share of the
+# question's content words the indicator's own text holds: below MIN_TOPIC_COVERAGE the
+# link is not trusted (not_found with the nearest rows); a runner-up whose coverage is
+# higher by TOPIC_COVERAGE_MARGIN replaces the search's first hit. Calibrated on the
+# development set (eval/gold.yaml): every topic question there links at >= 0.5.
+MIN_TOPIC_COVERAGE = 0.25
+TOPIC_COVERAGE_MARGIN = 0.3
 
 
 class Templates:
@@ -45,11 +50,13 @@ def fmt_value(t: Target) -> str:
 
 
 class Answerer:
-    def __init__(self, records: Records, search: SearchFn, templates: Templates):
+    def __init__(self, records: Records, search: SearchFn, templates: Templates,
+                 lex: lexicon.Lexicon | None = None):
         self.r = records
         self.store = records.store
         self.search = search
         self.T = templates
+        self.lex = lex or lexicon.load()
 
     # ------------------------------------------------------------ helpers
     def office(self, plan: Plan) -> str:
@@ -78,7 +85,7 @@ class Answerer:
             return [], Answer(q.text, self.T("office_outside", office=names, available=available), "not_found")
         if ids:
             return self.store.plans_in(ids), None
-        if q.intent in ("open", "align", "compare", "budget"):
+        if q.intent in ("open", "align", "compare", "budget", "absent", "plan_years"):
             return list(self.store.plans.values()), None
         cands = self.office_plans()
         if q.indicator:  # only plans that have such an indicator are worth offering
@@ -100,6 +107,18 @@ class Answerer:
 
     # ------------------------------------------------------------ entry
     def answer(self, q: Question, office_id: str | None = None) -> Answer:
+        if q.intent == "smalltalk":
+            return Answer(q.text, self.T("smalltalk"), "answered")
+        if q.intent == "more":
+            return Answer(q.text, self.T("more_nothing"), "not_found")
+        if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7:
+            # nothing to search for ("แล้วปี 69 ล่ะ" with no conversation): say so and ask
+            choices = sorted({self.office(p) for p in self.office_plans()})
+            understood = ", ".join(filter(None, [
+                ", ".join(m.office.short for m in q.offices),
+                ("ปี " + ", ".join(map(str, q.years))) if q.years else ""])) or "-"
+            return Answer(q.text, self.T("unclear", understood=understood) + "\n" +
+                          "\n".join(f"- {c}" for c in choices), "clarify", choices=choices)
         if q.intent == "budget":
             return Answer(q.text, self.T("budget"), "not_found")
         if q.intent == "whose":
@@ -109,7 +128,12 @@ class Answerer:
             return early
         if q.intent == "date":
             return self.date(q, plans)
+        if q.intent == "absent":
+            return self.absent(q, plans)
+        if q.intent == "plan_years":
+            return self._merge(q, [self.plan_years_answer(q, p) for p in plans])
         handler = {
+            "field": self.field,
             "numeric": self.numeric,
             "list": self.list_indicators,
             "strategy": self.strategy,
@@ -125,7 +149,14 @@ class Answerer:
         status = "answered" if any(p.status == "answered" for p in parts) else parts[0].status
         text = "\n\n".join(p.answer for p in parts)
         return Answer(q.text, text, status, [v for p in parts for v in p.values],
-                      [c for p in parts for c in p.citations])
+                      [c for p in parts for c in p.citations], has_more=any(p.has_more for p in parts))
+
+    def _page(self, q: Question, items: list) -> tuple[list, int, bool]:
+        """The slice of a complete list shown now, its first number, and whether more follow."""
+        if not q.page_size:
+            return items, 0, False
+        start = q.page * q.page_size
+        return items[start : start + q.page_size], start, start + q.page_size < len(items)
 
     # ------------------------------------------------------------ numeric
     def find_indicators(self, q: Question, plan: Plan) -> list[tuple[Strategy, Indicator]]:
@@ -141,14 +172,28 @@ class Answerer:
                 hits = [(s, i) for s, i in pairs if s.number == sn and i.number == inum]
             return hits
         hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"], strategy=q.strategy, k=3)
-        out = []
-        for rid, score in hits[:1]:
+        cands = []
+        for rid, _score in hits:
             rec = self.r.get(rid)
-            if rec and rec.indicator and score > MIN_TOPIC_SCORE:
-                out.append((rec.strategy, rec.indicator))
-        return out
+            if rec and rec.indicator and all(rec.indicator is not i for _s, i in cands):
+                cands.append((rec.strategy, rec.indicator))
+        if not cands:
+            return []
+        if not q.terms:
+            return cands[:1]
+        cov = [topic_coverage(q.terms, i) for _s, i in cands]
+        best = 0
+        for n in range(1, len(cands)):
+            if cov[n] >= cov[best] + TOPIC_COVERAGE_MARGIN:
+                best = n
+        if len(q.terms) >= 2 and cov[best] < MIN_TOPIC_COVERAGE:
+            return []
+        return [cands[best]]
 
     def numeric(self, q: Question, plans: list[Plan]) -> Answer:
+        if q.also_indicators and q.indicator:  # two indicators in one question: one part each
+            qs = [_with(q, indicator=i, also_indicators=[]) for i in [q.indicator, *q.also_indicators]]
+            return self._merge(q, [self._numeric_plan(x, p) for x in qs for p in plans if p.office_id or len(plans) == 1])
         return self._merge(q, [self._numeric_plan(q, p) for p in plans if p.office_id or len(plans) == 1])
 
     def _numeric_plan(self, q: Question, plan: Plan) -> Answer:
@@ -167,7 +212,11 @@ class Answerer:
                 if numbers:
                     text += "\n" + self.T("indicator_missing_hint", numbers=_ranges(numbers))
                 return Answer(q.text, text, "not_found")
-            return Answer(q.text, self.T("no_topic_match", office=office), "not_found")
+            text = self.T("no_topic_match", office=office)
+            nearest = self._nearest_indicators(q, plan)
+            if nearest:
+                text += "\n" + self.T("nearest_head") + "\n" + "\n".join(line for line, _ in nearest)
+            return Answer(q.text, text, "not_found", citations=[c for _, c in nearest])
         if len(found) > 1:
             choices = [f"{s.kind}ที่ {s.number} ตัวชี้วัดที่ {i.number}" for s, i in found]
             text = self.T("indicator_ambiguous", indicator=q.indicator, office=office) + "\n" + "\n".join(
@@ -176,9 +225,24 @@ class Answerer:
         s, ind = found[0]
         return self._indicator_values(q, plan, s, ind, office)
 
+    def _nearest_indicators(self, q: Question, plan: Plan, k: int = 2) -> list[tuple[str, Citation]]:
+        """Labels (no figures) of the indicators nearest to the question's topic, cited."""
+        out = []
+        for rid, _ in self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"], k=k):
+            rec = self.r.get(rid)
+            if rec and rec.indicator:
+                c = self.r.citation(rec)
+                out.append((self.T("nearest_item", section=c.section, text=_short(rec.text, 100)), c))
+        return out
+
     def _indicator_values(self, q: Question, plan: Plan, s: Strategy, ind: Indicator, office: str) -> Answer:
         rec = self.r.get(ind.id)
         section = rec and self.r.citation(rec).section
+        if q.field == "baseline":
+            years = sorted({t.year for t in ind.targets if t.year})
+            return Answer(q.text, self.T("no_baseline", office=office, section=section,
+                                          years=_ranges([str(y) for y in years]) or "-"),
+                          "not_found", citations=[self.r.citation(rec)])
         targets = list(ind.targets)
         subs = _mentioned_sub_items(q.norm, ind)
         if subs:
@@ -246,8 +310,17 @@ class Answerer:
                     tg = [t for t in ind.targets if t.kind == "target"]
                     if not tg or any(t.numeric is None or t.numeric != float(q.every_year) for t in tg) or len(tg) < 2:
                         continue
+                if q.unit_is and thai.squash(ind.unit or "") != thai.squash(q.unit_is):
+                    continue
+                if q.level_column and thai.squash(q.level_column) not in thai.squash(
+                        " ".join(x for x in (ind.responsible, ind.source) if x)):
+                    continue
+                if q.target_equals and not any(
+                        t.kind == "target" and t.numeric is not None and t.numeric == float(q.target_equals)
+                        and (not q.years or t.year in q.years) for t in ind.targets):
+                    continue
                 rows.append((s, ind))
-        rows = self._literal_filter(q, rows)
+        rows, used_terms = self._literal_filter(q, rows)
         filters = "".join([
             f" {plan.strategies[0].kind}ที่ {q.strategy}" if q.strategy and plan.strategies else "",
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
@@ -256,14 +329,18 @@ class Answerer:
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
             " ที่ไม่มีค่าเป้าหมาย" if q.no_target else "",
-            f" ที่กล่าวถึง \"{' '.join(self._used_terms)}\"" if self._used_terms else "",
+            f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
+            f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
+            f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
+            f" ที่กล่าวถึง \"{' '.join(used_terms)}\"" if used_terms else "",
             f" ปี {', '.join(map(str, q.years))}" if q.years else "",
         ])
         if not rows:
             return Answer(q.text, self.T("list_empty", office=office, filters=filters), "not_found")
         lines = [self.T("list_head", office=office, filters=filters, count=len(rows))]
         cites = []
-        for n, (_s, ind) in enumerate(rows[:LIST_LIMIT], 1):
+        shown, first, more = self._page(q, rows)
+        for n, (_s, ind) in enumerate(shown, first + 1):
             rec = self.r.get(ind.id)
             c = self.r.citation(rec)
             lines.append(self.T("list_item", n=n, section=c.section, text=_short(ind.text)))
@@ -273,26 +350,102 @@ class Answerer:
                     f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {t.value} ผล {r.value}" for t, r in pairs))
                 c = self.r.citation(rec, cover(ind.span, *(x.span for pair in pairs for x in pair)))
             cites.append(c)
-        if len(rows) > LIST_LIMIT:
-            lines.append(self.T("list_more", more=len(rows) - LIST_LIMIT))
-        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+        if more:
+            lines.append(self.T("list_more", shown=f"{first + 1}–{first + len(shown)}", count=len(rows),
+                                more=len(rows) - first - len(shown)))
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites, has_more=more)
 
-    _used_terms: list[str] = []
-
-    def _literal_filter(self, q: Question, rows: list) -> list:
+    def _literal_filter(self, q: Question, rows: list) -> tuple[list, list[str]]:
         """Keep indicators that contain the question's rarest content word, when that
-        word is specific (found in some but not most indicators)."""
-        self._used_terms = []
-        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target:
-            return rows
+        word is specific (found in some but not most indicators). Returns the rows and
+        the words used (local to the call: the Answerer is shared by threads)."""
+        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target \
+                or q.unit_is or q.level_column or q.target_equals:
+            return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
         df = {t: sum(t in n for n in norm.values()) for t in q.terms}
         specific = [t for t in q.terms if 0 < df[t] <= max(1, len(rows) // 2)]
         if not specific:
-            return rows
+            return rows, []
         best = min(specific, key=lambda t: df[t])
-        self._used_terms = [best]
-        return [(s, ind) for s, ind in rows if best in norm[id(ind)]]
+        return [(s, ind) for s, ind in rows if best in norm[id(ind)]], [best]
+
+    def plan_years_answer(self, q: Question, plan: Plan) -> Answer:
+        """The years a plan covers, cited where they are printed; "not stated" otherwise."""
+        office = self.office(plan)
+        if not plan.years:
+            return Answer(q.text, self.T("years_not_stated", office=office), "not_found")
+        text = self.store.texts[plan.doc_id]
+        a, b = plan.years
+        found = None
+        for y in (str(a), str(a).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))):
+            i = text.find(y)
+            if i >= 0 and (found is None or i < found):
+                found = i
+        span = rec = None
+        if found is not None:
+            span = Span(plan.doc_id, found, found + 4)
+            rec = self._passage_at(plan, found)
+        years = f"{a}–{b}" if a != b else str(a)
+        cites = [self.r.citation(rec, span)] if rec else []
+        return Answer(q.text, self.T("plan_years", office=office, years=years), "answered", citations=cites)
+
+    # ------------------------------------------------------------ field / absent
+    def field(self, q: Question, plans: list[Plan]) -> Answer:
+        return self._merge(q, [self._field_plan(q, p) for p in plans if p.office_id or len(plans) == 1])
+
+    def _field_plan(self, q: Question, plan: Plan) -> Answer:
+        """A row's own column: responsible, source, unit, or the strategy it is in."""
+        office = self.office(plan)
+        found = self.find_indicators(q, plan)
+        if len(found) != 1 or q.field not in ("which_strategy", "responsible", "source", "unit"):
+            return self._numeric_plan(q, plan)  # not found / ambiguous: the same messages
+        s, ind = found[0]
+        rec = self.r.get(ind.id)
+        c = self.r.citation(rec)
+        if q.field == "which_strategy":
+            text = self.T("field_strategy", office=office, section=c.section, indicator_text=_short(ind.text, 160),
+                          kind=s.kind, number=s.number, title=s.title)
+            return Answer(q.text, text, "answered", citations=[c, self.r.citation(self.r.get(s.id))])
+        column = {"responsible": ind.responsible, "source": ind.source, "unit": ind.unit}.get(q.field)
+        label = self.T(f"field_label_{q.field}")
+        if not column and q.field == "responsible" and ind.source:
+            column, label = ind.source, self.T("field_label_source")
+        if not column:
+            return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
+                                         indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
+        if thai.squash(column) not in thai.squash(c.quote):
+            # the column is a cell of the same row, after the indicator text and its targets
+            text = self.store.texts[plan.doc_id]
+            row_end = max([ind.span.end, *(t.span.end for t in ind.targets if t.span.doc_id == plan.doc_id)])
+            i = text.find(column, ind.span.end, row_end + 200)
+            if i < 0:
+                return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
+                                             indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
+            c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, i + len(column))))
+        text = self.T("field_value", office=office, section=c.section, indicator_text=_short(ind.text, 160),
+                      label=label, value=column)
+        return Answer(q.text, text, "answered", citations=[c])
+
+    def absent(self, q: Question, plans: list[Plan]) -> Answer:
+        """A fact development plans do not hold (who signed, how many schools): not_found,
+        with the nearest text the plan has."""
+        offices = ", ".join(sorted({self.office(p) for p in plans})) or self.T("office_fallback")
+        text = self.T(f"absent_{q.absent}", office=offices)
+        near = self._nearest_text(q, plans)
+        if near:
+            text += "\n" + self.T("nearest_head") + "\n" + near[0]
+        return Answer(q.text, text, "not_found", citations=[near[1]] if near else [])
+
+    def _nearest_text(self, q: Question, plans: list[Plan]) -> tuple[str, Citation] | None:
+        doc_ids = {p.doc_id for p in plans}
+        for rid, _ in self.search(q.topic or q.text, k=5):
+            rec = self.r.get(rid)
+            if rec and rec.plan.doc_id in doc_ids and rec.kind != "passage":
+                c = self.r.citation(rec)
+                return self.T("nearest_item", section=f"{self.office(rec.plan)} · {c.section}",
+                              text=_short(rec.text, 100)), c
+        return None
 
     # ------------------------------------------------------------ strategy / guideline / overview
     def strategy(self, q: Question, plans: list[Plan]) -> Answer:
@@ -360,13 +513,15 @@ class Answerer:
         s = strategies[0]
         lines = [self.T("guideline_head", office=office, kind=s.kind, strategy=s.number, count=len(s.guidelines))]
         cites = []
-        for g in s.guidelines[:LIST_LIMIT]:
+        shown, first, more = self._page(q, s.guidelines)
+        for g in shown:
             resp = self.T("guideline_responsible", unit=g.responsible) if g.responsible else ""
             lines.append(self.T("guideline_item", number=g.number, text=_short(g.text), responsible=resp))
             cites.append(self.r.citation(self.r.get(g.id)))
-        if len(s.guidelines) > LIST_LIMIT:
-            lines.append(self.T("list_more", more=len(s.guidelines) - LIST_LIMIT).replace("ตัว", "ข้อ"))
-        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+        if more:
+            lines.append(self.T("list_more", shown=f"{first + 1}–{first + len(shown)}", count=len(s.guidelines),
+                                more=len(s.guidelines) - first - len(shown)).replace("ตัว", "ข้อ"))
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites, has_more=more)
 
     def overview(self, q: Question, plans: list[Plan]) -> Answer:
         return self._merge(q, [self._overview_plan(q, p) for p in plans])
@@ -382,6 +537,14 @@ class Answerer:
         label = "พันธกิจ" if q.part == "mission" else "เป้าประสงค์"
         if not items:
             return Answer(q.text, self.T("open_none"), "not_found")
+        if q.item:
+            one = [i for i in items if i.number == q.item]
+            if not one:
+                return Answer(q.text, self.T("overview_item_missing", label=label, number=q.item, office=office,
+                                             count=len(items)), "not_found")
+            i = one[0]
+            return Answer(q.text, self.T("overview_one", label=label, number=i.number, office=office, text=i.text),
+                          "answered", citations=[self.r.citation(self.r.get(i.id))])
         lines = [self.T("overview_list", label=label, office=office)]
         lines += [self.T("overview_item", number=i.number, text=_short(i.text, 160)) for i in items]
         cites = [self.r.citation(self.r.get(i.id)) for i in items]
@@ -404,7 +567,46 @@ class Answerer:
                 sub = self._strategy_plan(q, plan)
             sub.answer = self.T("compare_office", office=office) + "\n" + sub.answer
             parts.append(sub)
-        return self._merge(q, parts)
+        merged = self._merge(q, parts)
+        conclusion = self._compare_conclusion(merged.values)
+        if conclusion:
+            merged.answer += "\n" + self.T("compare_conclusion", text=conclusion)
+        return merged
+
+    def _compare_conclusion(self, values: list[Value]) -> str | None:
+        """The conclusion computed from the values: equal, which is higher, or units differ."""
+        by_office: dict[str, list[Value]] = defaultdict(list)
+        for v in values:
+            by_office[v.office].append(v)
+        if len(by_office) < 2:
+            return None
+        words = self.lex.query
+        years = set.intersection(*({v.year for v in vs} for vs in by_office.values()))
+        out = []
+        for y in sorted(x for x in years if x is not None):
+            per = {o: [v for v in vs if v.year == y] for o, vs in by_office.items()}
+            if any(len(vs) != 1 for vs in per.values()):
+                continue
+            vals = {o: vs[0] for o, vs in per.items()}
+            names = {o: (self.store.offices[o].short if o in self.store.offices else o) for o in vals}
+            if len({v.unit for v in vals.values()}) > 1:
+                out.append(f"ปี {y}: {words.get('compare_units_differ')}")
+                continue
+            try:
+                nums = {o: float(v.value) for o, v in vals.items()}
+            except ValueError:
+                same = len({v.value for v in vals.values()}) == 1
+                if same:
+                    out.append(f"ปี {y}: {words.get('compare_equal')} ({next(iter(vals.values())).value})")
+                continue
+            if len(set(nums.values())) == 1:
+                out.append(f"ปี {y}: {words.get('compare_equal')} ({next(iter(vals.values())).value})")
+            else:
+                hi = max(nums, key=nums.get)
+                lo = min(nums, key=nums.get)
+                out.append(f"ปี {y}: {names[hi]} ({vals[hi].value}) {words.get('compare_higher')} "
+                           f"{names[lo]} ({vals[lo].value})")
+        return "; ".join(out) or None
 
     def date(self, q: Question, plans: list[Plan]) -> Answer:
         """When a plan was announced or signed: only a date printed in the document."""
@@ -429,6 +631,17 @@ class Answerer:
         return None
 
     def open(self, q: Question, plans: list[Plan]) -> Answer:
+        part = next((w for w in self.lex.query.get("plan_parts", ()) if w in q.norm.lower()), None)
+        if part:
+            lacking = [p for p in plans if part not in thai.normalize(self.store.texts[p.doc_id])]
+            if lacking and len(lacking) == len(plans):
+                offices = ", ".join(sorted({self.office(p) for p in lacking}))
+                text = self.T("part_absent", office=offices, part=part)
+                near = self._nearest_text(q, plans)
+                if near:
+                    text += "\n" + self.T("nearest_head") + "\n" + near[0]
+                return Answer(q.text, text, "not_found", citations=[near[1]] if near else [])
+            plans = [p for p in plans if p not in lacking] or plans
         doc_ids = {p.doc_id for p in plans}
         office_ids = {p.office_id for p in plans}
         single = next(iter(office_ids)) if len(office_ids) == 1 else None
@@ -487,6 +700,16 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
                     and r.numeric is not None and r.numeric < t.numeric):
                 out.append((t, r))
     return out
+
+
+def topic_coverage(terms: list[str], ind: Indicator, synonyms=None) -> float:
+    """Share of the question's content words found in the indicator's own text (a word
+    counts when it or one of its lexicon synonyms is there)."""
+    if not terms:
+        return 0.0
+    text = thai.squash(" ".join([ind.text, *ind.sub_items]))
+    syn = synonyms or lexicon.load().query.get("synonyms") or {}
+    return sum(1 for t in terms if any(thai.squash(w) in text for w in (t, *syn.get(t.lower(), ())))) / len(terms)
 
 
 def _short(text: str, n: int = 120) -> str:

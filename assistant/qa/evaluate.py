@@ -1,9 +1,20 @@
-"""``planqa eval``: run the gold question set and print the quality table.
+"""``planqa eval``: score the development set and, when present, the held-out set.
 
-Per-intent answer accuracy, citation accuracy, numbers stated that no citation
-supports, retrieval hit@1/5 next to a baseline (plain vector retrieval over
-fixed-size chunks with the same embedder), and latency p50/p95; then project
-alignment top-1 / top-3 accuracy on ``eval/align_gold.yaml``.
+``eval/gold.yaml`` is the development set (tuned on); ``eval/heldout.yaml``, written by
+someone who never read the rules, is scored separately in the same table format. An
+item may carry ``conversation``: earlier questions asked first in the same conversation.
+
+Per group (intent, or status for held-out items; conversation items also on their own):
+answer accuracy, citation accuracy; then numbers stated that no citation supports,
+*confidently wrong* answers (a figure stated for the wrong indicator/year, or any figure
+where the answer should be not_found/clarify: target 0), retrieval hit@1/5 next to a
+baseline (plain vector retrieval over fixed-size chunks with the same embedder, given
+the same office/strategy/kind filters) and latency p50/p95; then project alignment
+top-1 / top-3 accuracy on ``eval/align_gold.yaml``.
+
+Scoring is strict: the figures stated must be exactly the gold figures, each with its
+own year and kind (and office/strategy/indicator when the gold names them); a
+not_found / clarify answer must state no figure.
 """
 
 from __future__ import annotations
@@ -12,6 +23,7 @@ import re
 import statistics
 import sys
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,27 +59,69 @@ class Result:
     hit5: bool | None = None
     base1: bool | None = None
     base5: bool | None = None
+    wrong_figure: bool = False
 
 
 def load_gold(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _value_key(v) -> tuple:
-    get = v.get if isinstance(v, dict) else lambda k: getattr(v, k)
-    return (get("office"), str(get("strategy")) if get("strategy") is not None else None,
-            str(get("indicator")) if get("indicator") is not None else None,
-            get("year"), thai.to_arabic(str(get("value"))), get("kind"))
+VALUE_FIELDS = ("office", "strategy", "indicator", "year", "value", "kind")
+
+
+def _value_key(v, keys: tuple[str, ...] = VALUE_FIELDS) -> tuple:
+    get = v.get if isinstance(v, dict) else lambda k: getattr(v, k, None)
+    out = []
+    for k in keys:
+        x = get(k)
+        if k == "value":
+            x = thai.to_arabic(str(x))
+        elif k in ("strategy", "indicator") and x is not None:
+            x = str(x)
+        out.append(x)
+    return tuple(out)
+
+
+def _gold_keys(gold: dict) -> tuple[str, ...]:
+    """The value fields the gold names (held-out items give year/value/kind, maybe unit)."""
+    vals = gold.get("values") or []
+    return tuple(k for k in VALUE_FIELDS if all(k in v for v in vals)) if vals else VALUE_FIELDS
+
+
+def wrong_figure(gold: dict, ans: Answer) -> bool:
+    """Confidently wrong: figures stated as fact that are not the gold's (another
+    indicator's or year's), or any figure where the answer should be not_found/clarify."""
+    if not ans.values:
+        return False
+    if gold["status"] != "answered":
+        return True
+    keys = _gold_keys(gold)
+    want = {_value_key(v, keys) for v in gold.get("values") or []}
+    offices = set(gold.get("offices") or [])
+    for v in ans.values:
+        if offices and v.office and v.office not in offices:
+            return True
+        if want and _value_key(v, keys) not in want:
+            return True
+    return False
 
 
 def judge(gold: dict, ans: Answer, office_names: dict[str, str]) -> tuple[bool, list[str]]:
     why = []
     if ans.status != gold["status"]:
         why.append(f"status {ans.status} != {gold['status']}")
-    want = {_value_key(v) for v in gold.get("values") or []}
-    got = {_value_key(v) for v in ans.values}
+    keys = _gold_keys(gold)
+    want = {_value_key(v, keys) for v in gold.get("values") or []}
+    got = {_value_key(v, keys) for v in ans.values}
     if gold["status"] == "answered" and want and want != got:
         why.append(f"values {sorted(got, key=str)} != {sorted(want, key=str)}")
+    if gold["status"] != "answered" and ans.values:
+        why.append(f"states figures {sorted(got, key=str)} in a {gold['status']} answer")
+    for v in gold.get("values") or []:
+        unit = v.get("unit")
+        if unit and gold["status"] == "answered" and not any(
+                _value_key(a, keys) == _value_key(v, keys) and (a.unit or "") == unit for a in ans.values):
+            why.append(f"value {v.get('value')} not stated with unit {unit}")
     for s in gold.get("must_include") or []:
         if thai.to_arabic(s) not in thai.to_arabic(ans.answer):
             why.append(f"missing '{s}'")
@@ -119,17 +173,23 @@ def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
     assistant.warm()
     retriever = assistant.retriever
     results = []
+    run_id = uuid.uuid4().hex[:8]
     for g in gold:
+        cid = None
+        if g.get("conversation"):
+            cid = f"eval-{run_id}:{g['id']}"
+            for earlier in g["conversation"]:
+                assistant.ask(earlier, conversation_id=cid)
         t0 = time.perf_counter()
-        ans = assistant.ask(g["question"])
+        ans = assistant.ask(g["question"], conversation_id=cid)
         dt = time.perf_counter() - t0
         ok, why = judge(g, ans, office_names)
-        r = Result(g, ans, dt, ok, why, unsupported=unsupported_numbers(ans))
+        r = Result(g, ans, dt, ok, why, unsupported=unsupported_numbers(ans), wrong_figure=wrong_figure(g, ans))
         spans = gold_spans(g, store.texts, assistant.records)
         if spans and g["status"] == "answered":
             cites = [(c.doc, c.start, c.end) for c in ans.citations if c.start is not None]
             r.cited = any(_overlaps(c, s) for c in cites for s in spans)
-            if retriever is not None:
+            if retriever is not None and not g.get("conversation"):
                 q = assistant.understand(g["question"])
                 # the metadata filters the question names (office, strategy), as the system uses them
                 office = q.corpus_offices[0].office.id if len(q.corpus_offices) == 1 else None
@@ -143,7 +203,7 @@ def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
                 r.hit1 = any(_overlaps(h, s) for h in hs[:1] for s in spans)
                 r.hit5 = any(_overlaps(h, s) for h in hs[:5] for s in spans)
                 if baseline:
-                    bh = retriever.baseline_search(g["question"], k=5)
+                    bh = _filtered_baseline(retriever, store, g["question"], office, doc, q.strategy, kinds)
                     bs = [(h.metadata["doc_id"], h.metadata["start"], h.metadata["end"]) for h in bh]
                     r.base1 = any(_overlaps(h, s) for h in bs[:1] for s in spans)
                     r.base5 = any(_overlaps(h, s) for h in bs[:5] for s in spans)
@@ -151,17 +211,40 @@ def run(assistant, gold: list[dict], baseline: bool = True) -> list[Result]:
     return results
 
 
+def _filtered_baseline(retriever, store, question: str, office, doc, strategy, kinds, k: int = 5):
+    """The baseline with the filters the product uses: fixed windows of the same office /
+    document only (windows carry no strategy or kind, so those cannot filter them)."""
+    hits = retriever.baseline_search(question, k=max(50, 10 * k))
+    docs = None
+    if doc:
+        docs = {doc}
+    elif office:
+        docs = {p.doc_id for p in store.plans.values() if p.office_id == office}
+    if docs is not None:
+        hits = [h for h in hits if h.metadata.get("doc_id") in docs]
+    return hits[:k]
+
+
+def group_of(r: Result) -> str:
+    return r.gold.get("intent") or r.gold["status"]
+
+
 def report(results: list[Result]) -> str:
     by_intent: dict[str, list[Result]] = defaultdict(list)
     for r in results:
-        by_intent[r.gold["intent"]].append(r)
+        by_intent[group_of(r)].append(r)
+    conv = [r for r in results if r.gold.get("conversation")]
     rows = [[intent, str(len(rs)), pct([r.correct for r in rs]), pct([r.cited for r in rs])]
             for intent, rs in sorted(by_intent.items())]
+    if conv:
+        rows.append(["(conversation turns)", str(len(conv)), pct([r.correct for r in conv]),
+                     pct([r.cited for r in conv])])
     rows.append(["ALL", str(len(results)), pct([r.correct for r in results]), pct([r.cited for r in results])])
     out = [table(["intent", "n", "answers correct", "citations correct"], rows)]
-    lat_s = [r.seconds for r in results if r.gold["intent"] in STRUCTURED]
-    lat_h = [r.seconds for r in results if r.gold["intent"] not in STRUCTURED]
+    lat_s = [r.seconds for r in results if group_of(r) in STRUCTURED]
+    lat_h = [r.seconds for r in results if group_of(r) not in STRUCTURED]
     summary = [
+        ["confidently wrong (a wrong figure stated; target 0)", str(sum(r.wrong_figure for r in results)), ""],
         ["numbers stated with no supporting citation", str(sum(r.unsupported for r in results)), ""],
         ["retrieval hit@1", pct([r.hit1 for r in results]), pct([r.base1 for r in results])],
         ["retrieval hit@5", pct([r.hit5 for r in results]), pct([r.base5 for r in results])],
@@ -169,13 +252,14 @@ def report(results: list[Result]) -> str:
         ["latency p50 / p95, hybrid", f"{ms(lat_h, .5)} / {ms(lat_h, .95)}", ""],
     ]
     out.append("")
-    out.append(table(["measure", "planqa", "baseline (fixed chunks, vectors only)"], summary))
+    out.append(table(["measure", "planqa", "baseline (fixed chunks, vectors only, same office filter)"], summary))
     wrong = [r for r in results if not r.correct]
     if wrong:
         out.append("")
         out.append("wrong answers:")
         for r in wrong:
-            out.append(f"  {r.gold['id']} [{r.gold['intent']}] {r.gold['question']}: {'; '.join(r.why)}")
+            flag = " CONFIDENTLY WRONG" if r.wrong_figure else ""
+            out.append(f"  {r.gold['id']} [{group_of(r)}]{flag} {r.gold['question']}: {'; '.join(r.why)}")
     return "\n".join(out)
 
 
@@ -187,10 +271,13 @@ def main(args) -> int:
 
         print(run_files(Assistant(), [Path(p) for p in args.ideas]))
         return 0
-    gold_path = Path(args.gold) if getattr(args, "gold", None) else settings.PROJECT_ROOT / "eval" / "gold.yaml"
-    gold = load_gold(gold_path)
-    if getattr(args, "limit", None):
-        gold = gold[: args.limit]
+    if getattr(args, "gold", None):
+        sets = [("gold set", Path(args.gold))]
+    else:
+        sets = [("development set", settings.PROJECT_ROOT / "eval" / "gold.yaml")]
+        heldout = settings.PROJECT_ROOT / "eval" / "heldout.yaml"
+        if heldout.exists():
+            sets.append(("held-out set", heldout))
     t0 = time.perf_counter()
     assistant = Assistant()
     load_s = time.perf_counter() - t0
@@ -201,12 +288,19 @@ def main(args) -> int:
         return 2
     if not use_llm:
         assistant.llm = None  # the rules' answers only, even where a model is configured
-    results = run(assistant, gold, baseline=not getattr(args, "no_baseline", False))
-    print(f"gold set: {gold_path} ({len(gold)} questions); assistant loaded in {load_s:.2f} s; "
-          f"hybrid retrieval: {'on' if assistant.retriever else 'off'}")
-    print(report(results))
-    if results:
-        print(f"\nmean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
+    for n, (label, gold_path) in enumerate(sets):
+        gold = load_gold(gold_path) or []
+        if getattr(args, "limit", None):
+            gold = gold[: args.limit]
+        results = run(assistant, gold, baseline=not getattr(args, "no_baseline", False))
+        if n:
+            print()
+        print(f"{label}: {gold_path} ({len(gold)} questions); assistant loaded in {load_s:.2f} s; "
+              f"hybrid retrieval: {'on' if assistant.retriever else 'off'}")
+        print(report(results))
+        if results:
+            print(f"
+mean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
     if use_llm:
         print()
         print(llm_report(assistant.stats.snapshot(), assistant.llm.config.model))

@@ -1,26 +1,36 @@
-"""Understanding a Thai question: office, years, strategy/indicator numbers, intent."""
+"""Understanding a Thai question, once, into one typed :class:`Query`.
+
+The query carries the intent, the offices and years, the strategy / indicator /
+guideline references, the field asked, the list conditions and a confidence. Every
+entry point answers from it; nothing downstream classifies the text again. New
+vocabulary goes in the ``query:`` section of ``assistant/domain/lexicon.yaml``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import typing
 from dataclasses import dataclass, field
 
-from assistant.domain import thai
+from assistant.domain import lexicon, thai
 from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES, LEVEL_ALIASES
 
-INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose", "date")
+INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose",
+           "date", "field", "smalltalk", "more", "absent", "plan_years")
+FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
 _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
 _RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
 _TARGET = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|เป้า|target|ตั้งเป้า|ค่าเป้า", re.I)
-_HOW_MUCH = re.compile(r"เท่า(?:ไร|ไหร่|ใด|ไร่)|กี่(?!ตัว|ข้อ|กลยุทธ์|นโยบาย|ด้าน|เรื่อง)|ร้อยละเท่|ได้เท่า|ค่า(?:ของ)?ตัวชี้วัด", re.I)
-_LIST = re.compile(r"อะไรบ้าง|มีอะไร|ทั้งหมด|มีกี่ตัว|กี่ตัว|กี่ข้อ|รายการ|ลิสต์|list|บ้าง|ไหนบ้าง|ใดบ้าง|ทุกตัว", re.I)
+_HOW_MUCH = re.compile(r"เท่า(?:ไร|ไหร่|ใด|ไร่)|(?<!เ)กี่(?!ตัว|ข้อ|กลยุทธ์|นโยบาย|ด้าน|เรื่อง)|ร้อยละเท่|ได้เท่า|ค่า(?:ของ)?ตัวชี้วัด", re.I)
+_LIST = re.compile(r"อะไรบ้าง|มีอะไร|ทั้งหมด|มีกี่ตัว|(?<!เ)กี่ตัว|(?<!เ)กี่ข้อ|รายการ|ลิสต์|list|บ้าง|ไหนบ้าง|ใดบ้าง|ทุกตัว", re.I)
 _BUDGET = re.compile(
     r"(?<!ปี)งบ(?:ประมาณ)?(?!ประมาณ).{0,40}?(?:เท่า(?:ไร|ไหร่|ใด)|กี่|ทั้งหมด|ที่ได้รับ|จัดสรร)|"
-    r"กี่บาท|จำนวนเงิน|วงเงิน|\d[\d,]*\s*บาท|ใช้เงิน|ค่าใช้จ่าย|budget",
+    r"(?<!เ)กี่บาท|จำนวนเงิน|วงเงิน|\d[\d,]*\s*บาท|ใช้เงิน|ค่าใช้จ่าย|budget",
     re.I,
 )
 _ALIGN = re.compile(r"สอดคล้อง|เข้ากับ|เข้า(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|ตรงกับ|ตอบ(?:กลยุทธ์|นโยบาย|ตัวชี้วัด)|อยู่(?:กลยุทธ์|นโยบาย)|ควรอยู่|จัดอยู่|ลง(?:กลยุทธ์|นโยบาย)|ไปอยู่|เข้าข่าย|align", re.I)
@@ -43,6 +53,7 @@ _IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|�
 _EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
 
 
+_ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
 
 
@@ -57,7 +68,10 @@ _TONELESS_NUMERIC = [
 
 
 @dataclass
-class Question:
+class Query:
+    """One understood question. ``to_dict()`` / ``from_dict()`` give its JSON form and
+    :meth:`json_schema` the schema of that form (an optional LLM may produce it)."""
+
     text: str
     norm: str
     offices: list[OfficeMention] = field(default_factory=list)
@@ -78,6 +92,18 @@ class Question:
     unit_not: str | None = None  # list condition: unit other than this
     no_target: bool = False  # list condition: no target printed for the year
     topic: str = ""
+    field: str | None = None  # the column asked: one of FIELDS
+    unit_is: str | None = None  # list condition: unit equal to this
+    level_column: str | None = None  # list condition: the responsible/level column names this
+    target_equals: str | None = None  # list condition: some year's target equals this
+    followup: bool = False  # written as a follow-up ("แล้วปี 69 ล่ะ")
+    absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
+    confidence: float = 1.0
+    inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
+    also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
+    item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
+    page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
+    page_size: int | None = None  # None: the whole list
 
     @property
     def corpus_offices(self) -> list[OfficeMention]:
@@ -87,10 +113,82 @@ class Question:
     def outside_offices(self) -> list[OfficeMention]:
         return [m for m in self.offices if not m.office.in_corpus]
 
+    # ------------------------------------------------------------ JSON form
+    def to_dict(self) -> dict:
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.name == "offices":
+                v = [{"id": m.office.id, "text": m.text} for m in v]
+            elif f.name == "year_kinds":
+                v = {str(y): sorted(k) for y, k in v.items()}
+            out[f.name] = v
+        return out
 
-def understand(text: str, resolver: OfficeResolver) -> Question:
+    @classmethod
+    def from_dict(cls, data: dict, resolver: OfficeResolver) -> Query:
+        """The query back from :meth:`to_dict` (unknown keys ignored, office ids resolved
+        through ``resolver``; an unknown office id is dropped)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in data.items() if k in names}
+        by_id = {o.id: o for o in resolver.offices}
+        kw["offices"] = [OfficeMention(by_id[m["id"]], m.get("text") or by_id[m["id"]].short)
+                         for m in data.get("offices") or [] if m.get("id") in by_id]
+        kw["year_kinds"] = {int(y): set(k) for y, k in (data.get("year_kinds") or {}).items()}
+        kw.setdefault("norm", thai.to_arabic(" ".join(str(kw.get("text", "")).split())))
+        return cls(**kw)
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        """JSON schema of :meth:`to_dict`, derived from the dataclass fields."""
+        hints = typing.get_type_hints(cls)
+        props = {}
+        for f in dataclasses.fields(cls):
+            props[f.name] = _schema_of(hints[f.name])
+        props["offices"] = {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
+            "id": {"type": "string"}, "text": {"type": "string"}}}}
+        props["year_kinds"] = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+        props["intent"]["enum"] = list(INTENTS)
+        props["field"] = {"type": ["string", "null"], "enum": [*FIELDS, None]}
+        props["confidence"].update(minimum=0, maximum=1)
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "planqa query",
+                "type": "object", "required": ["text", "intent"], "properties": props}
+
+
+Question = Query  # the older name
+
+
+def _schema_of(tp) -> dict:
+    args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and type(None) in args:
+        inner = _schema_of(next(a for a in args if a is not type(None)))
+        t = inner.get("type")
+        return {**inner, "type": [t, "null"] if isinstance(t, str) else t}
+    if tp is str:
+        return {"type": "string"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is float:
+        return {"type": "number"}
+    if origin is list:
+        return {"type": "array", "items": _schema_of(args[0]) if args else {}}
+    if origin is dict:
+        return {"type": "object"}
+    return {}
+
+
+def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None = None,
+               lex: lexicon.Lexicon | None = None) -> Query:
+    """Understand ``text``. ``fiscal_year`` (BE) resolves "ปีนี้" / "ปีหน้า"; without
+    it a relative year is left unresolved (and the confidence drops)."""
+    lex = lex or lexicon.load()
+    words = lex.query
     norm = thai.to_arabic(" ".join(text.split()))
-    q = Question(text=text, norm=norm)
+    norm = _number_words(norm, words)
+    q = Query(text=text, norm=norm)
     q.offices = resolver.resolve(norm)
     # remove office names before looking for numbers, so "เขต 6" is not an indicator
     rest = norm
@@ -103,6 +201,14 @@ def understand(text: str, resolver: OfficeResolver) -> Question:
         q.strategy = m.group(1)
     if (m := _INDICATOR.search(rest)):
         q.indicator = m.group(1)
+        tail = rest[m.end():]
+        while (more := _ALSO_INDICATOR.match(tail)):
+            if more.group(1) != q.indicator and more.group(1) not in q.also_indicators:
+                q.also_indicators.append(more.group(1))
+            tail = tail[more.end():]
+        for m2 in list(_INDICATOR.finditer(rest))[1:]:
+            if m2.group(1) != q.indicator and m2.group(1) not in q.also_indicators:
+                q.also_indicators.append(m2.group(1))
     if (m := _GUIDELINE.search(rest)):
         q.guideline = m.group(1)
     low = rest.lower()
@@ -133,10 +239,120 @@ def understand(text: str, resolver: OfficeResolver) -> Question:
     q.no_target = bool(re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest))
     if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
         q.years = _asked_years(norm, q.years)
+    relative = _relative_years(rest, words, fiscal_year)
+    if relative and not q.years:
+        q.years = relative
+    q.field = _field(rest, words)
+    q.level_column = _level_column(rest, words)
+    if q.level_column and q.group == "สำนักงานเขต":
+        q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
+    if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
+        if m.group(1) not in ("อะไร", "ไหน", "ใด"):
+            q.unit_is = m.group(1)
+    if (m := re.search(r"(?:เป้า(?:หมาย)?|ค่าเป้าหมาย)\s*(?:เท่ากับ|=|เป็น)\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)", rest)):
+        if _LIST.search(rest) or _IND_WORD.search(rest):
+            q.target_equals = m.group(1)
+    squashed = rest.replace(" ", "")
+    q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
+                     if any(w in squashed for w in ws)), None)
     q.intent, q.part = _intent(q, rest)
+    if q.intent == "overview" and (m := re.search(r"(?:พันธกิจ|เป้าประสงค์)\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2})(?!\d)", rest)):
+        q.item = m.group(1)
+    if q.intent in ("open", "numeric", "strategy") and not q.indicator and not q.strategy \
+            and any(w in squashed for w in words.get("plan_years", ())):
+        q.intent = "plan_years"
+    if q.intent == "compare" and q.field in ("responsible", "source") and len(q.corpus_offices) <= 1 \
+            and re.search(r"(?:หน่วยงาน|กลุ่ม(?:งาน)?|ฝ่าย)\s*(?:ไหน|ใด)\s*(?:เป็น(?:ผู้)?)?\s*(?:รับผิดชอบ|ดูแล)", rest):
+        q.intent = "open"  # "หน่วยงานไหนรับผิดชอบ" asks the row's column, not a comparison
+    if q.intent not in ("align", "compare", "whose", "date", "budget"):
+        if (q.unit_is or q.level_column or q.target_equals) and (_IND_WORD.search(rest) or _LIST.search(rest)) \
+                and not q.indicator:
+            q.intent = "list"
+        elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
+                and not (q.intent == "guideline" or _GUIDE_WORD.search(rest)):
+            q.intent = "field"
+        elif q.field == "baseline":
+            q.intent = "numeric"
+    if q.absent and q.intent in ("open", "numeric", "list", "overview", "compare") and not q.indicator:
+        q.intent = "absent"
+    if _is_more(norm, words):
+        q.intent = "more"
+    elif _is_smalltalk(norm, words):
+        q.intent = "smalltalk"
     q.topic = _topic(rest)
-    q.terms = _terms(q.topic, q)
+    office_words = {thai.squash(a) for o in resolver.offices for a in (o.short, *o.aliases)}
+    q.terms = [t for t in _terms(q.topic, q, words) if not any(thai.squash(t) in a for a in office_words)]
+    q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
+
+
+def _strip_polite(s: str) -> str:
+    return re.sub(r"(?:ครับ|ค่ะ|คะ|นะ|จ้า|จ้ะ|ค่า|คับ|ฮะ|[\s!?.,~]|555+)+$", "", s.strip().lower())
+
+
+def _is_more(norm: str, words) -> bool:
+    core = _strip_polite(norm).replace(" ", "")
+    return bool(core) and any(core == w or core == f"ขอ{w}" or core == f"{w}อีก" for w in words.get("more", ()))
+
+
+def _is_smalltalk(norm: str, words) -> bool:
+    core = _strip_polite(norm)
+    if len(core) > int(words.get("smalltalk_max_chars", 24)) or re.search(r"\d", core):
+        return False
+    return any(w in core for w in words.get("smalltalk", ())) and not re.search(
+        r"ตัวชี้วัด|กลยุทธ์|เป้า|นโยบาย|แผน|โครงการ|วิสัยทัศน์|พันธกิจ", core)
+
+
+def _number_words(norm: str, words) -> str:
+    """"ตัวชี้วัดแรก" / "กลยุทธ์ที่หนึ่ง" / "ข้อ ๑" → digits after the record word."""
+    ords = words.get("ordinals") or {}
+    if not ords:
+        return norm
+    alt = "|".join(sorted(map(re.escape, ords), key=len, reverse=True))
+    pat = re.compile(rf"(กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|ตัวชี้วัด|ตัวชีวัด|แนวทาง)\s*(ที่|ข้อ)?\s*({alt})(?=$|[^ก-๙]|ของ|ใน|ปี|เป้า|ค่า|ล่ะ|คือ|มี|ตั้ง|ได้|เท่า|กี่|อะไร)")
+    return pat.sub(lambda m: f"{m.group(1)}ที่ {ords[m.group(3)]}", norm)
+
+
+def _relative_years(s: str, words, fiscal_year: int | None) -> list[int]:
+    if fiscal_year is None:
+        return []
+    out = []
+    for w, off in (words.get("relative_years") or {}).items():
+        if w in s and isinstance(off, int):
+            out.append(fiscal_year + off)
+    return out
+
+
+def _field(s: str, words) -> str | None:
+    squashed = s.replace(" ", "")
+    for name, ws in (words.get("fields") or {}).items():
+        if any(w.replace(" ", "") in squashed for w in ws):
+            return name
+    return None
+
+
+def _level_column(s: str, words) -> str | None:
+    """A list condition on the level/responsible column ("ตัวชี้วัดที่ สพท. รับผิดชอบ")."""
+    if not re.search(r"รับผิดชอบ|ระดับ\s*(?:สพฐ|สพท|รร)|ของ\s*(?:สพฐ|สพท)", s) or not _LIST.search(s) and "ตัวชี้วัด" not in s:
+        return None
+    for w, col in (words.get("level_column") or {}).items():
+        if re.search(rf"(?<![ก-๙]){re.escape(w)}\.?(?![ก-๙])", s):
+            return col
+    return None
+
+
+def _confidence(q: Query, words, fiscal_year: int | None, relative: bool) -> float:
+    """How sure the reading is: lowered by a relative year that could not be placed,
+    an open question with no content words, or a topic-only indicator reference."""
+    c = 1.0
+    if any(w in q.norm for w in (words.get("relative_years") or {})) and not relative and not q.years:
+        c -= 0.5
+    if q.intent == "open" and not q.terms:
+        c -= 0.4
+    if q.intent == "numeric" and not q.indicator:
+        c -= 0.2  # linked by topic: the search must be sure
+    return round(max(0.0, c), 2)
 
 
 _JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
@@ -170,7 +386,7 @@ def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
     return {y: k for y, k in out.items() if k}
 
 
-def _intent(q: Question, s: str) -> tuple[str, str | None]:
+def _intent(q: Query, s: str) -> tuple[str, str | None]:
     whose = list(_WHOSE.finditer(s))
     if q.unknown_doc and whose and len(re.sub(r"[\s?ครับค่ะคะนะ]+$", "", s[whose[-1].end():])) <= 3:
         return "whose", None
@@ -226,13 +442,20 @@ _TERM_STOP = set(
     "ของ ใน ที่ คือ อะไร บ้าง ไหน ใด เท่าไร เท่าไหร่ กี่ ครับ ค่ะ คะ นะ หน่อย ขอ อยาก ทราบ รู้ ช่วย บอก ค่า เป้าหมาย "
     "เป้า ตัวชี้วัด ชี้วัด ตัว กลยุทธ์ นโยบาย ปี มี ได้ ว่า ๆ เขียน ชื่อ อยู่ ด้วย ข้อ แผน เรื่อง เกี่ยวกับ ด้าน ไหม มั้ย "
     "ทั้งหมด รายการ และ หรือ กับ ให้ เป็น ไว้ ตั้ง ทุก แต่ละ ซึ่ง โดย จาก สำหรับ การ ความ อยู่ด้วย เขต สพป สพม "
-    "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi".split()
+    "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi "
+    "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
+    "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน".split()
 )
 
 
-def _terms(topic: str, q: Question) -> list[str]:
+def _terms(topic: str, q: Query, words=None) -> list[str]:
     """Content words of a list question that can filter indicators literally."""
     skip = set(_TERM_STOP)
+    for key in ("followup", "more", "smalltalk"):
+        skip |= set((words or {}).get(key, ()))
+    for ws in ((words or {}).get("fields") or {}).values():
+        for w in ws:
+            skip |= set(thai.tokenize(w))
     for words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(words))
     skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}

@@ -131,6 +131,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
 
     from assistant.channels.http.ask import ask_router
     from assistant.channels.http.browse import browse_router
+    from assistant.channels.http.conversations import conversation_router
     from assistant.channels.http.health import health_router
     from assistant.channels.http.metrics import metrics_router
     from assistant.channels.http.pages import install_pages
@@ -148,6 +149,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     app.include_router(proposals, dependencies=[Depends(web_slot)])
     app.include_router(form_router())
     app.include_router(plans_router(app))
+    app.include_router(conversation_router(lambda: app.state.serving.current()))  # conversations, feedback
     app.include_router(metrics_router(lambda: app.state.serving.current()))  # GET /metrics
     app.include_router(stream_router(app))  # POST /api/ask/stream (SSE)
     install_pages(app)

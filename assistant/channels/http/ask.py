@@ -45,11 +45,20 @@ def ask_router() -> APIRouter:
         (question, answer, status, values, citations) plus: choices (clarify options),
         choice_requests (the question/office each choice asks), followups (suggested next
         questions) and spans (per citation: start, end and the chip label)."""
+        from assistant.channels.http.conversations import ConversationError, conversation_id_of
+
         a = current_assistant(request.app)
-        question, office = parse_ask(await request.body(), request.headers.get("content-type"))
+        raw = await request.body()
+        question, office = parse_ask(raw, request.headers.get("content-type"))
+        try:
+            cid = conversation_id_of(raw)
+        except ConversationError as e:
+            return e.response()
         question = check_question(a, question)
         office_id = resolve_office(a, office)
-        answer = await answer_in_thread(request.app, a.ask, question, office_id)
-        return JSONResponse(ask_payload(a, answer, office_id))
+        ask_fn = (lambda q, o: a.ask(q, o, conversation_id=cid)) if cid else a.ask
+        answer = await answer_in_thread(request.app, ask_fn, question, office_id)
+        extra = {"conversation_id": cid, "has_more": answer.has_more} if cid else {}
+        return JSONResponse({**ask_payload(a, answer, office_id), **extra})
 
     return router

@@ -18,8 +18,42 @@
     clarify: "ต้องการข้อมูลเพิ่ม",
     notFound: "ไม่พบในเอกสาร",
     sourceFail: "เปิดข้อความต้นฉบับไม่ได้ ",
-    noOffice: "เอกสารไม่ระบุหน่วยงาน"
+    noOffice: "เอกสารไม่ระบุหน่วยงาน",
+    seeMore: "ดูต่อ",
+    good: "คำตอบนี้ถูกต้อง",
+    bad_: "คำตอบนี้ไม่ถูกต้อง",
+    commentPh: "ความคิดเห็นเพิ่มเติม (ไม่บังคับ)",
+    sendFeedback: "ส่งความคิดเห็น",
+    thanks: "ขอบคุณสำหรับความคิดเห็น ✓",
+    feedbackFail: "ส่งความคิดเห็นไม่สำเร็จ",
+    history: "บทสนทนาก่อนหน้า",
+    noHistory: "ยังไม่มีบทสนทนาก่อนหน้า"
   };
+
+  // ------------------------------------------------------------ conversation ids
+  // owner: this browser; conversation: "<owner>:<random>", kept across reloads
+  function randomId() {
+    var a = new Uint8Array(8);
+    (window.crypto || window.msCrypto).getRandomValues(a);
+    return Array.prototype.map.call(a, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+  }
+  function stored(key, make) {
+    var v = null;
+    try { v = window.localStorage.getItem(key); } catch (e) { v = null; }
+    if (!v) {
+      v = make();
+      try { window.localStorage.setItem(key, v); } catch (e) { /* private mode: this page only */ }
+    }
+    return v;
+  }
+  var owner = stored("planqa.owner", function () { return "web-" + randomId(); });
+  var conversationId = stored("planqa.conversation", function () { return owner + ":" + randomId(); });
+  var turnNo = 0;
+  function newConversation() {
+    conversationId = owner + ":" + randomId();
+    turnNo = 0;
+    try { window.localStorage.setItem("planqa.conversation", conversationId); } catch (e) { /* ignore */ }
+  }
 
   var thread = document.getElementById("thread");
   var welcome = document.getElementById("welcome");
@@ -131,7 +165,7 @@
     var pending = addPending();
     var ctrl = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (ctrl) ctrl.abort(); }, ASK_TIMEOUT_MS);
-    var body = { question: question };
+    var body = { question: question, conversation_id: conversationId };
     if (office) body.office = office;
     var streamed = window.PlanqaStream && window.PlanqaStream.enabled;  // stream.js: SSE with a model on
     (streamed ? window.PlanqaStream.ask(body, ctrl, pending) : fetch("/api/ask", {
@@ -241,6 +275,13 @@
       copy.addEventListener("click", function () { copyAnswer(data, copy); });
       foot.appendChild(copy);
     }
+    if (data.has_more) {
+      var page = el("button", "followup see-more", MSG.seeMore);
+      page.type = "button";
+      page.addEventListener("click", function () { page.disabled = true; ask(MSG.seeMore, null); });
+      foot.appendChild(page);
+    }
+    foot.appendChild(feedbackBox(data, turnNo++));
     if (data.followups && data.followups.length) {
       var more = el("div", "followups");
       more.appendChild(el("span", "label", MSG.more));
@@ -257,6 +298,123 @@
     if (foot.childNodes.length) b.appendChild(foot);
     row.appendChild(b);
     thread.appendChild(row);
+  }
+
+  // ------------------------------------------------------------ feedback
+  function feedbackBox(data, turn) {
+    var box = el("div", "feedback");
+    var sent = false;
+    var form_ = null;
+    [["up", "👍", MSG.good], ["down", "👎", MSG.bad_]].forEach(function (r) {
+      var btn = el("button", "thumb thumb-" + r[0], r[1]);
+      btn.type = "button";
+      btn.title = r[2];
+      btn.setAttribute("aria-label", r[2]);
+      btn.addEventListener("click", function () {
+        if (sent) return;
+        if (form_) form_.remove();
+        form_ = el("div", "feedback-form");
+        var note = el("textarea", "feedback-comment");
+        note.rows = 2;
+        note.maxLength = 2000;
+        note.placeholder = MSG.commentPh;
+        var go = el("button", "choice feedback-send", MSG.sendFeedback);
+        go.type = "button";
+        go.addEventListener("click", function () {
+          go.disabled = true;
+          fetch("/api/feedback", {
+            method: "POST",
+            headers: { "Content-Type": "application/json", Accept: "application/json" },
+            body: JSON.stringify({ rating: r[0], comment: note.value, conversation_id: conversationId,
+                                   turn: turn, question: data.question, answer: data.answer })
+          }).then(function (res) {
+            if (!res.ok) throw new Error(String(res.status));
+            sent = true;
+            box.textContent = "";
+            box.appendChild(el("span", "feedback-done", MSG.thanks));
+          }).catch(function () {
+            go.disabled = false;
+            go.textContent = MSG.feedbackFail + " · " + MSG.retry;
+          });
+        });
+        form_.appendChild(note);
+        form_.appendChild(go);
+        box.appendChild(form_);
+        note.focus();
+      });
+      box.appendChild(btn);
+    });
+    return box;
+  }
+
+  // ------------------------------------------------------------ history
+  function turnData(t) {
+    var cites = t.citations || [];
+    return {
+      question: t.question, answer: t.answer, status: t.status, has_more: false,
+      values: [], choices: [], choice_requests: [], followups: [],
+      citations: cites,
+      spans: cites.map(function (c) { return { start: c.start, end: c.end, label: c.section }; })
+    };
+  }
+
+  function loadConversation(id) {
+    return fetch("/api/conversations/" + encodeURIComponent(id), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (conv) {
+        if (!conv || !conv.turns || !conv.turns.length) return false;
+        thread.textContent = "";
+        welcome = null;
+        turnNo = 0;
+        conv.turns.forEach(function (t, i) {
+          addUser(t.question);
+          var d = turnData(t);
+          d.has_more = i === conv.turns.length - 1 && !!t.has_more;
+          addAnswer(d, null);
+        });
+        scrollDown();
+        return true;
+      })
+      .catch(function () { return false; });
+  }
+
+  function historyMenu() {
+    var clear = document.getElementById("clear");
+    if (!clear || !clear.parentNode) return;
+    var wrap = el("details", "history");
+    var sum = el("summary", "ghost history-toggle", MSG.history);
+    wrap.appendChild(sum);
+    var list = el("ul", "history-list");
+    list.style.cssText = "position:absolute;z-index:10;background:#fff;border:1px solid #ccc;" +
+      "border-radius:8px;padding:6px;margin:4px 0;list-style:none;max-height:60vh;overflow:auto;min-width:16em";
+    wrap.appendChild(list);
+    wrap.addEventListener("toggle", function () {
+      if (!wrap.open) return;
+      list.textContent = "";
+      fetch("/api/conversations?owner=" + encodeURIComponent(owner), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { conversations: [] }; })
+        .then(function (res) {
+          var items = res.conversations || [];
+          if (!items.length) list.appendChild(el("li", "history-empty", MSG.noHistory));
+          items.forEach(function (c) {
+            var li = el("li");
+            var b = el("button", "choice history-item", (c.title || c.id) + " (" + c.turns + ")");
+            b.type = "button";
+            if (c.id === conversationId) b.setAttribute("aria-current", "true");
+            b.addEventListener("click", function () {
+              if (busy) return;
+              conversationId = c.id;
+              try { window.localStorage.setItem("planqa.conversation", c.id); } catch (e) { /* ignore */ }
+              wrap.open = false;
+              loadConversation(c.id);
+            });
+            li.appendChild(b);
+            list.appendChild(li);
+          });
+        })
+        .catch(function () { list.appendChild(el("li", "history-empty", MSG.noHistory)); });
+    });
+    clear.parentNode.insertBefore(wrap, clear);
   }
 
   // ------------------------------------------------------------ copy
@@ -370,6 +528,7 @@
   });
   document.getElementById("clear").addEventListener("click", function () {
     if (busy) return;
+    newConversation();
     thread.textContent = "";
     welcome = welcomeTemplate.cloneNode(true);
     thread.appendChild(welcome);
@@ -380,6 +539,8 @@
   dialog.addEventListener("click", function (e) { if (e.target === dialog) closeSource(); });
 
   loadOffices();
+  historyMenu();
+  loadConversation(conversationId);
   if (window.location.hash.indexOf("#proposal") === 0 && document.getElementById("tab-proposal")) {
     showTab("proposal");
   } else {

@@ -1,0 +1,199 @@
+"""Conversations: a follow-up inherits what it does not restate; "ดูต่อ" pages a list.
+
+A conversation is one JSON document in the state store (``StateStore``: SQLite by
+default, with an expiry, surviving restarts): its turns and the last understood
+:class:`~assistant.qa.understand.Query` (the *context*). :func:`follow_up` is pure;
+:class:`Conversations` loads, applies and saves.
+
+Conversation ids: the web page sends ``web-<browser id>:<conversation>``, LINE uses
+``line:<userId>`` / ``line:<groupId>``; the part before the last ``:`` is the owner
+whose past conversations are listed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+from assistant.domain.models import Answer
+from assistant.domain.offices import OfficeResolver
+from assistant.qa.understand import Query
+from assistant.stores.protocols import StateStore
+
+PAGE_SIZE = 10
+MAX_TURNS = 100
+MAX_ID_CHARS = 200
+INHERIT_INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "field", "compare")
+
+
+def owner_of(conversation_id: str) -> str | None:
+    """The owner part of a conversation id (``line:U123`` → ``line:U123``'s owner is the
+    id itself when it has one colon and no sub-conversation; ``web-abc:c1`` → ``web-abc``)."""
+    if conversation_id.startswith("line:"):
+        return conversation_id
+    head, sep, _ = conversation_id.rpartition(":")
+    return head if sep and head else None
+
+
+def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_more: bool = False) -> Query:
+    """``q`` with the slots of ``prev`` it does not restate (office, strategy, indicator,
+    year, topic); ``q.inherited`` names the slots taken. "ดูต่อ" becomes the next page
+    of ``prev``."""
+    if prev is None or q.intent == "smalltalk":
+        return q
+    if q.intent == "more":
+        if has_more and prev.page_size:
+            return replace(prev, text=q.text, page=prev.page + 1, inherited=["page"])
+        return q
+    if q.intent == "align":  # a project idea: only the conversation's office carries over
+        if not q.offices and prev.offices and not office_given:
+            return replace(q, offices=list(prev.offices), inherited=["office"])
+        return q
+    inherited: list[str] = []
+    changes: dict = {}
+    if not q.offices and prev.offices and not office_given and not q.unknown_doc:
+        changes["offices"] = list(prev.offices)
+        changes["unknown_doc"] = prev.unknown_doc
+        inherited.append("office")
+    elif not q.offices and prev.unknown_doc and not office_given:
+        changes["unknown_doc"] = True
+        inherited.append("office")
+    names_record = bool(q.strategy or q.indicator or q.guideline)
+    # a bare follow-up restates no record and no topic of its own; a new list or
+    # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
+    bare = not names_record and not q.terms and (q.followup or q.intent in ("open", "numeric", "field"))
+    if bare and q.intent in ("open", "numeric", "compare") and prev.intent in INHERIT_INTENTS:
+        intent = prev.intent
+        if prev.intent == "compare" and len(changes.get("offices", q.offices)) < 2:
+            intent = "numeric" if (prev.indicator or prev.terms) else "strategy"
+        if q.intent == "numeric" and prev.intent not in ("numeric", "field"):
+            intent = "numeric"
+        changes["intent"] = intent
+        changes["part"] = prev.part
+        if q.kind is None:
+            changes["kind"] = prev.kind
+        if q.field is None and intent == "field":
+            changes["field"] = prev.field
+    if bare and (prev.strategy or prev.indicator or prev.guideline or prev.terms):
+        changes.update(strategy=prev.strategy, indicator=prev.indicator, guideline=prev.guideline,
+                       topic=prev.topic, terms=list(prev.terms))
+        for cond in ("group", "level", "every_year", "below_target", "unit_not", "no_target", "unit_is",
+                     "level_column", "target_equals"):
+            if not getattr(q, cond):
+                changes[cond] = getattr(prev, cond)
+        if prev.strategy:
+            inherited.append("strategy")
+        if prev.indicator:
+            inherited.append("indicator")
+        if not prev.indicator and prev.terms:
+            inherited.append("topic")
+    elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
+        changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
+        inherited.append("strategy")
+    if not q.years and prev.years and (bare or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
+        changes["years"] = list(prev.years)
+        changes["year_kinds"] = dict(prev.year_kinds)
+        inherited.append("year")
+    if not inherited:
+        return q
+    return replace(q, **changes, inherited=inherited)
+
+
+def pin_answer(q: Query, answer: Answer) -> Query:
+    """The context to keep after ``answer``: when it concerned one indicator (found by
+    its topic or number), pin that indicator so "ตัวนี้ใครรับผิดชอบ" finds it."""
+    pairs = {(v.strategy, v.indicator) for v in answer.values if v.indicator}
+    if not pairs:
+        pairs = {(c.strategy, c.indicator) for c in answer.citations if c.indicator}
+        if len({c.doc for c in answer.citations}) != 1:
+            pairs = set()
+    if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field"):
+        s, i = pairs.pop()
+        return replace(q, strategy=s, indicator=i)
+    return q
+
+
+class Conversations:
+    """Load, continue and save conversations in a :class:`StateStore`."""
+
+    def __init__(self, state: StateStore, resolver: OfficeResolver, *, page_size: int = PAGE_SIZE,
+                 clock=time.time):
+        self.state = state
+        self.resolver = resolver
+        self.page_size = page_size
+        self.clock = clock
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def lock(self, conversation_id: str) -> threading.Lock:
+        """One lock per conversation: its turns are answered in order."""
+        with self._guard:
+            return self._locks.setdefault(conversation_id, threading.Lock())
+
+    def context(self, conversation_id: str) -> Query | None:
+        data = self.state.load_conversation(conversation_id) or {}
+        ctx = data.get("context")
+        return Query.from_dict(ctx, self.resolver) if ctx else None
+
+    def continue_query(self, q: Query, conversation_id: str, *, office_given: bool = False) -> Query:
+        data = self.state.load_conversation(conversation_id) or {}
+        ctx = data.get("context")
+        prev = Query.from_dict(ctx, self.resolver) if ctx else None
+        turns = data.get("turns") or []
+        has_more = bool(turns and turns[-1].get("has_more"))
+        q = follow_up(q, prev, office_given=office_given, has_more=has_more)
+        if q.page_size is None:
+            q = replace(q, page_size=self.page_size)
+        return q
+
+    def record(self, conversation_id: str, q: Query, answer: Answer) -> None:
+        data = self.state.load_conversation(conversation_id) or {"turns": []}
+        turns = data.get("turns") or []
+        turns.append({"question": answer.question, "answer": answer.answer, "status": answer.status,
+                      "has_more": answer.has_more, "time": self.clock(),
+                      "choices": list(answer.choices),
+                      "citations": [{"doc": c.doc, "section": c.section, "quote": c.quote,
+                                     "start": c.start, "end": c.end, "office": c.office}
+                                    for c in answer.citations]})
+        data["turns"] = turns[-MAX_TURNS:]
+        data.setdefault("title", answer.question[:80])
+        if q.intent not in ("smalltalk", "more") or "page" in q.inherited:
+            keep = pin_answer(q, answer)
+            prev = data.get("context") or {}
+            if not keep.offices and prev.get("offices") and answer.status == "clarify":
+                keep = replace(keep, offices=Query.from_dict(prev, self.resolver).offices)
+            data["context"] = keep.to_dict()
+        self.state.save_conversation(conversation_id, data, owner=owner_of(conversation_id))
+
+    def history(self, conversation_id: str) -> dict | None:
+        data = self.state.load_conversation(conversation_id)
+        if data is None:
+            return None
+        return {"id": conversation_id, "title": data.get("title", ""), "turns": data.get("turns") or []}
+
+    def of_owner(self, owner: str, limit: int = 50) -> list[dict]:
+        return [{"id": c["id"], "updated": c["updated"], "title": c["data"].get("title", ""),
+                 "turns": len(c["data"].get("turns") or [])} for c in self.state.conversations_of(owner, limit=limit)]
+
+
+def context_label(q: Query, office_short: dict[str, str], kind_of=None) -> str:
+    """"สพป.เชียงใหม่ เขต 6 · กลยุทธ์ที่ 1 › ตัวชี้วัดที่ 2 · ปี 2569": what the turn is about."""
+    parts = []
+    if q.offices:
+        parts.append(", ".join(office_short.get(m.office.id, m.office.short) for m in q.offices))
+    rec = []
+    if q.strategy:
+        kind = kind_of(q) if kind_of else "กลยุทธ์"
+        rec.append(f"{kind}ที่ {q.strategy}")
+    if q.indicator:
+        rec.append(f"ตัวชี้วัดที่ {q.indicator}")
+    elif q.guideline:
+        rec.append(f"แนวทางข้อ {q.guideline}")
+    elif "topic" in q.inherited and q.terms:
+        rec.append(f"เรื่อง \"{' '.join(q.terms[:4])}\"")
+    if rec:
+        parts.append(" › ".join(rec))
+    if q.years:
+        parts.append("ปี " + ", ".join(map(str, q.years)))
+    return " · ".join(parts)
