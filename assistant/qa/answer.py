@@ -8,6 +8,7 @@ questions and project alignment from search over the records. Phrasing comes fro
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 

@@ -299,8 +299,7 @@ def main(args) -> int:
               f"hybrid retrieval: {'on' if assistant.retriever else 'off'}")
         print(report(results))
         if results:
-            print(f"
-mean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
+            print(f"\nmean latency {1000 * statistics.mean(r.seconds for r in results):.0f} ms")
     if use_llm:
         print()
         print(llm_report(assistant.stats.snapshot(), assistant.llm.config.model))
