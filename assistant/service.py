@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 import sqlite3
 import threading
 import time
@@ -205,8 +204,6 @@ class Assistant:
             if ans.status == "answered":
                 return ans
         if q.intent == "align":
-            if not q.offices and not office_id:
-                return self._which_office(q)
             aligned = self._align(q, office_id)
             if aligned is not None:
                 return aligned
@@ -218,14 +215,14 @@ class Assistant:
         from assistant.qa import llm
         from assistant.qa.understand import INTENTS
 
-        if not llm.low_confidence(q):
+        if not (llm.low_confidence(q) or q.intent == "open"):  # unsure, or the rules' catch-all
             return None
         schema = llm.query_schema(type(q), enums={"intent": INTENTS})
         values = self.llm.map_query(q.text, history, schema, deadline)
         if not values:
             return None
         try:
-            mapped = llm.apply_mapped(q, values)
+            mapped = llm.apply_mapped(q, values, self.resolver)
         except (TypeError, ValueError) as e:
             log.warning("model query not applicable: %s", e)
             return None
@@ -244,20 +241,6 @@ class Assistant:
         o = self.store.offices.get(office_id) if office_id else None
         return o.short if o else "เอกสาร"
 
-    def _which_office(self, q: Question) -> Answer:
-        """A project idea with no office: ask which, offering offices of the school level
-        the idea names (สพป. for ป.1-6, สพม. for ม.4-6)."""
-        levels = self.lexicon.query.get("school_levels") or {}
-        squashed = thai.squash(q.norm)
-        kinds = None
-        for _name, spec in levels.items():
-            if any(re.search(p, squashed) for p in spec.get("patterns", ())):
-                kinds = set(spec.get("office_kinds", ()))
-                break
-        offices = [o for o in self.offices() if not kinds or o.kind in kinds]
-        choices = sorted(o.short for o in offices)
-        text = self.templates("align_which_office") + "\n" + "\n".join(f"- {c}" for c in choices)
-        return Answer(q.text, text, "clarify", choices=choices)
 
     def _align(self, q: Question, office_id: str | None) -> Answer | None:
         """A project idea: the one aligner's ranking for one office, with the reason and

@@ -96,9 +96,10 @@ class FakeLine:
         self.httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def assistant(built_index):
-    return Assistant(built_index, hybrid=False)
+@pytest.fixture()
+def assistant(built_index, state):
+    # conversations live in the test's own state store, so no test inherits another's turns
+    return Assistant(built_index, hybrid=False, state=state)
 
 
 @pytest.fixture()

@@ -19,7 +19,7 @@ from tests.fake_openai import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
 PROMPTS = ROOT / "prompts" / "llm.yaml"
-OPEN_Q = "ค่านิยมขององค์กร สพป.เชียงใหม่ เขต 6 คืออะไร"
+OPEN_Q = "4A PLUS ของ สพม.ลำปาง ลำพูน คืออะไร"  # an open question the plan answers with passages
 IDEA = "ค่ายภาษาอังกฤษ ป.4-6"
 OFFICE = "สพป.เชียงใหม่ เขต 6"
 

@@ -250,12 +250,12 @@ def _check(value, sch: dict, where: str) -> None:
             _check(item, sch["items"], f"{where}[{i}]")
 
 
-def apply_mapped(query, values: dict):
-    """The query with the model's values (``from_dict(to_dict() | values)`` when the
-    query type has them, else ``dataclasses.replace``)."""
+def apply_mapped(query, values: dict, *from_dict_args):
+    """The query with the model's values (``from_dict(to_dict() | values, *from_dict_args)``
+    when the query type has them, else ``dataclasses.replace``)."""
     cls = type(query)
     if hasattr(cls, "from_dict") and hasattr(query, "to_dict"):
-        return cls.from_dict({**query.to_dict(), **values})
+        return cls.from_dict({**query.to_dict(), **values}, *from_dict_args)
     return dataclasses.replace(query, **values)
 
 
