@@ -150,7 +150,8 @@ async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
     outcomes: Counter = Counter()
     async with client(url, 0, timeout) as http:
         start = time.monotonic()
-        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0, 0))
+        # one question at a time, 0.5 s apart: within the per-client rate limit (2 a second)
+        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0.5, 0.5))
         return summary(lat, outcomes, time.monotonic() - start)
 
 
