@@ -29,10 +29,8 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -54,35 +52,58 @@ def long_question(rng: random.Random) -> str:
     return " ".join(out)[:2000]
 
 
+FAKE_LINE = r"""
+import json, sys, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+out = open(sys.argv[1], "a", buffering=1)
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        sent = []
+        if self.path == "/v2/bot/message/reply":
+            body = json.loads(raw)
+            out.write(f"{body['replyToken']} {time.monotonic()}\n")
+            sent = [{"id": str(i), "quoteToken": "q"} for i, _ in enumerate(body["messages"])]
+        data = json.dumps({"sentMessages": sent}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(httpd.server_address[1], flush=True)
+httpd.serve_forever(poll_interval=0.05)
+"""
+
+
 class FakeLine:
-    """The Messaging API on 127.0.0.1: records when each reply token is answered."""
+    """The Messaging API on 127.0.0.1, in its own process (as the real one is not in
+    ours): records when each reply token is answered (CLOCK_MONOTONIC is system-wide)."""
 
-    def __init__(self):
-        self.replied: dict[str, float] = {}
-        outer = self
+    def __init__(self, tmp: str):
+        self.log = Path(tmp) / "replies.txt"
+        self.proc = subprocess.Popen([sys.executable, "-c", FAKE_LINE, str(self.log)], stdout=subprocess.PIPE,
+                                     text=True)
+        self.url = f"http://127.0.0.1:{int(self.proc.stdout.readline())}"
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path == "/v2/bot/message/reply":
-                    outer.replied[json.loads(raw)["replyToken"]] = time.monotonic()
-                data = b'{"sentMessages": []}'
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    @property
+    def replied(self) -> dict[str, float]:
+        if not self.log.exists():
+            return {}
+        out = {}
+        for line in self.log.read_text().splitlines():
+            token, _, t = line.partition(" ")
+            out.setdefault(token, float(t))
+        return out
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
 
 
 def client(url: str, n: int, timeout: float) -> httpx.AsyncClient:
@@ -129,7 +150,8 @@ async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
     outcomes: Counter = Counter()
     async with client(url, 0, timeout) as http:
         start = time.monotonic()
-        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0, 0))
+        # one question at a time, 0.5 s apart: within the per-client rate limit (2 a second)
+        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0.5, 0.5))
         return summary(lat, outcomes, time.monotonic() - start)
 
 
@@ -199,7 +221,8 @@ async def phase_line(url: str, duration: float, timeout: float, fake: FakeLine, 
         for c in clients:
             await c.aclose()
         await line_http.aclose()
-    waits = sorted(fake.replied[t] - s for t, s in sent.items() if t in fake.replied)
+    replied = fake.replied
+    waits = sorted(replied[t] - s for t, s in sent.items() if t in replied)
     return {"events": len(sent), "replied": len(waits), "webhook_status": dict(statuses),
             "reply_p50_ms": round(percentile(waits, 50) * 1000, 1),
             "reply_p95_ms": round(percentile(waits, 95) * 1000, 1),
@@ -224,8 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (1 <= args.normal <= 200 and 0 <= args.abusive <= 20 and 1 <= args.saturate <= 100):
         ap.error("--normal 1..200, --abusive 0..20, --saturate 1..100")
 
-    fake = FakeLine()
     tmp = tempfile.mkdtemp(prefix="planqa-bench-")
+    fake = FakeLine(tmp)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = Path(tmp) / "serve.log"

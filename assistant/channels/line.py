@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import urllib3
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
@@ -661,7 +662,7 @@ class LineBot:
                 if attempt >= self.rules.retries or not (status == 429 or status >= 500):
                     raise
                 log.warning("LINE API %s (attempt %d); retrying", status, attempt + 1)
-            except Exception as e:  # timeouts, refused connections
+            except (urllib3.exceptions.HTTPError, OSError) as e:  # timeouts, refused connections
                 if attempt >= self.rules.retries:
                     raise
                 log.warning("LINE API unreachable (%s, attempt %d); retrying", type(e).__name__, attempt + 1)

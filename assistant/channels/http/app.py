@@ -158,7 +158,9 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
 
     config = line_config if line_config is not None else line.LineConfig.from_env()
     app.state.line_enabled = config.enabled
-    line.install(app, lambda: app.state.serving.current(), config, state=state)
+    bot = line.install(app, lambda: app.state.serving.current(), config, state=state)
+    if bot is not None:  # LINE replies first: web jobs wait while a LINE event is answered
+        app.state.pools["web"].yield_to = lambda: bot.busy > 0
     return app
 
 

@@ -178,6 +178,17 @@ class Pool:
         busy = self._limiter.borrowed_tokens if self._limiter else 0
         return PoolStats(self.threads, busy, self.waiting, self.max_waiting)
 
+    yield_to = None  # a callable: True while higher-priority work (LINE) runs
+    max_yield = 2.0  # seconds a job waits for it at most
+
+    async def _give_way(self) -> None:
+        """Wait (briefly) while higher-priority work runs: with the GIL, threads share
+        one core's worth of Python, so LINE's replies go first and the web waits."""
+        waited = 0.0
+        while self.yield_to is not None and waited < self.max_yield and self.yield_to():
+            await anyio.sleep(0.01)
+            waited += 0.01
+
     def _admit(self) -> None:
         lim = self.limiter
         if lim.available_tokens == 0 and self.waiting >= self.max_waiting:
@@ -189,6 +200,7 @@ class Pool:
         self.waiting += 1
         entered = False
         try:
+            await self._give_way()
             async with self.limiter:
                 self.waiting -= 1
                 entered = True
@@ -205,6 +217,7 @@ class Pool:
         self.waiting += 1
         holder = object()  # not the task: the exit may run in another task
         try:
+            await self._give_way()
             await self.limiter.acquire_on_behalf_of(holder)
         finally:
             self.waiting -= 1
