@@ -226,9 +226,18 @@ def worker(args) -> int:
                    hybrid_p95_ms=round(1000 * pct(lat, 0.95), 1) if lat else None,
                    hybrid_searched=f"{searched}/{len(qs['hybrid'])}",
                    hybrid_answered=f"{answered}/{len(qs['hybrid'])}")
-    out["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["max_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
     return 0
+
+
+def peak_rss_mb() -> int:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from
+    the parent across fork + exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def run_worker(env: dict, questions: dict, tmp: Path) -> dict:
