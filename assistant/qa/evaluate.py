@@ -88,6 +88,12 @@ def _gold_keys(gold: dict) -> tuple[str, ...]:
     return tuple(k for k in VALUE_FIELDS if all(k in v for v in vals)) if vals else VALUE_FIELDS
 
 
+def _matches(stated: tuple, gold: tuple) -> bool:
+    """A stated value's key matches a gold key; a gold field that is None (a held-out
+    ``year: null``: the same target every year) matches any stated value of that field."""
+    return all(g is None or s == g for s, g in zip(stated, gold, strict=True))
+
+
 def wrong_figure(gold: dict, ans: Answer) -> bool:
     """Confidently wrong: figures stated as fact that are not the gold's (another
     indicator's or year's), or any figure where the answer should be not_found/clarify."""
@@ -101,7 +107,7 @@ def wrong_figure(gold: dict, ans: Answer) -> bool:
     for v in ans.values:
         if offices and v.office and v.office not in offices:
             return True
-        if want and _value_key(v, keys) not in want:
+        if want and not any(_matches(_value_key(v, keys), w) for w in want):
             return True
     return False
 
@@ -113,14 +119,16 @@ def judge(gold: dict, ans: Answer, office_names: dict[str, str]) -> tuple[bool, 
     keys = _gold_keys(gold)
     want = {_value_key(v, keys) for v in gold.get("values") or []}
     got = {_value_key(v, keys) for v in ans.values}
-    if gold["status"] == "answered" and want and want != got:
+    if gold["status"] == "answered" and want and (
+            any(not any(_matches(g, w) for g in got) for w in want)
+            or any(not any(_matches(g, w) for w in want) for g in got)):
         why.append(f"values {sorted(got, key=str)} != {sorted(want, key=str)}")
     if gold["status"] != "answered" and ans.values:
         why.append(f"states figures {sorted(got, key=str)} in a {gold['status']} answer")
     for v in gold.get("values") or []:
         unit = v.get("unit")
         if unit and gold["status"] == "answered" and not any(
-                _value_key(a, keys) == _value_key(v, keys) and (a.unit or "") == unit for a in ans.values):
+                _matches(_value_key(a, keys), _value_key(v, keys)) and (a.unit or "") == unit for a in ans.values):
             why.append(f"value {v.get('value')} not stated with unit {unit}")
     for s in gold.get("must_include") or []:
         if thai.to_arabic(s) not in thai.to_arabic(ans.answer):
