@@ -165,6 +165,10 @@ class Assistant:
     def _ask(self, question: str, office: str | None = None, cid: str | None = None,
              history: list[str] | None = None, on_sentence=None) -> Answer:
         deadline = self.llm.deadline() if self.llm else None
+        if deadline is not None and cid and history is None:
+            # the model reads the conversation's earlier questions (the rules use its context)
+            turns = (self.conversations.history(cid) or {}).get("turns") or []
+            history = [t["question"] for t in turns[-6:] if t.get("question")]
         try:
             q = self.understand(question)
         except BadQuestion as e:

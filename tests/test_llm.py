@@ -380,6 +380,23 @@ def test_history_reaches_the_model_and_grounds_numbers(offline, online, fake):
     assert "หมวด 1 ปี 2568 ข้อ 1" in sent
 
 
+def test_a_conversation_gives_the_model_its_earlier_questions(offline, online, fake, tmp_path):
+    from assistant.stores.state import SqliteState
+
+    fake.query = {"intent": "numeric", "strategy": "1", "indicator": "1", "years": [2568]}
+    a = online("faithful")
+    saved = a._state
+    a._state, a._conversations = SqliteState(tmp_path / "state.sqlite"), None
+    try:
+        a.ask("หมวด 1 ปี 2568 ข้อ 1 ของ สพป.เชียงใหม่ เขต 6", conversation_id="web:t1:c1")
+        a.ask("ขอดูอันแรกของหมวดนั้น", conversation_id="web:t1:c1")
+    finally:
+        a._state, a._conversations = saved, None
+    sent = [r for r in fake.of("faithful") if r["body"].get("tools")][-1]["body"]["messages"][1]["content"]
+    assert "ขอดูอันแรกของหมวดนั้น" in sent  # the second turn's mapping request ...
+    assert "หมวด 1 ปี 2568 ข้อ 1 ของ สพป.เชียงใหม่ เขต 6" in sent  # ... carries the first turn
+
+
 def test_stream_passes_guarded_sentences_as_they_come(fake):
     m = model(fake, "indicator")
     got = []
