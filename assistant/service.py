@@ -366,6 +366,8 @@ class Serving:
         build = build_of(self.index_dir)
         if a is None:
             return True
+        if a.build_dir is None:  # PostgreSQL: the published build; workers restart after a publish
+            return False
         return build is not None and build != a.build_dir
 
     def _background_load(self) -> None:
