@@ -10,6 +10,7 @@ province but is one or two edits from one (``ชัยโสธร`` → ``ย�
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +79,11 @@ class OfficeResolver:
         self._prov_abbr = {p[1]: p[0] for p in provs if p[1]}
         self._prov_en = {p[0]: p[2] for p in provs}
         self._common = common_names()
+        # offices whose province no other office shares, with the names it goes by: a bare
+        # province name in a sentence means that office (computed once, not per question)
+        shares = Counter(prov for x in offices for prov in x.province.split())
+        self._bare = [(o, prov, [prov] + [c for c, p in self._common.items() if p == prov])
+                      for o in offices for prov in o.province.split() if shares[prov] == 1]
 
     # ------------------------------------------------------------ lookup
     def get(self, office_id: str) -> Office | None:
@@ -189,24 +195,20 @@ class OfficeResolver:
                 found.append((a, OfficeMention(office, s[a:b])))
                 used.append((a, b))
         # 3. a bare province name inside a sentence: the corpus office of that province
-        for o in self.offices:
-            for prov in o.province.split():
-                if sum(prov in x.province.split() for x in self.offices) != 1:
-                    continue
-                names = [prov] + [c for c, p in self._common.items() if p == prov]
-                for m in (m for name in names for m in re.finditer(re.escape(name), s)):
-                    a, b = m.span()
-                    corrected = None
-                    if _mid_word(s, a):
-                        # a misspelt name: the Thai letters glued before it make a near miss
-                        run = re.search(r"[ก-๙]{1,3}$", s[:a])
-                        got = self.province(s[run.start() : b]) if run else None
-                        if not got or got[0] != prov:
-                            continue
-                        a, corrected = run.start(), prov
-                    if free(a, b):
-                        found.append((a, OfficeMention(o, s[a:b], corrected)))
-                        used.append((a, b))
+        for o, prov, names in self._bare:
+            for m in (m for name in names if name in s for m in re.finditer(re.escape(name), s)):
+                a, b = m.span()
+                corrected = None
+                if _mid_word(s, a):
+                    # a misspelt name: the Thai letters glued before it make a near miss
+                    run = re.search(r"[ก-๙]{1,3}$", s[:a])
+                    got = self.province(s[run.start() : b]) if run else None
+                    if not got or got[0] != prov:
+                        continue
+                    a, corrected = run.start(), prov
+                if free(a, b):
+                    found.append((a, OfficeMention(o, s[a:b], corrected)))
+                    used.append((a, b))
         # 4. a kind and a number only ("สพม.36"): an office known only by its number
         for m in re.finditer(rf"({_KIND_RE})\s*(?:เขต)?\s*(\d{{1,2}})(?![\d.])", s):
             a, b = m.span()
