@@ -14,6 +14,7 @@ from assistant.channels.http.common import (
     json_object,
     resolve_office,
 )
+from assistant.channels.http.conversations import check_id
 from assistant.channels.http.errors import ApiError
 
 ASK_SCHEMA = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -23,7 +24,8 @@ ASK_SCHEMA = {"requestBody": {"required": True, "content": {"application/json": 
                    "office": {"type": "string", "nullable": True, "example": "spp-chiangmai-6"}}}}}}}
 
 
-def parse_ask(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+def parse_ask(body: bytes, content_type: str | None) -> tuple[str, str | None, str | None]:
+    """The question, the office and the conversation id of an /api/ask body."""
     data = json_object(body, content_type)
     question = data.get("question")
     if question is None:
@@ -33,7 +35,7 @@ def parse_ask(body: bytes, content_type: str | None) -> tuple[str, str | None]:
     office = data.get("office")
     if office is not None and not isinstance(office, str):
         raise ApiError("invalid_request", "หน่วยงาน (office) ต้องเป็นข้อความ", "The \"office\" field must be a string.")
-    return question, office
+    return question, office, check_id(data.get("conversation_id"))
 
 
 def ask_router() -> APIRouter:
@@ -45,15 +47,8 @@ def ask_router() -> APIRouter:
         (question, answer, status, values, citations) plus: choices (clarify options),
         choice_requests (the question/office each choice asks), followups (suggested next
         questions) and spans (per citation: start, end and the chip label)."""
-        from assistant.channels.http.conversations import ConversationError, conversation_id_of
-
         a = current_assistant(request.app)
-        raw = await request.body()
-        question, office = parse_ask(raw, request.headers.get("content-type"))
-        try:
-            cid = conversation_id_of(raw)
-        except ConversationError as e:
-            return e.response()
+        question, office, cid = parse_ask(await request.body(), request.headers.get("content-type"))
         question = check_question(a, question)
         office_id = resolve_office(a, office)
         ask_fn = (lambda q, o: a.ask(q, o, conversation_id=cid)) if cid else a.ask

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 log = logging.getLogger("planqa.server")
 
 MAX_IDEA_CHARS = 2000
+MAX_COMMENT_CHARS = 2000
 
 ERRORS: dict[str, tuple[int, str, str]] = {
     "malformed_json": (400, "ข้อมูลที่ส่งมาไม่ใช่ JSON ที่ถูกต้อง กรุณาส่งในรูปแบบ {\"question\": \"...\"}",
@@ -34,6 +35,13 @@ ERRORS: dict[str, tuple[int, str, str]] = {
                          "No such proposal draft (it may have expired); create it again."),
     "pdf_unavailable": (503, "สร้างไฟล์ PDF ไม่ได้ในขณะนี้ กรุณาดาวน์โหลดไฟล์ .docx แทน",
                         "PDF export needs LibreOffice (soffice) on the server."),
+    "invalid_conversation_id": (400, "รหัสบทสนทนา (conversation_id) ไม่ถูกต้อง: ใช้ตัวอักษร ตัวเลข - _ : . ไม่เกิน 200 ตัว",
+                                "conversation_id must be 1-200 letters, digits or - _ : . @"),
+    "invalid_rating": (400, "กรุณาเลือก 👍 หรือ 👎 (rating ต้องเป็น \"up\" หรือ \"down\")",
+                       "rating must be \"up\" or \"down\"."),
+    "comment_too_long": (400, f"ความคิดเห็นยาวเกินไป (เกิน {MAX_COMMENT_CHARS} ตัวอักษร)", "The comment is too long."),
+    "unknown_conversation": (404, "ไม่พบบทสนทนานี้ (อาจหมดอายุแล้ว) เริ่มบทสนทนาใหม่ได้เลย",
+                             "No such conversation (it may have expired)."),
     "unknown_field": (400, "ไม่มีช่องนี้ในร่างโครงการ", "No such field in this proposal draft."),
     "field_too_long": (400, "ข้อความที่กรอกยาวเกินไป", "A field's text is too long."),
     "not_found": (404, "ไม่พบหน้าหรือบริการที่เรียก", "No such page or endpoint."),

@@ -40,7 +40,7 @@ def stream_router(app: FastAPI) -> APIRouter:
     @router.post("/api/ask/stream", summary="ถามคำถาม แบบทยอยส่งคำตอบ (ask, server-sent events)")
     async def ask_stream(request: Request):
         a = current_assistant(app)
-        question, office = parse_ask(await request.body(), request.headers.get("content-type"))
+        question, office, _ = parse_ask(await request.body(), request.headers.get("content-type"))
         question = check_question(a, question)
         office_id = resolve_office(a, office)
         send, receive = anyio.create_memory_object_stream(64)
