@@ -76,6 +76,14 @@ class _Builder:
         self.ind_ids: set[str] = set()
         self.last_cols: list[Column] | None = None
         self.last_ind: Indicator | None = None
+        self.open_ind: Indicator | None = None  # an indicator block whose labelled lines may follow
+        self.open_fields = False  # the open indicator block has had a labelled line
+        self.open_title: Strategy | None = None  # a strategy heading whose title may wrap onto the next line
+        self.prev_end = 0  # end of the previous block
+        self.last_item: TextItem | Guideline | None = None  # the list item read last
+        self.labels = _label_pattern(lex)
+        self.label_role = _label_roles(lex)
+        self.breaks = tuple(lex.words("plan", "section_breaks"))
         self.roles = {}
         for key in _SECTION_OF:
             for w in lex.words("plan", key):
@@ -112,9 +120,13 @@ class _Builder:
     def run(self) -> Plan:
         for b in self.doc.blocks:
             if b.kind == "table":
+                self.open_ind = self.open_title = None
                 self.table(b)
             elif b.kind in ("heading", "paragraph", "item"):
                 self.text_block(b)
+            else:
+                continue
+            self.prev_end = b.end
         years = sorted({t.year for i in self.plan.indicators() for t in i.targets if t.year})
         if years:
             self.plan.years = (years[0], years[-1])
@@ -122,11 +134,88 @@ class _Builder:
 
     def text_block(self, b: Block) -> None:
         raw = self.quote(b.start, b.end)
+        title, self.open_title = self.open_title, None
         role, word = self._role(raw)
         if role and (b.kind == "heading" or self._heading_like(raw, word)):
+            self.open_ind = None
             self.heading(b, raw, role, word)
             return
+        if self.breaks and _strip_number(thai.clean(raw)).startswith(self.breaks):
+            self.section, self.open_ind = None, None  # a table caption or notes end the section
+            return
+        if title is not None and b.kind == "paragraph" and self._wrapped(b):
+            title.title = f"{title.title}{_glue(title.title, raw)}{thai.one_line(raw)}"
+            return
+        if self.open_ind is not None and b.kind in ("paragraph", "item") and self.indicator_lines(b):
+            return
+        self.open_ind = None
+        if self.last_item is not None and b.kind == "paragraph" and self._page_goes_on(b):
+            item = self.last_item  # a list item broken across a page
+            item.text = f"{item.text}{_glue(item.text, raw)}{thai.one_line(raw)}"
+            return
+        self.last_item = None
         self.content(b, raw)
+
+    def _page_goes_on(self, b: Block) -> bool:
+        """The block starts a page and the previous page ended mid-paragraph (no blank
+        line before the page break)."""
+        if not self.doc.page_starts or self.doc.page_of(b.start) == self.doc.page_of(self.prev_end):
+            return False
+        gap = self.doc.text[self.prev_end:b.start]
+        before = gap.split("\f", 1)[0] if "\f" in gap else gap[: gap.find("\n") + 1]
+        return not re.search(r"\n[ \t]*\n", before)
+    def _wrapped(self, b: Block) -> bool:
+        """A single line right below the previous block in text laid out by lines (plain
+        text, PDF): the previous block's line wrapped."""
+        gap = self.doc.text[self.prev_end:b.start]
+        return (self.doc.format in ("txt", "pdf") and "\n" not in self.quote(b.start, b.end)
+                and gap.count("\n") == 1 and not gap.strip() and len(thai.one_line(self.quote(b.start, b.end))) <= 80)
+
+    # ------------------------------------------------------------ indicator blocks
+    def indicator_lines(self, b: Block) -> bool:
+        """Lines below an indicator (``หน่วยนับ ร้อยละ``, ``ค่าฐาน (ปี 2566) = 70``,
+        ``ค่าเป้าหมาย ปี 2567 = 85 ...``, ``ผู้รับผิดชอบ ...``), and the wrapped rest of its
+        text before them. False when the block is not part of the indicator."""
+        ind = self.open_ind
+        sub = self.quote(b.start, b.end)
+        marks = list(self.labels.finditer(sub))
+        first = marks[0].start(1) if marks else None
+        if first is None or sub[:first].strip():
+            # text before any label: the indicator's text wrapped onto this line
+            if self.open_fields or b.kind != "paragraph" or (first is None and not self._wrapped(b)):
+                return False
+            head = sub[:first] if first is not None else sub
+            ind.text = f"{ind.text}{_glue(ind.text, head)}{thai.one_line(head)}"
+        if marks:
+            self.fields(ind, b.start, sub, marks)
+            self.open_fields = True
+        return True
+
+    def fields(self, ind: Indicator, base: int, sub: str, marks: list) -> None:
+        """Read the labelled fields of an indicator from ``sub`` (at offset ``base``)."""
+        for k, m in enumerate(marks):
+            role = self.label_role[m.group(1)]
+            nxt = marks[k + 1].start(1) if k + 1 < len(marks) else len(sub)
+            end = nxt if role in ("target", "responsible") else min(nxt, _line_end(sub, m.end(1)))
+            a, z = base + m.end(1), base + end
+            value = thai.one_line(self.quote(a, z)).strip(" :：")
+            if role == "unit":
+                ind.unit = value or ind.unit
+            elif role == "baseline":
+                v = re.match(r"\(?\s*(?:ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?([0-9๐-๙]{2,4}))?\s*\)?\s*"
+                             r"(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ)?\s*([^\s()]+)", value)
+                if v and v.group(2) not in ("-", "–", "—"):
+                    ind.baseline = thai.printed_value(v.group(2))
+                    ind.baseline_year = thai.be_year(int(thai.to_arabic(v.group(1)))) if v.group(1) else None
+            elif role == "target":
+                for year, va, vz, _ in self._sentence_values(self.quote(base + m.start(1), z), base + m.start(1)):
+                    self.add_target(ind, year, "target", va, vz, ind.unit)
+            elif role in ("responsible", "source") and value:
+                setattr(ind, role, value)
+        for t in ind.targets:
+            t.unit = t.unit or ind.unit
+        if self.doc.page_of(base) == self.doc.page_of(ind.span.start):
+            ind.span = self.span(ind.span.start, base + len(sub))
 
     @staticmethod
     def _heading_like(raw: str, word: str) -> bool:
@@ -144,6 +233,18 @@ class _Builder:
         rest = self.quote(pos, b.end).strip(" *#:")
         if role in ("goals", "sgoals", "missions", "values") and number and rest and self.section == role:
             self.add_item(role, Block("item", pos, b.end, number=number), rest)
+            return
+        if role in ("guidelines", "indicators") and number and rest and self.strategy is not None:
+            # "แนวทางที่ ๑ <text>", "ตัวชี้วัดที่ ๒ <text>": the heading is the item
+            self.section = role
+            item = Block("item", pos, b.end, number=thai.to_arabic(number))
+            if role == "indicators":
+                self.sentence_indicator(self.strategy, item, self.quote(pos, b.end), item.number, number)
+            else:
+                self.add_item(role, item, self.quote(pos, b.end))
+            return
+        if role == "strategy" and not number and rest and heading_word(rest):
+            self.section = "strategy-list"  # "ยุทธศาสตร์ ตัวชี้วัด และแนวทาง": a section title
             return
         if role == "strategy":
             if number or (rest and b.number and self.section == "strategy-list"):
@@ -171,6 +272,8 @@ class _Builder:
             self.strategy = Strategy(strategy_id(self.doc.doc_id, number), number, thai.one_line(title),
                                      self.span(b.start, b.end), kind=word)
             self.plan.strategies.append(self.strategy)
+            if title.strip() and b.kind in ("heading", "item"):
+                self.open_title = self.strategy
         self.section = None
         self.last_ind = None
 
@@ -210,6 +313,7 @@ class _Builder:
             lst = getattr(self.plan, sec)
             n = no or str(len(lst) + 1)
             lst.append(TextItem(f"{doc}/{sec[:-1]}{n}", n, text, span))
+            self.last_item = lst[-1]
             return
         s = self.strategy or self._implicit(b)
         if s is None:
@@ -217,6 +321,7 @@ class _Builder:
         if sec == "sgoals":
             n = no or str(len(s.goals) + 1)
             s.goals.append(TextItem(f"{s.id}/goal{len(s.goals) + 1}", n, text, span))
+            self.last_item = s.goals[-1]
         elif sec == "guidelines":
             n = no or str(len(s.guidelines) + 1)
             resp = _RESP.search(text)
@@ -224,6 +329,7 @@ class _Builder:
                 text = text[: resp.start()].strip()
             who = thai.one_line(resp.group(1) or resp.group(2)) if resp else None
             s.guidelines.append(Guideline(guideline_id(doc, s.number, n), s.number, n, text, span, responsible=who))
+            self.last_item = s.guidelines[-1]
         elif sec == "indicators":
             self.sentence_indicator(s, b, raw, no)
 
@@ -247,7 +353,7 @@ class _Builder:
         s = thai.to_arabic(raw)
         out = []
         val = r"([0-9]+(?:[.,][0-9]+)*\s?%?" + ("|" + "|".join(map(re.escape, self.lex.words("plan", "word_targets"))) if self.opts.word_targets else "") + ")"
-        pat = re.compile(r"(?:ปี(?:งบประมาณ)?\s*(?:พ\.\s?ศ\.\s*)?(25\d\d|\d\d))\s*(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ|ไม่น้อยกว่า(?:ร้อยละ)?)?\s*" + val)
+        pat = re.compile(r"(?:ปี(?:งบประมาณ)?\s*(?:พ\.\s?ศ\.\s*)?(25\d\d|\d\d))(?!\d)\s*\)?\s*(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ|ไม่น้อยกว่า(?:ร้อยละ)?)?\s*" + val)
         for m in pat.finditer(s):
             y = thai.be_year(int(m.group(1)))
             out.append((y, base + m.start(2), base + m.end(2), base + m.start()))
@@ -257,14 +363,26 @@ class _Builder:
                 out.append((None, base + m.start(1), base + m.end(1), base + m.start()))
         return out
 
-    def sentence_indicator(self, s: Strategy, b: Block, raw: str, no: str | None) -> None:
+    def sentence_indicator(self, s: Strategy, b: Block, raw: str, no: str | None,
+                           number_raw: str | None = None) -> None:
+        marks = [m for m in self.labels.finditer(raw) if m.start(1) > 0 and "\n" in raw[:m.start(1)]]
+        if marks:  # "1. <text>" then labelled lines (หน่วยนับ ..., ค่าเป้าหมาย ...)
+            cut = marks[0].start(1)
+            text = self._item_text(raw[:cut])
+            number_raw = number_raw or (raw.split()[0] if no else None)
+            ind = self.indicator(s, no, number_raw, text, b.start, b.start + len(raw[:cut].rstrip()), None)
+            self.fields(ind, b.start, raw, marks)
+            self.open_ind, self.open_fields = ind, True
+            return
         vals = self._sentence_values(raw, b.start)
         cut = vals[0][3] if vals else b.end
         text = self._item_text(self.quote(b.start, cut)).rstrip(" (:,")
         unit = next((u for u in units() if u in raw), None)
-        ind = self.indicator(s, no, self.quote(b.start, b.end).split()[0] if no else None, text, b.start, b.end, unit)
+        number_raw = number_raw or (self.quote(b.start, b.end).split()[0] if no else None)
+        ind = self.indicator(s, no, number_raw, text, b.start, b.end, unit)
         for year, a, z, _ in vals:
             self.add_target(ind, year, "target", a, z, unit)
+        self.open_ind, self.open_fields = ind, False
 
     # ------------------------------------------------------------ records
     def indicator(self, s: Strategy, no: str | None, raw_no: str | None, text: str, a: int, b: int,
@@ -328,6 +446,13 @@ class _Builder:
             if year is not None and role in (None, "number", "indicators"):
                 role = "target"
             cols.append(Column(role, year, c.label))
+        if not any(c.role == "indicators" for c in cols) and any(c.role == "target" and c.year for c in cols):
+            # a table of yearly targets whose text column says รายการ (not ตัวชี้วัด)
+            item_words = self.lex.words("plan", "indicator_columns")
+            for j, c in enumerate(cols):
+                if c.role is None and c.label in item_words:
+                    cols[j] = Column("indicators", None, c.label)
+                    break
         return cols, n_head
 
     def table(self, b: Block) -> None:
@@ -473,6 +598,33 @@ class _Builder:
                 resp = thai.one_line(self.doc.cell_text(r[roles.index("responsible")])) or None
             s.guidelines.append(Guideline(guideline_id(self.doc.doc_id, s.number, n), s.number, n,
                                           self._item_text(text), self.span(cell.start, cell.end), resp))
+
+
+def _label_pattern(lex: lexicon.Lexicon) -> re.Pattern:
+    """Field labels of an indicator block, at a line's start or after a wide gap."""
+    words = sorted(_label_roles(lex), key=len, reverse=True)
+    return re.compile(r"(?:^[ \t\u00a0•\-–]*|(?<=\s\s)|(?<=\t))(" + "|".join(map(re.escape, words)) + r")(?=[\s:：(]|$)",
+                      re.M)
+
+
+def _label_roles(lex: lexicon.Lexicon) -> dict[str, str]:
+    unit_words = set(lex.words("plan", "units"))
+    out = {}
+    for role in ("unit", "baseline", "target", "responsible", "source"):
+        for w in lex.words("plan", role):
+            if w not in unit_words:
+                out.setdefault(w, role)
+    return out
+
+
+def _line_end(s: str, pos: int) -> int:
+    k = s.find("\n", pos)
+    return len(s) if k < 0 else k
+
+
+def _strip_number(s: str) -> str:
+    m = NUMBERING.match(s)
+    return s[m.end():] if m and m.group(1) else s.lstrip("#* ")
 
 
 def _glue(left: str, right: str) -> str:

@@ -16,6 +16,7 @@ from collections import Counter
 from assistant.domain import lexicon, thai
 from assistant.ingest.decoders import text_blocks
 from assistant.ingest.document import Document
+from assistant.ingest.readers import furniture
 
 EXTRACTORS = ("poppler-raw", "pypdf", "pdfplumber", "poppler-layout")
 FAST = ("poppler-raw", "pypdf")
@@ -83,21 +84,11 @@ def score(pages: list[str]) -> float:
 
 
 def _furniture_key(line: str) -> str:
-    """A line compared across pages: digits (page numbers) and spaces ignored."""
-    return re.sub(r"\s+", "", re.sub(r"[0-9๐-๙]+", "#", line))
+    return furniture.key(line)
 
 
 def _furniture(pages: list[str]) -> set[str]:
-    """Lines at the top or bottom of most pages (digits ignored): headers and footers."""
-    if len(pages) < 2:
-        return set()
-    seen = Counter()
-    for p in pages:
-        lns = [ln.strip() for ln in p.splitlines() if ln.strip()]
-        edge = {_furniture_key(x) for x in lns[:2] + lns[-2:]}
-        seen.update(edge)
-    need = max(2, int(0.6 * len(pages) + 0.5))
-    return {k for k, v in seen.items() if v >= need}
+    return furniture.repeated(pages)
 
 
 def read(doc_id: str, data: bytes, method: str | None = None) -> Document:

@@ -8,12 +8,34 @@ import re
 from assistant.ingest.decoders import content_lines, text_blocks
 from assistant.ingest.document import Block, Cell, Document
 from assistant.ingest.layouts.base import trim
+from assistant.ingest.readers import furniture
 
 _RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 
 
 def read_txt(doc_id: str, text: str) -> Document:
-    return Document(doc_id, text, "txt", text_blocks(text))
+    """Plain text; text extracted from a PDF keeps its pages apart with form feeds: each
+    page's blocks carry its number, and the running headers, footers and page numbers
+    repeated at the top or bottom of the pages make no block."""
+    if "\f" not in text.strip("\f\n "):
+        return Document(doc_id, text, "txt", text_blocks(text))
+    pages = text.split("\f")
+    keys, pats = furniture.repeated(pages), furniture.patterns()
+    blocks: list[Block] = []
+    starts: list[int] = []
+    pos = 0
+    for no, page in enumerate(pages, 1):
+        starts.append(pos)
+        lns = [ln for ln in content_lines(text, pos, pos + len(page))]
+        edge = {ln.no for ln in lns[:3] + lns[-3:]}
+        cut = [ln for ln in lns if ln.no in edge and furniture.is_furniture(ln.text, keys, pats)]
+        a = pos
+        for ln in cut:
+            blocks += text_blocks(text, a, ln.start, page=no)
+            a = ln.end
+        blocks += text_blocks(text, a, pos + len(page), page=no)
+        pos += len(page) + 1
+    return Document(doc_id, text, "txt", blocks, starts)
 
 
 def _pipe_cells(text: str, start: int, end: int) -> list[Cell]:
