@@ -238,6 +238,7 @@ def repair_mark_order(text: str) -> tuple[str, int]:
 
 _TONE_AFTER = re.compile(r"([ก-ฮ])([ัิีึื])([ก-ฮ])([่้๊๋์])")
 _VOWEL_AFTER = re.compile(r"([ก-ฮ])([่้๊๋])([ก-ฮ])([ิีึื])")
+_BOTH_AFTER = re.compile(r"([ก-ฮ])([ก-ฮ])([ัิีึื])([่้๊๋])")  # ตงั้ → ตั้ง: vowel and tone one too late
 
 
 def repair_tone_order(text: str) -> tuple[str, int]:
@@ -265,6 +266,8 @@ def repair_tone_order(text: str) -> tuple[str, int]:
             after += nxt.group(1)
         if m.re is _TONE_AFTER:  # ชีว้ → ชี้ว
             moved = m.group(1) + m.group(2) + m.group(4) + m.group(3)
+        elif m.re is _BOTH_AFTER:  # ชนั้ → ชั้น
+            moved = m.group(1) + m.group(3) + m.group(4) + m.group(2)
         else:  # พ้นื → พื้น
             moved = m.group(1) + m.group(4) + m.group(2) + m.group(3)
         if known(before + moved + after) > known(before + m.group(0) + after):
@@ -274,6 +277,7 @@ def repair_tone_order(text: str) -> tuple[str, int]:
 
     text = _TONE_AFTER.sub(fix, text)
     text = _VOWEL_AFTER.sub(fix, text)
+    text = _BOTH_AFTER.sub(fix, text)
     return text, n
 
 

@@ -182,7 +182,8 @@ class _Builder:
         first = marks[0].start(1) if marks else None
         if first is None or sub[:first].strip():
             # text before any label: the indicator's text wrapped onto this line
-            if self.open_fields or b.kind != "paragraph" or (first is None and not self._wrapped(b)):
+            if self.open_fields or (b.kind != "paragraph" and not self._wrapped_number(b, sub, first)) \
+                    or (first is None and not self._wrapped(b)):
                 return False
             head = sub[:first] if first is not None else sub
             ind.text = f"{ind.text}{_glue(ind.text, head)}{thai.one_line(head)}"
@@ -190,6 +191,13 @@ class _Builder:
             self.fields(ind, b.start, sub, marks)
             self.open_fields = True
         return True
+
+    def _wrapped_number(self, b: Block, sub: str, first: int | None) -> bool:
+        """An "item" that is the indicator's text wrapped at a number (``ปีที่⏎๓ ด้าน...``):
+        a bare number (no ``.`` or ``)``) right below, with the labelled lines under it."""
+        gap = self.doc.text[self.prev_end:b.start]
+        return (first is not None and gap.count("\n") == 1 and not gap.strip()
+                and re.match(r"[0-9๐-๙]+\s", sub) is not None and self.doc.format in ("txt", "pdf"))
 
     def fields(self, ind: Indicator, base: int, sub: str, marks: list) -> None:
         """Read the labelled fields of an indicator from ``sub`` (at offset ``base``)."""
