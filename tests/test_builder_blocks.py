@@ -139,3 +139,38 @@ def test_the_session2_heldout_plans_read_exactly():
             c = mod.score(p, yaml.safe_load(g.read_text(encoding="utf-8")))
             for k in ("targets", "indicators", "units", "baselines", "responsible", "strategies", "guidelines"):
                 assert c[k + "_ok"] == c[k], (p.name, k, c[k + "_ok"], c[k])
+
+
+BASELINE_YEAR = """# แผนพัฒนาการศึกษา สพป.ยโสธร เขต 1 พ.ศ. 2567 - 2570
+
+## กลยุทธ์ที่ 1 คุณภาพผู้เรียน
+
+| ที่ | ตัวชี้วัด | หน่วยนับ | ค่าฐาน ปี 2567 | ผลการดำเนินงาน 2567 | 2568 | 2569 | 2570 |
+|---|---|---|---|---|---|---|---|
+| 1 | ร้อยละของนักเรียนที่อ่านคล่อง | ร้อยละ | 70 | 71 | 75 | 80 | 85 |
+"""
+
+
+def test_a_baseline_year_is_not_one_of_the_plans_years(tmp_path):
+    p = tmp_path / "ys1.md"
+    p.write_text(BASELINE_YEAR, encoding="utf-8")
+    res = parse_file(p)
+    ind = res.plan.indicators()[0]
+    assert (ind.baseline, ind.baseline_year) == ("70", 2567)
+    assert [(t.year, t.kind, t.value) for t in ind.targets] == [
+        (2567, "result", "71"), (2568, "target", "75"), (2569, "target", "80"), (2570, "target", "85")]
+    # the title says 2567 - 2570, but 2567 only has a baseline and a prior result
+    assert res.plan.years == (2568, 2570)
+
+
+def test_the_ingest_report_gives_the_years_of_the_target_columns(isolated, tmp_path):
+    from assistant.ingest.pipeline import ingest
+
+    p = tmp_path / "ys1.md"
+    p.write_text(BASELINE_YEAR, encoding="utf-8")
+    report = ingest([p])
+    doc = next(d for d in report.documents if d.file == "ys1.md")
+    assert doc.years == (2568, 2570)
+    assert any("ปีของแผน: 2568–2570" in ln for ln in doc.lines())
+    note = next(n for n in report.notes if n.startswith("ys1.md"))
+    assert "2568–2570" in note and "2567–2570" not in note

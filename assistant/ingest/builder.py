@@ -127,7 +127,7 @@ class _Builder:
             else:
                 continue
             self.prev_end = b.end
-        years = sorted({t.year for i in self.plan.indicators() for t in i.targets if t.year})
+        years = sorted({t.year for i in self.plan.indicators() for t in i.targets if t.year and t.kind == "target"})
         if years:
             self.plan.years = (years[0], years[-1])
         return self.plan

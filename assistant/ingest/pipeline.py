@@ -30,6 +30,7 @@ from assistant.ingest.plans import (
     ParseResult,
     infer_office,
     parse_doc,
+    plan_span,
     plan_title,
     plan_years,
     report_warnings,
@@ -268,12 +269,14 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
         plan.office_id = meta.office
         plan.title = meta.title or plan.title
         plan.years = meta.years
-        if source != "metadata":  # years inferred from the text cover the targets' years
-            tys = [t.year for i in plan.indicators() for t in i.targets if t.year]
-            if tys and (not meta.years or min(tys) < meta.years[0] or max(tys) > meta.years[1]):
-                lo, hi = min([*tys, *(meta.years or ())]), max([*tys, *(meta.years or ())])
-                meta.years = plan.years = (lo, hi)
-                if lo != hi:
+        if source != "metadata":  # years inferred from the text cover the targets' years (not baselines)
+            span = plan_span(meta.years, plan)
+            if span and span != meta.years:
+                if meta.years and report.notes and report.notes[-1].startswith(path.name + ":"):
+                    old = f"ปีของแผน: {meta.years[0]}–{meta.years[1]}"
+                    report.notes[-1] = report.notes[-1].replace(old, f"ปีของแผน: {span[0]}–{span[1]}")
+                meta.years = plan.years = span
+                if span[0] != span[1]:
                     meta.fiscal_year = None
         for ind in plan.indicators():
             classify(ind)

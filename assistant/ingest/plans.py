@@ -122,6 +122,21 @@ def plan_years(text: str) -> tuple[int, int] | None:
     return (int(fy.group(1)),) * 2 if fy else None
 
 
+def plan_span(text_years: tuple[int, int] | None, plan: Plan) -> tuple[int, int] | None:
+    """A plan's years: those its text names, widened to its yearly targets. Years come
+    from the target columns: a first year that only has baselines or prior results
+    (``ค่าฐาน ปี 2567`` in a 2568–2570 plan) is not one of the plan's years."""
+    tys = [t.year for i in plan.indicators() for t in i.targets if t.year and t.kind == "target"]
+    if not tys:
+        return text_years
+    lo, hi = min([*tys, *(text_years or ())]), max([*tys, *(text_years or ())])
+    earlier = {i.baseline_year for i in plan.indicators()} | {
+        t.year for i in plan.indicators() for t in i.targets if t.kind != "target"}
+    if lo < min(tys) and all(y in earlier for y in range(lo, min(tys))):
+        lo = min(tys)
+    return lo, hi
+
+
 def parse_file(path: Path, *, options: BuildOptions | None = None, resolver: OfficeResolver | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | None = None) -> ParseResult:
     """Read and parse one file (.txt .md .html .docx .pdf) into a plan with its report.
@@ -131,10 +146,9 @@ def parse_file(path: Path, *, options: BuildOptions | None = None, resolver: Off
     doc = read_document(path, max_bytes, doc_id=doc_id)
     plan, how, warnings = parse_doc(doc, options)
     res = ParseResult(plan, doc, how, warnings=warnings)
-    years = plan_years(doc.text)
+    years = plan_span(plan_years(doc.text), plan)
     if years:
-        tys = [t.year for i in plan.indicators() for t in i.targets if t.year]
-        plan.years = (min([years[0], *tys]), max([years[1], *tys]))
+        plan.years = years
     mention = infer_office(doc.text, resolver or OfficeResolver([]))
     if mention:
         res.office, res.office_text = mention.office, mention.text
