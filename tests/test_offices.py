@@ -75,13 +75,13 @@ def test_two_offices_in_order(resolver):
 
 
 @pytest.mark.parametrize("typed, office_id", [
-    ("ชย.2", "esa-chaiyaphum-2"),
-    ("ชัยภูมิ 2", "esa-chaiyaphum-2"),
+    ("ชย.2", "spp-chaiyaphum-2"),
+    ("ชัยภูมิ 2", "spp-chaiyaphum-2"),
     ("สพป.ชัยภูมิ เขต ๒", "spp-chaiyaphum-2"),
     ("สพม.นม", "spm-nakhon-ratchasima"),
     ("สพม.โคราช", "spm-nakhon-ratchasima"),
     ("สพป.ขก.1", "spp-khon-kaen-1"),
-    ("สร.3", "esa-surin-3"),
+    ("สร.3", "spp-surin-3"),
     ("สพม.ลำปาง ลำพูน", "spm-lampang-lamphun"),
 ])
 def test_any_office_resolves_by_kind_province_and_area(typed, office_id):
@@ -104,3 +104,27 @@ def test_common_names_come_from_the_registry_file():
     from assistant.domain.offices import common_names
 
     assert common_names()["โคราช"] == "นครราชสีมา"
+
+
+def test_an_area_number_without_a_kind_means_a_primary_office():
+    from assistant.domain.offices import OfficeResolver
+
+    office = OfficeResolver([]).resolve("ชย.2")[0].office
+    assert (office.id, office.kind, office.name) == (
+        "spp-chaiyaphum-2", "สพป.", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาชัยภูมิ เขต 2")
+    assert OfficeResolver([]).resolve("ชัยภูมิ เขต ๒")[0].office.kind == "สพป."
+    # no area: the kind stays open
+    assert OfficeResolver([]).resolve("สพท.ชัยภูมิ")[0].office.kind == "สพท."
+
+
+def test_the_registry_decides_when_it_knows_the_office():
+    from assistant.domain.models import Office
+    from assistant.domain.offices import OfficeResolver
+
+    spm = Office("spm-chaiyaphum", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาชัยภูมิ", "สพม.", "ชัยภูมิ", None, (), True)
+    odd = Office("spt-chaiyaphum-2", "สำนักงานเขตพื้นที่การศึกษาชัยภูมิ เขต 2", "สพท.", "ชัยภูมิ", 2, (), True)
+    # an office without areas is not "ชย.2"
+    assert OfficeResolver([spm]).resolve("ชย.2")[0].office.id == "spp-chaiyaphum-2"
+    assert OfficeResolver([spm]).resolve("สพม.ชย")[0].office.id == "spm-chaiyaphum"
+    # a registered office of that number wins, whatever its kind
+    assert OfficeResolver([spm, odd]).resolve("ชย.2")[0].office.id == "spt-chaiyaphum-2"

@@ -185,6 +185,7 @@ class Citation:
     quote: str
     start: int | None = None
     end: int | None = None
+    page: int | None = None  # 1-based page of a document with pages (PDF)
 
 
 @dataclass

@@ -95,6 +95,8 @@ class OfficeResolver:
                 if (kind in (None, "สพท.") or kind == o.kind) and (area is None or o.area in (None, area)):
                     if area is None and o.area is not None and kind is None:
                         continue
+                    if area is not None and o.area is None and kind is None:
+                        continue  # "ชย.2" is not an office without areas (สพม.ชัยภูมิ)
                     return o
         return None
 
@@ -121,7 +123,9 @@ class OfficeResolver:
         return None
 
     def _generic(self, kind: str | None, province: str, area: int | None) -> Office:
-        k = kind or "สพท."
+        # an area number with no kind ("ชย.2", "ชัยภูมิ 2") is a สพป.: สพม. have no
+        # numbered เขต within a province (only the old "สพม.NN" forms, resolved elsewhere)
+        k = kind or ("สพป." if area else "สพท.")
         en = " ".join(self._prov_en.get(p, p) for p in province.split())
         slug = re.sub(r"[^a-z0-9]+", "-", en.lower()).strip("-")
         prefix = {"สพป.": "spp", "สพม.": "spm"}.get(k, "esa")

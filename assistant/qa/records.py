@@ -147,15 +147,17 @@ class Records:
         span = span or rec.span
         s = rec.strategy
         ind = rec.indicator
+        page = rec.plan.page_of(span.start)  # documents with pages (PDF): "หน้า N"
         return Citation(
             doc=rec.plan.doc_id,
             office=rec.plan.office_id,
-            section=section_label(rec.kind, s, rec.item),
+            section=section_label(rec.kind, s, rec.item) + (f" หน้า {page}" if page else ""),
             strategy=s.number if s else None,
             indicator=ind.number if ind else None,
             quote=self.store.quote(span),
             start=span.start,
             end=span.end,
+            page=page,
         )
 
 

@@ -99,6 +99,7 @@ class SqlPlanStore:
         q = self._rows
         doc = self.docs[doc_id]
         plan = Plan(doc_id, doc.title, doc.office_id, doc.years, layout=doc.layout)
+        plan.pages = list((doc.meta or {}).get("pages") or [])  # page starts (PDF): citations show the page
 
         def span(r) -> Span:
             return Span(doc_id, r["start"], r["end"])
