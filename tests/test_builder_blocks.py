@@ -174,3 +174,54 @@ def test_the_ingest_report_gives_the_years_of_the_target_columns(isolated, tmp_p
     assert any("ปีของแผน: 2568–2570" in ln for ln in doc.lines())
     note = next(n for n in report.notes if n.startswith("ys1.md"))
     assert "2568–2570" in note and "2567–2570" not in note
+
+
+SENTENCES = """แผนพัฒนาการศึกษา สพป.น่าน เขต 2 พ.ศ. 2568 - 2569
+
+กลยุทธ์ที่ 1 คุณภาพผู้เรียน
+ตัวชี้วัด
+1. ร้อยละของนักเรียนที่อ่านคล่อง (ค่าฐานปี 2567 ร้อยละ 70.50) โดยตั้งเป้าหมายปี 2568 ไว้ที่ร้อยละ 75 และปี 2569 ไว้ที่ร้อยละ 80 (ผู้รับผิดชอบ: กลุ่มนิเทศ)
+2. จำนวนห้องเรียนคุณภาพ ตั้งเป้าหมายปีงบประมาณ 2568 จำนวน 5 ห้องเรียน ปีงบประมาณ 2569 จำนวน 8 ห้องเรียน
+3. จำนวนครูแกนนำ ผลการดำเนินงานปี 2567 อยู่ที่ 40 คน ตั้งเป้าปี 2568 ไม่น้อยกว่า 45 คน และปี 2569 ไม่น้อยกว่า 50 คน
+"""
+
+
+def test_targets_inside_sentences(tmp_path):
+    p = tmp_path / "nn2.txt"
+    p.write_text(SENTENCES, encoding="utf-8")
+    i1, i2, i3 = parse_file(p).plan.strategy("1").indicators
+    rows = [(i.text, i.unit, i.baseline, i.baseline_year, i.responsible,
+             [(t.year, t.kind, t.value) for t in i.targets]) for i in (i1, i2, i3)]
+    assert rows == [
+        ("ร้อยละของนักเรียนที่อ่านคล่อง", "ร้อยละ", "70.50", 2567, "กลุ่มนิเทศ",
+         [(2568, "target", "75"), (2569, "target", "80")]),
+        ("จำนวนห้องเรียนคุณภาพ", "ห้องเรียน", None, None, None, [(2568, "target", "5"), (2569, "target", "8")]),
+        ("จำนวนครูแกนนำ", "คน", None, None, None,
+         [(2567, "result", "40"), (2568, "target", "45"), (2569, "target", "50")]),
+    ]
+
+
+LONG = """<html><body><h2>แผนพัฒนาการศึกษา สพม.สตูล พ.ศ. 2568 - 2570</h2>
+<h3>กลยุทธ์ที่ 1 ผู้เรียนมีสมรรถนะ</h3>
+<table>
+<tr><th>ตัวชี้วัด</th><th>หน่วยนับ</th><th>ปีงบประมาณ</th><th>ค่าเป้าหมาย</th><th>ผู้รับผิดชอบ</th></tr>
+<tr><td rowspan="3">1. ร้อยละของนักเรียนที่ผ่านการประเมินการอ่าน</td><td rowspan="3">ร้อยละ</td><td>2568</td><td>70</td><td rowspan="3">กลุ่มนิเทศ</td></tr>
+<tr><td>2569</td><td>75</td></tr>
+<tr><td>2570</td><td>80</td></tr>
+<tr><td>4. จำนวนโรงเรียนคุณธรรม</td><td>โรงเรียน</td><td>ปี 68</td><td>10</td><td>กลุ่มส่งเสริม</td></tr>
+<tr><td>4. จำนวนโรงเรียนคุณธรรม</td><td>โรงเรียน</td><td>ปี 69</td><td>12</td><td>กลุ่มส่งเสริม</td></tr>
+</table></body></html>"""
+
+
+def test_a_long_table_with_one_row_per_indicator_and_year(tmp_path):
+    p = tmp_path / "st.html"
+    p.write_text(LONG, encoding="utf-8")
+    res = parse_file(p)
+    rows = [(i.number, i.text, i.unit, i.responsible, [(t.year, t.value) for t in i.targets])
+            for i in res.plan.indicators()]
+    assert rows == [
+        ("1", "ร้อยละของนักเรียนที่ผ่านการประเมินการอ่าน", "ร้อยละ", "กลุ่มนิเทศ",
+         [(2568, "70"), (2569, "75"), (2570, "80")]),
+        ("4", "จำนวนโรงเรียนคุณธรรม", "โรงเรียน", "กลุ่มส่งเสริม", [(2568, "10"), (2569, "12")]),
+    ]
+    assert not any("อ่านปีของคอลัมน์" in w for w in res.warnings)

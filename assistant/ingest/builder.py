@@ -216,8 +216,9 @@ class _Builder:
                     ind.baseline = thai.printed_value(v.group(2))
                     ind.baseline_year = thai.be_year(int(thai.to_arabic(v.group(1)))) if v.group(1) else None
             elif role == "target":
-                for year, va, vz, _ in self._sentence_values(self.quote(base + m.start(1), z), base + m.start(1)):
-                    self.add_target(ind, year, "target", va, vz, ind.unit)
+                for year, va, vz, _, kind in self._sentence_values(self.quote(base + m.start(1), z), base + m.start(1)):
+                    if kind != "baseline":
+                        self.add_target(ind, year, kind, va, vz, ind.unit)
             elif role in ("responsible", "source") and value:
                 setattr(ind, role, value)
         for t in ind.targets:
@@ -353,22 +354,34 @@ class _Builder:
     def _has_targets(self, raw: str) -> bool:
         return bool(self._sentence_values(raw, 0))
 
-    def _sentence_values(self, raw: str, base: int) -> list[tuple[int | None, int, int, int]]:
-        """(year, value start, value end, phrase start) for ``ปี 2567 = 80`` forms and
-        ``ค่าเป้าหมาย ร้อยละ 80``."""
+    def _sentence_values(self, raw: str, base: int) -> list[tuple[int | None, int, int, int, str]]:
+        """(year, value start, value end, phrase start, kind) for ``ปี 2567 = 80``,
+        ``ตั้งเป้าหมายปี 2568 ไว้ที่ร้อยละ 85`` and ``ค่าเป้าหมาย ร้อยละ 80``; a year after a
+        baseline word (``ค่าฐานปี 2567 ร้อยละ 82.40``) is a "baseline", after a result word
+        (``ผลการดำเนินงานปี 2566``) a "result"."""
         if not self.opts.sentence_targets:
             return []
         s = thai.to_arabic(raw)
         out = []
         val = r"([0-9]+(?:[.,][0-9]+)*\s?%?" + ("|" + "|".join(map(re.escape, self.lex.words("plan", "word_targets"))) if self.opts.word_targets else "") + ")"
-        pat = re.compile(r"(?:ปี(?:งบประมาณ)?\s*(?:พ\.\s?ศ\.\s*)?(25\d\d|\d\d))(?!\d)\s*\)?\s*(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ|ไม่น้อยกว่า(?:ร้อยละ)?)?\s*" + val)
+        seps = "|".join(map(re.escape, sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)))
+        pat = re.compile(r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?(25\d\d|\d\d))(?!\d)\s*\)?(?:\s*(?:" + seps + r"))*\s*" + val)
+        before = {k: "|".join(map(re.escape, sorted(self.lex.words("plan", k), key=len, reverse=True)))
+                  for k in ("baseline", "result")}
+        last = 0
         for m in pat.finditer(s):
             y = thai.be_year(int(m.group(1)))
-            out.append((y, base + m.start(2), base + m.end(2), base + m.start()))
+            kind, start = "target", m.start()
+            for k, words in before.items():
+                w = re.search(r"(" + words + r")\s*[(（]?\s*$", s[last:m.start()]) if words else None
+                if w:
+                    kind, start = k, last + w.start()
+            out.append((y, base + m.start(2), base + m.end(2), base + start, kind))
+            last = m.end()
         if not out:
             m = re.search(r"(?:ค่าเป้าหมาย|เป้าหมาย)\s*[:：]?\s*(?:ร้อยละ|ไม่น้อยกว่า(?:ร้อยละ)?)?\s*" + val, s)
             if m:
-                out.append((None, base + m.start(1), base + m.end(1), base + m.start()))
+                out.append((None, base + m.start(1), base + m.end(1), base + m.start(), "target"))
         return out
 
     def sentence_indicator(self, s: Strategy, b: Block, raw: str, no: str | None,
@@ -383,14 +396,37 @@ class _Builder:
             self.open_ind, self.open_fields = ind, True
             return
         vals = self._sentence_values(raw, b.start)
-        cut = vals[0][3] if vals else b.end
+        resp = _RESP.search(raw)
+        cut = min([v[3] for v in vals] + ([b.start + resp.start()] if resp else []) + [b.end])
         text = self._item_text(self.quote(b.start, cut)).rstrip(" (:,")
-        unit = next((u for u in units() if u in raw), None)
+        intro = self.lex.words("plan", "target_intro")
+        if vals and intro:  # "... ตั้งเป้าหมายปี 2568 ..." : the words that lead to the targets
+            text = re.sub(r"(?:\s*(?:โดย)?(?:" + "|".join(map(re.escape, intro)) + r"))+\s*[:：]?$", "", text).rstrip(" (:,")
+        unit = self._value_unit(raw, vals, b.start) or next((u for u in units() if u in raw), None)
         number_raw = number_raw or (self.quote(b.start, b.end).split()[0] if no else None)
         ind = self.indicator(s, no, number_raw, text, b.start, b.end, unit)
-        for year, a, z, _ in vals:
-            self.add_target(ind, year, "target", a, z, unit)
+        for year, a, z, _, kind in vals:
+            if kind == "baseline":
+                if ind.baseline is None:
+                    ind.baseline, ind.baseline_year = thai.printed_value(self.quote(a, z)), year
+            else:
+                self.add_target(ind, year, kind, a, z, unit)
+        if resp:
+            ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
         self.open_ind, self.open_fields = ind, False
+
+    def _value_unit(self, raw: str, vals, base: int) -> str | None:
+        """The unit printed with the first target (``ร้อยละ 85``, ``12 โรงเรียน``)."""
+        for _, a, z, start, kind in vals:
+            if kind != "target":
+                continue
+            after = raw[z - base:z - base + 20].lstrip()
+            before = raw[start - base:a - base]
+            for u in units():
+                if after.startswith(u) or before.rstrip().endswith(u):
+                    return u
+            return None
+        return None
 
     # ------------------------------------------------------------ records
     def indicator(self, s: Strategy, no: str | None, raw_no: str | None, text: str, a: int, b: int,
@@ -453,6 +489,8 @@ class _Builder:
             role = c.role
             if year is not None and role in (None, "number", "indicators"):
                 role = "target"
+            if role is None and year is None and c.label in self.lex.words("plan", "year"):
+                role = "year"  # a column of years: one row per indicator and year
             cols.append(Column(role, year, c.label))
         if not any(c.role == "indicators" for c in cols) and any(c.role == "target" and c.year for c in cols):
             # a table of yearly targets whose text column says รายการ (not ตัวชี้วัด)
@@ -485,12 +523,15 @@ class _Builder:
             elif any(self.table_row_strategy(r) for r in rows):
                 pass
             return
-        if not any(c.role in ("target", "result", "baseline") and c.year for c in cols):
+        if not any(c.role in ("target", "result", "baseline") and c.year for c in cols) and "year" not in roles:
             if any(c.role == "target" for c in cols):
                 self.warnings.append("อ่านปีของคอลัมน์ค่าเป้าหมายไม่ได้ (ไม่พบปีในหัวตาราง)")
         ind_col = roles.index("indicators")
         # a table continued without its header continues the indicator above it, too
         last: Indicator | None = self.last_ind if continued else None
+        if "year" in roles and any(c.role in ("target", "result") and c.year is None for c in cols):
+            self.long_table(b, rows[n_head:], cols, last)
+            return
         for r in rows[n_head:]:
             if self.table_row_strategy(r):
                 last = None
@@ -550,6 +591,49 @@ class _Builder:
                     ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
                 elif c.role == "source" and sub is None:
                     ind.source = _filled(self.doc.cell_text(cl)) or ind.source
+
+    def long_table(self, b: Block, rows: list[list[Cell]], cols: list[Column], last: Indicator | None) -> None:
+        """A table with one row per indicator and year (a ปีงบประมาณ column): rows whose
+        indicator cell is empty, merged or repeats the indicator add its next year."""
+        roles = [c.role for c in cols]
+        ind_col, year_col = roles.index("indicators"), roles.index("year")
+        for r in rows:
+            if self.table_row_strategy(r):
+                last = None
+                continue
+            self.strategy_cell(r, cols)
+            s = self.strategy or self._implicit(b)
+            if s is None:
+                return
+            cell = r[ind_col]
+            text = self._item_text(self.doc.cell_text(cell))
+            no = None
+            if "number" in roles:
+                t = self.doc.cell_text(r[roles.index("number")]).strip()
+                if re.fullmatch(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?", t):
+                    no = t.rstrip(".")
+            m = NUMBERING.match(self.doc.cell_text(cell))
+            if no is None and m and m.group(1):
+                no = m.group(1).rstrip(".")
+            same = last is not None and (not text or thai.squash(text) == thai.squash(last.text)) \
+                and (no is None or thai.to_arabic(no) == last.number)
+            if not same:
+                if not text:
+                    continue
+                unit = _filled(self.doc.cell_text(r[roles.index("unit")])) if "unit" in roles else None
+                last = self.indicator(s, thai.to_arabic(no) if no else None, no, text, cell.start, cell.end, unit)
+                self.last_ind = last
+            year = year_of(self.doc.cell_text(r[year_col]), bare_two_digit=True)
+            for j, c in enumerate(cols):
+                cl = r[j]
+                if c.role in ("target", "result"):
+                    self.add_target(last, c.year or year, c.role, cl.start, cl.end, last.unit)
+                elif c.role in ("responsible", "source", "unit") and getattr(last, c.role) is None:
+                    setattr(last, c.role, _filled(self.doc.cell_text(cl)))
+                elif c.role == "baseline" and last.baseline is None:
+                    v = _filled(self.doc.cell_text(cl))
+                    if v:
+                        last.baseline, last.baseline_year = thai.printed_value(v), c.year
 
     def _continues(self, r: list[Cell], cols: list[Column], ind_col: int) -> bool:
         """A row with indicator text only (no number, no values) continues the row above

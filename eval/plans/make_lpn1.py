@@ -1,5 +1,6 @@
 """Writes eval/plans/lpn1_plan_2568_2570.docx: indicators described in sentences."""
 import sys
+
 from docx import Document
 
 out = sys.argv[1]
