@@ -4,8 +4,8 @@
 
 Builds a structured index (and the vector index with --hybrid) from DIR into a temporary
 folder, asks every question as a user of the plan's office (the gold ``office``; the
-``conversation`` turns are asked first, but ``Assistant.ask`` keeps no conversation
-state) and checks the gold:
+``conversation`` turns are asked first, in one conversation with the question) and
+checks the gold:
 status, every gold value (value and year) in the answer's values (a baseline value in
 the answer text), every ``must_include`` string in the answer text."""
 
@@ -34,7 +34,7 @@ def main() -> None:
     for p in d.iterdir():
         if p.suffix in (".pdf", ".docx", ".html", ".md", ".txt") and p.name != "README.md":
             shutil.copy2(p, corpus / p.name)
-    settings.override(corpus_dir=corpus, index_dir=index)
+    settings.override(corpus_dir=corpus, index_dir=index, state_file=tmp / "state.sqlite")
     from assistant.ingest.pipeline import ingest, register_builder
 
     if "--hybrid" in sys.argv:
@@ -49,11 +49,12 @@ def main() -> None:
     for g in sorted(d.glob("*.gold.yaml")):
         gold = yaml.safe_load(g.read_text(encoding="utf-8"))
         good = n = 0
-        for q in gold.get("questions") or []:
+        for k, q in enumerate(gold.get("questions") or []):
             office = gold.get("office")  # the asker works at the plan's office
+            cid = f"eval-{g.stem}-{k}" if q.get("conversation") else None
             for turn in q.get("conversation") or []:
-                a.ask(turn, office=office)
-            ans = a.ask(q["question"], office=office)
+                a.ask(turn, office=office, conversation_id=cid)
+            ans = a.ask(q["question"], office=office, conversation_id=cid)
             text = thai.to_arabic(ans.answer)
             right = ans.status == q.get("status", "answered")
             vals = {(v.value, v.year) for v in ans.values}
