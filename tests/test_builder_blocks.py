@@ -4,6 +4,7 @@ indicator table whose text column says รายการ, numbered แนวท
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from assistant.domain import thai
@@ -124,15 +125,17 @@ def test_vowel_and_tone_drawn_one_consonant_late_are_put_back():
     assert thai.repair("ครูคนนั้นสอนดี") == ("ครูคนนั้นสอนดี", {})
 
 
-def test_the_session2_heldout_plans_read_exactly():
-    """eval/plans/heldout (tuned on since session 3): every yearly target, unit, baseline,
-    responsible unit and guideline as in the gold files."""
+@pytest.mark.parametrize("folder", ["eval/plans", "eval/plans/heldout"])
+def test_the_eval_plans_read_exactly(folder):
+    """The development plans and eval/plans/heldout (tuned on since session 3), .pdf
+    included: every yearly target, unit, baseline, responsible unit and guideline as in
+    the gold files."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("score_plans", ROOT / "eval" / "score_plans.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    d = ROOT / "eval" / "plans" / "heldout"
+    d = ROOT / folder
     for g in sorted(d.glob("*.gold.yaml")):
         stem = g.name[: -len(".gold.yaml")]
         for p in (p for p in d.iterdir() if p.stem == stem and not p.name.endswith(".yaml")):
@@ -225,3 +228,18 @@ def test_a_long_table_with_one_row_per_indicator_and_year(tmp_path):
         ("4", "จำนวนโรงเรียนคุณธรรม", "โรงเรียน", "กลุ่มส่งเสริม", [(2568, "10"), (2569, "12")]),
     ]
     assert not any("อ่านปีของคอลัมน์" in w for w in res.warnings)
+
+
+def test_a_word_file_converted_to_pdf_reads_like_the_word_file():
+    """LibreOffice's PDF of lpn1: bullets given apart from their lines, lines wrapped at a
+    year (``ตั้งเป้าหมายปี⏎2568``), ``ตัวชีว`` ``้ ัด`` split on one row."""
+    def rows(path):
+        plan = parse_file(path).plan
+        return [(i.strategy, i.number, thai.squash(i.text), i.unit, i.baseline, i.responsible,
+                 [(t.year, t.value) for t in i.targets]) for i in plan.indicators()], \
+            [thai.squash(s.title) for s in plan.strategies]
+    docx = rows(ROOT / "eval" / "plans" / "lpn1_plan_2568_2570.docx")
+    assert rows(ROOT / "eval" / "plans" / "lpn1_plan_2568_2570.pdf") == docx
+    assert docx[0][0] == ("1", "1", thai.squash("ร้อยละของนักเรียนชั้นประถมศึกษาปีที่ 3 ที่อ่านออกเขียนได้คล่อง"),
+                          "ร้อยละ", "82.40", "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา",
+                          [(2568, "85"), (2569, "88"), (2570, "90")])

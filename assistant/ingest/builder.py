@@ -401,7 +401,8 @@ class _Builder:
         text = self._item_text(self.quote(b.start, cut)).rstrip(" (:,")
         intro = self.lex.words("plan", "target_intro")
         if vals and intro:  # "... ตั้งเป้าหมายปี 2568 ..." : the words that lead to the targets
-            text = re.sub(r"(?:\s*(?:โดย)?(?:" + "|".join(map(re.escape, intro)) + r"))+\s*[:：]?$", "", text).rstrip(" (:,")
+            words = "|".join(r"\s?".join(map(re.escape, w)) for w in intro)  # a stray space may split them
+            text = re.sub(r"(?:\s*(?:โดย)?(?:" + words + r"))+\s*[:：]?$", "", text).rstrip(" (:,")
         unit = self._value_unit(raw, vals, b.start) or next((u for u in units() if u in raw), None)
         number_raw = number_raw or (self.quote(b.start, b.end).split()[0] if no else None)
         ind = self.indicator(s, no, number_raw, text, b.start, b.end, unit)

@@ -1,4 +1,8 @@
-"""Writes eval/plans/lpn1_plan_2568_2570.docx: indicators described in sentences."""
+"""Writes eval/plans/lpn1_plan_2568_2570.docx: indicators described in sentences.
+
+The .pdf beside it is this file converted by LibreOffice:
+    soffice --headless --convert-to pdf lpn1_plan_2568_2570.docx
+(its bullets are Symbol-font private-use glyphs that poppler gives apart from their text)."""
 import sys
 
 from docx import Document

@@ -74,7 +74,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 # Leading item number: "๑.", "1.", "1.1", "๑)", "(1)" — group 1 is the number as printed.
 ITEM_NO = re.compile(r"^\s*[(（]?([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)[.)）]?\s+")
-BULLET = re.compile(r"^\s*[•●▪◦\-–*]\s*")
+BULLET = re.compile(r"^\s*[•●▪◦\-–*\uf0b7\uf0a7\uf0d8\uf076\uf0fc○■□➢✓]\s*")  # (private-use: Symbol/Wingdings bullets)
 
 
 def arabic_no(raw: str) -> str:

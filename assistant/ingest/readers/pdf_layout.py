@@ -73,7 +73,25 @@ def pages_lines(data: bytes) -> list[list[Line]]:
             words = [Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in _WORD.findall(body)]
             if words:
                 lines.append(Line(words))
-        out.append(lines)
+        out.append(_rows(lines))
+    return out
+
+
+def _rows(lines: list[Line]) -> list[Line]:
+    """Lines poppler split on one visual row (a bullet and its text, which poppler may
+    give far apart; ``ตัวชีว`` ``้ ัด``) are one line: their vertical centres lie within
+    half a line height. Lines are read top to bottom (as the page's items are)."""
+    out: list[Line] = []
+    for ln in sorted(lines, key=lambda x: x.top):
+        if out:
+            prev = out[-1]
+            h = max(w.y1 - w.y0 for w in prev.words + ln.words)
+            cp = (prev.top + max(w.y1 for w in prev.words)) / 2
+            cl = (ln.top + max(w.y1 for w in ln.words)) / 2
+            if abs(cp - cl) < 0.5 * h:
+                out[-1] = Line(prev.words + ln.words)
+                continue
+        out.append(ln)
     return out
 
 
@@ -143,7 +161,9 @@ def grid(rows) -> list[list[tuple[str, tuple[int, int] | None, tuple]]]:
     return out
 
 
-_STRUCTURAL = re.compile(r"^\s*(?:[(（]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)）]|[0-9๐-๙]+\s|[•●▪◦\-–*]\s?)")
+# a line that starts an item: "1.", "(1)", "1)", a bullet (Symbol/Wingdings bullets are private-use
+# glyphs); a bare number after a full-width line is the line above wrapped ("... ตั้งเป้าหมายปี⏎2568 ...")
+_STRUCTURAL = re.compile(r"^\s*(?:[(（]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)）]|[•●▪◦\-–*\uf0b7\uf0a7\uf0d8\uf076\uf0fc○■□➢✓]\s?)")
 _MARK_FIRST = re.compile(r"^[ัิีึืฺุู็่้๊๋์ํ]")
 
 
@@ -155,7 +175,7 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
     ``repair(text)`` returns (text, counts); ``heading(text)`` says whether a line is a heading."""
     lines = pages_lines(data)
     tables = page_tables(data)
-    if not lines or not any(tables):
+    if not lines:
         return None
     counts: dict[str, int] = {}
 
@@ -204,7 +224,7 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
             mark_first = bool(_MARK_FIRST.match(text)) and out and out[-1][0] == "text"
             wrapped = mark_first or (
                 prev_line is not None and prev_line.x1 >= 0.85 * width and out and out[-1][0] == "text"
-                and not _STRUCTURAL.match(text) and not heading(text))
+                and not _STRUCTURAL.match(text) and not heading(repair(text)[0]))
             if wrapped:
                 glue = "" if re.match(r"[ก-๙]", text) and re.search(r"[ก-๙]$", out[-1][1]) else " "
                 out[-1] = ("text", out[-1][1] + glue + text)
