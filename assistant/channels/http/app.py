@@ -60,8 +60,13 @@ DEFAULT_BODY_LIMIT = 64 * 1024
 PROPOSAL_PATHS = ("/api/align", "/api/proposal")
 # Answering is CPU-bound Python: a few worker threads answer at once and the rest wait
 # their turn without holding the GIL, so the event loop (health checks, the page, the
-# webhook's 200) stays responsive under load. PLANQA_WEB_THREADS overrides.
-ANSWER_THREADS = settings_mod.get().web_threads or min(4, max(2, os.cpu_count() or 2))
+# webhook's 200) stays responsive under load. PLANQA_WEB_THREADS overrides (read when the
+# app is created, so a malformed value is a clear error, not an import-time traceback).
+ANSWER_THREADS: int | None = None  # tests may pin it
+
+
+def answer_threads(s) -> int:
+    return ANSWER_THREADS or s.web_threads or min(4, max(2, os.cpu_count() or 2))
 _json_object = json_object  # the old private name
 
 
@@ -119,7 +124,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     )
     app.state.serving = _ServingErrors(serving)
     # the web's pool; LINE has its own worker threads (assistant/channels/line.py)
-    app.state.pools = {"web": Pool("web", ANSWER_THREADS, s.web_queue)}
+    app.state.pools = {"web": Pool("web", answer_threads(s), s.web_queue)}
     rate = s.rate_per_minute if rate_per_minute is None else rate_per_minute
     app.state.rate_bucket = TokenBucket(rate / 60.0, s.rate_burst)
     limits = {"/api/ask": ASK_BODY_LIMIT, "/line/webhook": WEBHOOK_BODY_LIMIT}
