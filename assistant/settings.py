@@ -10,6 +10,11 @@ Environment variables (all optional):
   PLANQA_MAX_SEARCH_CHARS    longest text embedded and searched per question (default 300)
   PLANQA_WEB_THREADS / PLANQA_LINE_THREADS   answer threads of the web / LINE pools
   PLANQA_WEB_QUEUE / PLANQA_LINE_QUEUE       requests waiting for a thread before 503 busy
+  PLANQA_WORKERS    answer processes of `planqa serve` (default: the cores; 1 answers in the
+                    server's own process)
+  PLANQA_HEAVY_CHARS  questions longer than this (default 300) are costly: answered one at a
+                    time on their own pool (and low-priority process); PLANQA_HEAVY_QUEUE (4)
+                    may wait for it before 503 busy
   PLANQA_RATE_PER_MINUTE / PLANQA_RATE_BURST per-client rate limit of the costly POSTs
                                              (0 turns it off; a long question costs more)
   PLANQA_RELOAD_SECONDS      how often a server looks for a new index build (default 2)
@@ -55,6 +60,9 @@ class Settings:
     state_file: Path | None = None
     max_search_chars: int = 300
     web_threads: int = 0  # 0: min(4, max(2, cores))
+    workers: int = 0  # answer processes of `planqa serve`; 0: the cores, 1: answer in the server process
+    heavy_chars: int = 300  # questions longer than this are costly: their own pool (and process)
+    heavy_queue: int = 4
     line_threads: int = 1
     web_queue: int = 64
     line_queue: int = 256
@@ -123,6 +131,9 @@ def _from_env() -> Settings:
         state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
         max_search_chars=_number(env, "PLANQA_MAX_SEARCH_CHARS", 300, minimum=1),
         web_threads=_number(env, ("PLANQA_WEB_THREADS", "PLANQA_ANSWER_THREADS"), 0, minimum=0),
+        workers=_number(env, "PLANQA_WORKERS", 0, minimum=0),
+        heavy_chars=_number(env, "PLANQA_HEAVY_CHARS", 300, minimum=1),
+        heavy_queue=_number(env, "PLANQA_HEAVY_QUEUE", 4, minimum=0),
         line_threads=_number(env, "PLANQA_LINE_THREADS", 1, minimum=1),
         web_queue=_number(env, "PLANQA_WEB_QUEUE", 64, minimum=0),
         line_queue=_number(env, "PLANQA_LINE_QUEUE", 256, minimum=0),

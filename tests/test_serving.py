@@ -214,6 +214,44 @@ def test_slow_and_huge_headers_are_cut_off(lexical):
             assert http.get("/healthz").status_code == 200
 
 
+# ---------------------------------------------------------------- answer processes
+
+
+def test_answer_worker_processes_share_limits_state_and_reload(index_copy):
+    """workers=2: /api/ask is answered in worker processes (+1 for long questions) with the
+    same payload; conversations land in the one state store the server reads; the rate
+    limit stays per client in the server; a new build is picked up; a killed worker is
+    replaced (its request gets 503 busy at worst)."""
+    from assistant import settings
+
+    settings.override(heavy_chars=200)
+    q2000 = ("ขอทราบค่าเป้าหมายตัวชี้วัดทุกตัว " * 80)[:2000]
+    with TestClient(create_app(line_config=LineConfig())) as c:
+        local = c.post("/api/ask", json={"question": Q_CM6}).json()
+    with TestClient(create_app(line_config=LineConfig(), workers=2, rate_per_minute=60)) as c:
+        workers = c.app.state.answer_workers
+        assert workers is not None and len(workers.all) == 3
+        r = c.post("/api/ask", json={"question": Q_CM6})
+        assert r.status_code == 200 and r.json() == local
+        assert c.post("/api/ask", json={"question": q2000}).status_code == 200  # the heavy process
+        cid = "workers-test-1"
+        first = c.post("/api/ask", json={"question": Q_CM6, "conversation_id": cid}).json()
+        again = c.post("/api/ask", json={"question": "แล้วปี 2569 ล่ะ", "conversation_id": cid}).json()
+        assert first["conversation_id"] == again["conversation_id"] == cid
+        turns = c.get(f"/api/conversations/{cid}").json()["turns"]  # written by a worker, read here
+        assert [t["question"] for t in turns] == [Q_CM6, "แล้วปี 2569 ล่ะ"]
+        new_build(index_copy, "build-2")  # build-1 deleted underneath the workers too
+        assert wait_for(lambda: c.get("/healthz").json()["build"] == "build-2")
+        assert c.post("/api/ask", json={"question": Q_CM6}).json()["values"] == local["values"]
+        for proc in list(workers.workers[0].executor._processes.values()):
+            proc.kill()
+            proc.join(10)
+        codes = [c.post("/api/ask", json={"question": Q_CM6}).status_code for _ in range(4)]
+        assert set(codes) <= {200, 503} and codes[-1] == 200, codes
+        codes = [c.post("/api/ask", json={"question": Q_CM6}).status_code for _ in range(30)]
+        assert 429 in codes  # one client's budget (20 a burst), whichever process answers
+
+
 # ---------------------------------------------------------------- planqa serve
 
 
@@ -227,6 +265,9 @@ def test_serve_reads_host_and_port(monkeypatch):
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
     monkeypatch.setenv("HOST", "127.0.0.2")
     monkeypatch.setenv("PORT", "8123")
+    for name in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY"):  # serve() sets them; restored after the test
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     settings.reset()
     try:
         assert cli.main(["serve"]) == 0
@@ -234,4 +275,5 @@ def test_serve_reads_host_and_port(monkeypatch):
     finally:
         settings.reset()
     assert [(c["host"], c["port"]) for c in calls] == [("127.0.0.2", 8123), ("127.0.0.2", 9001)]
+    assert (os.environ["OMP_NUM_THREADS"], os.environ["OMP_WAIT_POLICY"]) == ("1", "passive")
     assert calls[0]["h11_max_incomplete_event_size"] == 16 * 1024 and calls[0]["limit_concurrency"] == 200
