@@ -106,6 +106,28 @@ class FakeLine:
         self.proc.wait(timeout=10)
 
 
+def server_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by process ``pid`` and by each of its
+    descendants (the answer processes), from /proc; empty where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cpu = {}, {}
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(d.name)] = int(fields[1])
+        cpu[int(d.name)] = (int(fields[11]) + int(fields[12])) / tick
+    out = {}
+    for p in cpu:
+        q = p
+        while q and q != pid:
+            q = parent.get(q, 0)
+        if q == pid:
+            out[p] = cpu[p]
+    return out
+
+
 def client(url: str, n: int, timeout: float) -> httpx.AsyncClient:
     """A client with its own loopback source address (127.0.1.n)."""
     transport = httpx.AsyncHTTPTransport(local_address=f"127.0.{1 + n // 250}.{1 + n % 250}")
@@ -268,16 +290,31 @@ def main(argv: list[str] | None = None) -> int:
             for body in QUESTIONS:
                 warm.post("/api/ask", json=body)
         phases = args.phases.split(",")
+
+        def measured(name, coro):
+            # the server's own CPU (it and its answer processes) and the machine's load per phase
+            cpu0, t0 = server_cpu(proc.pid), time.monotonic()
+            out = asyncio.run(coro)
+            cpu1, elapsed = server_cpu(proc.pid), max(time.monotonic() - t0, 0.001)
+            used = {p: c - cpu0.get(p, 0.0) for p, c in cpu1.items()}
+            cpu = sum(used.values())
+            out["server_cpu_cores"] = round(cpu / elapsed, 2)
+            # the server process itself, then its answer processes (busiest first)
+            out["cpu_cores_by_process"] = [round(used.get(proc.pid, 0.0) / elapsed, 2)] + sorted(
+                (round(c / elapsed, 2) for p, c in used.items() if p != proc.pid and c > 0.05), reverse=True)
+            n = out.get("requests", 0) + sum(out.get("abusive_outcomes", {}).values())
+            if n:
+                out["server_cpu_ms_per_request"] = round(cpu * 1000 / n, 1)
+            out["load_avg"] = round(os.getloadavg()[0], 1)
+            results[name] = out
+            print(f"{name:<10}", json.dumps(out, ensure_ascii=False), flush=True)
+
         if "unloaded" in phases:
-            results["unloaded"] = asyncio.run(phase_unloaded(url, args.unloaded, args.timeout))
-            print("unloaded  ", json.dumps(results["unloaded"], ensure_ascii=False), flush=True)
+            measured("unloaded", phase_unloaded(url, args.unloaded, args.timeout))
         if "abusive" in phases:
-            results["abusive"] = asyncio.run(phase_abusive(url, args.duration, args.timeout, args.normal,
-                                                           args.abusive))
-            print("abusive   ", json.dumps(results["abusive"], ensure_ascii=False), flush=True)
+            measured("abusive", phase_abusive(url, args.duration, args.timeout, args.normal, args.abusive))
         if "line" in phases:
-            results["line"] = asyncio.run(phase_line(url, args.duration, args.timeout, fake, args.saturate))
-            print("line      ", json.dumps(results["line"], ensure_ascii=False), flush=True)
+            measured("line", phase_line(url, args.duration, args.timeout, fake, args.saturate))
     except SystemExit:
         print("server log (last lines):\n" + "\n".join(log_path.read_text(errors="replace").splitlines()[-30:]),
               file=sys.stderr)
