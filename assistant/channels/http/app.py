@@ -125,7 +125,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
             if bot is not None:
                 bot.stop()
             if answer_workers is not None:
-                answer_workers.close()
+                await run_in_threadpool(answer_workers.close)
 
     app = FastAPI(
         title="planqa",
@@ -178,9 +178,9 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     config = line_config if line_config is not None else line.LineConfig.from_env()
     app.state.line_enabled = config.enabled
     bot = line.install(app, lambda: app.state.serving.current(), config, state=state)
-    if bot is not None and answer_workers is None:
-        # one process, one GIL: LINE replies first, web jobs wait while a LINE event is answered
-        # (with answer processes the web does not share the server's GIL with LINE)
+    if bot is not None:
+        # LINE replies first: web jobs wait while a LINE event is answered (LINE answers in
+        # this process; with answer processes too, busy ones would take the CPU it needs)
         app.state.pools["web"].yield_to = lambda: bot.busy > 0
     return app
 

@@ -10,8 +10,9 @@ conversations to the same state store). A turn of a conversation always goes to 
 process, so the conversation lock still holds; other questions go to the least busy one.
 
 Costly questions (longer than ``PLANQA_HEAVY_CHARS``) go to one more process of their own,
-run at a lower CPU priority (``nice``), so a client sending 2,000-character questions
-back to back takes CPU only when the normal users leave some, and never a normal slot.
+run at the lowest CPU priority (``nice`` 19), so a client sending 2,000-character
+questions back to back takes CPU only when the normal users leave some, and never a
+normal slot; when that process is behind, its small queue fills and they get 503 busy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import os
 import signal
 import threading
+import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,7 +31,7 @@ from assistant.channels.http.errors import ApiError
 
 log = logging.getLogger("planqa.server")
 
-HEAVY_NICE = 10  # CFS weight about a tenth of a normal process's when both want the CPU
+HEAVY_NICE = 19  # the lowest priority: CPU weight 15 against a normal process's 1024
 
 # ---------------------------------------------------------------- inside a worker process
 
@@ -43,6 +45,8 @@ def _init(s, nice: int) -> None:
     from assistant.service import Serving, load_assistant
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="planqa-orphan-watch",
+                     daemon=True).start()
     if nice:
         try:
             os.nice(nice)
@@ -51,6 +55,14 @@ def _init(s, nice: int) -> None:
     settings._current = s  # the settings the server runs with (CLI flags included)
     _serving = Serving(load=load_assistant, check_every=s.reload_seconds)
     _serving.check(wait=True)
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """A server killed without its shutdown (SIGKILL, a crash) leaves no answer process behind."""
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _ping() -> str | None:
@@ -94,6 +106,18 @@ class _Worker:
         old, self.executor = self.executor, self._new()
         old.shutdown(wait=False, cancel_futures=True)
 
+    def stop(self, timeout: float) -> None:
+        """Stop the process: it finishes its current question (up to ``timeout``), then is
+        terminated."""
+        procs = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + timeout
+        for p in procs:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.terminate()
+                p.join(2)
+
 
 class AnswerWorkers:
     """N answer processes (+ one low-priority process for costly questions)."""
@@ -114,9 +138,9 @@ class AnswerWorkers:
         for w, f in zip(self.all, futures, strict=True):
             log.info("worker %s ready (build %s)", w.name, f.result(timeout=timeout))
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
         for w in self.all:
-            w.executor.shutdown(wait=False, cancel_futures=True)
+            w.stop(timeout)
 
     def _pick(self, cid: str | None, heavy: bool) -> _Worker:
         if heavy and self.heavy is not None and not cid:
