@@ -134,7 +134,18 @@ def client(url: str, n: int, timeout: float) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=url, timeout=timeout, transport=transport)
 
 
-async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float]) -> None:
+def server_ms(r: httpx.Response) -> float | None:
+    """The server's own time for a request (its ``Server-Timing: app;dur=`` header)."""
+    head = r.headers.get("server-timing", "")
+    if "dur=" not in head:
+        return None
+    try:
+        return float(head.split("dur=", 1)[1].split(",", 1)[0].split(";", 1)[0])
+    except ValueError:
+        return None
+
+
+async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float], server=None) -> None:
     while time.monotonic() < deadline:
         t = time.perf_counter()
         try:
@@ -142,6 +153,9 @@ async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, fl
             outcomes["ok" if r.status_code == 200 else f"http {r.status_code}"] += 1
             if r.status_code == 200:
                 lat.append(time.perf_counter() - t)
+                ms = server_ms(r)
+                if server is not None and ms is not None:
+                    server.append(ms / 1000)
         except httpx.HTTPError as e:
             outcomes[f"error {type(e).__name__}"] += 1
         if think[1] > 0:
@@ -159,26 +173,33 @@ async def abuser(http, deadline, rng, outcomes) -> None:
             outcomes[f"error {type(e).__name__}"] += 1
 
 
-def summary(lat: list[float], outcomes: Counter, elapsed: float) -> dict:
+def summary(lat: list[float], outcomes: Counter, elapsed: float, server: list[float] | None = None) -> dict:
     s = sorted(lat)
     errors = sum(n for k, n in outcomes.items() if k != "ok")
-    return {"requests": len(s), "errors": errors, "rps": round(len(s) / elapsed, 2) if elapsed else 0,
-            "p50_ms": round(percentile(s, 50) * 1000, 1), "p95_ms": round(percentile(s, 95) * 1000, 1),
-            "max_ms": round((s[-1] if s else 0) * 1000, 1), "outcomes": dict(outcomes)}
+    out = {"requests": len(s), "errors": errors, "rps": round(len(s) / elapsed, 2) if elapsed else 0,
+           "p50_ms": round(percentile(s, 50) * 1000, 1), "p95_ms": round(percentile(s, 95) * 1000, 1),
+           "max_ms": round((s[-1] if s else 0) * 1000, 1), "outcomes": dict(outcomes)}
+    if server:  # the same requests as the server timed them (Server-Timing): the client's share is the rest
+        srv = sorted(server)
+        out["server_p50_ms"] = round(percentile(srv, 50) * 1000, 1)
+        out["server_p95_ms"] = round(percentile(srv, 95) * 1000, 1)
+    return out
 
 
 async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
     lat: list[float] = []
+    server: list[float] = []
     outcomes: Counter = Counter()
     async with client(url, 0, timeout) as http:
         start = time.monotonic()
         # one question at a time, 0.5 s apart: within the per-client rate limit (2 a second)
-        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0.5, 0.5))
-        return summary(lat, outcomes, time.monotonic() - start)
+        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0.5, 0.5), server)
+        return summary(lat, outcomes, time.monotonic() - start, server)
 
 
 async def phase_abusive(url: str, duration: float, timeout: float, normals: int, abusers: int) -> dict:
     lat: list[float] = []
+    server: list[float] = []
     outcomes: Counter = Counter()
     bad: Counter = Counter()
     clients = [client(url, 1 + i, timeout) for i in range(normals + abusers)]
@@ -186,10 +207,10 @@ async def phase_abusive(url: str, duration: float, timeout: float, normals: int,
         start = time.monotonic()
         deadline = start + duration
         await asyncio.gather(
-            *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0))
+            *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0), server)
               for i in range(normals)),
             *(abuser(clients[normals + i], deadline, random.Random(900 + i), bad) for i in range(abusers)))
-        out = summary(lat, outcomes, time.monotonic() - start)
+        out = summary(lat, outcomes, time.monotonic() - start, server)
         out["abusive_outcomes"] = dict(bad)
         return out
     finally:
@@ -293,9 +314,10 @@ def main(argv: list[str] | None = None) -> int:
 
         def measured(name, coro):
             # the server's own CPU (it and its answer processes) and the machine's load per phase
-            cpu0, t0 = server_cpu(proc.pid), time.monotonic()
+            cpu0, t0, mine0 = server_cpu(proc.pid), time.monotonic(), time.process_time()
             out = asyncio.run(coro)
             cpu1, elapsed = server_cpu(proc.pid), max(time.monotonic() - t0, 0.001)
+            out["client_cpu_cores"] = round((time.process_time() - mine0) / elapsed, 2)  # this process
             used = {p: c - cpu0.get(p, 0.0) for p, c in cpu1.items()}
             cpu = sum(used.values())
             out["server_cpu_cores"] = round(cpu / elapsed, 2)

@@ -179,6 +179,20 @@ def test_pool_refuses_beyond_its_queue_with_503_busy():
     assert pool.stats().as_dict() == {"threads": 1, "busy": 0, "waiting": 0, "max_waiting": 1, "saturated": False}
 
 
+def test_long_questions_have_their_own_pool(lexical, monkeypatch):
+    """A question longer than heavy_chars waits for the one-slot "heavy" pool, never a web slot."""
+    app = create_app(lexical, line_config=LineConfig(), rate_per_minute=0)
+    used = []
+    for name, pool in app.state.pools.items():
+        monkeypatch.setattr(pool, "run", lambda fn, *a, _n=name, _run=pool.run: (used.append(_n), _run(fn, *a))[1])
+    long_q = ("ค่าเป้าหมายตัวชี้วัดทุกตัวของทุกกลยุทธ์ " * 60)[:lexical.settings.heavy_chars + 1]
+    with TestClient(app) as c:
+        r = c.post("/api/ask", json={"question": Q_CM6})
+        assert r.status_code == 200 and r.headers["server-timing"].startswith("app;dur=")  # the server's time
+        assert c.post("/api/ask", json={"question": long_q}).status_code == 200
+    assert used == ["web", "heavy"] and app.state.pools["heavy"].threads == 1
+
+
 def test_readyz_reports_pools_and_build(lexical):
     with TestClient(create_app(lexical, line_config=LineConfig())) as c:
         r = c.get("/readyz")
@@ -191,6 +205,10 @@ def test_readyz_reports_pools_and_build(lexical):
         assert r.status_code == 503 and r.json()["status"] == "saturated"
         assert c.get("/healthz").status_code == 200  # liveness stays green
         c.app.state.pools["web"].waiting = 0
+        c.app.state.pools["heavy"].waiting = c.app.state.pools["heavy"].max_waiting
+        r = c.get("/readyz")  # long questions queued: reported, the server stays ready
+        assert r.status_code == 200 and r.json()["pools"]["heavy"]["saturated"]
+        c.app.state.pools["heavy"].waiting = 0
 
 
 def test_slow_and_huge_headers_are_cut_off(lexical):

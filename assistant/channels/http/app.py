@@ -48,7 +48,14 @@ from assistant.channels.http.common import (  # noqa: F401  (re-exported for the
     web_slot,
 )
 from assistant.channels.http.errors import ERRORS, ApiError, error_response, install_handlers  # noqa: F401
-from assistant.channels.http.limits import BodyLimit, Pool, RateLimit, TokenBucket, guarded_h11
+from assistant.channels.http.limits import (
+    BodyLimit,
+    Pool,
+    RateLimit,
+    ServerTiming,
+    TokenBucket,
+    guarded_h11,
+)
 from assistant.channels.http.pages import CSP, WEB_DIR  # noqa: F401
 from assistant.channels.http.proposal_form import DraftForm, fill_draft, form_payload  # noqa: F401
 
@@ -146,6 +153,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     limits["/api/admin/plans/preview"] = s.max_file_bytes  # a plan file uploaded by planning staff
     app.add_middleware(RateLimit, bucket=app.state.rate_bucket)
     app.add_middleware(BodyLimit, limits=limits, default=DEFAULT_BODY_LIMIT)
+    app.add_middleware(ServerTiming)  # outermost: its time covers the limits too
     install_handlers(app)
 
     from assistant.channels.http.ask import ask_router

@@ -253,6 +253,33 @@ class RateLimit:
         await self.app(scope, receive, send)
 
 
+# ---------------------------------------------------------------- server timing
+
+
+class ServerTiming:
+    """ASGI middleware: ``Server-Timing: app;dur=<ms>`` on every response, the time from
+    the request reaching the app to its response headers (queueing for a slot included,
+    the network and the client not), so a client can tell the server's share of a wait."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+
+        async def timed(message):
+            if message["type"] == "http.response.start":
+                ms = (time.perf_counter() - start) * 1000
+                message = {**message, "headers": [*message.get("headers", []),
+                                                   (b"server-timing", f"app;dur={ms:.1f}".encode())]}
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
 # ---------------------------------------------------------------- slow clients
 
 HTTP_VERSIONS = frozenset({"1.0", "1.1"})
