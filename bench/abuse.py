@@ -134,15 +134,18 @@ def client(url: str, n: int, timeout: float) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=url, timeout=timeout, transport=transport)
 
 
-def server_ms(r: httpx.Response) -> float | None:
-    """The server's own time for a request (its ``Server-Timing: app;dur=`` header)."""
-    head = r.headers.get("server-timing", "")
-    if "dur=" not in head:
-        return None
-    try:
-        return float(head.split("dur=", 1)[1].split(",", 1)[0].split(";", 1)[0])
-    except ValueError:
-        return None
+def server_ms(r: httpx.Response, name: str = "app") -> float | None:
+    """One entry of the response's ``Server-Timing`` headers (``app``: the server's own time;
+    with answer processes also ``answer`` and ``cpu``: wall and CPU time of the answer)."""
+    for head in r.headers.get_list("server-timing"):
+        for entry in head.split(","):
+            key, _, rest = entry.strip().partition(";")
+            if key == name and rest.startswith("dur="):
+                try:
+                    return float(rest[4:])
+                except ValueError:
+                    return None
+    return None
 
 
 async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float], server=None) -> None:
@@ -153,9 +156,8 @@ async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, fl
             outcomes["ok" if r.status_code == 200 else f"http {r.status_code}"] += 1
             if r.status_code == 200:
                 lat.append(time.perf_counter() - t)
-                ms = server_ms(r)
-                if server is not None and ms is not None:
-                    server.append(ms / 1000)
+                if server is not None:
+                    server.append(tuple(server_ms(r, k) for k in ("app", "answer", "cpu")))
         except httpx.HTTPError as e:
             outcomes[f"error {type(e).__name__}"] += 1
         if think[1] > 0:
@@ -173,22 +175,26 @@ async def abuser(http, deadline, rng, outcomes) -> None:
             outcomes[f"error {type(e).__name__}"] += 1
 
 
-def summary(lat: list[float], outcomes: Counter, elapsed: float, server: list[float] | None = None) -> dict:
+def summary(lat: list[float], outcomes: Counter, elapsed: float, server: list[tuple] | None = None) -> dict:
     s = sorted(lat)
     errors = sum(n for k, n in outcomes.items() if k != "ok")
     out = {"requests": len(s), "errors": errors, "rps": round(len(s) / elapsed, 2) if elapsed else 0,
            "p50_ms": round(percentile(s, 50) * 1000, 1), "p95_ms": round(percentile(s, 95) * 1000, 1),
            "max_ms": round((s[-1] if s else 0) * 1000, 1), "outcomes": dict(outcomes)}
-    if server:  # the same requests as the server timed them (Server-Timing): the client's share is the rest
-        srv = sorted(server)
-        out["server_p50_ms"] = round(percentile(srv, 50) * 1000, 1)
-        out["server_p95_ms"] = round(percentile(srv, 95) * 1000, 1)
+    # the same requests as the server timed them (Server-Timing): "server" its whole time (the
+    # client's and the network's share is the rest), "answer"/"answer_cpu" the answer's wall and
+    # CPU time in an answer process (the wait for a slot is server - answer, for a core answer - cpu)
+    for i, key in enumerate(("server", "answer", "answer_cpu")):
+        vals = sorted(t[i] for t in server or () if t[i] is not None)
+        if vals:
+            out[f"{key}_p50_ms"] = round(percentile(vals, 50), 1)
+            out[f"{key}_p95_ms"] = round(percentile(vals, 95), 1)
     return out
 
 
 async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
     lat: list[float] = []
-    server: list[float] = []
+    server: list[tuple] = []
     outcomes: Counter = Counter()
     async with client(url, 0, timeout) as http:
         start = time.monotonic()
@@ -199,7 +205,7 @@ async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
 
 async def phase_abusive(url: str, duration: float, timeout: float, normals: int, abusers: int) -> dict:
     lat: list[float] = []
-    server: list[float] = []
+    server: list[tuple] = []
     outcomes: Counter = Counter()
     bad: Counter = Counter()
     clients = [client(url, 1 + i, timeout) for i in range(normals + abusers)]

@@ -70,7 +70,7 @@ def _ping() -> str | None:
 
 
 def _ask(question: str, office_id: str | None, cid: str | None):
-    """``("ok", payload)`` or ``("error", code, message_th)`` (an unusable index)."""
+    """``("ok", payload, wall ms, CPU ms)`` or ``("error", code, message_th)`` (an unusable index)."""
     from assistant.channels.http.common import ask_payload
     from assistant.errors import IndexCorruptError, PlanQAError
 
@@ -80,11 +80,12 @@ def _ask(question: str, office_id: str | None, cid: str | None):
         return ("error", "index_corrupt", e.message)
     except PlanQAError as e:
         return ("error", "index_missing", e.message)
+    wall, cpu = time.perf_counter(), time.thread_time()
     answer = a.ask(question, office_id, conversation_id=cid) if cid else a.ask(question, office_id)
     out = ask_payload(a, answer, office_id)
     if cid:
         out.update(conversation_id=cid, has_more=answer.has_more)
-    return ("ok", out)
+    return ("ok", out, (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000)
 
 
 # ---------------------------------------------------------------- in the server
@@ -149,8 +150,11 @@ class AnswerWorkers:
             return self.workers[zlib.crc32(cid.encode("utf-8", "replace")) % len(self.workers)]
         return min(self.workers, key=lambda w: w.busy)
 
-    def ask(self, question: str, office_id: str | None, cid: str | None = None, *, heavy: bool = False) -> dict:
-        """The /api/ask payload, computed in a worker process (blocks: call it in a thread)."""
+    def ask(self, question: str, office_id: str | None, cid: str | None = None, *,
+            heavy: bool = False) -> tuple[dict, str]:
+        """The /api/ask payload, computed in a worker process (blocks: call it in a thread),
+        and its Server-Timing entries (the answer's wall and CPU time in that process: a
+        wall time far above the CPU time means the process waited for a core)."""
         with self._lock:
             w = self._pick(cid, heavy)
             w.busy += 1
@@ -166,7 +170,7 @@ class AnswerWorkers:
                 w.busy -= 1
         if result[0] == "error":
             raise ApiError(result[1], result[2])
-        return result[1]
+        return result[1], f"answer;dur={result[2]:.1f}, cpu;dur={result[3]:.1f}"
 
     def stats(self) -> dict:
         return {w.name: w.busy for w in self.all}
