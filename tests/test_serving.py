@@ -261,9 +261,8 @@ def test_answer_worker_processes_share_limits_state_and_reload(index_copy):
         new_build(index_copy, "build-2")  # build-1 deleted underneath the workers too
         assert wait_for(lambda: c.get("/healthz").json()["build"] == "build-2")
         assert c.post("/api/ask", json={"question": Q_CM6}).json()["values"] == local["values"]
-        for proc in list(workers.workers[0].executor._processes.values()):
-            proc.kill()
-            proc.join(10)
+        workers.workers[0].proc.kill()
+        workers.workers[0].proc.join(10)
         codes = [c.post("/api/ask", json={"question": Q_CM6}).status_code for _ in range(4)]
         assert set(codes) <= {200, 503} and codes[-1] == 200, codes
         codes = [c.post("/api/ask", json={"question": Q_CM6}).status_code for _ in range(30)]

@@ -122,7 +122,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
         if serving.reloads:
             await run_in_threadpool(serving.check, wait=True)
         if answer_workers is not None:
-            await run_in_threadpool(answer_workers.start)
+            await answer_workers.start()
         bot = app.state.line_bot
         if bot is not None:
             bot.start()

@@ -54,7 +54,7 @@ def ask_router() -> APIRouter:
         pool = request.app.state.pools["heavy" if heavy else "web"]
         workers = request.app.state.answer_workers
         if workers is not None:  # answered in a worker process (not bound to this one's GIL)
-            payload, timing = await pool.run(lambda: workers.ask(question, office_id, cid, heavy=heavy))
+            payload, timing = await pool.call(lambda: workers.ask(question, office_id, cid, heavy=heavy))
             return JSONResponse(payload, headers={"Server-Timing": timing})
         ask_fn = (lambda q, o: a.ask(q, o, conversation_id=cid)) if cid else a.ask
         answer = await pool.run(ask_fn, question, office_id)

@@ -211,6 +211,22 @@ class Pool:
             if not entered:
                 self.waiting -= 1
 
+    async def call(self, afn, *args):
+        """``await afn(*args)`` once a slot is free (work that waits without a thread,
+        such as a request to an answer process)."""
+        self._admit()
+        self.waiting += 1
+        entered = False
+        try:
+            await self._give_way()
+            async with self.limiter:
+                self.waiting -= 1
+                entered = True
+                return await afn(*args)
+        finally:
+            if not entered:
+                self.waiting -= 1
+
     async def hold(self):
         """Hold one slot (a dependency for routers that run their own thread work)."""
         self._admit()

@@ -17,15 +17,16 @@ normal slot; when that process is behind, its small queue fills and they get 503
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
 import threading
 import time
 import zlib
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
+
+import anyio
 
 from assistant.channels.http.errors import ApiError
 
@@ -91,33 +92,87 @@ def _ask(question: str, office_id: str | None, cid: str | None):
 # ---------------------------------------------------------------- in the server
 
 
+def _main(conn, s, nice: int) -> None:
+    """A worker process: load the index, then answer one request at a time from ``conn``
+    until the server closes it."""
+    _init(s, nice)
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = {"ping": _ping, "ask": _ask}[fn](*args)
+        except Exception as e:  # a bug: the server answers it as its 500
+            log.exception("answer worker failed")
+            result = ("exception", f"{type(e).__name__}: {e}")
+        conn.send(result)
+
+
 class _Worker:
+    """One answer process and the pipe to it. The server's event loop writes a request and
+    waits for the pipe to be readable: no thread of the server is involved, so a reply is
+    not delayed by thread and GIL hand-offs when the machine is busy."""
+
     def __init__(self, name: str, s, nice: int):
         self.name = name
         self.settings = s
         self.nice = nice
         self.busy = 0
-        self.executor = self._new()
+        self.proc = self.conn = None
+        self._lock: asyncio.Lock | None = None  # one request at a time on the pipe
 
-    def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_init,
-                                   initargs=(self.settings, self.nice))
+    def spawn(self) -> None:
+        ctx = get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_main, args=(child, self.settings, self.nice), name=f"planqa-{self.name}",
+                                daemon=True)
+        self.proc.start()
+        child.close()
 
-    def restart(self) -> None:
-        old, self.executor = self.executor, self._new()
-        old.shutdown(wait=False, cancel_futures=True)
+    async def call(self, fn: str, *args):
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            # shielded: a request given up half-way must not leave its reply in the pipe
+            # for the next request to read
+            with anyio.CancelScope(shield=True):
+                if self.proc is None or not self.proc.is_alive():
+                    self.spawn()  # a process that died (killed, out of memory) is replaced
+                    if fn != "ping":
+                        await self._exchange("ping")
+                return await self._exchange(fn, *args)
+
+    async def _exchange(self, fn: str, *args):
+        loop = asyncio.get_running_loop()
+        conn = self.conn
+        try:
+            conn.send((fn, args))
+            fd = conn.fileno()
+            while not conn.poll():
+                ready = loop.create_future()
+                loop.add_reader(fd, lambda f=ready: f.done() or f.set_result(None))
+                try:
+                    await ready
+                finally:
+                    loop.remove_reader(fd)
+            return conn.recv()
+        except (EOFError, OSError):
+            log.error("answer worker %s died; it is restarted for the next request", self.name)
+            self.stop(0)
+            raise ApiError("busy", headers={"Retry-After": "2"}) from None
 
     def stop(self, timeout: float) -> None:
-        """Stop the process: it finishes its current question (up to ``timeout``), then is
-        terminated."""
-        procs = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        deadline = time.monotonic() + timeout
-        for p in procs:
-            p.join(max(0.0, deadline - time.monotonic()))
-            if p.is_alive():
-                p.terminate()
-                p.join(2)
+        """Close the pipe (the process exits after its current question, up to ``timeout``),
+        then terminate it."""
+        if self.conn is not None:
+            self.conn.close()
+        if self.proc is not None:
+            self.proc.join(timeout)
+            if self.proc.is_alive():
+                self.proc.terminate()
+                self.proc.join(2)
+        self.proc = self.conn = None
 
 
 class AnswerWorkers:
@@ -127,17 +182,19 @@ class AnswerWorkers:
         self.settings = s
         self.workers = [_Worker(f"answer-{i}", s, 0) for i in range(max(1, n))]
         self.heavy = _Worker("answer-heavy", s, HEAVY_NICE) if heavy else None
-        self._lock = threading.Lock()
 
     @property
     def all(self) -> list[_Worker]:
         return self.workers + ([self.heavy] if self.heavy else [])
 
-    def start(self, timeout: float = 600) -> None:
-        """Start every process and wait until each has loaded the index (blocking)."""
-        futures = [w.executor.submit(_ping) for w in self.all]
-        for w, f in zip(self.all, futures, strict=True):
-            log.info("worker %s ready (build %s)", w.name, f.result(timeout=timeout))
+    async def start(self, timeout: float = 600) -> None:
+        """Start every process and wait until each has loaded the index."""
+        for w in self.all:
+            w.spawn()
+        with anyio.fail_after(timeout):
+            builds = await asyncio.gather(*(w.call("ping") for w in self.all))
+        for w, build in zip(self.all, builds, strict=True):
+            log.info("worker %s ready (build %s)", w.name, build)
 
     def close(self, timeout: float = 5.0) -> None:
         for w in self.all:
@@ -150,26 +207,21 @@ class AnswerWorkers:
             return self.workers[zlib.crc32(cid.encode("utf-8", "replace")) % len(self.workers)]
         return min(self.workers, key=lambda w: w.busy)
 
-    def ask(self, question: str, office_id: str | None, cid: str | None = None, *,
-            heavy: bool = False) -> tuple[dict, str]:
-        """The /api/ask payload, computed in a worker process (blocks: call it in a thread),
-        and its Server-Timing entries (the answer's wall and CPU time in that process: a
-        wall time far above the CPU time means the process waited for a core)."""
-        with self._lock:
-            w = self._pick(cid, heavy)
-            w.busy += 1
+    async def ask(self, question: str, office_id: str | None, cid: str | None = None, *,
+                  heavy: bool = False) -> tuple[dict, str]:
+        """The /api/ask payload, computed in a worker process, and its Server-Timing entries
+        (the answer's wall and CPU time in that process: a wall time far above the CPU time
+        means the process waited for a core)."""
+        w = self._pick(cid, heavy)
+        w.busy += 1
         try:
-            result = w.executor.submit(_ask, question, office_id, cid).result()
-        except BrokenProcessPool:  # the process died (killed, out of memory): a fresh one
-            log.error("answer worker %s died; restarting it", w.name)
-            with self._lock:
-                w.restart()
-            raise ApiError("busy", headers={"Retry-After": "2"}) from None
+            result = await w.call("ask", question, office_id, cid)
         finally:
-            with self._lock:
-                w.busy -= 1
+            w.busy -= 1
         if result[0] == "error":
             raise ApiError(result[1], result[2])
+        if result[0] == "exception":
+            raise RuntimeError(f"answer worker {w.name}: {result[1]}")
         return result[1], f"answer;dur={result[2]:.1f}, cpu;dur={result[3]:.1f}"
 
     def stats(self) -> dict:
