@@ -20,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import pickle
 import signal
+import struct
 import threading
 import time
 import zlib
@@ -129,6 +131,7 @@ class _Worker:
                                 daemon=True)
         self.proc.start()
         child.close()
+        os.set_blocking(self.conn.fileno(), False)  # replies are read on the event loop
 
     async def call(self, fn: str, *args):
         if self._lock is None:
@@ -144,23 +147,47 @@ class _Worker:
                 return await self._exchange(fn, *args)
 
     async def _exchange(self, fn: str, *args):
-        loop = asyncio.get_running_loop()
-        conn = self.conn
         try:
-            conn.send((fn, args))
-            fd = conn.fileno()
-            while not conn.poll():
+            self.conn.send((fn, args))  # a request is small: the empty pipe takes it at once
+            return pickle.loads(await self._receive())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            log.error("answer worker %s died; it is restarted for the next request", self.name)
+            self.stop(0)
+            raise ApiError("busy", headers={"Retry-After": "2"}) from None
+
+    async def _receive(self) -> bytes:
+        """One message of ``multiprocessing.Connection``'s framing (a 4-byte big-endian
+        length, then the pickle), read without blocking the event loop: a large answer
+        arrives in several pieces."""
+        loop = asyncio.get_running_loop()
+        fd = self.conn.fileno()
+        buf = bytearray()
+        need = None
+        while need is None or len(buf) < need:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
                 ready = loop.create_future()
                 loop.add_reader(fd, lambda f=ready: f.done() or f.set_result(None))
                 try:
                     await ready
                 finally:
                     loop.remove_reader(fd)
-            return conn.recv()
-        except (EOFError, OSError):
-            log.error("answer worker %s died; it is restarted for the next request", self.name)
-            self.stop(0)
-            raise ApiError("busy", headers={"Retry-After": "2"}) from None
+                continue
+            if not chunk:
+                raise EOFError
+            buf += chunk
+            if need is None and len(buf) >= 4:
+                (size,) = struct.unpack("!i", buf[:4])
+                if size == -1:  # more than 2 GB: its 8-byte size follows
+                    if len(buf) < 12:
+                        continue
+                    (size,) = struct.unpack("!Q", buf[4:12])
+                    del buf[:12]
+                else:
+                    del buf[:4]
+                need = size
+        return bytes(buf[:need])
 
     def stop(self, timeout: float) -> None:
         """Close the pipe (the process exits after its current question, up to ``timeout``),
@@ -197,8 +224,13 @@ class AnswerWorkers:
             log.info("worker %s ready (build %s)", w.name, build)
 
     def close(self, timeout: float = 5.0) -> None:
+        for w in self.all:  # all pipes first: the processes exit together
+            if w.conn is not None:
+                w.conn.close()
+                w.conn = None
+        deadline = time.monotonic() + timeout
         for w in self.all:
-            w.stop(timeout)
+            w.stop(max(0.0, deadline - time.monotonic()))
 
     def _pick(self, cid: str | None, heavy: bool) -> _Worker:
         if heavy and self.heavy is not None and not cid:
