@@ -244,13 +244,16 @@ def test_answer_worker_processes_share_limits_state_and_reload(index_copy):
 
     settings.override(heavy_chars=200)
     q2000 = ("ขอทราบค่าเป้าหมายตัวชี้วัดทุกตัว " * 80)[:2000]
+    listing = "ตัวชี้วัดเกี่ยวกับครู ของ สพป.ยโสธร เขต 2"  # a reply of tens of KB: read in pieces
     with TestClient(create_app(line_config=LineConfig())) as c:
         local = c.post("/api/ask", json={"question": Q_CM6}).json()
+        local_listing = c.post("/api/ask", json={"question": listing}).json()
     with TestClient(create_app(line_config=LineConfig(), workers=2, rate_per_minute=60)) as c:
         workers = c.app.state.answer_workers
         assert workers is not None and len(workers.all) == 3
         r = c.post("/api/ask", json={"question": Q_CM6})
         assert r.status_code == 200 and r.json() == local
+        assert c.post("/api/ask", json={"question": listing}).json() == local_listing
         assert c.post("/api/ask", json={"question": q2000}).status_code == 200  # the heavy process
         cid = "workers-test-1"
         first = c.post("/api/ask", json={"question": Q_CM6, "conversation_id": cid}).json()
