@@ -14,7 +14,10 @@ table in :mod:`assistant.channels.http.errors`):
 Every POST body must be ``application/json`` (415 otherwise). Bodies are capped per path
 (413), costly POSTs are rate-limited per client (429), and answering runs on bounded
 worker pools, one for the web and one for LINE, that refuse work (503 "busy") instead of
-queueing without bound. The index is reloaded between requests when ``planqa ingest``
+queueing without bound; questions longer than ``PLANQA_HEAVY_CHARS`` wait for a one-slot
+pool of their own. ``planqa serve`` answers /api/ask in worker processes (one per core,
+plus one at the lowest CPU priority for the long questions; see workers.py), so answering
+is not bound to one core by the GIL. The index is reloaded between requests when ``planqa ingest``
 swaps in a new build; a missing or corrupt index is a Thai 503 that says what to run.
 """
 

@@ -91,9 +91,6 @@ def _ask(question: str, office_id: str | None, cid: str | None):
     return ("ok", out, (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000)
 
 
-# ---------------------------------------------------------------- in the server
-
-
 def _main(conn, s, nice: int) -> None:
     """A worker process: load the index, then answer one request at a time from ``conn``
     until the server closes it."""
@@ -109,6 +106,9 @@ def _main(conn, s, nice: int) -> None:
             log.exception("answer worker failed")
             result = ("exception", f"{type(e).__name__}: {e}")
         conn.send(result)
+
+
+# ---------------------------------------------------------------- in the server
 
 
 class _Worker:
@@ -219,9 +219,12 @@ class AnswerWorkers:
         for w in self.all:
             w.spawn()
         with anyio.fail_after(timeout):
-            builds = await asyncio.gather(*(w.call("ping") for w in self.all))
+            builds = await asyncio.gather(*(w.call("ping") for w in self.all), return_exceptions=True)
         for w, build in zip(self.all, builds, strict=True):
-            log.info("worker %s ready (build %s)", w.name, build)
+            if isinstance(build, Exception):  # it is started again on its first request
+                log.error("worker %s did not start: %s", w.name, build)
+            else:
+                log.info("worker %s ready (build %s)", w.name, build)
 
     def close(self, timeout: float = 5.0) -> None:
         for w in self.all:  # all pipes first: the processes exit together
