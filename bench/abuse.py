@@ -106,13 +106,49 @@ class FakeLine:
         self.proc.wait(timeout=10)
 
 
+def server_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by process ``pid`` and by each of its
+    descendants (the answer processes), from /proc; empty where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, cpu = {}, {}
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(d.name)] = int(fields[1])
+        cpu[int(d.name)] = (int(fields[11]) + int(fields[12])) / tick
+    out = {}
+    for p in cpu:
+        q = p
+        while q and q != pid:
+            q = parent.get(q, 0)
+        if q == pid:
+            out[p] = cpu[p]
+    return out
+
+
 def client(url: str, n: int, timeout: float) -> httpx.AsyncClient:
     """A client with its own loopback source address (127.0.1.n)."""
     transport = httpx.AsyncHTTPTransport(local_address=f"127.0.{1 + n // 250}.{1 + n % 250}")
     return httpx.AsyncClient(base_url=url, timeout=timeout, transport=transport)
 
 
-async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float]) -> None:
+def server_ms(r: httpx.Response, name: str = "app") -> float | None:
+    """One entry of the response's ``Server-Timing`` headers (``app``: the server's own time;
+    with answer processes also ``answer`` and ``cpu``: wall and CPU time of the answer)."""
+    for head in r.headers.get_list("server-timing"):
+        for entry in head.split(","):
+            key, _, rest = entry.strip().partition(";")
+            if key == name and rest.startswith("dur="):
+                try:
+                    return float(rest[4:])
+                except ValueError:
+                    return None
+    return None
+
+
+async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float], server=None) -> None:
     while time.monotonic() < deadline:
         t = time.perf_counter()
         try:
@@ -120,6 +156,8 @@ async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, fl
             outcomes["ok" if r.status_code == 200 else f"http {r.status_code}"] += 1
             if r.status_code == 200:
                 lat.append(time.perf_counter() - t)
+                if server is not None:
+                    server.append(tuple(server_ms(r, k) for k in ("app", "answer", "cpu")))
         except httpx.HTTPError as e:
             outcomes[f"error {type(e).__name__}"] += 1
         if think[1] > 0:
@@ -137,26 +175,37 @@ async def abuser(http, deadline, rng, outcomes) -> None:
             outcomes[f"error {type(e).__name__}"] += 1
 
 
-def summary(lat: list[float], outcomes: Counter, elapsed: float) -> dict:
+def summary(lat: list[float], outcomes: Counter, elapsed: float, server: list[tuple] | None = None) -> dict:
     s = sorted(lat)
     errors = sum(n for k, n in outcomes.items() if k != "ok")
-    return {"requests": len(s), "errors": errors, "rps": round(len(s) / elapsed, 2) if elapsed else 0,
-            "p50_ms": round(percentile(s, 50) * 1000, 1), "p95_ms": round(percentile(s, 95) * 1000, 1),
-            "max_ms": round((s[-1] if s else 0) * 1000, 1), "outcomes": dict(outcomes)}
+    out = {"requests": len(s), "errors": errors, "rps": round(len(s) / elapsed, 2) if elapsed else 0,
+           "p50_ms": round(percentile(s, 50) * 1000, 1), "p95_ms": round(percentile(s, 95) * 1000, 1),
+           "max_ms": round((s[-1] if s else 0) * 1000, 1), "outcomes": dict(outcomes)}
+    # the same requests as the server timed them (Server-Timing): "server" its whole time (the
+    # client's and the network's share is the rest), "answer"/"answer_cpu" the answer's wall and
+    # CPU time in an answer process (the wait for a slot is server - answer, for a core answer - cpu)
+    for i, key in enumerate(("server", "answer", "answer_cpu")):
+        vals = sorted(t[i] for t in server or () if t[i] is not None)
+        if vals:
+            out[f"{key}_p50_ms"] = round(percentile(vals, 50), 1)
+            out[f"{key}_p95_ms"] = round(percentile(vals, 95), 1)
+    return out
 
 
 async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
     lat: list[float] = []
+    server: list[tuple] = []
     outcomes: Counter = Counter()
     async with client(url, 0, timeout) as http:
         start = time.monotonic()
         # one question at a time, 0.5 s apart: within the per-client rate limit (2 a second)
-        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0.5, 0.5))
-        return summary(lat, outcomes, time.monotonic() - start)
+        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0.5, 0.5), server)
+        return summary(lat, outcomes, time.monotonic() - start, server)
 
 
 async def phase_abusive(url: str, duration: float, timeout: float, normals: int, abusers: int) -> dict:
     lat: list[float] = []
+    server: list[tuple] = []
     outcomes: Counter = Counter()
     bad: Counter = Counter()
     clients = [client(url, 1 + i, timeout) for i in range(normals + abusers)]
@@ -164,10 +213,10 @@ async def phase_abusive(url: str, duration: float, timeout: float, normals: int,
         start = time.monotonic()
         deadline = start + duration
         await asyncio.gather(
-            *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0))
+            *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0), server)
               for i in range(normals)),
             *(abuser(clients[normals + i], deadline, random.Random(900 + i), bad) for i in range(abusers)))
-        out = summary(lat, outcomes, time.monotonic() - start)
+        out = summary(lat, outcomes, time.monotonic() - start, server)
         out["abusive_outcomes"] = dict(bad)
         return out
     finally:
@@ -268,16 +317,32 @@ def main(argv: list[str] | None = None) -> int:
             for body in QUESTIONS:
                 warm.post("/api/ask", json=body)
         phases = args.phases.split(",")
+
+        def measured(name, coro):
+            # the server's own CPU (it and its answer processes) and the machine's load per phase
+            cpu0, t0, mine0 = server_cpu(proc.pid), time.monotonic(), time.process_time()
+            out = asyncio.run(coro)
+            cpu1, elapsed = server_cpu(proc.pid), max(time.monotonic() - t0, 0.001)
+            out["client_cpu_cores"] = round((time.process_time() - mine0) / elapsed, 2)  # this process
+            used = {p: c - cpu0.get(p, 0.0) for p, c in cpu1.items()}
+            cpu = sum(used.values())
+            out["server_cpu_cores"] = round(cpu / elapsed, 2)
+            # the server process itself, then its answer processes (busiest first)
+            out["cpu_cores_by_process"] = [round(used.get(proc.pid, 0.0) / elapsed, 2)] + sorted(
+                (round(c / elapsed, 2) for p, c in used.items() if p != proc.pid and c > 0.05), reverse=True)
+            n = out.get("requests", 0) + sum(out.get("abusive_outcomes", {}).values())
+            if n:
+                out["server_cpu_ms_per_request"] = round(cpu * 1000 / n, 1)
+            out["load_avg"] = round(os.getloadavg()[0], 1)
+            results[name] = out
+            print(f"{name:<10}", json.dumps(out, ensure_ascii=False), flush=True)
+
         if "unloaded" in phases:
-            results["unloaded"] = asyncio.run(phase_unloaded(url, args.unloaded, args.timeout))
-            print("unloaded  ", json.dumps(results["unloaded"], ensure_ascii=False), flush=True)
+            measured("unloaded", phase_unloaded(url, args.unloaded, args.timeout))
         if "abusive" in phases:
-            results["abusive"] = asyncio.run(phase_abusive(url, args.duration, args.timeout, args.normal,
-                                                           args.abusive))
-            print("abusive   ", json.dumps(results["abusive"], ensure_ascii=False), flush=True)
+            measured("abusive", phase_abusive(url, args.duration, args.timeout, args.normal, args.abusive))
         if "line" in phases:
-            results["line"] = asyncio.run(phase_line(url, args.duration, args.timeout, fake, args.saturate))
-            print("line      ", json.dumps(results["line"], ensure_ascii=False), flush=True)
+            measured("line", phase_line(url, args.duration, args.timeout, fake, args.saturate))
     except SystemExit:
         print("server log (last lines):\n" + "\n".join(log_path.read_text(errors="replace").splitlines()[-30:]),
               file=sys.stderr)

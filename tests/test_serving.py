@@ -179,6 +179,20 @@ def test_pool_refuses_beyond_its_queue_with_503_busy():
     assert pool.stats().as_dict() == {"threads": 1, "busy": 0, "waiting": 0, "max_waiting": 1, "saturated": False}
 
 
+def test_long_questions_have_their_own_pool(lexical, monkeypatch):
+    """A question longer than heavy_chars waits for the one-slot "heavy" pool, never a web slot."""
+    app = create_app(lexical, line_config=LineConfig(), rate_per_minute=0)
+    used = []
+    for name, pool in app.state.pools.items():
+        monkeypatch.setattr(pool, "run", lambda fn, *a, _n=name, _run=pool.run: (used.append(_n), _run(fn, *a))[1])
+    long_q = ("ค่าเป้าหมายตัวชี้วัดทุกตัวของทุกกลยุทธ์ " * 60)[:lexical.settings.heavy_chars + 1]
+    with TestClient(app) as c:
+        r = c.post("/api/ask", json={"question": Q_CM6})
+        assert r.status_code == 200 and r.headers["server-timing"].startswith("app;dur=")  # the server's time
+        assert c.post("/api/ask", json={"question": long_q}).status_code == 200
+    assert used == ["web", "heavy"] and app.state.pools["heavy"].threads == 1
+
+
 def test_readyz_reports_pools_and_build(lexical):
     with TestClient(create_app(lexical, line_config=LineConfig())) as c:
         r = c.get("/readyz")
@@ -191,6 +205,10 @@ def test_readyz_reports_pools_and_build(lexical):
         assert r.status_code == 503 and r.json()["status"] == "saturated"
         assert c.get("/healthz").status_code == 200  # liveness stays green
         c.app.state.pools["web"].waiting = 0
+        c.app.state.pools["heavy"].waiting = c.app.state.pools["heavy"].max_waiting
+        r = c.get("/readyz")  # long questions queued: reported, the server stays ready
+        assert r.status_code == 200 and r.json()["pools"]["heavy"]["saturated"]
+        c.app.state.pools["heavy"].waiting = 0
 
 
 def test_slow_and_huge_headers_are_cut_off(lexical):
@@ -214,6 +232,46 @@ def test_slow_and_huge_headers_are_cut_off(lexical):
             assert http.get("/healthz").status_code == 200
 
 
+# ---------------------------------------------------------------- answer processes
+
+
+def test_answer_worker_processes_share_limits_state_and_reload(index_copy):
+    """workers=2: /api/ask is answered in worker processes (+1 for long questions) with the
+    same payload; conversations land in the one state store the server reads; the rate
+    limit stays per client in the server; a new build is picked up; a killed worker is
+    replaced (its request gets 503 busy at worst)."""
+    from assistant import settings
+
+    settings.override(heavy_chars=200)
+    q2000 = ("ขอทราบค่าเป้าหมายตัวชี้วัดทุกตัว " * 80)[:2000]
+    listing = "ตัวชี้วัดเกี่ยวกับครู ของ สพป.ยโสธร เขต 2"  # a reply of tens of KB: read in pieces
+    with TestClient(create_app(line_config=LineConfig())) as c:
+        local = c.post("/api/ask", json={"question": Q_CM6}).json()
+        local_listing = c.post("/api/ask", json={"question": listing}).json()
+    with TestClient(create_app(line_config=LineConfig(), workers=2, rate_per_minute=60)) as c:
+        workers = c.app.state.answer_workers
+        assert workers is not None and len(workers.all) == 3
+        r = c.post("/api/ask", json={"question": Q_CM6})
+        assert r.status_code == 200 and r.json() == local
+        assert c.post("/api/ask", json={"question": listing}).json() == local_listing
+        assert c.post("/api/ask", json={"question": q2000}).status_code == 200  # the heavy process
+        cid = "workers-test-1"
+        first = c.post("/api/ask", json={"question": Q_CM6, "conversation_id": cid}).json()
+        again = c.post("/api/ask", json={"question": "แล้วปี 2569 ล่ะ", "conversation_id": cid}).json()
+        assert first["conversation_id"] == again["conversation_id"] == cid
+        turns = c.get(f"/api/conversations/{cid}").json()["turns"]  # written by a worker, read here
+        assert [t["question"] for t in turns] == [Q_CM6, "แล้วปี 2569 ล่ะ"]
+        new_build(index_copy, "build-2")  # build-1 deleted underneath the workers too
+        assert wait_for(lambda: c.get("/healthz").json()["build"] == "build-2")
+        assert c.post("/api/ask", json={"question": Q_CM6}).json()["values"] == local["values"]
+        workers.workers[0].proc.kill()
+        workers.workers[0].proc.join(10)
+        codes = [c.post("/api/ask", json={"question": Q_CM6}).status_code for _ in range(4)]
+        assert set(codes) <= {200, 503} and codes[-1] == 200, codes
+        codes = [c.post("/api/ask", json={"question": Q_CM6}).status_code for _ in range(30)]
+        assert 429 in codes  # one client's budget (20 a burst), whichever process answers
+
+
 # ---------------------------------------------------------------- planqa serve
 
 
@@ -227,6 +285,9 @@ def test_serve_reads_host_and_port(monkeypatch):
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
     monkeypatch.setenv("HOST", "127.0.0.2")
     monkeypatch.setenv("PORT", "8123")
+    for name in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY"):  # serve() sets them; restored after the test
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     settings.reset()
     try:
         assert cli.main(["serve"]) == 0
@@ -234,4 +295,5 @@ def test_serve_reads_host_and_port(monkeypatch):
     finally:
         settings.reset()
     assert [(c["host"], c["port"]) for c in calls] == [("127.0.0.2", 8123), ("127.0.0.2", 9001)]
+    assert (os.environ["OMP_NUM_THREADS"], os.environ["OMP_WAIT_POLICY"]) == ("1", "passive")
     assert calls[0]["h11_max_incomplete_event_size"] == 16 * 1024 and calls[0]["limit_concurrency"] == 200

@@ -461,9 +461,11 @@ def main(argv: list[str] | None = None) -> int:
         changes["corpus_dir"] = Path(args.corpus)
     if args.index:
         changes["index_dir"] = Path(args.index)
-    if changes:
-        settings.override(**changes)
     try:
+        if changes:
+            settings.override(**changes)
+        else:
+            settings.get()  # a malformed PLANQA_* value is reported here, before any work
         return args.func(args)
     except PlanQAError as e:
         _err(e.message)

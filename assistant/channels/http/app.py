@@ -14,7 +14,10 @@ table in :mod:`assistant.channels.http.errors`):
 Every POST body must be ``application/json`` (415 otherwise). Bodies are capped per path
 (413), costly POSTs are rate-limited per client (429), and answering runs on bounded
 worker pools, one for the web and one for LINE, that refuse work (503 "busy") instead of
-queueing without bound. The index is reloaded between requests when ``planqa ingest``
+queueing without bound; questions longer than ``PLANQA_HEAVY_CHARS`` wait for a one-slot
+pool of their own. ``planqa serve`` answers /api/ask in worker processes (one per core,
+plus one at the lowest CPU priority for the long questions; see workers.py), so answering
+is not bound to one core by the GIL. The index is reloaded between requests when ``planqa ingest``
 swaps in a new build; a missing or corrupt index is a Thai 503 that says what to run.
 """
 
@@ -48,7 +51,14 @@ from assistant.channels.http.common import (  # noqa: F401  (re-exported for the
     web_slot,
 )
 from assistant.channels.http.errors import ERRORS, ApiError, error_response, install_handlers  # noqa: F401
-from assistant.channels.http.limits import BodyLimit, Pool, RateLimit, TokenBucket, guarded_h11
+from assistant.channels.http.limits import (
+    BodyLimit,
+    Pool,
+    RateLimit,
+    ServerTiming,
+    TokenBucket,
+    guarded_h11,
+)
 from assistant.channels.http.pages import CSP, WEB_DIR  # noqa: F401
 from assistant.channels.http.proposal_form import DraftForm, fill_draft, form_payload  # noqa: F401
 
@@ -60,8 +70,13 @@ DEFAULT_BODY_LIMIT = 64 * 1024
 PROPOSAL_PATHS = ("/api/align", "/api/proposal")
 # Answering is CPU-bound Python: a few worker threads answer at once and the rest wait
 # their turn without holding the GIL, so the event loop (health checks, the page, the
-# webhook's 200) stays responsive under load. PLANQA_WEB_THREADS overrides.
-ANSWER_THREADS = settings_mod.get().web_threads or min(4, max(2, os.cpu_count() or 2))
+# webhook's 200) stays responsive under load. PLANQA_WEB_THREADS overrides (read when the
+# app is created, so a malformed value is a clear error, not an import-time traceback).
+ANSWER_THREADS: int | None = None  # tests may pin it
+
+
+def answer_threads(s) -> int:
+    return ANSWER_THREADS or s.web_threads or min(4, max(2, os.cpu_count() or 2))
 _json_object = json_object  # the old private name
 
 
@@ -86,22 +101,31 @@ class _ServingErrors:
 
 
 def create_app(assistant=None, *, line_config=None, rate_per_minute: float | None = None,
-               state=None) -> FastAPI:
+               state=None, workers: int = 1) -> FastAPI:
     """The app. ``assistant`` (fixed, never reloaded) defaults to the current index
     build, loaded at start-up and reloaded between requests when a new build is swapped
     in; ``line_config`` (assistant.channels.line.LineConfig) defaults to the LINE_*
     environment; ``rate_per_minute`` to the settings; ``state`` (a StateStore) to
-    SqliteState at settings.state_path, opened when LINE is enabled."""
+    SqliteState at settings.state_path, opened when LINE is enabled. ``workers`` > 1
+    (with no fixed ``assistant``): /api/ask is answered by that many worker processes
+    plus one low-priority process for costly questions (assistant/channels/http/workers.py)."""
     from assistant.service import Serving, load_assistant
 
     s = settings_mod.get()
     serving = (Serving(assistant=assistant) if assistant is not None
                else Serving(load=load_assistant, check_every=s.reload_seconds))
+    answer_workers = None
+    if workers > 1 and assistant is None:
+        from assistant.channels.http.workers import AnswerWorkers
+
+        answer_workers = AnswerWorkers(workers, s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if serving.reloads:
             await run_in_threadpool(serving.check, wait=True)
+        if answer_workers is not None:
+            await answer_workers.start()
         bot = app.state.line_bot
         if bot is not None:
             bot.start()
@@ -110,6 +134,8 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
         finally:
             if bot is not None:
                 bot.stop()
+            if answer_workers is not None:
+                await run_in_threadpool(answer_workers.close)
 
     app = FastAPI(
         title="planqa",
@@ -119,7 +145,10 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     )
     app.state.serving = _ServingErrors(serving)
     # the web's pool; LINE has its own worker threads (assistant/channels/line.py)
-    app.state.pools = {"web": Pool("web", ANSWER_THREADS, s.web_queue)}
+    app.state.answer_workers = answer_workers
+    threads = max(answer_threads(s), workers if answer_workers else 0)
+    # costly (long) questions have a pool of their own: they never take a normal slot
+    app.state.pools = {"web": Pool("web", threads, s.web_queue), "heavy": Pool("heavy", 1, s.heavy_queue)}
     rate = s.rate_per_minute if rate_per_minute is None else rate_per_minute
     app.state.rate_bucket = TokenBucket(rate / 60.0, s.rate_burst)
     limits = {"/api/ask": ASK_BODY_LIMIT, "/line/webhook": WEBHOOK_BODY_LIMIT}
@@ -127,6 +156,7 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     limits["/api/admin/plans/preview"] = s.max_file_bytes  # a plan file uploaded by planning staff
     app.add_middleware(RateLimit, bucket=app.state.rate_bucket)
     app.add_middleware(BodyLimit, limits=limits, default=DEFAULT_BODY_LIMIT)
+    app.add_middleware(ServerTiming)  # outermost: its time covers the limits too
     install_handlers(app)
 
     from assistant.channels.http.ask import ask_router
@@ -159,7 +189,9 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     config = line_config if line_config is not None else line.LineConfig.from_env()
     app.state.line_enabled = config.enabled
     bot = line.install(app, lambda: app.state.serving.current(), config, state=state)
-    if bot is not None:  # LINE replies first: web jobs wait while a LINE event is answered
+    if bot is not None:
+        # LINE replies first: web jobs wait while a LINE event is answered (LINE answers in
+        # this process; with answer processes too, busy ones would take the CPU it needs)
         app.state.pools["web"].yield_to = lambda: bot.busy > 0
     return app
 
@@ -174,6 +206,18 @@ def uvicorn_limits(header_timeout: float = 10.0) -> dict:
             "limit_concurrency": 200, "backlog": 512, "timeout_graceful_shutdown": 10}
 
 
+def quiet_openmp() -> None:
+    """The embedder's C engine uses OpenMP, whose threads spin-wait for work by default.
+    In a server that answers many requests at once on few cores (and shares them), the
+    spinning threads take the CPU the answering threads need: one short query embedded
+    in 5 s instead of 0.13 s, measured at load 14 on 2 cores. A server embeds one short
+    query per request, so it runs OpenMP with one passive thread per process (its
+    answer processes inherit this); an explicit OMP_NUM_THREADS / OMP_WAIT_POLICY wins.
+    Must run before the engine is loaded."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
 def serve(host: str | None = None, port: int | None = None) -> None:
     """Run the app with uvicorn (``planqa serve``); HOST and PORT are the defaults."""
     import uvicorn
@@ -181,10 +225,15 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     s = settings_mod.get()
     host = host or s.host
     port = port or s.port
+    quiet_openmp()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("planqa").setLevel(logging.INFO)
     log.info("planqa on http://%s:%d/ (API docs: /docs)", host, port)
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False,
+    from assistant.channels.http.workers import worker_count
+
+    n = worker_count(s)
+    log.info("answering with %s", f"{n} worker processes (+1 for costly questions)" if n > 1 else "threads")
+    uvicorn.run(create_app(workers=n), host=host, port=port, log_level="info", proxy_headers=False,
                 **uvicorn_limits())
 
 

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from assistant.channels.http.common import (
-    answer_in_thread,
     ask_payload,
     check_question,
     current_assistant,
@@ -51,8 +50,14 @@ def ask_router() -> APIRouter:
         question, office, cid = parse_ask(await request.body(), request.headers.get("content-type"))
         question = check_question(a, question)
         office_id = resolve_office(a, office)
+        heavy = len(question) > a.settings.heavy_chars  # costly: its own pool, never a normal slot
+        pool = request.app.state.pools["heavy" if heavy else "web"]
+        workers = request.app.state.answer_workers
+        if workers is not None:  # answered in a worker process (not bound to this one's GIL)
+            payload, timing = await pool.call(lambda: workers.ask(question, office_id, cid, heavy=heavy))
+            return JSONResponse(payload, headers={"Server-Timing": timing})
         ask_fn = (lambda q, o: a.ask(q, o, conversation_id=cid)) if cid else a.ask
-        answer = await answer_in_thread(request.app, ask_fn, question, office_id)
+        answer = await pool.run(ask_fn, question, office_id)
         extra = {"conversation_id": cid, "has_more": answer.has_more} if cid else {}
         return JSONResponse({**ask_payload(a, answer, office_id), **extra})
 

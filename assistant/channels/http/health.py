@@ -43,7 +43,9 @@ def health_router() -> APIRouter:
         except ApiError as e:
             out.update(status="unavailable", error=e.message_th, code=e.code)
             return JSONResponse(out, status_code=503)
-        if line_saturated or any(s.saturated for s in pools.values()):
+        # a full "heavy" pool (costly questions, e.g. a client sending 2,000-character ones)
+        # is reported but keeps the server ready: normal users are still served
+        if line_saturated or any(s.saturated for name, s in pools.items() if name != "heavy"):
             out["status"] = "saturated"
             return JSONResponse(out, status_code=503, headers={"Retry-After": "2"})
         return out

@@ -211,6 +211,22 @@ class Pool:
             if not entered:
                 self.waiting -= 1
 
+    async def call(self, afn, *args):
+        """``await afn(*args)`` once a slot is free (work that waits without a thread,
+        such as a request to an answer process)."""
+        self._admit()
+        self.waiting += 1
+        entered = False
+        try:
+            await self._give_way()
+            async with self.limiter:
+                self.waiting -= 1
+                entered = True
+                return await afn(*args)
+        finally:
+            if not entered:
+                self.waiting -= 1
+
     async def hold(self):
         """Hold one slot (a dependency for routers that run their own thread work)."""
         self._admit()
@@ -251,6 +267,33 @@ class RateLimit:
                 await rate_limited(wait).response()(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+# ---------------------------------------------------------------- server timing
+
+
+class ServerTiming:
+    """ASGI middleware: ``Server-Timing: app;dur=<ms>`` on every response, the time from
+    the request reaching the app to its response headers (queueing for a slot included,
+    the network and the client not), so a client can tell the server's share of a wait."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+
+        async def timed(message):
+            if message["type"] == "http.response.start":
+                ms = (time.perf_counter() - start) * 1000
+                message = {**message, "headers": [*message.get("headers", []),
+                                                   (b"server-timing", f"app;dur={ms:.1f}".encode())]}
+            await send(message)
+
+        await self.app(scope, receive, timed)
 
 
 # ---------------------------------------------------------------- slow clients
