@@ -58,10 +58,12 @@ MIN_COVERAGE = 0.2  # word evidence: this share of the idea's weighted words in 
 MIN_COSINE = 0.84  # meaning evidence: this cosine (multilingual-e5 over chunk texts)
 CLEAR_COVERAGE = 0.4  # "clear": this share of the idea's *specific* weighted words in one item
 CLEAR_COSINE = 0.87  # … or this cosine
-CLEAR_RATIO = 0.7  # a strategy after the first is "clear" only with this share of the first's score
+CLEAR_RATIO = 0.9  # a strategy after the first is "clear" only with this share of the first's score
 POSSIBLE_COSINE = 0.825  # "possible" (first-ranked only): a cosine this close, no word needed …
 DISTINCT = 0.65  # … when the second strategy scores at most this share of the first's
 PROMOTE = 0.8  # a first-ranked strategy without evidence gives way to one with evidence this close
+ABSENT = 0.5  # weight of an idea word the plan never uses (its detail, or a topic the plan lacks)
+EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic ones alone are not)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
@@ -127,6 +129,7 @@ class ItemFit:
     responsible: str | None = None
     link: float | None = None  # cosine to the strategy's best guideline/indicator
     specific: float = 0.0  # share of the idea's specific (non-generic) weighted words here
+    evidence: float = 0.0  # … the same, with the words the plan never uses weighted down (ABSENT)
 
     @property
     def clear(self) -> bool:
@@ -136,7 +139,8 @@ class ItemFit:
     @property
     def evident(self) -> bool:
         """Evidence of fit: enough of the idea's words, or a close meaning."""
-        return self.coverage >= MIN_COVERAGE or (self.similarity or 0.0) >= MIN_COSINE
+        words = self.evidence if EVIDENT_SPECIFIC else self.coverage
+        return words >= MIN_COVERAGE or (self.similarity or 0.0) >= MIN_COSINE
 
     @property
     def worded(self) -> bool:
@@ -267,6 +271,8 @@ class Aligner:
         self._words: dict[str, set[str]] = {}
         self._lock = threading.Lock()
         self.generic = {_match_form(w) for w in str(self.T.t.get("generic") or "").split()}
+        # an idea's words that say nothing about its topic: ours and Thai function words
+        self.idea_stopwords = self.T.stopwords | {_match_form(w) for w in thai.function_words()}
 
     # ------------------------------------------------------------ plumbing
     def dense(self) -> _DenseView | None:
@@ -323,15 +329,15 @@ class Aligner:
                 out.append(_Concept(key, [(a,) for a in alts]))
                 used.append(key)
         for t in toks:
-            if (len(t) < 2 or t in self.T.stopwords
+            if (len(t) < 2 or t in self.idea_stopwords
                     or re.fullmatch(r"[\d.]+|[ปม]\.?\d*", t) or any(t in u for u in used)):
                 continue
             if all(c.key != t for c in out):
                 alts: list[tuple[str, ...]] = [(t,)]
                 if t not in words and len(t) >= 4:
                     splits = [(t[:i], t[i:]) for i in range(2, len(t) - 1)
-                              if t[:i] in words and t[i:] in words and t[:i] not in self.T.stopwords
-                              and t[i:] not in self.T.stopwords]
+                              if t[:i] in words and t[i:] in words and t[:i] not in self.idea_stopwords
+                              and t[i:] not in self.idea_stopwords]
                     if splits:
                         alts.append(max(splits, key=lambda ab: min(len(ab[0]), len(ab[1]))))
                 out.append(_Concept(t, alts))
@@ -378,6 +384,7 @@ class Aligner:
         concepts = self.concepts(idea, self.plan_words(plan))
         texts = {r.id: _match_form(self._item_text(r)) for r in recs}
         weights = _idf(concepts, list(texts.values()))
+        full = _idf(concepts, list(texts.values()), 1.0)
         dense = self.dense()
         qv = dense.query(idea) if dense else None
         sims: dict[str, float | None] = {r.id: (dense.cosine(qv, r.id) if dense else None) for r in recs}
@@ -395,7 +402,8 @@ class Aligner:
             cov, terms = _coverage(concepts, weights, text)
             z = (sim - mu) / sd if sim is not None else lexical.get(rec.id, 0.0)
             f = self._fit(rec, z + W_TERMS * cov, sim, cov, terms)
-            f.specific = round(_coverage(specific, weights, text)[0], 4)
+            f.specific = round(_coverage(specific, full, text)[0], 4)
+            f.evidence = round(_coverage(specific, weights, text)[0], 4)
             return f
 
         fits = [item(r, sims[r.id]) for r in recs]
@@ -567,12 +575,15 @@ def _content_words(text: str, stopwords: set[str]) -> set[str]:
     return {w for w in _tokens(text) if len(w) >= 2 and w not in stopwords and not re.fullmatch(r"[\d.()]+", w)}
 
 
-def _idf(concepts: list[_Concept], texts: list[str]) -> dict[str, float]:
+def _idf(concepts: list[_Concept], texts: list[str], absent: float | None = None) -> dict[str, float]:
+    """Each concept's rarity in the plan's items; a concept found in none weighs ``absent``
+    (default :data:`ABSENT`) times as much."""
+    absent = ABSENT if absent is None else absent
     n = len(texts)
     out = {}
     for c in concepts:
         df = sum(1 for t in texts if c.found(t))
-        out[c.key] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        out[c.key] = math.log(1 + (n - df + 0.5) / (df + 0.5)) * (absent if df == 0 else 1.0)
     return out
 
 
