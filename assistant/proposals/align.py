@@ -52,6 +52,7 @@ from assistant.qa.records import Record, cover
 # ---------------------------------------------------------------- calibration
 
 W_TERMS = 3.0  # weight of the word share against the cosine z-score
+W_SPECIFIC = 1.0  # … and of the share of its specific words (ABSENT-weighted)
 SECOND_ITEM = 0.25  # weight of a strategy's second-best item
 W_LINK = 20.0  # per unit of cosine to the best guideline/indicator (orders goals, indicators)
 MIN_COVERAGE = 0.2  # word evidence: this share of the idea's weighted words in one item
@@ -64,6 +65,7 @@ DISTINCT = 0.65  # … when the second strategy scores at most this share of the
 PROMOTE = 0.8  # a first-ranked strategy without evidence gives way to one with evidence this close
 ABSENT = 0.5  # weight of an idea word the plan never uses (its detail, or a topic the plan lacks)
 EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic ones alone are not)
+SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
@@ -404,6 +406,8 @@ class Aligner:
             f = self._fit(rec, z + W_TERMS * cov, sim, cov, terms)
             f.specific = round(_coverage(specific, full, text)[0], 4)
             f.evidence = round(_coverage(specific, weights, text)[0], 4)
+            f.score = round(f.score + W_SPECIFIC * f.evidence, 4)
+            f.keys = frozenset(c.key for c in specific if c.found(text))  # not a field: not in to_dict
             return f
 
         fits = [item(r, sims[r.id]) for r in recs]
@@ -421,6 +425,9 @@ class Aligner:
         for sf in ranked[1:]:  # the same words in a far lower-ranked strategy: not clear
             if sf.label == "clear" and sf.score < CLEAR_RATIO * ranked[0].score:
                 sf.label = "possible"
+        if SPLIT_CLEAR:
+            _split_clear(ranked[:max(3, top)], {sf.number: items for sf, items in
+                                               ((sf, by_strategy.get(sf.number, [])) for sf in ranked)})
         if ranked and ranked[0].label == "weak" and self._possible(ranked[0], ranked[1:2]):
             ranked[0].label = "possible"  # the first-ranked, close in meaning: never "no fit"
         if ranked and ranked[0].label == "weak":
@@ -563,6 +570,26 @@ class Aligner:
         order(sf.guidelines, [best] if best and best.kind == "indicator" else [], 0.5)
         order(sf.indicators, [best] if best and best.kind == "guideline" else sf.guidelines[:1], 0.5)
         order(sf.goals, sf.guidelines[:1] + sf.indicators[:1], 0.5)
+
+
+def _split_clear(ranked: list[StrategyFit], items: dict[str, list[ItemFit]]) -> None:
+    """"Clear" only where the idea's specific words point to one strategy: a strategy
+    loses "clear" when another clear one found specific words it lacks, or found the
+    same words and ranks higher (the words do not tell the two apart)."""
+    clear = [sf for sf in ranked if any(f.clear for f in items.get(sf.number, []))]
+    keys = {sf.number: frozenset().union(*(getattr(f, "keys", frozenset()) for f in items.get(sf.number, [])))
+            for sf in clear}
+    demote = []
+    for i, sf in enumerate(clear):
+        for j, other in enumerate(clear):
+            if other is sf:
+                continue
+            if not keys[other.number] <= keys[sf.number] or (j < i and keys[sf.number] <= keys[other.number]):
+                demote.append(sf)
+                break
+    for sf in demote:
+        if sf.label == "clear":
+            sf.label = "possible"
 
 
 @lru_cache(maxsize=8192)
