@@ -63,7 +63,7 @@ CLEAR_RATIO = 0.9  # a strategy after the first is "clear" only with this share 
 POSSIBLE_COSINE = 0.825  # "possible" (first-ranked only): a cosine this close, no word needed …
 DISTINCT = 0.65  # … when the second strategy scores at most this share of the first's
 PROMOTE = 0.8  # a first-ranked strategy without evidence gives way to one with evidence this close
-ABSENT = 0.5  # weight of an idea word the plan never uses (its detail, or a topic the plan lacks)
+ABSENT = 0.7  # weight of an idea word the plan never uses (its detail, or a topic the plan lacks)
 EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic ones alone are not)
 SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
@@ -405,7 +405,8 @@ class Aligner:
             z = (sim - mu) / sd if sim is not None else lexical.get(rec.id, 0.0)
             f = self._fit(rec, z + W_TERMS * cov, sim, cov, terms)
             f.specific = round(_coverage(specific, full, text)[0], 4)
-            f.evidence = round(_coverage(specific, weights, text)[0], 4)
+            # an idea of generic words only ("ส่งเสริมพัฒนาผู้เรียน") has no other evidence
+            f.evidence = round(_coverage(specific, weights, text)[0], 4) if specific else f.coverage
             f.score = round(f.score + W_SPECIFIC * f.evidence, 4)
             f.keys = frozenset(c.key for c in specific if c.found(text))  # not a field: not in to_dict
             return f
