@@ -75,6 +75,7 @@ PROMOTE = 0.8  # a first-ranked strategy without evidence gives way to one with 
 ABSENT = 0.7  # weight of an idea word the plan never uses (its detail, or a topic the plan lacks)
 EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic ones alone are not)
 SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
+RARE_DF = 2  # a word in at most this many of the plan's items is rare (telling)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
@@ -438,6 +439,11 @@ class Aligner:
         if SPLIT_CLEAR:
             _split_clear(ranked[:max(3, top)], {sf.number: items for sf, items in
                                                ((sf, by_strategy.get(sf.number, [])) for sf in ranked)})
+        rare = math.log(1 + (len(texts) - RARE_DF + 0.5) / (RARE_DF + 0.5))
+        if (dense is not None and ranked and ranked[0].label == "weak"
+                and ranked[0].best.score >= max(f.score for f in fits)
+                and any(full.get(k, 0.0) >= rare - 1e-9 for k in getattr(ranked[0].best, "keys", ()))):
+            ranked[0].label = "possible"  # the plan's best item overall holds a rare specific word of the idea
         if ranked and ranked[0].label == "weak" and self._possible(ranked[0], ranked[1:2]):
             ranked[0].label = "possible"  # the first-ranked, close in meaning: never "no fit"
         if ranked and ranked[0].label == "weak":
