@@ -137,3 +137,45 @@ def test_calibration_ideas_are_well_formed(store):
         plan = next(p for p in store.plans.values() if p.office_id == g["office"])
         numbers = {s.number for s in plan.strategies}
         assert set(g["strategies"]) <= numbers and set(g.get("clear") or []) <= set(g["strategies"]), g["id"]
+
+
+def test_function_words_are_no_topic_words(aligner, store):
+    plan = next(p for p in store.plans.values() if p.office_id == "spp-chiangmai-6")
+    keys = [c.key for c in aligner.concepts("ครูอาสาสอนเด็กบนดอยที่มาโรงเรียนไม่ได้", aligner.plan_words(plan))]
+    assert "ไม่" not in keys and "บน" not in keys
+    assert "อาสา" in keys and "ดอย" in keys
+
+
+def test_words_the_plan_never_uses_weigh_less():
+    from assistant.proposals.align import ABSENT, _Concept, _idf
+
+    texts = ["ป้องกันยาเสพติดในสถานศึกษา", "พัฒนาการอ่าน", "ระบบสารสนเทศ"]
+    cs = [_Concept("ยาเสพติด", [("ยาเสพติด",)]), _Concept("ตำรวจ", [("ตำรวจ",)])]
+    full, weighted = _idf(cs, texts, 1.0), _idf(cs, texts)
+    assert full["ตำรวจ"] > full["ยาเสพติด"]
+    assert weighted["ตำรวจ"] == pytest.approx(ABSENT * full["ตำรวจ"]) and weighted["ยาเสพติด"] == full["ยาเสพติด"]
+
+
+def test_clear_only_where_the_specific_words_point_to_one_strategy():
+    from types import SimpleNamespace as NS
+
+    from assistant.proposals.align import _split_clear
+
+    def sf(number):
+        return NS(number=number, label="clear")
+
+    def items(*keys):
+        return [NS(clear=True, keys=frozenset(keys))]
+
+    # each strategy holds a word the other lacks: neither is clearly the one
+    a, b = sf("3"), sf("4")
+    _split_clear([a, b], {"3": items("ขนาดเล็ก"), "4": items("dltv")})
+    assert (a.label, b.label) == ("possible", "possible")
+    # the same words in a lower-ranked strategy: only the first stays clear
+    a, b = sf("1"), sf("3")
+    _split_clear([a, b], {"1": items("อ่านคล่อง", "คณิตศาสตร์"), "3": items("คณิตศาสตร์")})
+    assert (a.label, b.label) == ("clear", "possible")
+    # one clear strategy: untouched
+    a = sf("2")
+    _split_clear([a], {"2": items("ทุน")})
+    assert a.label == "clear"

@@ -163,6 +163,14 @@ def tokenize(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Thai function words (pythainlp's bundled stopword list: ไม่, บน, อยู่, ไว้, ผ่าน …)."""
+    from pythainlp.corpus import thai_stopwords
+
+    return frozenset(thai_stopwords())
+
+
+@lru_cache(maxsize=1)
 def provinces() -> tuple[tuple[str, str, str], ...]:
     """Thai provinces as (Thai name, Thai abbreviation, English name), from pythainlp's
     bundled list, longest Thai name first."""

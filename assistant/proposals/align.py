@@ -10,20 +10,29 @@ two kinds of evidence:
   comparable between ideas;
 * *words* — the share of the idea's topic words found in the item, each word weighted
   by how rare it is in the plan (idf), with the teacher-to-plan vocabulary of
-  ``prompts/proposal.yaml`` (``หนีไฟ`` also matches ``ภัยพิบัติ``, ``ซักซ้อม``).
+  ``prompts/proposal.yaml`` (``หนีไฟ`` also matches ``ภัยพิบัติ``, ``ซักซ้อม``). Thai
+  function words (pythainlp's stopword list: ไม่, บน, อยู่ …) are no topic words, and a
+  word the plan never uses (ตำรวจ, รพ.สต. in a drugs-talk idea) weighs :data:`ABSENT`
+  of its rarity: it is a detail of the idea or a topic the plan lacks.
 
-An item's score is ``z + 3 × word share``; a strategy's is its best item's plus a
-quarter of its second best. Each ranked strategy gets a label (:attr:`StrategyFit.label`):
+An item's score is ``z + 3 × word share + 1 × specific share``; a strategy's is its best
+item's plus a quarter of its second best. Each ranked strategy gets a label
+(:attr:`StrategyFit.label`):
 
 * ``clear`` (สอดคล้องชัดเจน) — the idea's *specific* words (not the generic ones of
   ``generic:`` in ``prompts/proposal.yaml``: ส่งเสริม, พัฒนา, …) are in one of its items,
-  or the meaning is very close;
-* ``possible`` (อาจสอดคล้อง) — weaker evidence; the first-ranked strategy with any
-  evidence is never labelled "no fit";
+  or the meaning is very close; a runner-up only when it scores nearly as well
+  (:data:`CLEAR_RATIO`), and only where the specific words point to this strategy alone
+  (:func:`_split_clear`: none when two strategies each hold words the other lacks);
+* ``possible`` (อาจสอดคล้อง) — weaker evidence: some of the idea's specific words (generic
+  words only count for an idea made of nothing else), or a close meaning; the
+  first-ranked strategy with any evidence is never labelled "no fit";
 * ``weak`` (สอดคล้องน้อย) — no evidence of its own.
 
 Thresholds are in :data:`CLEAR_COVERAGE`, :data:`CLEAR_COSINE`, :data:`MIN_COVERAGE`,
-:data:`MIN_COSINE` (calibrated on ``eval/align_gold.yaml`` and a held-out idea set).
+:data:`MIN_COSINE`, :data:`ABSENT`, :data:`CLEAR_RATIO` (calibrated on
+``eval/align_gold.yaml``, ``eval/align_calibration.yaml`` and, in session 3, on session 2's
+held-out ``eval/align_heldout.yaml``, which is development material since).
 Without a vector index the word evidence and the lexical search carry the ranking alone.
 """
 
@@ -52,16 +61,21 @@ from assistant.qa.records import Record, cover
 # ---------------------------------------------------------------- calibration
 
 W_TERMS = 3.0  # weight of the word share against the cosine z-score
+W_SPECIFIC = 1.0  # … and of the share of its specific words (ABSENT-weighted)
 SECOND_ITEM = 0.25  # weight of a strategy's second-best item
 W_LINK = 20.0  # per unit of cosine to the best guideline/indicator (orders goals, indicators)
 MIN_COVERAGE = 0.2  # word evidence: this share of the idea's weighted words in one item
 MIN_COSINE = 0.84  # meaning evidence: this cosine (multilingual-e5 over chunk texts)
 CLEAR_COVERAGE = 0.4  # "clear": this share of the idea's *specific* weighted words in one item
 CLEAR_COSINE = 0.87  # … or this cosine
-CLEAR_RATIO = 0.7  # a strategy after the first is "clear" only with this share of the first's score
+CLEAR_RATIO = 0.9  # a strategy after the first is "clear" only with this share of the first's score
 POSSIBLE_COSINE = 0.825  # "possible" (first-ranked only): a cosine this close, no word needed …
 DISTINCT = 0.65  # … when the second strategy scores at most this share of the first's
 PROMOTE = 0.8  # a first-ranked strategy without evidence gives way to one with evidence this close
+ABSENT = 0.7  # weight of an idea word the plan never uses (its detail, or a topic the plan lacks)
+EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic ones alone are not)
+SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
+RARE_DF = 2  # a word in at most this many of the plan's items is rare (telling)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
@@ -127,6 +141,7 @@ class ItemFit:
     responsible: str | None = None
     link: float | None = None  # cosine to the strategy's best guideline/indicator
     specific: float = 0.0  # share of the idea's specific (non-generic) weighted words here
+    evidence: float = 0.0  # … the same, with the words the plan never uses weighted down (ABSENT)
 
     @property
     def clear(self) -> bool:
@@ -136,7 +151,8 @@ class ItemFit:
     @property
     def evident(self) -> bool:
         """Evidence of fit: enough of the idea's words, or a close meaning."""
-        return self.coverage >= MIN_COVERAGE or (self.similarity or 0.0) >= MIN_COSINE
+        words = self.evidence if EVIDENT_SPECIFIC else self.coverage
+        return words >= MIN_COVERAGE or (self.similarity or 0.0) >= MIN_COSINE
 
     @property
     def worded(self) -> bool:
@@ -267,6 +283,8 @@ class Aligner:
         self._words: dict[str, set[str]] = {}
         self._lock = threading.Lock()
         self.generic = {_match_form(w) for w in str(self.T.t.get("generic") or "").split()}
+        # an idea's words that say nothing about its topic: ours and Thai function words
+        self.idea_stopwords = self.T.stopwords | {_match_form(w) for w in thai.function_words()}
 
     # ------------------------------------------------------------ plumbing
     def dense(self) -> _DenseView | None:
@@ -323,15 +341,15 @@ class Aligner:
                 out.append(_Concept(key, [(a,) for a in alts]))
                 used.append(key)
         for t in toks:
-            if (len(t) < 2 or t in self.T.stopwords
+            if (len(t) < 2 or t in self.idea_stopwords
                     or re.fullmatch(r"[\d.]+|[ปม]\.?\d*", t) or any(t in u for u in used)):
                 continue
             if all(c.key != t for c in out):
                 alts: list[tuple[str, ...]] = [(t,)]
                 if t not in words and len(t) >= 4:
                     splits = [(t[:i], t[i:]) for i in range(2, len(t) - 1)
-                              if t[:i] in words and t[i:] in words and t[:i] not in self.T.stopwords
-                              and t[i:] not in self.T.stopwords]
+                              if t[:i] in words and t[i:] in words and t[:i] not in self.idea_stopwords
+                              and t[i:] not in self.idea_stopwords]
                     if splits:
                         alts.append(max(splits, key=lambda ab: min(len(ab[0]), len(ab[1]))))
                 out.append(_Concept(t, alts))
@@ -378,6 +396,7 @@ class Aligner:
         concepts = self.concepts(idea, self.plan_words(plan))
         texts = {r.id: _match_form(self._item_text(r)) for r in recs}
         weights = _idf(concepts, list(texts.values()))
+        full = _idf(concepts, list(texts.values()), 1.0)
         dense = self.dense()
         qv = dense.query(idea) if dense else None
         sims: dict[str, float | None] = {r.id: (dense.cosine(qv, r.id) if dense else None) for r in recs}
@@ -395,7 +414,11 @@ class Aligner:
             cov, terms = _coverage(concepts, weights, text)
             z = (sim - mu) / sd if sim is not None else lexical.get(rec.id, 0.0)
             f = self._fit(rec, z + W_TERMS * cov, sim, cov, terms)
-            f.specific = round(_coverage(specific, weights, text)[0], 4)
+            f.specific = round(_coverage(specific, full, text)[0], 4)
+            # an idea of generic words only ("ส่งเสริมพัฒนาผู้เรียน") has no other evidence
+            f.evidence = round(_coverage(specific, weights, text)[0], 4) if specific else f.coverage
+            f.score = round(f.score + W_SPECIFIC * f.evidence, 4)
+            f.keys = frozenset(c.key for c in specific if c.found(text))  # not a field: not in to_dict
             return f
 
         fits = [item(r, sims[r.id]) for r in recs]
@@ -413,6 +436,14 @@ class Aligner:
         for sf in ranked[1:]:  # the same words in a far lower-ranked strategy: not clear
             if sf.label == "clear" and sf.score < CLEAR_RATIO * ranked[0].score:
                 sf.label = "possible"
+        if SPLIT_CLEAR:
+            _split_clear(ranked[:max(3, top)], {sf.number: items for sf, items in
+                                               ((sf, by_strategy.get(sf.number, [])) for sf in ranked)})
+        rare = math.log(1 + (len(texts) - RARE_DF + 0.5) / (RARE_DF + 0.5))
+        if (dense is not None and ranked and ranked[0].label == "weak"
+                and ranked[0].best.score >= max(f.score for f in fits)
+                and any(full.get(k, 0.0) >= rare - 1e-9 for k in getattr(ranked[0].best, "keys", ()))):
+            ranked[0].label = "possible"  # the plan's best item overall holds a rare specific word of the idea
         if ranked and ranked[0].label == "weak" and self._possible(ranked[0], ranked[1:2]):
             ranked[0].label = "possible"  # the first-ranked, close in meaning: never "no fit"
         if ranked and ranked[0].label == "weak":
@@ -557,6 +588,26 @@ class Aligner:
         order(sf.goals, sf.guidelines[:1] + sf.indicators[:1], 0.5)
 
 
+def _split_clear(ranked: list[StrategyFit], items: dict[str, list[ItemFit]]) -> None:
+    """"Clear" only where the idea's specific words point to one strategy: a strategy
+    loses "clear" when another clear one found specific words it lacks, or found the
+    same words and ranks higher (the words do not tell the two apart)."""
+    clear = [sf for sf in ranked if any(f.clear for f in items.get(sf.number, []))]
+    keys = {sf.number: frozenset().union(*(getattr(f, "keys", frozenset()) for f in items.get(sf.number, [])))
+            for sf in clear}
+    demote = []
+    for i, sf in enumerate(clear):
+        for j, other in enumerate(clear):
+            if other is sf:
+                continue
+            if not keys[other.number] <= keys[sf.number] or (j < i and keys[sf.number] <= keys[other.number]):
+                demote.append(sf)
+                break
+    for sf in demote:
+        if sf.label == "clear":
+            sf.label = "possible"
+
+
 @lru_cache(maxsize=8192)
 def _tokens(text: str) -> tuple[str, ...]:
     """Matching forms of a text's tokens (plan texts repeat: cached)."""
@@ -567,12 +618,15 @@ def _content_words(text: str, stopwords: set[str]) -> set[str]:
     return {w for w in _tokens(text) if len(w) >= 2 and w not in stopwords and not re.fullmatch(r"[\d.()]+", w)}
 
 
-def _idf(concepts: list[_Concept], texts: list[str]) -> dict[str, float]:
+def _idf(concepts: list[_Concept], texts: list[str], absent: float | None = None) -> dict[str, float]:
+    """Each concept's rarity in the plan's items; a concept found in none weighs ``absent``
+    (default :data:`ABSENT`) times as much."""
+    absent = ABSENT if absent is None else absent
     n = len(texts)
     out = {}
     for c in concepts:
         df = sum(1 for t in texts if c.found(t))
-        out[c.key] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        out[c.key] = math.log(1 + (n - df + 0.5) / (df + 0.5)) * (absent if df == 0 else 1.0)
     return out
 
 

@@ -195,7 +195,10 @@ def _shade(cell, fill: str) -> None:
 def _page_numbers(sec, thai_digits: bool) -> None:
     """A centred PAGE field in the footer. Thai digits: Word's ``\\* ThaiArabic`` switch
     (LibreOffice 7 reads that switch as Thai *letters* ก ข ค, so :func:`render_docx` leaves it
-    out for a LibreOffice conversion: the PDF's page numbers are then Arabic)."""
+    out for a LibreOffice conversion: the PDF's page numbers are then Arabic). Also tried
+    for LibreOffice (session 3, checked with pdftotext): the section's
+    ``w:pgNumType w:fmt="thaiNumbers"`` renders Arabic digits (``thaiLetters`` gives ก ข ค),
+    and the profile's CTL numerals setting (``CTLTextNumerals``) does not change the PDF."""
     par = sec.footer.paragraphs[0]
     par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     parts = [("begin", None), (None, " PAGE \\* ThaiArabic " if thai_digits else " PAGE "), ("separate", None),
