@@ -187,8 +187,8 @@ class Answerer:
         for n in range(1, len(cands)):
             if cov[n] >= cov[best] + TOPIC_COVERAGE_MARGIN:
                 best = n
-        if len(q.terms) >= 2 and cov[best] < MIN_TOPIC_COVERAGE:
-            return []
+        if cov[best] < MIN_TOPIC_COVERAGE and (len(q.terms) >= 2 or q.intent in ("numeric", "field")):
+            return []  # a figure only for an indicator whose own text holds the topic (one word too)
         return [cands[best]]
 
     def numeric(self, q: Question, plans: list[Plan]) -> Answer:
@@ -240,12 +240,9 @@ class Answerer:
         rec = self.r.get(ind.id)
         section = rec and self.r.citation(rec).section
         if q.field == "baseline":
-            years = sorted({t.year for t in ind.targets if t.year})
-            return Answer(q.text, self.T("no_baseline", office=office, section=section,
-                                          years=_ranges([str(y) for y in years]) or "-"),
-                          "not_found", citations=[self.r.citation(rec)])
+            return self._baseline(q, plan, s, ind, office)
         targets = list(ind.targets)
-        subs = _mentioned_sub_items(q.norm, ind)
+        subs = _mentioned_sub_items(q.norm, ind, self.lex.query.get("sub_item_prefixes") or ())
         if subs:
             targets = [t for t in targets if t.sub_item in subs]
         head = self.T("numeric_head", office=office, section=section, indicator_text=ind.text)
@@ -282,6 +279,38 @@ class Answerer:
             values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
         cites = [self.r.citation(rec, cover(ind.span, *(t.span for t in targets)))]
         return Answer(q.text, "\n".join(lines), "answered", values, cites)
+
+    def _baseline(self, q: Question, plan: Plan, s: Strategy, ind: Indicator, office: str) -> Answer:
+        """The row's ค่าฐาน (``Indicator.baseline``), cited from the row; "ไม่มีค่าฐานในแผน"
+        when the plan prints none."""
+        rec = self.r.get(ind.id)
+        c = self.r.citation(rec)
+        if not ind.baseline:
+            years = sorted({t.year for t in ind.targets if t.year})
+            return Answer(q.text, self.T("no_baseline", office=office, section=c.section,
+                                         years=_ranges([str(y) for y in years]) or "-"), "not_found", citations=[c])
+        text = self.store.texts[plan.doc_id]
+        row_end = max([ind.span.end, *(t.span.end for t in ind.targets if t.span.doc_id == plan.doc_id)])
+        span = None
+        for form in (ind.baseline, thai.to_thai_digits(ind.baseline)):
+            i = text.find(form, ind.span.start, row_end + 200)
+            if i >= 0:
+                span = Span(plan.doc_id, ind.span.start, max(row_end, i + len(form)))
+                break
+        if span is None:  # the value must be quoted: without it, say what the row is, no figure
+            return Answer(q.text, self.T("no_baseline_quote", office=office, section=c.section), "not_found",
+                          citations=[c])
+        c = self.r.citation(rec, span)
+        year = f" (ปี {ind.baseline_year})" if ind.baseline_year else ""
+        value = ind.baseline
+        unit = ind.unit or next((t.unit for t in ind.targets if t.unit), "")  # the row's targets' unit
+        if unit and thai.parse_number(value) is not None:
+            value = f"{unit} {value}" if unit in ("ร้อยละ", "ระดับ") else f"{value} {unit}"
+        head = self.T("numeric_head", office=office, section=c.section, indicator_text=ind.text)
+        body = self.T("baseline_value", value=value, year=year)
+        return Answer(q.text, head + "\n" + body, "answered",
+                      [Value(plan.office_id or "", s.number, ind.number, ind.baseline_year, ind.baseline,
+                             unit, "baseline")], [c])
 
     # ------------------------------------------------------------ list
     def list_indicators(self, q: Question, plans: list[Plan]) -> Answer:
@@ -733,18 +762,21 @@ def _ranges(numbers: list[str]) -> str:
     return ", ".join(out)
 
 
-def _mentioned_sub_items(norm: str, ind: Indicator) -> set[str]:
-    """Sub-items a question names (e.g. "ม.6", "ป.1"): matched without spaces/dots."""
+def _mentioned_sub_items(norm: str, ind: Indicator, prefixes=()) -> set[str]:
+    """Sub-items a question names (e.g. "ม.6", "ป.1"): matched without spaces/dots, also
+    without a leading word of ``prefixes`` ("ความสามารถพิเศษ" names "ผู้มีความสามารถพิเศษ")."""
     q = thai.squash(norm)
     out = set()
     for label in ind.sub_items:
         key = thai.squash(label)
-        if key and key in q:
+        keys = [key] + [key[len(p):] for p in map(thai.squash, prefixes)
+                        if p and key.startswith(p) and len(key) - len(p) >= 4]
+        for k in keys:
             # "ป1" must not match inside "ป12"; the next char must not be a digit
-            i = q.find(key)
-            nxt = q[i + len(key) : i + len(key) + 1]
-            if not nxt.isdigit():
+            i = q.find(k) if k else -1
+            if i >= 0 and not q[i + len(k) : i + len(k) + 1].isdigit():
                 out.add(label)
+                break
     return out
 
 

@@ -229,6 +229,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.kind = "result"
     elif _TARGET.search(norm) and not _RESULT.search(norm) and not _GOAL.search(norm):
         q.kind = "target"
+    if q.kind is None and not _TARGET_WORD.search(norm) and \
+            set(words.get("result_tokens") or ()) & set(thai.tokenize(rest)):
+        q.kind = "result"  # "ผลอ่านออกเขียนได้ ป.1 ได้เท่าไร": the word ผล on its own asks for results
     if (m := _EVERY_YEAR.search(rest)):
         q.every_year = m.group(1)
     q.below_target = bool(_BELOW.search(rest))
