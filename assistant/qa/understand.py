@@ -9,6 +9,7 @@ vocabulary goes in the ``query:`` section of ``assistant/domain/lexicon.yaml``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -284,7 +285,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     elif _is_smalltalk(norm, words):
         q.intent = "smalltalk"
     q.topic = _topic(rest)
-    office_words = {thai.squash(a) for o in resolver.offices for a in (o.short, *o.aliases)}
+    office_words = _office_words(resolver)
     q.terms = [t for t in _terms(q.topic, q, words) if not any(thai.squash(t) in a for a in office_words)]
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
@@ -451,17 +452,30 @@ _TERM_STOP = set(
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _vocabulary_stop(followup: tuple, more: tuple, smalltalk: tuple, field_words: tuple) -> frozenset[str]:
+    """Words that are never a topic: the stop list, the lexicon's conversation words and
+    the tokens of its field phrases (tokenized once per lexicon, not per question)."""
+    skip = set(_TERM_STOP) | set(followup) | set(more) | set(smalltalk)
+    for w in field_words:
+        skip |= set(thai.tokenize(w))
+    skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}
+    return frozenset(skip)
+
+
+@functools.lru_cache(maxsize=8)
+def _office_words(resolver: OfficeResolver) -> frozenset[str]:
+    """Every office name and alias, squashed (computed once per resolver)."""
+    return frozenset(thai.squash(a) for o in resolver.offices for a in (o.short, *o.aliases))
+
+
 def _terms(topic: str, q: Query, words=None) -> list[str]:
     """Content words of a list question that can filter indicators literally."""
-    skip = set(_TERM_STOP)
-    for key in ("followup", "more", "smalltalk"):
-        skip |= set((words or {}).get(key, ()))
-    for ws in ((words or {}).get("fields") or {}).values():
-        for w in ws:
-            skip |= set(thai.tokenize(w))
-    for words in (q.group or "", q.level or ""):
-        skip |= set(thai.tokenize(words))
-    skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}
+    w = words or {}
+    skip = set(_vocabulary_stop(tuple(w.get("followup", ())), tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
+                                tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
+    for group_words in (q.group or "", q.level or ""):
+        skip |= set(thai.tokenize(group_words))
     for pat in (_IND_WORD, _TARGET, _RESULT, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
