@@ -31,6 +31,9 @@ _THAI_DATE = re.compile(rf"(?:ประกาศ\s*)?(?:ณ\s*)?วันที�
 # development set (eval/gold.yaml): every topic question there links at >= 0.5.
 MIN_TOPIC_COVERAGE = 0.25
 TOPIC_COVERAGE_MARGIN = 0.3
+# A guideline named by its wording (which strategy / who is responsible): it must hold at
+# least this share of the question's content words, and more than any indicator does.
+MIN_GUIDELINE_COVERAGE = 0.5
 
 
 class Templates:
@@ -58,8 +61,24 @@ class Answerer:
         self.search = search
         self.T = templates
         self.lex = lex or lexicon.load()
+        self._squashed: dict[str, str] = {}  # doc id -> its text squashed (quote lookups)
 
     # ------------------------------------------------------------ helpers
+    def offices_quoting(self, quotes: list[str]) -> list[str | None]:
+        """The office ids (``None``: a document with no office) of the plans whose text
+        prints one of ``quotes`` (spaces and dots ignored)."""
+        cache = self._squashed
+        keys = [thai.squash(thai.to_arabic(x)) for x in quotes]
+        keys = [k for k in keys if len(k) >= 8]
+        out = []
+        for plan in self.store.plans.values():
+            text = cache.get(plan.doc_id)
+            if text is None:
+                text = cache[plan.doc_id] = thai.squash(thai.to_arabic(self.store.texts[plan.doc_id]))
+            if any(k in text for k in keys):
+                out.append(plan.office_id)
+        return out
+
     def office(self, plan: Plan) -> str:
         return self.r.office_name(plan, self.T("no_office_doc"))
 
@@ -112,6 +131,13 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
+        if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7 and q.years \
+                and q.corpus_offices:
+            # an office and a year its plan does not cover: say so rather than ask
+            plans = self.store.plans_in([m.office.id for m in q.corpus_offices])
+            outside = [p for p in plans if p.years and not set(q.years) & self.plan_years(p)]
+            if plans and len(outside) == len(plans):
+                return self._merge(q, [self._numeric_plan(q, p) for p in outside])
         if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7:
             # nothing to search for ("แล้วปี 69 ล่ะ" with no conversation): say so and ask
             choices = sorted({self.office(p) for p in self.office_plans()})
@@ -427,6 +453,12 @@ class Answerer:
     def _field_plan(self, q: Question, plan: Plan) -> Answer:
         """A row's own column: responsible, source, unit, or the strategy it is in."""
         office = self.office(plan)
+        if not q.indicator and q.terms and q.field in ("which_strategy", "responsible"):
+            g = self._topic_guideline(q, plan)
+            if g is not None:
+                return self._guideline_field(q, plan, g, office)
+            if "แนวทาง" in q.norm:  # guidelines asked, none sure: the nearest guidelines, with their units
+                return self._guideline_plan(q, plan)
         found = self.find_indicators(q, plan)
         if len(found) != 1 or q.field not in ("which_strategy", "responsible", "source", "unit"):
             return self._numeric_plan(q, plan)  # not found / ambiguous: the same messages
@@ -436,7 +468,13 @@ class Answerer:
         if q.field == "which_strategy":
             text = self.T("field_strategy", office=office, section=c.section, indicator_text=_short(ind.text, 160),
                           kind=s.kind, number=s.number, title=s.title)
-            return Answer(q.text, text, "answered", citations=[c, self.r.citation(self.r.get(s.id))])
+            cites = [c, self.r.citation(self.r.get(s.id))]
+            if q.also_field in ("responsible", "source", "unit"):  # "อยู่กลยุทธ์ไหน ใครรับผิดชอบ"
+                more = self._field_plan(_with(q, field=q.also_field, also_field=None), plan)
+                if more.status == "answered":
+                    text += "\n" + more.answer.splitlines()[-1]
+                    cites += more.citations[:1]
+            return Answer(q.text, text, "answered", citations=cites)
         column = {"responsible": ind.responsible, "source": ind.source, "unit": ind.unit}.get(q.field)
         label = self.T(f"field_label_{q.field}")
         if not column and q.field == "responsible" and ind.source:
@@ -457,15 +495,73 @@ class Answerer:
                       label=label, value=column)
         return Answer(q.text, text, "answered", citations=[c])
 
+    def _topic_guideline(self, q: Question, plan: Plan) -> Record | None:
+        """The guideline a topic names ("ลดเวลาเรียน เพิ่มเวลารู้ อยู่นโยบายไหน") when its own
+        text covers the topic better than any indicator does (and well enough to trust)."""
+        hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator", "guideline"],
+                           strategy=q.strategy, k=6)
+        best, best_cov, ind_cov = None, 0.0, 0.0
+        syn = self.lex.query.get("synonyms") or {}
+        for rid, _ in hits:
+            rec = self.r.get(rid)
+            if rec is None or rec.kind not in ("indicator", "guideline"):
+                continue
+            cov = text_coverage(q.terms, rec.text, syn)
+            if rec.kind == "indicator":
+                ind_cov = max(ind_cov, cov)
+            elif cov > best_cov:
+                best, best_cov = rec, cov
+        if best is None or best_cov < MIN_GUIDELINE_COVERAGE or best_cov <= ind_cov:
+            return None
+        return best
+
+    def _guideline_field(self, q: Question, plan: Plan, rec: Record, office: str) -> Answer:
+        """Which strategy a guideline is in, and its responsible unit when the plan gives one."""
+        g, s = rec.item, rec.strategy
+        c = self.r.citation(rec)
+        lines = [self.T("field_strategy", office=office, section=c.section, indicator_text=_short(g.text, 160),
+                        kind=s.kind, number=s.number, title=s.title)]
+        cites = [c, self.r.citation(self.r.get(s.id))]
+        if g.responsible:
+            lines.append(f"{self.T('field_label_responsible')}: {g.responsible}")
+        elif q.field == "responsible":
+            lines.append(self.T("field_missing_short", label=self.T("field_label_responsible")))
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
     def absent(self, q: Question, plans: list[Plan]) -> Answer:
         """A fact development plans do not hold (who signed, how many schools): not_found,
         with the nearest text the plan has."""
+        if q.absent in ("signer", "director"):
+            signed = self._signature(q, plans)
+            if signed is not None:
+                return signed
         offices = ", ".join(sorted({self.office(p) for p in plans})) or self.T("office_fallback")
         text = self.T(f"absent_{q.absent}", office=offices)
         near = self._nearest_text(q, plans)
         if near:
             text += "\n" + self.T("nearest_head") + "\n" + near[0]
         return Answer(q.text, text, "not_found", citations=[near[1]] if near else [])
+
+    def _signature(self, q: Question, plans: list[Plan]) -> Answer | None:
+        """A signature block the plan prints ("( นายบวร เทศารินทร์ ) ผู้อำนวยการ…"), quoted."""
+        titles = "|".join(map(re.escape, sorted(self.lex.query.get("signature_titles") or (), key=len, reverse=True)))
+        if not titles:
+            return None
+        pat = re.compile(rf"\(\s*((?:{titles})[^()\n]{{2,60}}?)\s*\)\s*\n\s*(ผู้อำนวยการ[^\n]{{0,120}})")
+        lines, cites = [], []
+        for plan in plans:
+            text = self.store.texts[plan.doc_id]
+            for m in pat.finditer(text):
+                rec = self._passage_at(plan, m.start())
+                if rec is None:
+                    continue
+                lines.append(self.T("signature_found", office=self.office(plan), name=m.group(1).strip(),
+                                    title=thai.one_line(m.group(2))))
+                cites.append(self.r.citation(rec, Span(plan.doc_id, m.start(), m.end())))
+                break
+        if not lines:
+            return None
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def _nearest_text(self, q: Question, plans: list[Plan]) -> tuple[str, Citation] | None:
         doc_ids = {p.doc_id for p in plans}
@@ -652,6 +748,9 @@ class Answerer:
         if not lines:
             offices = ", ".join(sorted({self.office(p) for p in plans}))
             return Answer(q.text, self.T("date_missing", office=offices), "not_found")
+        if q.absent in ("signer", "director") and (signed := self._signature(q, plans)) is not None:
+            lines += signed.answer.splitlines()  # "ประกาศเมื่อไหร่ ใครลงนาม": both
+            cites += signed.citations
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def _passage_at(self, plan: Plan, pos: int) -> Record | None:
@@ -730,6 +829,14 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
                     and r.numeric is not None and r.numeric < t.numeric):
                 out.append((t, r))
     return out
+
+
+def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
+    """Share of ``terms`` (or one of their synonyms) found in ``text``."""
+    if not terms:
+        return 0.0
+    t = thai.squash(text)
+    return sum(1 for w in terms if any(thai.squash(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
 
 
 def topic_coverage(terms: list[str], ind: Indicator, synonyms=None) -> float:

@@ -39,7 +39,7 @@ _PROJECT = re.compile(r"โครงการ|กิจกรรม|project|ไ�
 _WHICH = re.compile(r"ไหน|ใด|อะไร|ข้อไหน|ตัวไหน")
 _COMPARE = re.compile(r"เปรียบเทียบ|เทียบ(?!กับเป้า|เป้า)|ต่างกัน|แตกต่าง|เหมือนกัน|ต่างจาก|ทุกเขต|แต่ละเขต|ทุกสำนักงาน|แต่ละสำนักงาน|"
                       r"เขตไหน|หน่วยงานไหน|สำนักงานไหน|ที่ไหนบ้าง|compare|vs\.?|กับของ", re.I)
-_UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก)(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
+_UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก|มี)\s*(?:ชื่อ)?\s*(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
 _WHOSE = re.compile(r"(?:เป็น)?ของ(?:เขต|หน่วยงาน|สำนักงาน)(?:ไหน|ใด)|ใครเป็นเจ้าของ|ใครออก|หน่วยงานใดออก")
 _OTHER_TEXT = re.compile(r"ค่านิยม|4a|5q|smart\s*teacher|ลงนาม|ผู้อำนวยการ(?:สำนักงาน)?เขต|ผอ\.?\s*เขต|อัตลักษณ์|เอกลักษณ์|วัฒนธรรมองค์กร", re.I)
 _DATE_Q = re.compile(r"(?:ประกาศ|ลงนาม|อนุมัติ|ใช้|ออก)[^?]{0,20}(?:วันที่|วันไหน|เมื่อไร|เมื่อไหร่|เมื่อใด)|วันที่ประกาศ|วันที่ลงนาม")
@@ -53,6 +53,13 @@ _GUIDE_WORD = re.compile(r"แนวทาง|guideline", re.I)
 _IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|ตชว|kpi|indicator", re.I)
 _EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
 
+
+# a passage the user quotes ("แผนที่วิสัยทัศน์ว่า 'คนไทยทุกคน…'"): it names the document
+_QUOTED = re.compile(r"['\"“‘]([^'\"”’]{8,300})['\"”’]")
+# the words that introduce a quote, or name a document by its parts ("เอกสารวิสัยทัศน์ พันธกิจ"):
+# they say which document, not what is asked
+_QUOTE_INTRO = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)?\s*(?:ที่)?\s*(?:เขียน|ระบุ)?\s*ว่า\s*['\"“‘][^'\"”’]{8,300}['\"”’]")
+_DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื่อง)?\s*['\"“‘]?\s*วิสัยทัศน์\s*(?:,|และ)?\s*(?:พันธกิจ)?\s*['\"”’]?")
 
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
@@ -94,6 +101,7 @@ class Query:
     no_target: bool = False  # list condition: no target printed for the year
     topic: str = ""
     field: str | None = None  # the column asked: one of FIELDS
+    also_field: str | None = None  # a second column asked in the same question
     unit_is: str | None = None  # list condition: unit equal to this
     level_column: str | None = None  # list condition: the responsible/level column names this
     target_equals: str | None = None  # list condition: some year's target equals this
@@ -182,9 +190,11 @@ def _schema_of(tp) -> dict:
 
 
 def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None = None,
-               lex: lexicon.Lexicon | None = None) -> Query:
+               lex: lexicon.Lexicon | None = None, quoted_in=None) -> Query:
     """Understand ``text``. ``fiscal_year`` (BE) resolves "ปีนี้" / "ปีหน้า"; without
-    it a relative year is left unresolved (and the confidence drops)."""
+    it a relative year is left unresolved (and the confidence drops). ``quoted_in``
+    (quotes → the office ids of the documents that print them, ``None`` for a document
+    with no office) lets a quoted passage name the document."""
     lex = lex or lexicon.load()
     words = lex.query
     norm = thai.to_arabic(" ".join(text.split()))
@@ -237,6 +247,16 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.every_year = m.group(1)
     q.below_target = bool(_BELOW.search(rest))
     q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
+    quotes = [m.group(1).strip() for m in _QUOTED.finditer(norm)]
+    if quotes and quoted_in is not None and not q.offices:
+        owners = set(quoted_in(quotes))
+        by_id = {o.id: o for o in resolver.offices}
+        if owners == {None}:
+            q.unknown_doc = True
+        elif len(owners) == 1 and next(iter(owners)) in by_id:
+            q.offices = [OfficeMention(by_id[next(iter(owners))], quotes[0])]
+    if quotes or q.unknown_doc:
+        rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
     q.year_kinds = _year_kinds(norm, q.years)
     if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         q.unit_not = m.group(1)
@@ -246,7 +266,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     relative = _relative_years(rest, words, fiscal_year)
     if relative and not q.years:
         q.years = relative
-    q.field = _field(rest, words)
+    asked = _fields(rest, words)
+    q.field = asked[0] if asked else None
+    q.also_field = asked[1] if len(asked) > 1 else None
     q.level_column = _level_column(rest, words)
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
@@ -274,8 +296,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                 and not q.indicator:
             q.intent = "list"
         elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
-                and not (q.intent == "guideline" or _GUIDE_WORD.search(rest)):
-            q.intent = "field"
+                and (not (q.intent == "guideline" or _GUIDE_WORD.search(rest))
+                     or (q.field in ("responsible", "which_strategy") and not q.guideline and not q.strategy)):
+            q.intent = "field"  # a guideline named by its wording is looked up by the field path too
         elif q.field == "baseline":
             q.intent = "numeric"
     if q.absent and q.intent in ("open", "numeric", "list", "overview", "compare") and not q.indicator:
@@ -329,11 +352,15 @@ def _relative_years(s: str, words, fiscal_year: int | None) -> list[int]:
 
 
 def _field(s: str, words) -> str | None:
+    found = _fields(s, words)
+    return found[0] if found else None
+
+
+def _fields(s: str, words) -> list[str]:
+    """Every field a question asks, in the lexicon's order ("อยู่กลยุทธ์ไหน ใครรับผิดชอบ")."""
     squashed = s.replace(" ", "")
-    for name, ws in (words.get("fields") or {}).items():
-        if any(w.replace(" ", "") in squashed for w in ws):
-            return name
-    return None
+    return [name for name, ws in (words.get("fields") or {}).items()
+            if any(w.replace(" ", "") in squashed for w in ws)]
 
 
 def _level_column(s: str, words) -> str | None:
@@ -401,7 +428,11 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     if _OTHER_TEXT.search(s):
         return "open", None
     about_records = bool(_GUIDE_WORD.search(s) or _IND_WORD.search(s))
-    if _ALIGN.search(s) and (_PROJECT.search(s) or (_WHICH.search(s) and not about_records)) and not q.indicator:
+    # "X อยู่กลยุทธ์ไหน" with no project word asks where the plan prints X (a field), not
+    # where a new idea would fit
+    printed_item = q.field == "which_strategy" and not _PROJECT.search(s)
+    if _ALIGN.search(s) and (_PROJECT.search(s) or (_WHICH.search(s) and not about_records)) and not q.indicator \
+            and not printed_item:
         return "align", None
     if _PROJECT.search(s) and _WHICH.search(s) and _STRAT_WORD.search(s) and not q.strategy:
         return "align", None
