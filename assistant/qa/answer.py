@@ -479,6 +479,16 @@ class Answerer:
         label = self.T(f"field_label_{q.field}")
         if not column and q.field == "responsible" and ind.source:
             column, label = ind.source, self.T("field_label_source")
+        if q.kind or (q.years and "year" not in q.inherited):
+            # "ปี 70 เป้าเท่าไร ใครรับผิดชอบ" (a value asked in the question itself): the values, then the column
+            values = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
+            column_part = self._field_plan(_with(q, kind=None, year_kinds={}, years=[]), plan)
+            if values.status != "answered":
+                return column_part
+            if column_part.status == "answered":
+                values.answer += "\n" + column_part.answer.splitlines()[-1]
+                values.citations += column_part.citations
+            return values
         if not column:
             return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
                                          indicator_text=_short(ind.text, 160)), "not_found", citations=[c])

@@ -59,6 +59,11 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif not q.offices and prev.unknown_doc and not office_given:
         changes["unknown_doc"] = True
         inherited.append("office")
+    if q.intent == "compare" and len(q.corpus_offices) == 1 and prev.offices and not office_given \
+            and all(m.office.id != q.corpus_offices[0].office.id for m in prev.offices):
+        # "แล้วของ ลปลพ ล่ะ ต่างกันไหม": the earlier office against the new one
+        changes["offices"] = [*prev.offices, *q.offices]
+        inherited.append("office")
     names_record = bool(q.strategy or q.indicator or q.guideline)
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
@@ -67,6 +72,8 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         intent = prev.intent
         if prev.intent == "compare" and len(changes.get("offices", q.offices)) < 2:
             intent = "numeric" if (prev.indicator or prev.terms) else "strategy"
+        if q.intent == "compare" and len(changes.get("offices", q.offices)) >= 2:
+            intent = "compare"
         if q.intent == "numeric" and prev.intent not in ("numeric", "field"):
             intent = "numeric"
         changes["intent"] = intent

@@ -240,9 +240,10 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.kind = "result"
     elif _TARGET.search(norm) and not _RESULT.search(norm) and not _GOAL.search(norm):
         q.kind = "target"
-    if q.kind is None and not _TARGET_WORD.search(norm) and \
-            set(words.get("result_tokens") or ()) & set(thai.tokenize(rest)):
-        q.kind = "result"  # "ผลอ่านออกเขียนได้ ป.1 ได้เท่าไร": the word ผล on its own asks for results
+    if q.kind is None and not _TARGET_WORD.search(norm):
+        toks = set(thai.tokenize(rest))
+        if set(words.get("result_tokens") or ()) & toks and set(words.get("achieved_tokens") or ()) & toks:
+            q.kind = "result"  # "ผลอ่านออกเขียนได้ ป.1 ได้เท่าไร": ผล on its own, asked as achieved
     if (m := _EVERY_YEAR.search(rest)):
         q.every_year = m.group(1)
     q.below_target = bool(_BELOW.search(rest))
@@ -479,7 +480,8 @@ _TERM_STOP = set(
     "ทั้งหมด รายการ และ หรือ กับ ให้ เป็น ไว้ ตั้ง ทุก แต่ละ ซึ่ง โดย จาก สำหรับ การ ความ อยู่ด้วย เขต สพป สพม "
     "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi "
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
-    "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน".split()
+    "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
+    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน".split()
 )
 
 
