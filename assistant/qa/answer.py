@@ -7,6 +7,7 @@ questions and project alignment from search over the records. Phrasing comes fro
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -34,6 +35,9 @@ TOPIC_COVERAGE_MARGIN = 0.3
 # A guideline named by its wording (which strategy / who is responsible): it must hold at
 # least this share of the question's content words, and more than any indicator does.
 MIN_GUIDELINE_COVERAGE = 0.5
+# Another indicator whose (weighted) coverage is within this of the best one's, when the
+# best does not hold every word: the question fits both, so it is asked back.
+TOPIC_TIE_MARGIN = 0.05
 
 
 class Templates:
@@ -62,6 +66,7 @@ class Answerer:
         self.T = templates
         self.lex = lex or lexicon.load()
         self._squashed: dict[str, str] = {}  # doc id -> its text squashed (quote lookups)
+        self._indicator_texts: dict[str, list[str]] = {}  # doc id -> its indicators squashed (term weights)
 
     # ------------------------------------------------------------ helpers
     def offices_quoting(self, quotes: list[str]) -> list[str | None]:
@@ -208,14 +213,41 @@ class Answerer:
             return []
         if not q.terms:
             return cands[:1]
-        cov = [topic_coverage(q.terms, i) for _s, i in cands]
+        weights = self._term_weights(q.terms, plan)
+        # the plan's indicators that hold the words best, also when the search missed them
+        literal = sorted(((topic_coverage(q.terms, i, weights=weights), n, s, i) for n, (s, i) in enumerate(pairs)
+                          if q.strategy is None or s.number == q.strategy), key=lambda x: (-x[0], x[1]))
+        for c, _n, s, i in literal[:3]:
+            if c >= MIN_TOPIC_COVERAGE and all(i is not x for _s, x in cands):
+                cands.append((s, i))
+        cov = [topic_coverage(q.terms, i, weights=weights) for _s, i in cands]
         best = 0
         for n in range(1, len(cands)):
             if cov[n] >= cov[best] + TOPIC_COVERAGE_MARGIN:
                 best = n
         if cov[best] < MIN_TOPIC_COVERAGE and (len(q.terms) >= 2 or q.intent in ("numeric", "field")):
             return []  # a figure only for an indicator whose own text holds the topic (one word too)
+        close = [cands[n] for n in range(len(cands)) if n != best and cov[best] < 1.0
+                 and cov[n] >= cov[best] - TOPIC_TIE_MARGIN]
+        if close and q.intent in ("numeric", "field", "compare"):
+            return [cands[best], *close]  # two indicators fit the words as well: ask which
         return [cands[best]]
+
+    def _term_weights(self, terms: list[str], plan: Plan) -> dict[str, float]:
+        """Rarer words weigh more: log(1 + N / df) over the plan's indicators ("ด้อยโอกาส"
+        says more than "เด็ก")."""
+        texts = self._indicator_texts.get(plan.doc_id)
+        if texts is None:
+            texts = self._indicator_texts[plan.doc_id] = [
+                thai.squash(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
+        syn = self.lex.query.get("synonyms") or {}
+        n = max(1, len(texts))
+        out = {}
+        for t in terms:
+            forms = [thai.squash(x) for x in (t, *syn.get(t.lower(), ()))]
+            df = sum(1 for x in texts if any(f in x for f in forms))
+            out[t] = math.log(1 + n / max(1, df))
+        return out
 
     def numeric(self, q: Question, plans: list[Plan]) -> Answer:
         if q.also_indicators and q.indicator:  # two indicators in one question: one part each
@@ -246,7 +278,9 @@ class Answerer:
             return Answer(q.text, text, "not_found", citations=[c for _, c in nearest])
         if len(found) > 1:
             choices = [f"{s.kind}ที่ {s.number} ตัวชี้วัดที่ {i.number}" for s, i in found]
-            text = self.T("indicator_ambiguous", indicator=q.indicator, office=office) + "\n" + "\n".join(
+            head = self.T("indicator_ambiguous", indicator=q.indicator, office=office) if q.indicator \
+                else self.T("topic_ambiguous", office=office)
+            text = head + "\n" + "\n".join(
                 f"- {c}: {thai.one_line(i.text)[:80]}" for c, (s, i) in zip(choices, found, strict=True))
             return Answer(q.text, text, "clarify", choices=choices)
         s, ind = found[0]
@@ -359,8 +393,15 @@ class Answerer:
                     continue
                 if q.unit_not and (ind.unit or "") == q.unit_not:
                     continue
-                if q.no_target and any(t.kind == "target" and (not q.years or t.year in q.years)
-                                       for t in ind.targets):
+                if q.no_target and q.no_target_years:
+                    lacking = set(q.no_target_years)
+                    if any(t.kind == "target" and t.year in lacking for t in ind.targets) or not any(
+                            t.kind == "target" and t.year in set(q.years) - lacking for t in ind.targets):
+                        continue
+                elif q.no_target and any(t.kind == "target" and (not q.years or t.year in q.years)
+                                         for t in ind.targets):
+                    continue
+                if q.target_below and not _targets_below(ind, q.years, float(q.target_below)):
                     continue
                 if q.every_year:
                     tg = [t for t in ind.targets if t.kind == "target"]
@@ -385,6 +426,7 @@ class Answerer:
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
             " ที่ไม่มีค่าเป้าหมาย" if q.no_target else "",
+            f" ที่ค่าเป้าหมายต่ำกว่า {q.target_below}" if q.target_below else "",
             f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
             f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
@@ -395,6 +437,7 @@ class Answerer:
             return Answer(q.text, self.T("list_empty", office=office, filters=filters), "not_found")
         lines = [self.T("list_head", office=office, filters=filters, count=len(rows))]
         cites = []
+        values: list[Value] = []
         shown, first, more = self._page(q, rows)
         for n, (_s, ind) in enumerate(shown, first + 1):
             rec = self.r.get(ind.id)
@@ -405,17 +448,30 @@ class Answerer:
                 lines.append("   " + "; ".join(
                     f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {t.value} ผล {r.value}" for t, r in pairs))
                 c = self.r.citation(rec, cover(ind.span, *(x.span for pair in pairs for x in pair)))
+                values += [Value(plan.office_id or "", _s.number, ind.number, r.year, r.value, r.unit or "", r.kind)
+                           for _t, r in pairs]
+            shown_targets = []
+            if q.target_below:
+                shown_targets = _targets_below(ind, q.years, float(q.target_below))
+            elif q.every_year and q.years:
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
+            if shown_targets:
+                lines.append("   " + "; ".join(
+                    f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {fmt_value(t)}" for t in shown_targets))
+                c = self.r.citation(rec, cover(ind.span, *(t.span for t in shown_targets)))
+                values += [Value(plan.office_id or "", _s.number, ind.number, t.year, t.value, t.unit or "", t.kind)
+                           for t in shown_targets]
             cites.append(c)
         if more:
             lines.append(self.T("list_more", shown=f"{first + 1}–{first + len(shown)}", count=len(rows),
                                 more=len(rows) - first - len(shown)))
-        return Answer(q.text, "\n".join(lines), "answered", citations=cites, has_more=more)
+        return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
 
     def _literal_filter(self, q: Question, rows: list) -> tuple[list, list[str]]:
         """Keep indicators that contain the question's rarest content word, when that
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
-        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target \
+        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target or q.target_below \
                 or q.unit_is or q.level_column or q.target_equals:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
@@ -849,14 +905,23 @@ def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
     return sum(1 for w in terms if any(thai.squash(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
 
 
-def topic_coverage(terms: list[str], ind: Indicator, synonyms=None) -> float:
+def _targets_below(ind: Indicator, years: list[int], limit: float) -> list[Target]:
+    """The targets of ``years`` (all years when none) printed as a number below ``limit``."""
+    return [t for t in ind.targets if t.kind == "target" and t.numeric is not None and t.numeric < limit
+            and (not years or t.year in years)]
+
+
+def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dict[str, float] | None = None) -> float:
     """Share of the question's content words found in the indicator's own text (a word
-    counts when it or one of its lexicon synonyms is there)."""
+    counts when it or one of its lexicon synonyms is there), each word weighted by
+    ``weights`` (default 1)."""
     if not terms:
         return 0.0
     text = thai.squash(" ".join([ind.text, *ind.sub_items]))
     syn = synonyms or lexicon.load().query.get("synonyms") or {}
-    return sum(1 for t in terms if any(thai.squash(w) in text for w in (t, *syn.get(t.lower(), ())))) / len(terms)
+    w = weights or {}
+    total = sum(w.get(t, 1.0) for t in terms) or 1.0
+    return sum(w.get(t, 1.0) for t in terms if any(thai.squash(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
 
 
 def _short(text: str, n: int = 120) -> str:

@@ -51,7 +51,9 @@ _GOAL = re.compile(r"เป้าประสงค์|goals?\b", re.I)
 _STRAT_WORD = re.compile(r"กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|strategy|strategies|policy", re.I)
 _GUIDE_WORD = re.compile(r"แนวทาง|guideline", re.I)
 _IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|ตชว|kpi|indicator", re.I)
-_EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
+_EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*(?:เท่ากัน|เหมือนกัน|คงที่|เท่าเดิม)?\s*ทุกปี")
+# list condition on the targets themselves: "ปี 2570 ยังตั้งไม่ถึง 100%", "เป้าต่ำกว่า 80"
+_TARGET_BELOW = re.compile(r"(?:ไม่ถึง|(?<!ไม่)ต่ำกว่า|(?<!ไม่)น้อยกว่า)\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?")
 
 
 # a passage the user quotes ("แผนที่วิสัยทัศน์ว่า 'คนไทยทุกคน…'"): it names the document
@@ -94,6 +96,8 @@ class Query:
     part: str | None = None  # for overview: vision | mission | goal
     every_year: str | None = None  # list condition: value equal in every year
     below_target: bool = False  # list condition: result below target
+    target_below: str | None = None  # list condition: a target of the asked years below this
+    no_target_years: list[int] = dataclasses.field(default_factory=list)  # no target in these (others asked: some)
     unknown_doc: bool = False  # the user means the document whose office is not stated
     year_kinds: dict[int, set[str]] = field(default_factory=dict)  # kinds asked per year
     terms: list[str] = field(default_factory=list)  # content words, for filtering lists
@@ -244,7 +248,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         toks = set(thai.tokenize(rest))
         if set(words.get("result_tokens") or ()) & toks and set(words.get("achieved_tokens") or ()) & toks:
             q.kind = "result"  # "ผลอ่านออกเขียนได้ ป.1 ได้เท่าไร": ผล on its own, asked as achieved
-    if (m := _EVERY_YEAR.search(rest)):
+    if (m := _EVERY_YEAR.search(norm)):  # "ทุกปี 66-70": the year words are part of the phrase
         q.every_year = m.group(1)
     q.below_target = bool(_BELOW.search(rest))
     q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
@@ -261,7 +265,14 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.year_kinds = _year_kinds(norm, q.years)
     if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         q.unit_not = m.group(1)
-    q.no_target = bool(re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest))
+    nt = re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest)
+    q.no_target = bool(nt)
+    if nt and len(q.years) > 1:
+        # "ปี 61 ยังไม่มีเป้า … เพิ่งมาตั้งปี 62": the year written before the phrase lacks one
+        before = [y for y in q.years if (p := _year_pos(norm, y)) is not None and p < norm.find(nt.group(0))]
+        q.no_target_years = before[-1:] if before and len(before) < len(q.years) else []
+    if (m := _TARGET_BELOW.search(rest)) and not q.below_target and not q.indicator and _LIST.search(rest):
+        q.target_below = m.group(1)
     if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
         q.years = _asked_years(norm, q.years)
     relative = _relative_years(rest, words, fiscal_year)
@@ -387,6 +398,11 @@ def _confidence(q: Query, words, fiscal_year: int | None, relative: bool) -> flo
     return round(max(0.0, c), 2)
 
 
+def _year_pos(norm: str, y: int) -> int | None:
+    m = re.search(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)
+    return m.start() if m else None
+
+
 _JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
 
 
@@ -459,7 +475,7 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     listy = bool(_LIST.search(s))
     if q.indicator and not listy:
         return "numeric", None
-    if q.every_year or q.below_target or q.unit_not or (q.no_target and _IND_WORD.search(s)):
+    if q.every_year or q.below_target or q.unit_not or q.target_below or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
         return "numeric", None
