@@ -526,11 +526,18 @@ class Answerer:
                           kind=s.kind, number=s.number, title=s.title)
             cites = [c, self.r.citation(self.r.get(s.id))]
             if q.also_field in ("responsible", "source", "unit"):  # "อยู่กลยุทธ์ไหน ใครรับผิดชอบ"
-                more = self._field_plan(_with(q, field=q.also_field, also_field=None), plan)
+                more = self._field_plan(_with(q, field=q.also_field, also_field=None, kind=None, years=[],
+                                              year_kinds={}), plan)
                 if more.status == "answered":
                     text += "\n" + more.answer.splitlines()[-1]
                     cites += more.citations[:1]
-            return Answer(q.text, text, "answered", citations=cites)
+            values: list[Value] = []
+            if q.kind or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
+                figures = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
+                if figures.status == "answered":
+                    text += "\n" + "\n".join(figures.answer.splitlines()[2:])
+                    values, cites = figures.values, cites + figures.citations
+            return Answer(q.text, text, "answered", values, cites)
         column = {"responsible": ind.responsible, "source": ind.source, "unit": ind.unit}.get(q.field)
         label = self.T(f"field_label_{q.field}")
         if not column and q.field == "responsible" and ind.source:
@@ -544,6 +551,8 @@ class Answerer:
             if column_part.status == "answered":
                 values.answer += "\n" + column_part.answer.splitlines()[-1]
                 values.citations += column_part.citations
+            elif column_part.answer:  # "หน่วยนับคืออะไร" of a blank cell: say it is not stated
+                values.answer += "\n" + column_part.answer.splitlines()[0]
             return values
         if not column:
             return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
