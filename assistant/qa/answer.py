@@ -110,6 +110,11 @@ class Answerer:
             return [], Answer(q.text, self.T("office_outside", office=names, available=available), "not_found")
         if ids:
             return self.store.plans_in(ids), None
+        if q.own_office and q.intent not in ("compare",):
+            # "ของเรา" with no office known: which office is "ours" (plans differ)
+            choices = sorted({self.office(p) for p in self.office_plans()})
+            return [], Answer(q.text, self.T("clarify_office") + "\n" + "\n".join(f"- {c}" for c in choices),
+                              "clarify", choices=choices)
         if q.intent in ("open", "align", "compare", "budget", "absent", "plan_years"):
             return list(self.store.plans.values()), None
         cands = self.office_plans()

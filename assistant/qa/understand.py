@@ -111,6 +111,7 @@ class Query:
     target_equals: str | None = None  # list condition: some year's target equals this
     followup: bool = False  # written as a follow-up ("แล้วปี 69 ล่ะ")
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
+    own_office: bool = False  # "ของเรา": the user's own office, which the text does not name
     confidence: float = 1.0
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
     also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
@@ -292,6 +293,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.target_equals = m.group(1)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.own_office = any(w in squashed for w in words.get("own_office", ()))
     q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
                      if any(w in squashed for w in ws)), None)
     q.intent, q.part = _intent(q, rest)
