@@ -96,3 +96,8 @@ def test_follow_up_naming_another_office_to_compare(bot):
     assert sorted(vals(ans)) == [("spm-lampang-lamphun", "1", "1", 2568, "90", "target"),
                                  ("spp-chiangmai-6", "1", "1", 2568, "90", "target")]
     assert ans.answer.endswith("สรุป: ปี 2568: เท่ากัน (90)")
+
+
+def test_the_unit_the_question_names_settles_a_tie(bot):
+    ans = bot.ask("ลปลพ ITA ปี 2568 เป้ากี่คะแนน")
+    assert vals(ans) == [("spm-lampang-lamphun", "5", "6", 2568, "80", "target")]

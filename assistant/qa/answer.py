@@ -235,7 +235,12 @@ class Answerer:
         close = [cands[n] for n in range(len(cands)) if n != best and cov[best] < 1.0
                  and cov[n] >= cov[best] - TOPIC_TIE_MARGIN]
         if close and q.intent in ("numeric", "field", "compare"):
-            return [cands[best], *close]  # two indicators fit the words as well: ask which
+            tied = [cands[best], *close]
+            # "ต้องได้กี่คะแนน": the unit the question names picks one of them
+            by_unit = [(s, i) for s, i in tied if _unit_of(i) and _unit_of(i) in q.norm]
+            if len(by_unit) == 1:
+                return by_unit
+            return tied  # two indicators fit the words as well: ask which
         return [cands[best]]
 
     def _term_weights(self, terms: list[str], plan: Plan) -> dict[str, float]:
@@ -917,6 +922,10 @@ def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
         return 0.0
     t = thai.squash(text)
     return sum(1 for w in terms if any(thai.squash(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
+
+
+def _unit_of(ind: Indicator) -> str:
+    return ind.unit or next((t.unit for t in ind.targets if t.unit), "") or ""
 
 
 def _targets_below(ind: Indicator, years: list[int], limit: float) -> list[Target]:
