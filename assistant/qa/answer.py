@@ -399,8 +399,9 @@ class Answerer:
                     continue
                 if q.years and not q.no_target and not any(t.year in q.years for t in ind.targets):
                     continue
-                if q.below_target and not _below_target(ind, q.years):
-                    continue
+                if q.below_target and (not _below_target(ind, q.years) or any(
+                        w in ind.text for w in self.lex.query.get("lower_is_better") or ())):
+                    continue  # a lower-is-better row under its target met it
                 if q.unit_not and (ind.unit or "") == q.unit_not:
                     continue
                 if q.no_target and q.no_target_years:

@@ -113,6 +113,8 @@ class Query:
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
     own_office: bool = False  # "ของเรา": the user's own office, which the text does not name
     confidence: float = 1.0
+    same_year: bool = False  # "ปีเดียวกัน": the year of the turn before
+    pinned: bool = False  # strategy/indicator were set from the answer (a topic link), not written
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
     also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
     item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
@@ -245,6 +247,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.kind = "result"
     elif _TARGET.search(norm) and not _RESULT.search(norm) and not _GOAL.search(norm):
         q.kind = "target"
+    if q.kind is None and not _TARGET_WORD.search(norm) and \
+            any(w in rest.replace(" ", "") for w in words.get("result_phrases") or ()):
+        q.kind = "result"  # "ทำได้เท่าไหร่": what was achieved
     if q.kind is None and not _TARGET_WORD.search(norm):
         toks = set(thai.tokenize(rest))
         if set(words.get("result_tokens") or ()) & toks and set(words.get("achieved_tokens") or ()) & toks:
@@ -294,6 +299,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
+    q.same_year = any(w in squashed for w in words.get("same_year", ()))
     q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
                      if any(w in squashed for w in ws)), None)
     q.intent, q.part = _intent(q, rest)
