@@ -101,3 +101,16 @@ def test_follow_up_naming_another_office_to_compare(bot):
 def test_the_unit_the_question_names_settles_a_tie(bot):
     ans = bot.ask("ลปลพ ITA ปี 2568 เป้ากี่คะแนน")
     assert vals(ans) == [("spm-lampang-lamphun", "5", "6", 2568, "80", "target")]
+
+
+def test_a_topic_found_in_one_plan_is_linked_again_in_another_office(bot):
+    bot.ask("เป้าเด็กออกกลางคัน เด็กตกหล่นกลับเข้าระบบ ของ สพป.เชียงใหม่6 ปี 67 เท่าไรครับ", conversation_id="g:topic")
+    ans = bot.ask("แล้วของ ลปลพ ล่ะ", conversation_id="g:topic")
+    # ชม.6's row is กลยุทธ์ที่ 2 › ตัวชี้วัดที่ 2; ลปลพ's row of the same topic is นโยบายที่ 2 › ตัวชี้วัดที่ 1
+    assert vals(ans) == [("spm-lampang-lamphun", "2", "1", 2567, "85", "target")]
+
+
+def test_a_follow_up_about_the_same_year_keeps_it(bot):
+    bot.ask(Q1, conversation_id="g:same")
+    ans = bot.ask("แล้วตัวชี้วัดที่ 2 ล่ะ ปีเดียวกัน", conversation_id="g:same")
+    assert [v.year for v in ans.values] == [2568]
