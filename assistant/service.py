@@ -137,7 +137,7 @@ class Assistant:
 
     def understand(self, question: str) -> Question:
         return understand(self.check_question(question), self.resolver, fiscal_year=self.fiscal_year(),
-                          lex=self.lexicon)
+                          lex=self.lexicon, quoted_in=self.answerer.offices_quoting)
 
     def resolve_office(self, name: str | None) -> Office | None:
         if not name:

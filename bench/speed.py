@@ -1,7 +1,11 @@
 """Speed benchmark (not a test): warm answer latency by kind, cold start of
 `planqa ask`, and ingest times. Prints a table with the machine it ran on.
 
-Usage: .venv/bin/python bench/speed.py [--rounds 3]
+Usage: .venv/bin/python bench/speed.py [--rounds 3] [--index DIR] [--gold FILE] [--profile N]
+
+``--index DIR`` measures an index already built (no ingest timings); ``--gold FILE``
+times another question set; ``--profile N`` prints the N costliest functions of the
+warm answers (cProfile, cumulative time).
 """
 
 from __future__ import annotations
@@ -48,27 +52,47 @@ def machine() -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--index", type=Path, help="an index already built: skip the ingest timings")
+    ap.add_argument("--gold", type=Path, default=ROOT / "eval" / "gold.yaml", help="the questions timed")
+    ap.add_argument("--profile", type=int, default=0, help="print the N costliest functions (cProfile)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="planqa-bench-"))
-    index = tmp / "index"
-    settings.override(index_dir=index)
-    register_builder(build_retrieval_index)
-    t0 = time.perf_counter()
-    ingest()
-    full = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ingest()
-    again = time.perf_counter() - t0
+    full = again = None
+    if args.index:
+        index = args.index
+        settings.override(index_dir=index)
+    else:
+        index = tmp / "index"
+        settings.override(index_dir=index)
+        register_builder(build_retrieval_index)
+        t0 = time.perf_counter()
+        ingest()
+        full = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ingest()
+        again = time.perf_counter() - t0
 
     bot = Assistant(index)
-    gold = load_gold(ROOT / "eval" / "gold.yaml")
+    bot.warm()
+    gold = load_gold(args.gold)
     lat: dict[str, list[float]] = {"structured": [], "hybrid": []}
+    prof = None
+    if args.profile:
+        import cProfile
+
+        prof = cProfile.Profile()
     for _ in range(args.rounds):
         for g in gold:
+            if g.get("conversation"):
+                continue  # single questions only: turns depend on their conversation
+            if prof:
+                prof.enable()
             t = time.perf_counter()
             bot.ask(g["question"])
             dt = time.perf_counter() - t
-            lat["structured" if g["intent"] in STRUCTURED else "hybrid"].append(dt)
+            if prof:
+                prof.disable()
+            lat["structured" if (g.get("intent") or g.get("status")) in STRUCTURED else "hybrid"].append(dt)
 
     env = dict(os.environ, PLANQA_INDEX=str(index))
     cold = []
@@ -86,8 +110,13 @@ def main() -> int:
     for kind, xs in lat.items():
         print(f"| {kind} answers p50 / p95 (n={len(xs)}) | {1000 * pct(xs, .5):.1f} ms / {1000 * pct(xs, .95):.1f} ms |")
     print(f"| `planqa ask` cold start, median of 3 | {statistics.median(cold):.2f} s |")
-    print(f"| ingest of the 5 documents, empty index (vectors + BM25 + SQLite) | {full:.1f} s |")
-    print(f"| re-ingest of the 5 documents (unchanged chunks reuse vectors) | {again:.1f} s |")
+    if full is not None:
+        print(f"| ingest of the 5 documents, empty index (vectors + BM25 + SQLite) | {full:.1f} s |")
+        print(f"| re-ingest of the 5 documents (unchanged chunks reuse vectors) | {again:.1f} s |")
+    if prof:
+        import pstats
+
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -7,6 +7,7 @@ questions and project alignment from search over the records. Phrasing comes fro
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -31,6 +32,12 @@ _THAI_DATE = re.compile(rf"(?:ประกาศ\s*)?(?:ณ\s*)?วันที�
 # development set (eval/gold.yaml): every topic question there links at >= 0.5.
 MIN_TOPIC_COVERAGE = 0.25
 TOPIC_COVERAGE_MARGIN = 0.3
+# A guideline named by its wording (which strategy / who is responsible): it must hold at
+# least this share of the question's content words, and more than any indicator does.
+MIN_GUIDELINE_COVERAGE = 0.5
+# Another indicator whose (weighted) coverage is within this of the best one's, when the
+# best does not hold every word: the question fits both, so it is asked back.
+TOPIC_TIE_MARGIN = 0.05
 
 
 class Templates:
@@ -58,8 +65,25 @@ class Answerer:
         self.search = search
         self.T = templates
         self.lex = lex or lexicon.load()
+        self._squashed: dict[str, str] = {}  # doc id -> its text squashed (quote lookups)
+        self._indicator_texts: dict[str, list[str]] = {}  # doc id -> its indicators squashed (term weights)
 
     # ------------------------------------------------------------ helpers
+    def offices_quoting(self, quotes: list[str]) -> list[str | None]:
+        """The office ids (``None``: a document with no office) of the plans whose text
+        prints one of ``quotes`` (spaces and dots ignored)."""
+        cache = self._squashed
+        keys = [thai.squash(thai.to_arabic(x)) for x in quotes]
+        keys = [k for k in keys if len(k) >= 8]
+        out = []
+        for plan in self.store.plans.values():
+            text = cache.get(plan.doc_id)
+            if text is None:
+                text = cache[plan.doc_id] = thai.squash(thai.to_arabic(self.store.texts[plan.doc_id]))
+            if any(k in text for k in keys):
+                out.append(plan.office_id)
+        return out
+
     def office(self, plan: Plan) -> str:
         return self.r.office_name(plan, self.T("no_office_doc"))
 
@@ -86,6 +110,11 @@ class Answerer:
             return [], Answer(q.text, self.T("office_outside", office=names, available=available), "not_found")
         if ids:
             return self.store.plans_in(ids), None
+        if q.own_office and q.intent not in ("compare",):
+            # "ของเรา" with no office known: which office is "ours" (plans differ)
+            choices = sorted({self.office(p) for p in self.office_plans()})
+            return [], Answer(q.text, self.T("clarify_office") + "\n" + "\n".join(f"- {c}" for c in choices),
+                              "clarify", choices=choices)
         if q.intent in ("open", "align", "compare", "budget", "absent", "plan_years"):
             return list(self.store.plans.values()), None
         cands = self.office_plans()
@@ -112,6 +141,13 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
+        if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7 and q.years \
+                and q.corpus_offices:
+            # an office and a year its plan does not cover: say so rather than ask
+            plans = self.store.plans_in([m.office.id for m in q.corpus_offices])
+            outside = [p for p in plans if p.years and not set(q.years) & self.plan_years(p)]
+            if plans and len(outside) == len(plans):
+                return self._merge(q, [self._numeric_plan(q, p) for p in outside])
         if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7:
             # nothing to search for ("แล้วปี 69 ล่ะ" with no conversation): say so and ask
             choices = sorted({self.office(p) for p in self.office_plans()})
@@ -182,14 +218,46 @@ class Answerer:
             return []
         if not q.terms:
             return cands[:1]
-        cov = [topic_coverage(q.terms, i) for _s, i in cands]
+        weights = self._term_weights(q.terms, plan)
+        # the plan's indicators that hold the words best, also when the search missed them
+        literal = sorted(((topic_coverage(q.terms, i, weights=weights), n, s, i) for n, (s, i) in enumerate(pairs)
+                          if q.strategy is None or s.number == q.strategy), key=lambda x: (-x[0], x[1]))
+        for c, _n, s, i in literal[:3]:
+            if c >= MIN_TOPIC_COVERAGE and all(i is not x for _s, x in cands):
+                cands.append((s, i))
+        cov = [topic_coverage(q.terms, i, weights=weights) for _s, i in cands]
         best = 0
         for n in range(1, len(cands)):
             if cov[n] >= cov[best] + TOPIC_COVERAGE_MARGIN:
                 best = n
-        if len(q.terms) >= 2 and cov[best] < MIN_TOPIC_COVERAGE:
-            return []
+        if cov[best] < MIN_TOPIC_COVERAGE and (len(q.terms) >= 2 or q.intent in ("numeric", "field")):
+            return []  # a figure only for an indicator whose own text holds the topic (one word too)
+        close = [cands[n] for n in range(len(cands)) if n != best and cov[best] < 1.0
+                 and cov[n] >= cov[best] - TOPIC_TIE_MARGIN]
+        if close and q.intent in ("numeric", "field", "compare"):
+            tied = [cands[best], *close]
+            # "ต้องได้กี่คะแนน": the unit the question names picks one of them
+            by_unit = [(s, i) for s, i in tied if _unit_of(i) and _unit_of(i) in q.norm]
+            if len(by_unit) == 1:
+                return by_unit
+            return tied  # two indicators fit the words as well: ask which
         return [cands[best]]
+
+    def _term_weights(self, terms: list[str], plan: Plan) -> dict[str, float]:
+        """Rarer words weigh more: log(1 + N / df) over the plan's indicators ("ด้อยโอกาส"
+        says more than "เด็ก")."""
+        texts = self._indicator_texts.get(plan.doc_id)
+        if texts is None:
+            texts = self._indicator_texts[plan.doc_id] = [
+                thai.squash(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
+        syn = self.lex.query.get("synonyms") or {}
+        n = max(1, len(texts))
+        out = {}
+        for t in terms:
+            forms = [thai.squash(x) for x in (t, *syn.get(t.lower(), ()))]
+            df = sum(1 for x in texts if any(f in x for f in forms))
+            out[t] = math.log(1 + n / max(1, df))
+        return out
 
     def numeric(self, q: Question, plans: list[Plan]) -> Answer:
         if q.also_indicators and q.indicator:  # two indicators in one question: one part each
@@ -220,7 +288,9 @@ class Answerer:
             return Answer(q.text, text, "not_found", citations=[c for _, c in nearest])
         if len(found) > 1:
             choices = [f"{s.kind}ที่ {s.number} ตัวชี้วัดที่ {i.number}" for s, i in found]
-            text = self.T("indicator_ambiguous", indicator=q.indicator, office=office) + "\n" + "\n".join(
+            head = self.T("indicator_ambiguous", indicator=q.indicator, office=office) if q.indicator \
+                else self.T("topic_ambiguous", office=office)
+            text = head + "\n" + "\n".join(
                 f"- {c}: {thai.one_line(i.text)[:80]}" for c, (s, i) in zip(choices, found, strict=True))
             return Answer(q.text, text, "clarify", choices=choices)
         s, ind = found[0]
@@ -240,12 +310,9 @@ class Answerer:
         rec = self.r.get(ind.id)
         section = rec and self.r.citation(rec).section
         if q.field == "baseline":
-            years = sorted({t.year for t in ind.targets if t.year})
-            return Answer(q.text, self.T("no_baseline", office=office, section=section,
-                                          years=_ranges([str(y) for y in years]) or "-"),
-                          "not_found", citations=[self.r.citation(rec)])
+            return self._baseline(q, plan, s, ind, office)
         targets = list(ind.targets)
-        subs = _mentioned_sub_items(q.norm, ind)
+        subs = _mentioned_sub_items(q.norm, ind, self.lex.query.get("sub_item_prefixes") or ())
         if subs:
             targets = [t for t in targets if t.sub_item in subs]
         head = self.T("numeric_head", office=office, section=section, indicator_text=ind.text)
@@ -283,6 +350,38 @@ class Answerer:
         cites = [self.r.citation(rec, cover(ind.span, *(t.span for t in targets)))]
         return Answer(q.text, "\n".join(lines), "answered", values, cites)
 
+    def _baseline(self, q: Question, plan: Plan, s: Strategy, ind: Indicator, office: str) -> Answer:
+        """The row's ค่าฐาน (``Indicator.baseline``), cited from the row; "ไม่มีค่าฐานในแผน"
+        when the plan prints none."""
+        rec = self.r.get(ind.id)
+        c = self.r.citation(rec)
+        if not ind.baseline:
+            years = sorted({t.year for t in ind.targets if t.year})
+            return Answer(q.text, self.T("no_baseline", office=office, section=c.section,
+                                         years=_ranges([str(y) for y in years]) or "-"), "not_found", citations=[c])
+        text = self.store.texts[plan.doc_id]
+        row_end = max([ind.span.end, *(t.span.end for t in ind.targets if t.span.doc_id == plan.doc_id)])
+        span = None
+        for form in (ind.baseline, thai.to_thai_digits(ind.baseline)):
+            i = text.find(form, ind.span.start, row_end + 200)
+            if i >= 0:
+                span = Span(plan.doc_id, ind.span.start, max(row_end, i + len(form)))
+                break
+        if span is None:  # the value must be quoted: without it, say what the row is, no figure
+            return Answer(q.text, self.T("no_baseline_quote", office=office, section=c.section), "not_found",
+                          citations=[c])
+        c = self.r.citation(rec, span)
+        year = f" (ปี {ind.baseline_year})" if ind.baseline_year else ""
+        value = ind.baseline
+        unit = ind.unit or next((t.unit for t in ind.targets if t.unit), "")  # the row's targets' unit
+        if unit and thai.parse_number(value) is not None:
+            value = f"{unit} {value}" if unit in ("ร้อยละ", "ระดับ") else f"{value} {unit}"
+        head = self.T("numeric_head", office=office, section=c.section, indicator_text=ind.text)
+        body = self.T("baseline_value", value=value, year=year)
+        return Answer(q.text, head + "\n" + body, "answered",
+                      [Value(plan.office_id or "", s.number, ind.number, ind.baseline_year, ind.baseline,
+                             unit, "baseline")], [c])
+
     # ------------------------------------------------------------ list
     def list_indicators(self, q: Question, plans: list[Plan]) -> Answer:
         return self._merge(q, [self._list_plan(q, p) for p in plans])
@@ -300,12 +399,20 @@ class Answerer:
                     continue
                 if q.years and not q.no_target and not any(t.year in q.years for t in ind.targets):
                     continue
-                if q.below_target and not _below_target(ind, q.years):
-                    continue
+                if q.below_target and (not _below_target(ind, q.years) or any(
+                        w in ind.text for w in self.lex.query.get("lower_is_better") or ())):
+                    continue  # a lower-is-better row under its target met it
                 if q.unit_not and (ind.unit or "") == q.unit_not:
                     continue
-                if q.no_target and any(t.kind == "target" and (not q.years or t.year in q.years)
-                                       for t in ind.targets):
+                if q.no_target and q.no_target_years:
+                    lacking = set(q.no_target_years)
+                    if any(t.kind == "target" and t.year in lacking for t in ind.targets) or not any(
+                            t.kind == "target" and t.year in set(q.years) - lacking for t in ind.targets):
+                        continue
+                elif q.no_target and any(t.kind == "target" and (not q.years or t.year in q.years)
+                                         for t in ind.targets):
+                    continue
+                if q.target_below and not _targets_below(ind, q.years, float(q.target_below)):
                     continue
                 if q.every_year:
                     tg = [t for t in ind.targets if t.kind == "target"]
@@ -330,6 +437,7 @@ class Answerer:
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
             " ที่ไม่มีค่าเป้าหมาย" if q.no_target else "",
+            f" ที่ค่าเป้าหมายต่ำกว่า {q.target_below}" if q.target_below else "",
             f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
             f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
@@ -340,6 +448,7 @@ class Answerer:
             return Answer(q.text, self.T("list_empty", office=office, filters=filters), "not_found")
         lines = [self.T("list_head", office=office, filters=filters, count=len(rows))]
         cites = []
+        values: list[Value] = []
         shown, first, more = self._page(q, rows)
         for n, (_s, ind) in enumerate(shown, first + 1):
             rec = self.r.get(ind.id)
@@ -350,17 +459,30 @@ class Answerer:
                 lines.append("   " + "; ".join(
                     f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {t.value} ผล {r.value}" for t, r in pairs))
                 c = self.r.citation(rec, cover(ind.span, *(x.span for pair in pairs for x in pair)))
+                values += [Value(plan.office_id or "", _s.number, ind.number, r.year, r.value, r.unit or "", r.kind)
+                           for _t, r in pairs]
+            shown_targets = []
+            if q.target_below:
+                shown_targets = _targets_below(ind, q.years, float(q.target_below))
+            elif q.every_year and q.years:
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
+            if shown_targets:
+                lines.append("   " + "; ".join(
+                    f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {fmt_value(t)}" for t in shown_targets))
+                c = self.r.citation(rec, cover(ind.span, *(t.span for t in shown_targets)))
+                values += [Value(plan.office_id or "", _s.number, ind.number, t.year, t.value, t.unit or "", t.kind)
+                           for t in shown_targets]
             cites.append(c)
         if more:
             lines.append(self.T("list_more", shown=f"{first + 1}–{first + len(shown)}", count=len(rows),
                                 more=len(rows) - first - len(shown)))
-        return Answer(q.text, "\n".join(lines), "answered", citations=cites, has_more=more)
+        return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
 
     def _literal_filter(self, q: Question, rows: list) -> tuple[list, list[str]]:
         """Keep indicators that contain the question's rarest content word, when that
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
-        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target \
+        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target or q.target_below \
                 or q.unit_is or q.level_column or q.target_equals:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
@@ -398,6 +520,12 @@ class Answerer:
     def _field_plan(self, q: Question, plan: Plan) -> Answer:
         """A row's own column: responsible, source, unit, or the strategy it is in."""
         office = self.office(plan)
+        if not q.indicator and q.terms and q.field in ("which_strategy", "responsible"):
+            g = self._topic_guideline(q, plan)
+            if g is not None:
+                return self._guideline_field(q, plan, g, office)
+            if "แนวทาง" in q.norm:  # guidelines asked, none sure: the nearest guidelines, with their units
+                return self._guideline_plan(q, plan)
         found = self.find_indicators(q, plan)
         if len(found) != 1 or q.field not in ("which_strategy", "responsible", "source", "unit"):
             return self._numeric_plan(q, plan)  # not found / ambiguous: the same messages
@@ -407,11 +535,36 @@ class Answerer:
         if q.field == "which_strategy":
             text = self.T("field_strategy", office=office, section=c.section, indicator_text=_short(ind.text, 160),
                           kind=s.kind, number=s.number, title=s.title)
-            return Answer(q.text, text, "answered", citations=[c, self.r.citation(self.r.get(s.id))])
+            cites = [c, self.r.citation(self.r.get(s.id))]
+            if q.also_field in ("responsible", "source", "unit"):  # "อยู่กลยุทธ์ไหน ใครรับผิดชอบ"
+                more = self._field_plan(_with(q, field=q.also_field, also_field=None, kind=None, years=[],
+                                              year_kinds={}), plan)
+                if more.status == "answered":
+                    text += "\n" + more.answer.splitlines()[-1]
+                    cites += more.citations[:1]
+            values: list[Value] = []
+            if q.kind or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
+                figures = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
+                if figures.status == "answered":
+                    text += "\n" + "\n".join(figures.answer.splitlines()[2:])
+                    values, cites = figures.values, cites + figures.citations
+            return Answer(q.text, text, "answered", values, cites)
         column = {"responsible": ind.responsible, "source": ind.source, "unit": ind.unit}.get(q.field)
         label = self.T(f"field_label_{q.field}")
         if not column and q.field == "responsible" and ind.source:
             column, label = ind.source, self.T("field_label_source")
+        if q.kind or (q.years and "year" not in q.inherited):
+            # "ปี 70 เป้าเท่าไร ใครรับผิดชอบ" (a value asked in the question itself): the values, then the column
+            values = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
+            column_part = self._field_plan(_with(q, kind=None, year_kinds={}, years=[]), plan)
+            if values.status != "answered":
+                return column_part
+            if column_part.status == "answered":
+                values.answer += "\n" + column_part.answer.splitlines()[-1]
+                values.citations += column_part.citations
+            elif column_part.answer:  # "หน่วยนับคืออะไร" of a blank cell: say it is not stated
+                values.answer += "\n" + column_part.answer.splitlines()[0]
+            return values
         if not column:
             return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
                                          indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
@@ -428,15 +581,73 @@ class Answerer:
                       label=label, value=column)
         return Answer(q.text, text, "answered", citations=[c])
 
+    def _topic_guideline(self, q: Question, plan: Plan) -> Record | None:
+        """The guideline a topic names ("ลดเวลาเรียน เพิ่มเวลารู้ อยู่นโยบายไหน") when its own
+        text covers the topic better than any indicator does (and well enough to trust)."""
+        hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator", "guideline"],
+                           strategy=q.strategy, k=6)
+        best, best_cov, ind_cov = None, 0.0, 0.0
+        syn = self.lex.query.get("synonyms") or {}
+        for rid, _ in hits:
+            rec = self.r.get(rid)
+            if rec is None or rec.kind not in ("indicator", "guideline"):
+                continue
+            cov = text_coverage(q.terms, rec.text, syn)
+            if rec.kind == "indicator":
+                ind_cov = max(ind_cov, cov)
+            elif cov > best_cov:
+                best, best_cov = rec, cov
+        if best is None or best_cov < MIN_GUIDELINE_COVERAGE or best_cov <= ind_cov:
+            return None
+        return best
+
+    def _guideline_field(self, q: Question, plan: Plan, rec: Record, office: str) -> Answer:
+        """Which strategy a guideline is in, and its responsible unit when the plan gives one."""
+        g, s = rec.item, rec.strategy
+        c = self.r.citation(rec)
+        lines = [self.T("field_strategy", office=office, section=c.section, indicator_text=_short(g.text, 160),
+                        kind=s.kind, number=s.number, title=s.title)]
+        cites = [c, self.r.citation(self.r.get(s.id))]
+        if g.responsible:
+            lines.append(f"{self.T('field_label_responsible')}: {g.responsible}")
+        elif q.field == "responsible":
+            lines.append(self.T("field_missing_short", label=self.T("field_label_responsible")))
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
     def absent(self, q: Question, plans: list[Plan]) -> Answer:
         """A fact development plans do not hold (who signed, how many schools): not_found,
         with the nearest text the plan has."""
+        if q.absent in ("signer", "director"):
+            signed = self._signature(q, plans)
+            if signed is not None:
+                return signed
         offices = ", ".join(sorted({self.office(p) for p in plans})) or self.T("office_fallback")
         text = self.T(f"absent_{q.absent}", office=offices)
         near = self._nearest_text(q, plans)
         if near:
             text += "\n" + self.T("nearest_head") + "\n" + near[0]
         return Answer(q.text, text, "not_found", citations=[near[1]] if near else [])
+
+    def _signature(self, q: Question, plans: list[Plan]) -> Answer | None:
+        """A signature block the plan prints ("( นายบวร เทศารินทร์ ) ผู้อำนวยการ…"), quoted."""
+        titles = "|".join(map(re.escape, sorted(self.lex.query.get("signature_titles") or (), key=len, reverse=True)))
+        if not titles:
+            return None
+        pat = re.compile(rf"\(\s*((?:{titles})[^()\n]{{2,60}}?)\s*\)\s*\n\s*(ผู้อำนวยการ[^\n]{{0,120}})")
+        lines, cites = [], []
+        for plan in plans:
+            text = self.store.texts[plan.doc_id]
+            for m in pat.finditer(text):
+                rec = self._passage_at(plan, m.start())
+                if rec is None:
+                    continue
+                lines.append(self.T("signature_found", office=self.office(plan), name=m.group(1).strip(),
+                                    title=thai.one_line(m.group(2))))
+                cites.append(self.r.citation(rec, Span(plan.doc_id, m.start(), m.end())))
+                break
+        if not lines:
+            return None
+        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def _nearest_text(self, q: Question, plans: list[Plan]) -> tuple[str, Citation] | None:
         doc_ids = {p.doc_id for p in plans}
@@ -623,6 +834,9 @@ class Answerer:
         if not lines:
             offices = ", ".join(sorted({self.office(p) for p in plans}))
             return Answer(q.text, self.T("date_missing", office=offices), "not_found")
+        if q.absent in ("signer", "director") and (signed := self._signature(q, plans)) is not None:
+            lines += signed.answer.splitlines()  # "ประกาศเมื่อไหร่ ใครลงนาม": both
+            cites += signed.citations
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def _passage_at(self, plan: Plan, pos: int) -> Record | None:
@@ -703,14 +917,35 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
     return out
 
 
-def topic_coverage(terms: list[str], ind: Indicator, synonyms=None) -> float:
+def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
+    """Share of ``terms`` (or one of their synonyms) found in ``text``."""
+    if not terms:
+        return 0.0
+    t = thai.squash(text)
+    return sum(1 for w in terms if any(thai.squash(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
+
+
+def _unit_of(ind: Indicator) -> str:
+    return ind.unit or next((t.unit for t in ind.targets if t.unit), "") or ""
+
+
+def _targets_below(ind: Indicator, years: list[int], limit: float) -> list[Target]:
+    """The targets of ``years`` (all years when none) printed as a number below ``limit``."""
+    return [t for t in ind.targets if t.kind == "target" and t.numeric is not None and t.numeric < limit
+            and (not years or t.year in years)]
+
+
+def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dict[str, float] | None = None) -> float:
     """Share of the question's content words found in the indicator's own text (a word
-    counts when it or one of its lexicon synonyms is there)."""
+    counts when it or one of its lexicon synonyms is there), each word weighted by
+    ``weights`` (default 1)."""
     if not terms:
         return 0.0
     text = thai.squash(" ".join([ind.text, *ind.sub_items]))
     syn = synonyms or lexicon.load().query.get("synonyms") or {}
-    return sum(1 for t in terms if any(thai.squash(w) in text for w in (t, *syn.get(t.lower(), ())))) / len(terms)
+    w = weights or {}
+    total = sum(w.get(t, 1.0) for t in terms) or 1.0
+    return sum(w.get(t, 1.0) for t in terms if any(thai.squash(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
 
 
 def _short(text: str, n: int = 120) -> str:
@@ -733,18 +968,21 @@ def _ranges(numbers: list[str]) -> str:
     return ", ".join(out)
 
 
-def _mentioned_sub_items(norm: str, ind: Indicator) -> set[str]:
-    """Sub-items a question names (e.g. "ม.6", "ป.1"): matched without spaces/dots."""
+def _mentioned_sub_items(norm: str, ind: Indicator, prefixes=()) -> set[str]:
+    """Sub-items a question names (e.g. "ม.6", "ป.1"): matched without spaces/dots, also
+    without a leading word of ``prefixes`` ("ความสามารถพิเศษ" names "ผู้มีความสามารถพิเศษ")."""
     q = thai.squash(norm)
     out = set()
     for label in ind.sub_items:
         key = thai.squash(label)
-        if key and key in q:
+        keys = [key] + [key[len(p):] for p in map(thai.squash, prefixes)
+                        if p and key.startswith(p) and len(key) - len(p) >= 4]
+        for k in keys:
             # "ป1" must not match inside "ป12"; the next char must not be a digit
-            i = q.find(key)
-            nxt = q[i + len(key) : i + len(key) + 1]
-            if not nxt.isdigit():
+            i = q.find(k) if k else -1
+            if i >= 0 and not q[i + len(k) : i + len(k) + 1].isdigit():
                 out.add(label)
+                break
     return out
 
 

@@ -59,6 +59,11 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif not q.offices and prev.unknown_doc and not office_given:
         changes["unknown_doc"] = True
         inherited.append("office")
+    if q.intent == "compare" and len(q.corpus_offices) == 1 and prev.offices and not office_given \
+            and all(m.office.id != q.corpus_offices[0].office.id for m in prev.offices):
+        # "แล้วของ ลปลพ ล่ะ ต่างกันไหม": the earlier office against the new one
+        changes["offices"] = [*prev.offices, *q.offices]
+        inherited.append("office")
     names_record = bool(q.strategy or q.indicator or q.guideline)
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
@@ -67,6 +72,8 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         intent = prev.intent
         if prev.intent == "compare" and len(changes.get("offices", q.offices)) < 2:
             intent = "numeric" if (prev.indicator or prev.terms) else "strategy"
+        if q.intent == "compare" and len(changes.get("offices", q.offices)) >= 2:
+            intent = "compare"
         if q.intent == "numeric" and prev.intent not in ("numeric", "field"):
             intent = "numeric"
         changes["intent"] = intent
@@ -75,23 +82,31 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             changes["kind"] = prev.kind
         if q.field is None and intent == "field":
             changes["field"] = prev.field
+    if bare and q.group and q.group != prev.group:
+        bare = False  # "แล้วตัวของผู้บริหาร ครูล่ะ": another indicator, not the one before
     if bare and (prev.strategy or prev.indicator or prev.guideline or prev.terms):
         changes.update(strategy=prev.strategy, indicator=prev.indicator, guideline=prev.guideline,
                        topic=prev.topic, terms=list(prev.terms))
+        new_office = bool(q.corpus_offices) and {m.office.id for m in q.corpus_offices} != {
+            m.office.id for m in prev.offices}
+        if prev.pinned and new_office and prev.terms:
+            # a number found by topic in one plan means nothing in another: link the topic again
+            changes.update(strategy=None, indicator=None)
         for cond in ("group", "level", "every_year", "below_target", "unit_not", "no_target", "unit_is",
                      "level_column", "target_equals"):
             if not getattr(q, cond):
                 changes[cond] = getattr(prev, cond)
-        if prev.strategy:
+        if changes.get("strategy"):
             inherited.append("strategy")
-        if prev.indicator:
+        if changes.get("indicator"):
             inherited.append("indicator")
-        if not prev.indicator and prev.terms:
+        if not changes.get("indicator") and prev.terms:
             inherited.append("topic")
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")
-    if not q.years and prev.years and (bare or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
+    if not q.years and prev.years and (bare or q.same_year
+                                       or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
         changes["years"] = list(prev.years)
         changes["year_kinds"] = dict(prev.year_kinds)
         inherited.append("year")
@@ -110,7 +125,9 @@ def pin_answer(q: Query, answer: Answer) -> Query:
             pairs = set()
     if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field"):
         s, i = pairs.pop()
-        return replace(q, strategy=s, indicator=i)
+        if (q.strategy, q.indicator) == (s, i):
+            return q
+        return replace(q, strategy=s, indicator=i, pinned=True)
     return q
 
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from assistant.stores.sqlite import Store
 log = logging.getLogger("planqa.retrieval")
 
 CHUNKS_FILE = "chunks.json"
+QVEC_CACHE = 2048  # query vectors kept (384 floats each: about 3 MB)
 VECTORS_FILE = "vectors.npy"
 BASELINE_FILE = "baseline.json"
 COLLECTION = "chunks"
@@ -157,7 +160,25 @@ class Retriever:
         self.vectors = VectorIndex(self.path / CHROMA_DIR, COLLECTION, self.embedder)
         self.lexical = LexicalIndex.load(self.path / BM25_DIR)
         self._baseline: tuple[VectorIndex, dict[str, Chunk]] | None = None
+        # query vectors by text: one answer searches the same words several times (per
+        # office of a comparison, then the nearest rows), and users repeat questions
+        self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._qvec_lock = threading.Lock()
         self.search("ความปลอดภัย O-NET", k=1)  # warm up: tokenizer dictionary, engine buffers
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The embedding of ``query``, computed once per distinct text (LRU of QVEC_CACHE)."""
+        with self._qvec_lock:
+            v = self._qvecs.get(query)
+            if v is not None:
+                self._qvecs.move_to_end(query)
+                return v
+        v = self.embedder.embed_query(query)
+        with self._qvec_lock:
+            self._qvecs[query] = v
+            while len(self._qvecs) > QVEC_CACHE:
+                self._qvecs.popitem(last=False)
+        return v
 
     def search(self, query: str, k: int = 10, office_id: str | None = None,
                doc_id: str | None = None, strategy: str | None = None,
@@ -174,7 +195,7 @@ class Retriever:
                    "kinds": list(kinds) if kinds else None,
                    "indicator": None if indicator is None else str(indicator)}
         depth = depth or max(50, 5 * k)
-        qvec = self.embedder.embed_query(query)
+        qvec = self.query_vector(query)
         dense = self.vectors.search(qvec, depth, **filters)
         lexical = self.lexical.search(query, depth, **filters)
         fused: dict[str, float] = {}
@@ -207,7 +228,7 @@ class Retriever:
                               chunks)
         index, chunks = self._baseline
         out = []
-        for rank, (cid, score) in enumerate(index.search(self.embedder.embed_query(query), k), 1):
+        for rank, (cid, score) in enumerate(index.search(self.query_vector(query), k), 1):
             ch = chunks.get(cid)
             if ch is not None:
                 out.append(Hit(cid, ch.record_id, score, ch.text, ch.metadata, rank, None))

@@ -9,6 +9,7 @@ vocabulary goes in the ``query:`` section of ``assistant/domain/lexicon.yaml``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import typing
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "a
 FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
 _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
-_INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
+_INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|ข้อ(?:ที่)?|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
 _RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
 _TARGET = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|เป้า|target|ตั้งเป้า|ค่าเป้า", re.I)
@@ -38,7 +39,7 @@ _PROJECT = re.compile(r"โครงการ|กิจกรรม|project|ไ�
 _WHICH = re.compile(r"ไหน|ใด|อะไร|ข้อไหน|ตัวไหน")
 _COMPARE = re.compile(r"เปรียบเทียบ|เทียบ(?!กับเป้า|เป้า)|ต่างกัน|แตกต่าง|เหมือนกัน|ต่างจาก|ทุกเขต|แต่ละเขต|ทุกสำนักงาน|แต่ละสำนักงาน|"
                       r"เขตไหน|หน่วยงานไหน|สำนักงานไหน|ที่ไหนบ้าง|compare|vs\.?|กับของ", re.I)
-_UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก)(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
+_UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก|มี)\s*(?:ชื่อ)?\s*(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
 _WHOSE = re.compile(r"(?:เป็น)?ของ(?:เขต|หน่วยงาน|สำนักงาน)(?:ไหน|ใด)|ใครเป็นเจ้าของ|ใครออก|หน่วยงานใดออก")
 _OTHER_TEXT = re.compile(r"ค่านิยม|4a|5q|smart\s*teacher|ลงนาม|ผู้อำนวยการ(?:สำนักงาน)?เขต|ผอ\.?\s*เขต|อัตลักษณ์|เอกลักษณ์|วัฒนธรรมองค์กร", re.I)
 _DATE_Q = re.compile(r"(?:ประกาศ|ลงนาม|อนุมัติ|ใช้|ออก)[^?]{0,20}(?:วันที่|วันไหน|เมื่อไร|เมื่อไหร่|เมื่อใด)|วันที่ประกาศ|วันที่ลงนาม")
@@ -50,8 +51,17 @@ _GOAL = re.compile(r"เป้าประสงค์|goals?\b", re.I)
 _STRAT_WORD = re.compile(r"กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|strategy|strategies|policy", re.I)
 _GUIDE_WORD = re.compile(r"แนวทาง|guideline", re.I)
 _IND_WORD = re.compile(r"ตัวชี้วัด|ตัวชีวัด|ตชว|kpi|indicator", re.I)
-_EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี")
+_EVERY_YEAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?\s*(?:เท่ากัน|เหมือนกัน|คงที่|เท่าเดิม)?\s*ทุกปี")
+# list condition on the targets themselves: "ปี 2570 ยังตั้งไม่ถึง 100%", "เป้าต่ำกว่า 80"
+_TARGET_BELOW = re.compile(r"(?:ไม่ถึง|(?<!ไม่)ต่ำกว่า|(?<!ไม่)น้อยกว่า)\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)?")
 
+
+# a passage the user quotes ("แผนที่วิสัยทัศน์ว่า 'คนไทยทุกคน…'"): it names the document
+_QUOTED = re.compile(r"['\"“‘]([^'\"”’]{8,300})['\"”’]")
+# the words that introduce a quote, or name a document by its parts ("เอกสารวิสัยทัศน์ พันธกิจ"):
+# they say which document, not what is asked
+_QUOTE_INTRO = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)?\s*(?:ที่)?\s*(?:เขียน|ระบุ)?\s*ว่า\s*['\"“‘][^'\"”’]{8,300}['\"”’]")
+_DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื่อง)?\s*['\"“‘]?\s*วิสัยทัศน์\s*(?:,|และ)?\s*(?:พันธกิจ)?\s*['\"”’]?")
 
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
@@ -86,6 +96,8 @@ class Query:
     part: str | None = None  # for overview: vision | mission | goal
     every_year: str | None = None  # list condition: value equal in every year
     below_target: bool = False  # list condition: result below target
+    target_below: str | None = None  # list condition: a target of the asked years below this
+    no_target_years: list[int] = dataclasses.field(default_factory=list)  # no target in these (others asked: some)
     unknown_doc: bool = False  # the user means the document whose office is not stated
     year_kinds: dict[int, set[str]] = field(default_factory=dict)  # kinds asked per year
     terms: list[str] = field(default_factory=list)  # content words, for filtering lists
@@ -93,12 +105,16 @@ class Query:
     no_target: bool = False  # list condition: no target printed for the year
     topic: str = ""
     field: str | None = None  # the column asked: one of FIELDS
+    also_field: str | None = None  # a second column asked in the same question
     unit_is: str | None = None  # list condition: unit equal to this
     level_column: str | None = None  # list condition: the responsible/level column names this
     target_equals: str | None = None  # list condition: some year's target equals this
     followup: bool = False  # written as a follow-up ("แล้วปี 69 ล่ะ")
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
+    own_office: bool = False  # "ของเรา": the user's own office, which the text does not name
     confidence: float = 1.0
+    same_year: bool = False  # "ปีเดียวกัน": the year of the turn before
+    pinned: bool = False  # strategy/indicator were set from the answer (a topic link), not written
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
     also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
     item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
@@ -181,9 +197,11 @@ def _schema_of(tp) -> dict:
 
 
 def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None = None,
-               lex: lexicon.Lexicon | None = None) -> Query:
+               lex: lexicon.Lexicon | None = None, quoted_in=None) -> Query:
     """Understand ``text``. ``fiscal_year`` (BE) resolves "ปีนี้" / "ปีหน้า"; without
-    it a relative year is left unresolved (and the confidence drops)."""
+    it a relative year is left unresolved (and the confidence drops). ``quoted_in``
+    (quotes → the office ids of the documents that print them, ``None`` for a document
+    with no office) lets a quoted passage name the document."""
     lex = lex or lexicon.load()
     words = lex.query
     norm = thai.to_arabic(" ".join(text.split()))
@@ -229,20 +247,46 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.kind = "result"
     elif _TARGET.search(norm) and not _RESULT.search(norm) and not _GOAL.search(norm):
         q.kind = "target"
-    if (m := _EVERY_YEAR.search(rest)):
+    if q.kind is None and not _TARGET_WORD.search(norm) and \
+            any(w in rest.replace(" ", "") for w in words.get("result_phrases") or ()):
+        q.kind = "result"  # "ทำได้เท่าไหร่": what was achieved
+    if q.kind is None and not _TARGET_WORD.search(norm):
+        toks = set(thai.tokenize(rest))
+        if set(words.get("result_tokens") or ()) & toks and set(words.get("achieved_tokens") or ()) & toks:
+            q.kind = "result"  # "ผลอ่านออกเขียนได้ ป.1 ได้เท่าไร": ผล on its own, asked as achieved
+    if (m := _EVERY_YEAR.search(norm)):  # "ทุกปี 66-70": the year words are part of the phrase
         q.every_year = m.group(1)
     q.below_target = bool(_BELOW.search(rest))
     q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
+    quotes = [m.group(1).strip() for m in _QUOTED.finditer(norm)]
+    if quotes and quoted_in is not None and not q.offices:
+        owners = set(quoted_in(quotes))
+        by_id = {o.id: o for o in resolver.offices}
+        if owners == {None}:
+            q.unknown_doc = True
+        elif len(owners) == 1 and next(iter(owners)) in by_id:
+            q.offices = [OfficeMention(by_id[next(iter(owners))], quotes[0])]
+    if quotes or q.unknown_doc:
+        rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
     q.year_kinds = _year_kinds(norm, q.years)
     if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         q.unit_not = m.group(1)
-    q.no_target = bool(re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest))
+    nt = re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest)
+    q.no_target = bool(nt)
+    if nt and len(q.years) > 1:
+        # "ปี 61 ยังไม่มีเป้า … เพิ่งมาตั้งปี 62": the year written before the phrase lacks one
+        before = [y for y in q.years if (p := _year_pos(norm, y)) is not None and p < norm.find(nt.group(0))]
+        q.no_target_years = before[-1:] if before and len(before) < len(q.years) else []
+    if (m := _TARGET_BELOW.search(rest)) and not q.below_target and not q.indicator and _LIST.search(rest):
+        q.target_below = m.group(1)
     if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
         q.years = _asked_years(norm, q.years)
     relative = _relative_years(rest, words, fiscal_year)
     if relative and not q.years:
         q.years = relative
-    q.field = _field(rest, words)
+    asked = _fields(rest, words)
+    q.field = asked[0] if asked else None
+    q.also_field = asked[1] if len(asked) > 1 else None
     q.level_column = _level_column(rest, words)
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
@@ -254,6 +298,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.target_equals = m.group(1)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.own_office = any(w in squashed for w in words.get("own_office", ()))
+    q.same_year = any(w in squashed for w in words.get("same_year", ()))
     q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
                      if any(w in squashed for w in ws)), None)
     q.intent, q.part = _intent(q, rest)
@@ -270,8 +316,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                 and not q.indicator:
             q.intent = "list"
         elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
-                and not (q.intent == "guideline" or _GUIDE_WORD.search(rest)):
-            q.intent = "field"
+                and (not (q.intent == "guideline" or _GUIDE_WORD.search(rest))
+                     or (q.field in ("responsible", "which_strategy") and not q.guideline and not q.strategy)):
+            q.intent = "field"  # a guideline named by its wording is looked up by the field path too
         elif q.field == "baseline":
             q.intent = "numeric"
     if q.absent and q.intent in ("open", "numeric", "list", "overview", "compare") and not q.indicator:
@@ -281,7 +328,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     elif _is_smalltalk(norm, words):
         q.intent = "smalltalk"
     q.topic = _topic(rest)
-    office_words = {thai.squash(a) for o in resolver.offices for a in (o.short, *o.aliases)}
+    office_words = _office_words(resolver)
     q.terms = [t for t in _terms(q.topic, q, words) if not any(thai.squash(t) in a for a in office_words)]
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
@@ -325,11 +372,15 @@ def _relative_years(s: str, words, fiscal_year: int | None) -> list[int]:
 
 
 def _field(s: str, words) -> str | None:
+    found = _fields(s, words)
+    return found[0] if found else None
+
+
+def _fields(s: str, words) -> list[str]:
+    """Every field a question asks, in the lexicon's order ("อยู่กลยุทธ์ไหน ใครรับผิดชอบ")."""
     squashed = s.replace(" ", "")
-    for name, ws in (words.get("fields") or {}).items():
-        if any(w.replace(" ", "") in squashed for w in ws):
-            return name
-    return None
+    return [name for name, ws in (words.get("fields") or {}).items()
+            if any(w.replace(" ", "") in squashed for w in ws)]
 
 
 def _level_column(s: str, words) -> str | None:
@@ -353,6 +404,11 @@ def _confidence(q: Query, words, fiscal_year: int | None, relative: bool) -> flo
     if q.intent == "numeric" and not q.indicator:
         c -= 0.2  # linked by topic: the search must be sure
     return round(max(0.0, c), 2)
+
+
+def _year_pos(norm: str, y: int) -> int | None:
+    m = re.search(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)
+    return m.start() if m else None
 
 
 _JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
@@ -397,7 +453,11 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     if _OTHER_TEXT.search(s):
         return "open", None
     about_records = bool(_GUIDE_WORD.search(s) or _IND_WORD.search(s))
-    if _ALIGN.search(s) and (_PROJECT.search(s) or (_WHICH.search(s) and not about_records)) and not q.indicator:
+    # "X อยู่กลยุทธ์ไหน" with no project word asks where the plan prints X (a field), not
+    # where a new idea would fit
+    printed_item = q.field == "which_strategy" and not _PROJECT.search(s)
+    if _ALIGN.search(s) and (_PROJECT.search(s) or (_WHICH.search(s) and not about_records)) and not q.indicator \
+            and not printed_item:
         return "align", None
     if _PROJECT.search(s) and _WHICH.search(s) and _STRAT_WORD.search(s) and not q.strategy:
         return "align", None
@@ -423,7 +483,7 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     listy = bool(_LIST.search(s))
     if q.indicator and not listy:
         return "numeric", None
-    if q.every_year or q.below_target or q.unit_not or (q.no_target and _IND_WORD.search(s)):
+    if q.every_year or q.below_target or q.unit_not or q.target_below or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
         return "numeric", None
@@ -444,21 +504,35 @@ _TERM_STOP = set(
     "ทั้งหมด รายการ และ หรือ กับ ให้ เป็น ไว้ ตั้ง ทุก แต่ละ ซึ่ง โดย จาก สำหรับ การ ความ อยู่ด้วย เขต สพป สพม "
     "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi "
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
-    "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน".split()
+    "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
+    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน".split()
 )
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary_stop(followup: tuple, more: tuple, smalltalk: tuple, field_words: tuple) -> frozenset[str]:
+    """Words that are never a topic: the stop list, the lexicon's conversation words and
+    the tokens of its field phrases (tokenized once per lexicon, not per question)."""
+    skip = set(_TERM_STOP) | set(followup) | set(more) | set(smalltalk)
+    for w in field_words:
+        skip |= set(thai.tokenize(w))
+    skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}
+    return frozenset(skip)
+
+
+@functools.lru_cache(maxsize=8)
+def _office_words(resolver: OfficeResolver) -> frozenset[str]:
+    """Every office name and alias, squashed (computed once per resolver)."""
+    return frozenset(thai.squash(a) for o in resolver.offices for a in (o.short, *o.aliases))
 
 
 def _terms(topic: str, q: Query, words=None) -> list[str]:
     """Content words of a list question that can filter indicators literally."""
-    skip = set(_TERM_STOP)
-    for key in ("followup", "more", "smalltalk"):
-        skip |= set((words or {}).get(key, ()))
-    for ws in ((words or {}).get("fields") or {}).values():
-        for w in ws:
-            skip |= set(thai.tokenize(w))
-    for words in (q.group or "", q.level or ""):
-        skip |= set(thai.tokenize(words))
-    skip |= {"ครู", "นักเรียน", "ผู้เรียน", "ผู้บริหาร", "สถานศึกษา", "โรงเรียน", "บุคลากร", "ผอ", "ผอ."}
+    w = words or {}
+    skip = set(_vocabulary_stop(tuple(w.get("followup", ())), tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
+                                tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
+    for group_words in (q.group or "", q.level or ""):
+        skip |= set(thai.tokenize(group_words))
     for pat in (_IND_WORD, _TARGET, _RESULT, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
