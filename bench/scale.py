@@ -6,11 +6,16 @@ after a real province and area, so every copy is a separate office and plan. For
 it reports, for the embedded backend (SQLite + embedded Chroma + bm25s) and the server
 backend (PostgreSQL + a Chroma server, started here on loopback and stopped at the end):
 
-- ingest time (vectors of identical chunk texts are embedded once and reused; the server
-  build reuses the vectors of the embedded build, as a re-ingest does), index size;
+- ingest time and ``embedded``, the passages actually embedded: a chunk's vector is
+  computed from its text without the office label, so the chunks of a renamed copy reuse
+  the original's vectors, and the embedding cache of the index dir makes the server build
+  reuse the embedded build's, as a re-ingest does; index size;
 - cold start: wall time of ``planqa ask`` on a structured question (median of 3);
 - in a fresh worker process: p50/p95 of structured answers and of hybrid (search) answers,
-  the time to load the hybrid retriever, and peak memory (max RSS).
+  the time to load the hybrid retriever, whether it loaded (``hybrid_on``; otherwise the
+  answers used the lexical fallback), ``dense_recall_at_10`` (the vector store's
+  office-filtered top 10 against exact search over that office's vectors), and peak
+  memory (max RSS).
 
 Usage: .venv/bin/python bench/scale.py --sizes 5,100 [--backends embedded,server]
        [--vectors-up-to 100] [--queries 40] [--json out.json]
@@ -226,9 +231,37 @@ def worker(args) -> int:
                    hybrid_p95_ms=round(1000 * pct(lat, 0.95), 1) if lat else None,
                    hybrid_searched=f"{searched}/{len(qs['hybrid'])}",
                    hybrid_answered=f"{answered}/{len(qs['hybrid'])}")
+        if a.retriever is not None:
+            out["dense_recall_at_10"] = dense_recall(a.retriever, qs["hybrid"])
     out["max_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
     return 0
+
+
+def dense_recall(retriever, questions: list[str], k: int = 10) -> float:
+    """Recall of the vector store's office-filtered top ``k`` against exact search over the
+    same office's vectors (vectors.npy): renamed copies make many identical vectors, which
+    an approximate (HNSW) index could lose under a filter."""
+    import numpy as np
+
+    ids = list(retriever.chunks)
+    vecs = np.load(retriever.path / "vectors.npy", mmap_mode="r")[: len(ids)]
+    offices = sorted({c.metadata.get("office_id") or "" for c in retriever.chunks.values()} - {""})
+    rows: dict[str, list[int]] = {}
+    for i, cid in enumerate(ids):
+        rows.setdefault(retriever.chunks[cid].metadata.get("office_id") or "", []).append(i)
+    rng = random.Random(7)
+    found = total = 0
+    for q in questions:
+        office = rng.choice(offices)
+        qv = retriever.embedder.embed_query(q)
+        idx = np.asarray(rows[office])
+        sims = np.asarray(vecs[idx]) @ qv
+        exact = {ids[idx[j]] for j in np.argsort(-sims, kind="stable")[:k]}
+        got = {cid for cid, _ in retriever.vectors.search(qv, k, office_id=office)}
+        found += len(exact & got)
+        total += len(exact)
+    return round(found / total, 3) if total else None
 
 
 def peak_rss_mb() -> int:
@@ -347,8 +380,8 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     cols = ["plans", "backend", "stand_in", "ingest_s", "embedded", "index_mb", "cold_start_s", "cold_start_cpu_s",
             "structured_p50_ms",
-            "structured_p95_ms", "structured_exact", "hybrid_load_s", "hybrid_p50_ms", "hybrid_p95_ms",
-            "hybrid_searched", "max_rss_mb"]
+            "structured_p95_ms", "structured_exact", "hybrid_load_s", "hybrid_on", "hybrid_p50_ms", "hybrid_p95_ms",
+            "hybrid_searched", "dense_recall_at_10", "max_rss_mb"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:
