@@ -18,7 +18,13 @@ from assistant import settings
 from assistant.ingest import pipeline
 from assistant.ingest.chunks import Chunk, build_chunks
 from assistant.ingest.pipeline import STORE_FILE, ingest
-from assistant.stores.lexical import LexicalIndex, ShardedLexical, chunk_tokens, lexical_tokens, open_lexical
+from assistant.stores.lexical import (
+    LexicalIndex,
+    ShardedLexical,
+    chunk_tokens,
+    lexical_tokens,
+    open_lexical,
+)
 from assistant.stores.sqlite import Store
 from assistant.stores.vector_cache import CACHE_FILE, EmbeddingCache, text_key
 
@@ -208,3 +214,20 @@ def test_unsharded_lexical_of_older_builds_still_opens(copy_chunks, tmp_path):
     opened = open_lexical(tmp_path / "bm25")
     assert isinstance(opened, LexicalIndex)
     assert opened.search("O-NET", 5) == LexicalIndex.build(copy_chunks).search("O-NET", 5)
+
+
+def test_embed_text_drops_only_a_leading_office_label():
+    from assistant.ingest.chunks import _embed_from
+
+    label = "สพป.ตรัง เขต 2"
+    text = f"{label} · แผนปี 2562\nตัวชี้วัดที่ 1: ร้อยละของนักเรียน"
+    c = Chunk("d/s1/i1", text, {"office_id": "spp-trang-2"}, _embed_from(text, label))
+    assert c.embed_text == "แผนปี 2562\nตัวชี้วัดที่ 1: ร้อยละของนักเรียน"
+    assert Chunk.from_dict(c.to_dict()) == c
+    assert _embed_from(f"{label}\nกลยุทธ์ที่ 1", label) == len(label) + 1  # a plan with no years
+    assert _embed_from(text, None) == 0 and _embed_from(text, "สพป.ยโสธร เขต 2") == 0
+    assert _embed_from(f"ตัวชี้วัด {label}", label) == 0  # the label elsewhere stays
+    only = Chunk("d/x", label, {}, _embed_from(label, label))
+    assert only.embed_text == label
+    old = Chunk.from_dict({"id": "d/x", "text": text, "metadata": {}})  # chunks.json before this field
+    assert old.embed_from == 0 and old.embed_text == text and "embed_from" not in old.to_dict()
