@@ -17,6 +17,7 @@ chunk kind applied to both the dense and the lexical list before fusion.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -68,8 +69,10 @@ def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | No
     emb = embedder or get_embedder()
     limit = min(settings_mod.get().chunk_tokens, emb.max_tokens)
 
-    chunks = build_chunks(store, emb.token_count, limit)
-    baseline = fixed_chunks(store, limit, emb.token_count)
+    # the same text is counted once (copies of a plan, fixed windows' binary searches)
+    count = functools.lru_cache(maxsize=1 << 16)(emb.token_count)
+    chunks = build_chunks(store, count, limit)
+    baseline = fixed_chunks(store, limit, count)
     t_chunk = time.perf_counter()
 
     # identical texts share one vector, cached by (model, text hash) beside the builds
