@@ -18,7 +18,10 @@ backend (PostgreSQL + a Chroma server, started here on loopback and stopped at t
   memory (max RSS).
 
 Usage: .venv/bin/python bench/scale.py --sizes 5,100 [--backends embedded,server]
-       [--vectors-up-to 100] [--queries 40] [--json out.json]
+       [--vectors-up-to 100] [--queries 40] [--json out.json] [--embedding-cache FILE]
+With ``--embedding-cache`` (an ``embeddings.sqlite`` of an index of the bundled plans) the
+passages it holds are not embedded again: the ingest time then leaves out the embedding
+that the 5-plan row measures (a renamed copy adds no new text to embed).
 Sizes above --vectors-up-to are ingested without the vector index (structured store only;
 hybrid figures are then "-"). Sizes above --stand-in-above embed passages with a stand-in
 (``StandIn``: deterministic hash vectors, the real model's tokenizer so the chunks are the
@@ -319,6 +322,9 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=40)
     ap.add_argument("--stand-in-above", type=int, default=None)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--embedding-cache", default=None,
+                    help="an index's embeddings.sqlite to start every index with: texts it holds "
+                         "are not embedded again (the row's `embedded` counts the others)")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -351,6 +357,11 @@ def main() -> int:
                                     for _ in range(args.queries)] if vectors else [],
                          "stand_in": stand_in}
             base_env = {**os.environ, "PLANQA_CORPUS": str(corpus), "PLANQA_INDEX": str(index)}
+            if args.embedding_cache:
+                from assistant.stores.vector_cache import CACHE_FILE
+
+                index.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(args.embedding_cache, index / CACHE_FILE)
             for backend in backends:
                 print(f"[{time.strftime('%H:%M:%S')}] {n} plans, {backend}: ingest", file=sys.stderr, flush=True)
                 env = dict(base_env)
