@@ -44,6 +44,7 @@ class Assistant:
             self.build_dir = None
             self.store = open_plan_store(s, store_path(self.index_dir))
             self.build_id = self.store.schema
+            self.retrieval_dir = _published_dir(self.index_dir, self.store)
             self._counts = self.store.counts()
         else:
             # the build ``current`` points at now: a later swap never mixes two builds
@@ -105,7 +106,7 @@ class Assistant:
             try:
                 from assistant.qa.retrieve import Retriever
 
-                self.retriever = Retriever(self.build_dir, self.store)
+                self.retriever = Retriever(self.build_dir or getattr(self, "retrieval_dir", None), self.store)
             except Exception as e:  # no vector index in this build: lexical fallback
                 log.warning("hybrid retrieval unavailable (%s); using the lexical fallback", e)
 
@@ -309,6 +310,29 @@ def build_of(index_dir: Path) -> Path | None:
     return path if (path / STORE_FILE).exists() else None
 
 
+def _published_dir(index_dir: Path, store) -> Path | None:
+    """Under PostgreSQL, the local build the published schema was made from (its
+    retrieval index), else the build ``index/current`` points at."""
+    name = getattr(store, "build", None)
+    path = Path(index_dir) / name if name else None
+    return path if path is not None and path.is_dir() else build_of(index_dir)
+
+
+def _serves_latest(a: Assistant) -> bool:
+    """Whether ``a`` serves the live build: the one ``index/current`` points at, or under
+    PostgreSQL the published schema (a worker that cannot ask keeps serving)."""
+    if a.build_dir is None and a.settings.database_url:
+        from assistant.stores.postgres import live_schema
+
+        try:
+            return live_schema(a.settings.database_url) in (None, a.build_id)
+        except Exception as e:
+            log.warning("cannot read the published build: %s", e)
+            return True
+    build = build_of(a.index_dir)
+    return build is None or build == a.build_dir
+
+
 class Serving:
     """The Assistant a server answers with, reloaded between requests.
 
@@ -366,8 +390,8 @@ class Serving:
         build = build_of(self.index_dir)
         if a is None:
             return True
-        if a.build_dir is None:  # PostgreSQL: the published build; workers restart after a publish
-            return False
+        if a.build_dir is None:  # PostgreSQL: a newly published schema
+            return not _serves_latest(a)
         return build is not None and build != a.build_dir
 
     def _background_load(self) -> None:
@@ -430,7 +454,6 @@ def get_assistant() -> Assistant:
         if _instance is None:
             _instance = Assistant()
         else:  # a new build was swapped in: load it (requests keep the old one they hold)
-            build = build_of(_instance.index_dir)
-            if build is not None and build != _instance.build_dir:
+            if not _serves_latest(_instance):
                 _instance = Assistant(_instance.index_dir)
         return _instance

@@ -6,14 +6,22 @@ after a real province and area, so every copy is a separate office and plan. For
 it reports, for the embedded backend (SQLite + embedded Chroma + bm25s) and the server
 backend (PostgreSQL + a Chroma server, started here on loopback and stopped at the end):
 
-- ingest time (vectors of identical chunk texts are embedded once and reused; the server
-  build reuses the vectors of the embedded build, as a re-ingest does), index size;
+- ingest time and ``embedded``, the passages actually embedded: a chunk's vector is
+  computed from its text without the office label, so the chunks of a renamed copy reuse
+  the original's vectors, and the embedding cache of the index dir makes the server build
+  reuse the embedded build's, as a re-ingest does; index size;
 - cold start: wall time of ``planqa ask`` on a structured question (median of 3);
 - in a fresh worker process: p50/p95 of structured answers and of hybrid (search) answers,
-  the time to load the hybrid retriever, and peak memory (max RSS).
+  the time to load the hybrid retriever, whether it loaded (``hybrid_on``; otherwise the
+  answers used the lexical fallback), ``dense_recall_at_10`` (the vector store's
+  office-filtered top 10 against exact search over that office's vectors), and peak
+  memory (max RSS).
 
 Usage: .venv/bin/python bench/scale.py --sizes 5,100 [--backends embedded,server]
-       [--vectors-up-to 100] [--queries 40] [--json out.json]
+       [--vectors-up-to 100] [--queries 40] [--json out.json] [--embedding-cache FILE]
+With ``--embedding-cache`` (an ``embeddings.sqlite`` of an index of the bundled plans) the
+passages it holds are not embedded again: the ingest time then leaves out the embedding
+that the 5-plan row measures (a renamed copy adds no new text to embed).
 Sizes above --vectors-up-to are ingested without the vector index (structured store only;
 hybrid figures are then "-"). Sizes above --stand-in-above embed passages with a stand-in
 (``StandIn``: deterministic hash vectors, the real model's tokenizer so the chunks are the
@@ -226,9 +234,37 @@ def worker(args) -> int:
                    hybrid_p95_ms=round(1000 * pct(lat, 0.95), 1) if lat else None,
                    hybrid_searched=f"{searched}/{len(qs['hybrid'])}",
                    hybrid_answered=f"{answered}/{len(qs['hybrid'])}")
+        if a.retriever is not None:
+            out["dense_recall_at_10"] = dense_recall(a.retriever, qs["hybrid"])
     out["max_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
     return 0
+
+
+def dense_recall(retriever, questions: list[str], k: int = 10) -> float:
+    """Recall of the vector store's office-filtered top ``k`` against exact search over the
+    same office's vectors (vectors.npy): renamed copies make many identical vectors, which
+    an approximate (HNSW) index could lose under a filter."""
+    import numpy as np
+
+    ids = list(retriever.chunks)
+    vecs = np.load(retriever.path / "vectors.npy", mmap_mode="r")[: len(ids)]
+    offices = sorted({c.metadata.get("office_id") or "" for c in retriever.chunks.values()} - {""})
+    rows: dict[str, list[int]] = {}
+    for i, cid in enumerate(ids):
+        rows.setdefault(retriever.chunks[cid].metadata.get("office_id") or "", []).append(i)
+    rng = random.Random(7)
+    found = total = 0
+    for q in questions:
+        office = rng.choice(offices)
+        qv = retriever.embedder.embed_query(q)
+        idx = np.asarray(rows[office])
+        sims = np.asarray(vecs[idx]) @ qv
+        exact = {ids[idx[j]] for j in np.argsort(-sims, kind="stable")[:k]}
+        got = {cid for cid, _ in retriever.vectors.search(qv, k, office_id=office)}
+        found += len(exact & got)
+        total += len(exact)
+    return round(found / total, 3) if total else None
 
 
 def peak_rss_mb() -> int:
@@ -286,6 +322,9 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=40)
     ap.add_argument("--stand-in-above", type=int, default=None)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--embedding-cache", default=None,
+                    help="an index's embeddings.sqlite to start every index with: texts it holds "
+                         "are not embedded again (the row's `embedded` counts the others)")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -318,6 +357,11 @@ def main() -> int:
                                     for _ in range(args.queries)] if vectors else [],
                          "stand_in": stand_in}
             base_env = {**os.environ, "PLANQA_CORPUS": str(corpus), "PLANQA_INDEX": str(index)}
+            if args.embedding_cache:
+                from assistant.stores.vector_cache import CACHE_FILE
+
+                index.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(args.embedding_cache, index / CACHE_FILE)
             for backend in backends:
                 print(f"[{time.strftime('%H:%M:%S')}] {n} plans, {backend}: ingest", file=sys.stderr, flush=True)
                 env = dict(base_env)
@@ -347,8 +391,8 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     cols = ["plans", "backend", "stand_in", "ingest_s", "embedded", "index_mb", "cold_start_s", "cold_start_cpu_s",
             "structured_p50_ms",
-            "structured_p95_ms", "structured_exact", "hybrid_load_s", "hybrid_p50_ms", "hybrid_p95_ms",
-            "hybrid_searched", "max_rss_mb"]
+            "structured_p95_ms", "structured_exact", "hybrid_load_s", "hybrid_on", "hybrid_p50_ms", "hybrid_p95_ms",
+            "hybrid_searched", "dense_recall_at_10", "max_rss_mb"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:

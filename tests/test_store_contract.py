@@ -263,3 +263,66 @@ def test_large_writes_go_in_batches_the_server_accepts(vector_index, monkeypatch
     again = chroma.VectorIndex(build / "chroma", "chunks", FakeEmbedder())
     assert again.count() == 4
     assert sorted(c.id for c in again.chunks()) == sorted(c.id for c in chunks)
+
+
+# ---------------------------------------------------------------- serving under PostgreSQL
+
+Q_CM6 = "ค่าเป้าหมายตัวชี้วัดที่ 2 กลยุทธ์ที่ 2 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
+
+
+def test_serving_reloads_a_newly_published_build(built_index, published, pg_url):
+    from assistant import service
+    from assistant.stores.postgres import live_schema, publish
+
+    settings.override(database_url=pg_url)
+    try:
+        serving = service.Serving(load=lambda: service.Assistant(built_index, hybrid=False), check_every=0)
+        serving.check(wait=True)
+        held = serving.current()
+        assert held.build_id == live_schema(pg_url) and held.build_dir is None
+        serving.check(wait=True)
+        assert serving.current() is held  # nothing new published: no reload
+        new = publish(store_path(built_index), pg_url)
+        serving.check(wait=True)
+        now = serving.current()
+        assert now is not held and now.build_id == new != held.build_id
+        assert [v.value for v in now.ask(Q_CM6).values] == ["95"]
+        # a request still holding the previous build keeps reading it (it is kept)
+        assert [v.value for v in held.ask(Q_CM6).values] == ["95"]
+    finally:
+        settings.reset()
+
+
+def test_get_assistant_follows_the_published_schema(built_index, published, pg_url, monkeypatch):
+    from assistant import service
+    from assistant.stores.postgres import publish
+
+    settings.override(database_url=pg_url, index_dir=built_index)
+    monkeypatch.setattr(service, "_instance", None)
+    try:
+        first = service.get_assistant()
+        assert service.get_assistant() is first  # the same build: the same Assistant
+        publish(store_path(built_index), pg_url)
+        second = service.get_assistant()
+        assert second is not first and second.build_id != first.build_id
+        assert service.get_assistant() is second
+    finally:
+        settings.reset()
+
+
+@pytest.mark.integration
+def test_postgres_assistant_searches_the_published_builds_retrieval_index(hybrid_index, pg_url):
+    from assistant.service import Assistant
+    from assistant.stores.postgres import publish
+
+    publish(store_path(hybrid_index), pg_url)
+    settings.override(database_url=pg_url)
+    try:
+        bot = Assistant(hybrid_index)
+        bot.warm()
+        assert bot.retriever is not None
+        assert bot.retriever.path == (hybrid_index / "current").resolve() == bot.retrieval_dir
+        hits = bot.search_fn("ผลการทดสอบ O-NET", office_id="spp-trang-2", k=5)
+        assert hits and all(rid.startswith(DOC_002 + "/") for rid, _ in hits)
+    finally:
+        settings.reset()

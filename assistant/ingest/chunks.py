@@ -8,6 +8,11 @@ year). A chunk's id is the id of the record it renders (``<doc>/missions`` and
 embedder's own tokens — is split at line, sentence or space boundaries into parts
 ``<id>``, ``<id>#2``, ``<id>#3`` …, each repeating a short header so it stands alone.
 
+The header names the chunk's office, so renamed copies of one plan differ in every
+chunk. :attr:`Chunk.embed_text` is the text a vector is computed from: the chunk without
+its office label (the office is a metadata filter of every search anyway), so chunks
+whose content is identical share one vector (embedded once, and cached across builds).
+
 ``metadata['start']``/``['end']`` is the span of the original document text the chunk
 renders (record plus its targets or strategic goals), so ``text[start:end]`` quotes it.
 
@@ -38,17 +43,26 @@ class Chunk:
     id: str
     text: str
     metadata: dict = field(default_factory=dict)
+    embed_from: int = 0  # the vector is computed from ``text[embed_from:]``
 
     @property
     def record_id(self) -> str:
         return self.metadata.get("record_id") or self.id.split(PART_SEP, 1)[0]
 
+    @property
+    def embed_text(self) -> str:
+        """The text the chunk's vector is computed from (without the office label)."""
+        return self.text[self.embed_from:] if 0 < self.embed_from < len(self.text) else self.text
+
     def to_dict(self) -> dict:
-        return {"id": self.id, "text": self.text, "metadata": self.metadata}
+        d = {"id": self.id, "text": self.text, "metadata": self.metadata}
+        if self.embed_from:
+            d["embed_from"] = self.embed_from
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> Chunk:
-        return cls(d["id"], d["text"], dict(d["metadata"]))
+        return cls(d["id"], d["text"], dict(d["metadata"]), int(d.get("embed_from") or 0))
 
 
 @dataclass
@@ -67,6 +81,16 @@ def _office_label(store: Store, plan: Plan) -> str | None:
     if office:
         return office.short
     return None
+
+
+def _embed_from(text: str, label: str | None) -> int:
+    """Where the text to embed starts: after a leading office label and its separator."""
+    if not label or not text.startswith(label):
+        return 0
+    i = len(label)
+    while i < len(text) and text[i] in " ·\n":
+        i += 1
+    return i if i < len(text) else 0
 
 
 def _header(store: Store, plan: Plan) -> str:
@@ -272,6 +296,9 @@ def plan_chunks(plan: Plan, store: Store, limit: int, count: TokenCounter) -> li
         rid = passage_id(d, span.start)
         text = thai.one_line(store.texts[d][span.start : span.end])
         out += _assemble(rid, head, [_Piece(text, span)], _meta(plan, "passage", rid), limit, count, span)
+    label = _office_label(store, plan)
+    for c in out:
+        c.embed_from = _embed_from(c.text, label)
     return out
 
 

@@ -4,10 +4,11 @@ Build side — :func:`build_retrieval_index` is registered with
 ``ingest.register_builder`` and writes, inside the build directory::
 
     chunks.json     structure-aware chunks (id, text, metadata) + the embedder used
-    vectors.npy     their embeddings (reused by the next build for unchanged chunks)
+    vectors.npy     their embeddings (texts embedded before come from the index's
+                    embedding cache, :mod:`assistant.stores.vector_cache`)
     baseline.json   fixed-size window chunks for the evaluation baseline
     chroma/         collections "chunks" and "baseline" (llama-index ChromaVectorStore)
-    bm25/           bm25s index of the chunks over Thai tokens
+    bm25/           bm25s indexes of the chunks over Thai tokens, one shard per office
 
 Query side — :class:`Retriever` opens a built index once (models load once per process)
 and answers :meth:`Retriever.search` with filters on office, document, strategy and
@@ -16,6 +17,7 @@ chunk kind applied to both the dense and the lexical list before fusion.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -31,8 +33,9 @@ from assistant.errors import PlanQAError
 from assistant.ingest.chunks import Chunk, build_chunks, fixed_chunks
 from assistant.stores.chroma import CHROMA_DIR, VectorIndex, write_collection
 from assistant.stores.embed import Embedder, get_embedder
-from assistant.stores.lexical import BM25_DIR, LexicalIndex
+from assistant.stores.lexical import BM25_DIR, ShardedLexical, open_lexical
 from assistant.stores.sqlite import Store
+from assistant.stores.vector_cache import EmbeddingCache
 
 log = logging.getLogger("planqa.retrieval")
 
@@ -69,19 +72,25 @@ def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | No
     emb = embedder or get_embedder()
     limit = min(settings_mod.get().chunk_tokens, emb.max_tokens)
 
-    chunks = build_chunks(store, emb.token_count, limit)
-    baseline = fixed_chunks(store, limit, emb.token_count)
+    # the same text is counted once (copies of a plan, fixed windows' binary searches)
+    count = functools.lru_cache(maxsize=1 << 16)(emb.token_count)
+    chunks = build_chunks(store, count, limit)
+    baseline = fixed_chunks(store, limit, count)
     t_chunk = time.perf_counter()
 
-    cache = _previous_vectors(build_dir, emb)
-    fresh = len({c.text for c in [*chunks, *baseline]} - cache.keys())
-    vecs = _embed(emb, [c.text for c in chunks], cache)
-    bvecs = _embed(emb, [c.text for c in baseline], cache)
+    # identical texts share one vector, cached by (model, text hash) beside the builds
+    cache = EmbeddingCache.for_index(build_dir.parent, emb)
+    try:
+        vecs, fresh = cache.embed(emb, [c.embed_text for c in chunks])
+        bvecs, bfresh = cache.embed(emb, [c.text for c in baseline])
+    finally:
+        cache.close()
+    fresh += bfresh
     t_embed = time.perf_counter()
 
     write_collection(build_dir / CHROMA_DIR, COLLECTION, chunks, vecs, emb)
     write_collection(build_dir / CHROMA_DIR, BASELINE_COLLECTION, baseline, bvecs, emb)
-    LexicalIndex.build(chunks, build_dir / BM25_DIR)
+    ShardedLexical.build(chunks, build_dir / BM25_DIR)
     head = {"embedder": emb.name, "dim": int(emb.dim), "chunk_tokens": limit}
     _write_json(build_dir / CHUNKS_FILE, {**head, "chunks": [c.to_dict() for c in chunks]})
     _write_json(build_dir / BASELINE_FILE, {**head, "chunks": [c.to_dict() for c in baseline]})
@@ -97,38 +106,6 @@ def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | No
 
 def _write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
-def _embed(emb: Embedder, texts: list[str], cache: dict[str, np.ndarray]) -> np.ndarray:
-    out = np.zeros((len(texts), emb.dim), dtype=np.float32)
-    todo = list(dict.fromkeys(t for t in texts if t not in cache))  # each distinct text once
-    if todo:
-        for t, v in zip(todo, emb.embed_passages(todo), strict=True):
-            cache[t] = v
-    for i, t in enumerate(texts):
-        out[i] = cache[t]
-    return out
-
-
-def _previous_vectors(build_dir: Path, emb: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the live index (``<index>/current``) made by the same embedder, by text."""
-    prev = build_dir.parent / "current"
-    try:
-        if not prev.exists() or prev.resolve() == build_dir.resolve():
-            return {}
-        heads, texts = [], []
-        for name in (CHUNKS_FILE, BASELINE_FILE):
-            data = json.loads((prev / name).read_text(encoding="utf-8"))
-            heads.append(data)
-            texts += [c["text"] for c in data["chunks"]]
-        if any(h.get("embedder") != emb.name or h.get("dim") != emb.dim for h in heads):
-            return {}
-        vecs = np.load(prev / VECTORS_FILE)
-        if len(vecs) != len(texts):
-            return {}
-        return {t: v for t, v in zip(texts, vecs, strict=True)}
-    except (OSError, ValueError, KeyError):
-        return {}
 
 
 # ---------------------------------------------------------------- query
@@ -158,7 +135,7 @@ class Retriever:
                 "หรือตั้ง PLANQA_EMBEDDER / PLANQA_ST_MODEL ให้ตรงกับตอนสร้างดัชนี"
             )
         self.vectors = VectorIndex(self.path / CHROMA_DIR, COLLECTION, self.embedder)
-        self.lexical = LexicalIndex.load(self.path / BM25_DIR)
+        self.lexical = open_lexical(self.path / BM25_DIR)
         self._baseline: tuple[VectorIndex, dict[str, Chunk]] | None = None
         # query vectors by text: one answer searches the same words several times (per
         # office of a comparison, then the nearest rows), and users repeat questions

@@ -62,9 +62,24 @@ def _tables() -> list[str]:
 
 
 def current_schema(con) -> str | None:
+    return current_build(con)[0]
+
+
+def current_build(con) -> tuple[str | None, str | None]:
+    """The live schema and the name of the build directory it was published from (its
+    retrieval index: chunks, BM25, the Chroma server's ``<build>--chunks``)."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {POINTER} (id INTEGER PRIMARY KEY, schema TEXT NOT NULL, "
-                "published DOUBLE PRECISION NOT NULL)")
-    row = con.execute(f"SELECT schema FROM {POINTER} WHERE id=1").fetchone()
+                "published DOUBLE PRECISION NOT NULL, build TEXT)")
+    row = con.execute(f"SELECT * FROM {POINTER} WHERE id=1").fetchone()
+    return (row["schema"], row.get("build")) if row else (None, None)
+
+
+def live_schema(url: str) -> str | None:
+    """The published schema now (workers compare it with the one they serve)."""
+    with _connect(url) as con:
+        if con.execute("SELECT to_regclass(%s) AS t", (POINTER,)).fetchone()["t"] is None:
+            return None
+        row = con.execute(f"SELECT schema FROM {POINTER} WHERE id=1").fetchone()
     return row["schema"] if row else None
 
 
@@ -74,6 +89,7 @@ def publish(sqlite_path: Path, url: str) -> str:
     schema = f"planqa_b{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
     with _connect(url) as con:
         previous = current_schema(con)
+        con.execute(f"ALTER TABLE {POINTER} ADD COLUMN IF NOT EXISTS build TEXT")  # pointers made before
         try:
             with con.transaction():
                 con.execute(f"CREATE SCHEMA {schema}")
@@ -89,9 +105,10 @@ def publish(sqlite_path: Path, url: str) -> str:
                 for table in _tables():
                     con.execute(f"ANALYZE {table}")
             with con.transaction():
-                con.execute(f"INSERT INTO {POINTER} (id, schema, published) VALUES (1, %s, %s) "
-                            "ON CONFLICT (id) DO UPDATE SET schema=excluded.schema, published=excluded.published",
-                            (schema, time.time()))
+                con.execute(f"INSERT INTO {POINTER} (id, schema, published, build) VALUES (1, %s, %s, %s) "
+                            "ON CONFLICT (id) DO UPDATE SET schema=excluded.schema, published=excluded.published, "
+                            "build=excluded.build",
+                            (schema, time.time(), Path(sqlite_path).resolve().parent.name))
         finally:
             src.close()
         _drop_old(con, keep={schema, previous})
@@ -122,7 +139,7 @@ class PgStore(SqlPlanStore):
     def __init__(self, url: str):
         self.url = url
         self.con = _connect(url)
-        schema = current_schema(self.con)
+        schema, self.build = current_build(self.con)
         if schema is None:
             self.con.close()
             from assistant.errors import IndexMissingError
