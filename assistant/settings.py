@@ -57,6 +57,9 @@ class Settings:
     max_question_chars: int = 2000
     max_file_bytes: int = 20 * 1024 * 1024
     chunk_tokens: int = 256
+    # vectors from chunk text without the office label, so renamed copies share them; off by
+    # default: the label helps retrieval across offices (tests/test_retrieval.py)
+    share_vectors: bool = False
     state_file: Path | None = None
     max_search_chars: int = 300
     web_threads: int = 0  # 0: min(4, max(2, cores))
@@ -130,6 +133,7 @@ def _from_env() -> Settings:
         max_file_bytes=_number(env, "PLANQA_MAX_FILE_BYTES", 20 * 1024 * 1024, minimum=1),
         state_file=Path(env["PLANQA_STATE"]) if env.get("PLANQA_STATE") else None,
         max_search_chars=_number(env, "PLANQA_MAX_SEARCH_CHARS", 300, minimum=1),
+        share_vectors=env.get("PLANQA_SHARE_VECTORS", "").strip().lower() in ("1", "true", "yes", "on"),
         web_threads=_number(env, ("PLANQA_WEB_THREADS", "PLANQA_ANSWER_THREADS"), 0, minimum=0),
         workers=_number(env, "PLANQA_WORKERS", 0, minimum=0),
         heavy_chars=_number(env, "PLANQA_HEAVY_CHARS", 300, minimum=1),

@@ -332,6 +332,9 @@ def main() -> int:
     for k in ("PYTHAINLP_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
         os.environ.setdefault(k, "1")
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    # the corpora are renamed copies: vectors from text without the office label are shared
+    # across copies (PLANQA_SHARE_VECTORS; off by default, as the label helps retrieval)
+    os.environ.setdefault("PLANQA_SHARE_VECTORS", "1")
     backends = args.backends.split(",")
     import signal
 

@@ -17,11 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.domain import thai  # noqa: E402
+from assistant.domain.offices import OfficeResolver  # noqa: E402
 from assistant.ingest.plans import parse_file  # noqa: E402
 
 
 def _n(s) -> str:
     return thai.squash(thai.one_line(str(s or "")))
+
+
+def _same_office(office, gold_name) -> bool:
+    """The office the plan was attached to is the one the gold names, by identity: a gold
+    file may name it in full or in short (สพป.อุดรธานี เขต 1)."""
+    if _n(office.name) == _n(gold_name):
+        return True
+    mentions = OfficeResolver([office]).resolve(str(gold_name or ""))
+    return any(m.office.id == office.id for m in mentions)
 
 
 def score(plan_path: Path, gold: dict) -> Counter:
@@ -62,7 +72,7 @@ def score(plan_path: Path, gold: dict) -> Counter:
     c["vision"] += 1
     c["vision_ok"] += bool(plan.vision and _n(plan.vision.text).strip('"“”') == _n(gold.get("vision")).strip('"“”'))
     c["office"] += 1
-    c["office_ok"] += bool(res.office and _n(res.office.name) == _n(gold.get("office")))
+    c["office_ok"] += bool(res.office and _same_office(res.office, gold.get("office")))
     return c
 
 

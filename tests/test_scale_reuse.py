@@ -87,7 +87,7 @@ def _ingest(corpus: Path, index: Path, emb: CountingEmbedder) -> dict:
         stats.update(build_retrieval_index(build, store, emb))
 
     pipeline.register_builder(builder)
-    settings.override(corpus_dir=corpus, index_dir=index)
+    settings.override(corpus_dir=corpus, index_dir=index, share_vectors=True)
     try:
         report = ingest(corpus_dir=corpus, index_dir=index)
     finally:
@@ -175,7 +175,7 @@ def copy_chunks(tmp_path_factory) -> list[Chunk]:
     assert report.ok, report.failed
     store = Store(d / "index" / "current" / STORE_FILE)
     try:
-        return build_chunks(store, CountingEmbedder().token_count, 256)
+        return build_chunks(store, CountingEmbedder().token_count, 256, share_vectors=True)
     finally:
         store.close()
 

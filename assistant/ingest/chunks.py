@@ -242,7 +242,7 @@ def _chunk(cid: str, text: str, meta: dict, span: tuple[int, int] | None) -> Chu
 # ---------------------------------------------------------------- plan → chunks
 
 
-def plan_chunks(plan: Plan, store: Store, limit: int, count: TokenCounter) -> list[Chunk]:
+def plan_chunks(plan: Plan, store: Store, limit: int, count: TokenCounter, share_vectors: bool = False) -> list[Chunk]:
     """The structure-aware chunks of one plan."""
     head = _header(store, plan)
     out: list[Chunk] = []
@@ -296,9 +296,10 @@ def plan_chunks(plan: Plan, store: Store, limit: int, count: TokenCounter) -> li
         rid = passage_id(d, span.start)
         text = thai.one_line(store.texts[d][span.start : span.end])
         out += _assemble(rid, head, [_Piece(text, span)], _meta(plan, "passage", rid), limit, count, span)
-    label = _office_label(store, plan)
-    for c in out:
-        c.embed_from = _embed_from(c.text, label)
+    if share_vectors:  # renamed copies of one plan then share every vector
+        label = _office_label(store, plan)
+        for c in out:
+            c.embed_from = _embed_from(c.text, label)
     return out
 
 
@@ -320,13 +321,16 @@ def _indicator_pieces(ind: Indicator) -> list[_Piece]:
     return pieces
 
 
-def build_chunks(store: Store, count: TokenCounter, limit: int | None = None) -> list[Chunk]:
+def build_chunks(store: Store, count: TokenCounter, limit: int | None = None,
+                 share_vectors: bool | None = None) -> list[Chunk]:
     """Every structure-aware chunk of every plan in the store, ids unique."""
     limit = limit or settings_mod.get().chunk_tokens
+    if share_vectors is None:
+        share_vectors = settings_mod.get().share_vectors
     out: list[Chunk] = []
     seen: set[str] = set()
     for doc_id in sorted(store.plans):
-        for c in plan_chunks(store.plans[doc_id], store, limit, count):
+        for c in plan_chunks(store.plans[doc_id], store, limit, count, share_vectors):
             if c.id in seen:  # a parser that emitted a duplicate record id
                 n = 2
                 while f"{c.id}{PART_SEP}{n}" in seen:
