@@ -322,11 +322,10 @@ def _indicator_pieces(ind: Indicator) -> list[_Piece]:
 
 
 def build_chunks(store: Store, count: TokenCounter, limit: int | None = None,
-                 share_vectors: bool | None = None) -> list[Chunk]:
-    """Every structure-aware chunk of every plan in the store, ids unique."""
+                 share_vectors: bool = False) -> list[Chunk]:
+    """Every structure-aware chunk of every plan in the store, ids unique; with
+    ``share_vectors`` the vectors are computed without the office label."""
     limit = limit or settings_mod.get().chunk_tokens
-    if share_vectors is None:
-        share_vectors = settings_mod.get().share_vectors
     out: list[Chunk] = []
     seen: set[str] = set()
     for doc_id in sorted(store.plans):

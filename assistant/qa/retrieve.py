@@ -70,11 +70,12 @@ def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | No
     t0 = time.perf_counter()
     build_dir = Path(build_dir)
     emb = embedder or get_embedder()
-    limit = min(settings_mod.get().chunk_tokens, emb.max_tokens)
+    cfg = settings_mod.get()
+    limit = min(cfg.chunk_tokens, emb.max_tokens)
 
     # the same text is counted once (copies of a plan, fixed windows' binary searches)
     count = functools.lru_cache(maxsize=1 << 16)(emb.token_count)
-    chunks = build_chunks(store, count, limit)
+    chunks = build_chunks(store, count, limit, cfg.share_vectors)
     baseline = fixed_chunks(store, limit, count)
     t_chunk = time.perf_counter()
 

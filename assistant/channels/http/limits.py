@@ -196,20 +196,12 @@ class Pool:
 
     async def run(self, fn, *args):
         """``fn(*args)`` in a worker thread once a slot is free."""
-        self._admit()
-        self.waiting += 1
-        entered = False
-        try:
-            await self._give_way()
-            async with self.limiter:
-                self.waiting -= 1
-                entered = True
-                if self._threads is None:
-                    self._threads = anyio.CapacityLimiter(self.threads)
-                return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=self._threads)
-        finally:
-            if not entered:
-                self.waiting -= 1
+        return await self.call(self._in_thread, fn, *args)
+
+    async def _in_thread(self, fn, *args):
+        if self._threads is None:
+            self._threads = anyio.CapacityLimiter(self.threads)
+        return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=self._threads)
 
     async def call(self, afn, *args):
         """``await afn(*args)`` once a slot is free (work that waits without a thread,
