@@ -32,7 +32,7 @@ item's plus a quarter of its second best. Each ranked strategy gets a label
 Thresholds are in :data:`CLEAR_COVERAGE`, :data:`CLEAR_COSINE`, :data:`MIN_COVERAGE`,
 :data:`MIN_COSINE`, :data:`ABSENT`, :data:`CLEAR_RATIO` (calibrated on
 ``eval/align_gold.yaml``, ``eval/align_calibration.yaml`` and, in session 3, on session 2's
-held-out ``eval/align_heldout.yaml``, which is development material since).
+held-out set, now ``eval/align_dev_s2.yaml``).
 Without a vector index the word evidence and the lexical search carry the ranking alone.
 """
 

@@ -283,9 +283,10 @@ def main(args) -> int:
         sets = [("gold set", Path(args.gold))]
     else:
         sets = [("development set", settings.PROJECT_ROOT / "eval" / "gold.yaml")]
-        dev_s2 = settings.PROJECT_ROOT / "eval" / "dev_s2.yaml"  # session 2's held-out set, tuned on since
-        if dev_s2.exists():
-            sets.append(("development set 2 (session 2's held-out, tuned on since)", dev_s2))
+        # dev_sN.yaml: session N's held-out set, tuned on since (development material now)
+        for dev in sorted((settings.PROJECT_ROOT / "eval").glob("dev_s*.yaml")):
+            session = dev.stem.removeprefix("dev_s")
+            sets.append((f"development set {session} (session {session}'s held-out, tuned on since)", dev))
         heldout = settings.PROJECT_ROOT / "eval" / "heldout.yaml"
         if heldout.exists():
             sets.append(("held-out set", heldout))
