@@ -148,27 +148,39 @@ def server_ms(r: httpx.Response, name: str = "app") -> float | None:
     return None
 
 
-async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float], server=None) -> None:
+TIMINGS = ("app", "answer", "cpu", "wait")  # the Server-Timing entries a normal answer carries
+
+
+async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float], server=None,
+                      order=None) -> None:
+    """Questions until ``deadline``: random ones, or those of ``order`` (an iterator of
+    indexes into QUESTIONS) while it lasts; ``server`` gets, per answer, the question's index,
+    the client's latency and the Server-Timing entries (TIMINGS)."""
     while time.monotonic() < deadline:
+        qi = rng.randrange(len(QUESTIONS)) if order is None else next(order, None)
+        if qi is None:
+            return
         t = time.perf_counter()
         try:
-            r = await http.post("/api/ask", json=rng.choice(QUESTIONS))
+            r = await http.post("/api/ask", json=QUESTIONS[qi])
             outcomes["ok" if r.status_code == 200 else f"http {r.status_code}"] += 1
             if r.status_code == 200:
                 lat.append(time.perf_counter() - t)
                 if server is not None:
-                    server.append(tuple(server_ms(r, k) for k in ("app", "answer", "cpu")))
+                    server.append((qi, lat[-1] * 1000, *(server_ms(r, k) for k in TIMINGS)))
         except httpx.HTTPError as e:
             outcomes[f"error {type(e).__name__}"] += 1
         if think[1] > 0:
             await asyncio.sleep(rng.uniform(*think))
 
 
-async def abuser(http, deadline, rng, outcomes) -> None:
+async def abuser(http, deadline, rng, outcomes, heavy: list | None = None) -> None:
     while time.monotonic() < deadline:
         try:
             r = await http.post("/api/ask", json={"question": long_question(rng)})
             outcomes[f"http {r.status_code}"] += 1
+            if r.status_code == 200 and heavy is not None:
+                heavy.append(tuple(server_ms(r, k) for k in TIMINGS))
             if r.status_code == 429:  # a hostile client ignores Retry-After; a short pause only
                 await asyncio.sleep(0.05)
         except httpx.HTTPError as e:
@@ -183,23 +195,65 @@ def summary(lat: list[float], outcomes: Counter, elapsed: float, server: list[tu
            "max_ms": round((s[-1] if s else 0) * 1000, 1), "outcomes": dict(outcomes)}
     # the same requests as the server timed them (Server-Timing): "server" its whole time (the
     # client's and the network's share is the rest), "answer"/"answer_cpu" the answer's wall and
-    # CPU time in an answer process (the wait for a slot is server - answer, for a core answer - cpu)
-    for i, key in enumerate(("server", "answer", "answer_cpu")):
+    # CPU time in an answer process, "wait" its wait for a slot and for that process
+    for i, key in enumerate(("server", "answer", "answer_cpu", "wait"), 2):
         vals = sorted(t[i] for t in server or () if t[i] is not None)
         if vals:
             out[f"{key}_p50_ms"] = round(percentile(vals, 50), 1)
             out[f"{key}_p95_ms"] = round(percentile(vals, 95), 1)
+    if server:
+        out.update(breakdown(server))
     return out
 
 
-async def phase_unloaded(url: str, duration: float, timeout: float) -> dict:
+def breakdown(server: list[tuple]) -> dict:
+    """Where the slowest 5% come from: per question (its index in QUESTIONS) the answers,
+    p50 and p95 (client ms); and for the answers at or above the p95, which questions they
+    are and their mean time by part (client - server: the network and both event loops;
+    wait: for a slot and a process; answer - cpu: the answer process waiting for a core)."""
+    by_q: dict[int, list[float]] = {}
+    for t in server:
+        by_q.setdefault(t[0], []).append(t[1])
+    per_q = {qi: [len(v), round(percentile(sorted(v), 50), 1), round(percentile(sorted(v), 95), 1)]
+             for qi, v in sorted(by_q.items())}
+    p95 = percentile(sorted(t[1] for t in server), 95)
+    tail = [t for t in server if t[1] >= p95]
+
+    def mean(vals):
+        vals = [v for v in vals if v is not None]
+        return round(sum(vals) / len(vals), 1) if vals else None
+
+    parts = {"client": mean(t[1] for t in tail),
+             "outside_server": mean(t[1] - t[2] for t in tail if t[2] is not None),
+             "wait": mean(t[5] for t in tail),
+             "answer_minus_cpu": mean(t[3] - t[4] for t in tail if t[3] is not None and t[4] is not None),
+             "cpu": mean(t[4] for t in tail)}
+    return {"by_question": per_q, "tail": {"n": len(tail), "questions": dict(Counter(t[0] for t in tail)),
+                                           "mean_ms": parts}}
+
+
+async def phase_unloaded(url: str, duration: float, timeout: float, rounds: int) -> dict:
+    """One client, one question at a time, 0.5 s apart (within the per-client rate limit of 2
+    a second), for ``duration`` seconds and at least ``rounds`` rounds: each round asks every
+    question once in a shuffled order, so the reference has each question as often as the
+    loaded phase's random choice does on average (a 20 s phase drew only ~39 answers, ~3 of
+    the costliest question, whose count alone moved the p95 between 38 and 46 ms)."""
     lat: list[float] = []
     server: list[tuple] = []
     outcomes: Counter = Counter()
+    rng = random.Random(0)
+
+    def order():
+        n = 0
+        while n < rounds or time.monotonic() < start + duration:
+            qs = list(range(len(QUESTIONS)))
+            rng.shuffle(qs)
+            yield from qs
+            n += 1
+
     async with client(url, 0, timeout) as http:
         start = time.monotonic()
-        # one question at a time, 0.5 s apart: within the per-client rate limit (2 a second)
-        await normal_user(http, start + duration, random.Random(0), lat, outcomes, (0.5, 0.5), server)
+        await normal_user(http, start + MAX_DURATION, rng, lat, outcomes, (0.5, 0.5), server, order=order())
         return summary(lat, outcomes, time.monotonic() - start, server)
 
 
@@ -208,6 +262,7 @@ async def phase_abusive(url: str, duration: float, timeout: float, normals: int,
     server: list[tuple] = []
     outcomes: Counter = Counter()
     bad: Counter = Counter()
+    heavy: list[tuple] = []
     clients = [client(url, 1 + i, timeout) for i in range(normals + abusers)]
     try:
         start = time.monotonic()
@@ -215,9 +270,15 @@ async def phase_abusive(url: str, duration: float, timeout: float, normals: int,
         await asyncio.gather(
             *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0), server)
               for i in range(normals)),
-            *(abuser(clients[normals + i], deadline, random.Random(900 + i), bad) for i in range(abusers)))
-        out = summary(lat, outcomes, time.monotonic() - start, server)
+            *(abuser(clients[normals + i], deadline, random.Random(900 + i), bad, heavy) for i in range(abusers)))
+        elapsed = time.monotonic() - start
+        out = summary(lat, outcomes, elapsed, server)
         out["abusive_outcomes"] = dict(bad)
+        # what the abusive questions that were answered cost: CPU in their (low-priority) process
+        cpu = [t[2] for t in heavy if t[2] is not None]
+        if cpu:
+            out["abusive_answered_cpu_ms"] = {"mean": round(sum(cpu) / len(cpu), 1), "max": round(max(cpu), 1),
+                                              "cores": round(sum(cpu) / 1000 / elapsed, 3)}
         return out
     finally:
         for c in clients:
@@ -282,7 +343,9 @@ async def phase_line(url: str, duration: float, timeout: float, fake: FakeLine, 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of the abusive and LINE phases")
-    ap.add_argument("--unloaded", type=float, default=20.0, help="seconds of the unloaded phase")
+    ap.add_argument("--unloaded", type=float, default=20.0, help="seconds of the unloaded phase (at least)")
+    ap.add_argument("--rounds", type=int, default=10,
+                    help="the unloaded phase asks every question at least this many times")
     ap.add_argument("--normal", type=int, default=50)
     ap.add_argument("--abusive", type=int, default=4)
     ap.add_argument("--saturate", type=int, default=30, help="web clients without think time (LINE phase)")
@@ -293,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     for v in (args.duration, args.unloaded):
         if not 0 < v <= MAX_DURATION:
             ap.error(f"durations must be in (0, {MAX_DURATION}]")
+    if not 1 <= args.rounds <= 40:
+        ap.error("--rounds 1..40")
     if not (1 <= args.normal <= 200 and 0 <= args.abusive <= 20 and 1 <= args.saturate <= 100):
         ap.error("--normal 1..200, --abusive 0..20, --saturate 1..100")
 
@@ -338,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<10}", json.dumps(out, ensure_ascii=False), flush=True)
 
         if "unloaded" in phases:
-            measured("unloaded", phase_unloaded(url, args.unloaded, args.timeout))
+            measured("unloaded", phase_unloaded(url, args.unloaded, args.timeout, args.rounds))
         if "abusive" in phases:
             measured("abusive", phase_abusive(url, args.duration, args.timeout, args.normal, args.abusive))
         if "line" in phases:

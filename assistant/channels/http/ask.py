@@ -3,6 +3,8 @@ the extra keys the web page uses)."""
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -54,7 +56,8 @@ def ask_router() -> APIRouter:
         pool = request.app.state.pools["heavy" if heavy else "web"]
         workers = request.app.state.answer_workers
         if workers is not None:  # answered in a worker process (not bound to this one's GIL)
-            payload, timing = await pool.call(lambda: workers.ask(question, office_id, cid, heavy=heavy))
+            since = time.perf_counter()  # Server-Timing "wait": for a slot and for the process
+            payload, timing = await pool.call(lambda: workers.ask(question, office_id, cid, heavy=heavy, since=since))
             return JSONResponse(payload, headers={"Server-Timing": timing})
         ask_fn = (lambda q, o: a.ask(q, o, conversation_id=cid)) if cid else a.ask
         answer = await pool.run(ask_fn, question, office_id)

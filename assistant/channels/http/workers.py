@@ -133,10 +133,14 @@ class _Worker:
         child.close()
         os.set_blocking(self.conn.fileno(), False)  # replies are read on the event loop
 
-    async def call(self, fn: str, *args):
+    async def call(self, fn: str, *args, entered: list | None = None):
+        """``fn(*args)`` in the process; ``entered`` gets the ``perf_counter`` at which this
+        request had the pipe (its wait behind the process's previous request ends there)."""
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
+            if entered is not None:
+                entered.append(time.perf_counter())
             # shielded: a request given up half-way must not leave its reply in the pipe
             # for the next request to read
             with anyio.CancelScope(shield=True):
@@ -243,21 +247,26 @@ class AnswerWorkers:
         return min(self.workers, key=lambda w: w.busy)
 
     async def ask(self, question: str, office_id: str | None, cid: str | None = None, *,
-                  heavy: bool = False) -> tuple[dict, str]:
+                  heavy: bool = False, since: float | None = None) -> tuple[dict, str]:
         """The /api/ask payload, computed in a worker process, and its Server-Timing entries
         (the answer's wall and CPU time in that process: a wall time far above the CPU time
-        means the process waited for a core)."""
+        means the process waited for a core; with ``since``, the ``perf_counter`` the request
+        started waiting at, ``wait``: its time until the process took it)."""
         w = self._pick(cid, heavy)
         w.busy += 1
+        entered: list[float] = []
         try:
-            result = await w.call("ask", question, office_id, cid)
+            result = await w.call("ask", question, office_id, cid, entered=entered)
         finally:
             w.busy -= 1
         if result[0] == "error":
             raise ApiError(result[1], result[2])
         if result[0] == "exception":
             raise RuntimeError(f"answer worker {w.name}: {result[1]}")
-        return result[1], f"answer;dur={result[2]:.1f}, cpu;dur={result[3]:.1f}"
+        timing = f"answer;dur={result[2]:.1f}, cpu;dur={result[3]:.1f}"
+        if since is not None and entered:
+            timing += f", wait;dur={(entered[0] - since) * 1000:.1f}"
+        return result[1], timing
 
     def stats(self) -> dict:
         return {w.name: w.busy for w in self.all}
