@@ -152,10 +152,14 @@ TIMINGS = ("app", "answer", "cpu", "wait")  # the Server-Timing entries a normal
 
 
 async def normal_user(http, deadline, rng, lat, outcomes, think: tuple[float, float], server=None,
-                      order=None) -> None:
+                      order=None, start_within: float = 0.0) -> None:
     """Questions until ``deadline``: random ones, or those of ``order`` (an iterator of
     indexes into QUESTIONS) while it lasts; ``server`` gets, per answer, the question's index,
-    the client's latency and the Server-Timing entries (TIMINGS)."""
+    the client's latency and the Server-Timing entries (TIMINGS). ``start_within``: the
+    first question comes after a random pause up to that many seconds (office users do not
+    all press "send" in the same millisecond)."""
+    if start_within > 0:
+        await asyncio.sleep(rng.uniform(0, start_within))
     while time.monotonic() < deadline:
         qi = rng.randrange(len(QUESTIONS)) if order is None else next(order, None)
         if qi is None:
@@ -232,6 +236,22 @@ def breakdown(server: list[tuple]) -> dict:
                                            "mean_ms": parts}}
 
 
+async def warm_up(url: str, concurrent: int = 4) -> None:
+    """Every question once per answer process before measuring (first answers load
+    dictionaries; a process's first project idea builds its aligner): each question is
+    sent by ``concurrent`` clients at once, so that each of the server's (up to
+    ``concurrent``) answer processes gets it. Sent one at a time, they all went to the
+    first process, and the second answered its first project idea (~0.7 s of CPU) while
+    being measured."""
+    clients = [client(url, 300 + i, 120) for i in range(concurrent)]
+    try:
+        for body in QUESTIONS:
+            await asyncio.gather(*(c.post("/api/ask", json=body) for c in clients))
+    finally:
+        for c in clients:
+            await c.aclose()
+
+
 async def phase_unloaded(url: str, duration: float, timeout: float, rounds: int) -> dict:
     """One client, one question at a time, 0.5 s apart (within the per-client rate limit of 2
     a second), for ``duration`` seconds and at least ``rounds`` rounds: each round asks every
@@ -268,7 +288,8 @@ async def phase_abusive(url: str, duration: float, timeout: float, normals: int,
         start = time.monotonic()
         deadline = start + duration
         await asyncio.gather(
-            *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0), server)
+            *(normal_user(clients[i], deadline, random.Random(10 + i), lat, outcomes, (1.0, 3.0), server,
+                          start_within=3.0)
               for i in range(normals)),
             *(abuser(clients[normals + i], deadline, random.Random(900 + i), bad, heavy) for i in range(abusers)))
         elapsed = time.monotonic() - start
@@ -378,9 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         results["hybrid"] = health.get("hybrid")
         print(f"target {url}  build {health.get('build')}  hybrid {health.get('hybrid')}  "
               f"load {results['load_before']:.1f} on {results['cpus']} cpus", flush=True)
-        with httpx.Client(base_url=url, timeout=120) as warm:  # first answers load dictionaries
-            for body in QUESTIONS:
-                warm.post("/api/ask", json=body)
+        asyncio.run(warm_up(url))
         phases = args.phases.split(",")
 
         def measured(name, coro):

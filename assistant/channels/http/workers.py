@@ -56,8 +56,21 @@ def _init(s, nice: int) -> None:
         except OSError:
             pass
     settings._current = s  # the settings the server runs with (CLI flags included)
-    _serving = Serving(load=load_assistant, check_every=s.reload_seconds)
+    _serving = Serving(load=lambda: _warmed(load_assistant()), check_every=s.reload_seconds)
     _serving.check(wait=True)
+
+
+def _warmed(a):
+    """``a`` with its aligner made (its templates, word lists and the index's vectors, about
+    0.4 s of CPU): else the first project idea a process answers pays for it, after start-up
+    and after every reload, while the questions behind it wait."""
+    from assistant.proposals.align import get_aligner
+
+    try:
+        get_aligner(a).dense()
+    except Exception as e:  # warming is an optimisation: the first idea then pays for it
+        log.warning("could not warm the aligner: %s", e)
+    return a
 
 
 def _exit_with_parent(parent: int, every: float = 1.0) -> None:
