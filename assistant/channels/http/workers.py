@@ -6,18 +6,21 @@ the server keeps everything that must be one (the HTTP connections, the per-clie
 limits, the pools' back-pressure, the LINE queue and its worker threads, /healthz) and
 sends each question to one of N answer processes, each with its own Assistant (loaded
 from the same index, reloaded on its own when ``planqa ingest`` swaps a build in, writing
-conversations to the same state store). A turn of a conversation always goes to the same
-process, so the conversation lock still holds; other questions go to the least busy one.
+conversations to the same state store). The server lets one turn of a conversation run at
+a time (its state is read from and written to that store), and sends each question to the
+least busy process.
 
-Costly questions (longer than ``PLANQA_HEAVY_CHARS``) go to one more process of their own,
-run at the lowest CPU priority (``nice`` 19), so a client sending 2,000-character
-questions back to back takes CPU only when the normal users leave some, and never a
-normal slot; when that process is behind, its small queue fills and they get 503 busy.
+Costly questions (longer than ``PLANQA_HEAVY_CHARS``), in a conversation or not, go to one
+more process of their own, run at the lowest CPU priority (SCHED_IDLE, else ``nice`` 19),
+so a client sending 2,000-character questions back to back takes CPU only when the normal
+users leave some, and never a normal slot or process; when that process is behind, its
+small queue fills and they get 503 busy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import pickle
@@ -25,7 +28,6 @@ import signal
 import struct
 import threading
 import time
-import zlib
 from multiprocessing import get_context
 
 import anyio
@@ -48,13 +50,10 @@ def _init(s, nice: int) -> None:
     from assistant.service import Serving, load_assistant
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    if nice:
+        _lowest_priority(nice)  # before any thread starts: threads inherit it
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="planqa-orphan-watch",
                      daemon=True).start()
-    if nice:
-        try:
-            os.nice(nice)
-        except OSError:
-            pass
     settings._current = s  # the settings the server runs with (CLI flags included)
     _serving = Serving(load=lambda: _warmed(load_assistant()), check_every=s.reload_seconds)
     _serving.check(wait=True)
@@ -71,6 +70,22 @@ def _warmed(a):
     except Exception as e:  # warming is an optimisation: the first idea then pays for it
         log.warning("could not warm the aligner: %s", e)
     return a
+
+
+def _lowest_priority(nice: int) -> None:
+    """This process runs only on CPU the others leave: Linux's SCHED_IDLE where there is
+    one (a core running only such work counts as idle, so a normal answer process that wakes
+    up is placed there at once; with nice 19 alone it could wait its turn on a busy core
+    behind the server or another answer), else the given ``nice``."""
+    try:
+        os.nice(nice)
+    except OSError:
+        pass
+    if hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            pass
 
 
 def _exit_with_parent(parent: int, every: float = 1.0) -> None:
@@ -226,6 +241,9 @@ class AnswerWorkers:
         self.settings = s
         self.workers = [_Worker(f"answer-{i}", s, 0) for i in range(max(1, n))]
         self.heavy = _Worker("answer-heavy", s, HEAVY_NICE) if heavy else None
+        # one conversation's turns one at a time, whichever process answers each (the
+        # conversation is read from and written to the shared state store)
+        self._turns: dict[str, list] = {}  # id -> [asyncio.Lock, requests holding or awaiting it]
 
     @property
     def all(self) -> list[_Worker]:
@@ -252,12 +270,29 @@ class AnswerWorkers:
         for w in self.all:
             w.stop(max(0.0, deadline - time.monotonic()))
 
-    def _pick(self, cid: str | None, heavy: bool) -> _Worker:
-        if heavy and self.heavy is not None and not cid:
+    def _pick(self, heavy: bool) -> _Worker:
+        """A costly question goes to the low-priority process (also in a conversation: a
+        normal process never holds one while normal questions wait); any other to the
+        least busy normal process."""
+        if heavy and self.heavy is not None:
             return self.heavy
-        if cid:  # one conversation, one process: its turns stay in order under its lock
-            return self.workers[zlib.crc32(cid.encode("utf-8", "replace")) % len(self.workers)]
         return min(self.workers, key=lambda w: w.busy)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, cid: str | None):
+        """Hold conversation ``cid``'s turn (nothing without one)."""
+        if not cid:
+            yield
+            return
+        entry = self._turns.setdefault(cid, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                self._turns.pop(cid, None)
 
     async def ask(self, question: str, office_id: str | None, cid: str | None = None, *,
                   heavy: bool = False, since: float | None = None) -> tuple[dict, str]:
@@ -265,13 +300,14 @@ class AnswerWorkers:
         (the answer's wall and CPU time in that process: a wall time far above the CPU time
         means the process waited for a core; with ``since``, the ``perf_counter`` the request
         started waiting at, ``wait``: its time until the process took it)."""
-        w = self._pick(cid, heavy)
-        w.busy += 1
         entered: list[float] = []
-        try:
-            result = await w.call("ask", question, office_id, cid, entered=entered)
-        finally:
-            w.busy -= 1
+        async with self._turn(cid):
+            w = self._pick(heavy)
+            w.busy += 1
+            try:
+                result = await w.call("ask", question, office_id, cid, entered=entered)
+            finally:
+                w.busy -= 1
         if result[0] == "error":
             raise ApiError(result[1], result[2])
         if result[0] == "exception":
