@@ -17,6 +17,9 @@ Environment variables (all optional):
                     may wait for it before 503 busy
   PLANQA_RATE_PER_MINUTE / PLANQA_RATE_BURST per-client rate limit of the costly POSTs
                                              (0 turns it off; a long question costs more)
+  PLANQA_CPU_MS_PER_SECOND / PLANQA_CPU_BURST_MS  per-client budget of answering CPU time
+                    (default 25 ms a second, up to 3000 ms saved): a client whose questions
+                    used it up gets 429 until it is paid back (off with the rate limit)
   PLANQA_RELOAD_SECONDS      how often a server looks for a new index build (default 2)
   PLANQA_LINE_PREFIXES       comma-separated prefixes that address the bot in LINE groups
                              and rooms (default "บอท,@บอท,planqa,@planqa"); a mention always does
@@ -71,6 +74,8 @@ class Settings:
     line_queue: int = 256
     rate_per_minute: float = 120.0
     rate_burst: float = 20.0
+    cpu_ms_per_second: float = 25.0  # per client: answering CPU time it may use (0: no budget)
+    cpu_burst_ms: float = 3000.0
     reload_seconds: float = 2.0
     line_prefixes: tuple[str, ...] = ("บอท", "@บอท", "planqa", "@planqa")
     line_timeout: float = 5.0
@@ -143,6 +148,8 @@ def _from_env() -> Settings:
         line_queue=_number(env, "PLANQA_LINE_QUEUE", 256, minimum=0),
         rate_per_minute=_number(env, "PLANQA_RATE_PER_MINUTE", 120.0, float, minimum=0),
         rate_burst=_number(env, "PLANQA_RATE_BURST", 20.0, float, minimum=0),
+        cpu_ms_per_second=_number(env, "PLANQA_CPU_MS_PER_SECOND", 25.0, float, minimum=0),
+        cpu_burst_ms=_number(env, "PLANQA_CPU_BURST_MS", 3000.0, float, minimum=0),
         reload_seconds=_number(env, "PLANQA_RELOAD_SECONDS", 2.0, float, minimum=0),
         line_prefixes=tuple(p.strip() for p in env.get("PLANQA_LINE_PREFIXES", "บอท,@บอท,planqa,@planqa").split(",")
                             if p.strip()),

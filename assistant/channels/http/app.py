@@ -151,6 +151,9 @@ def create_app(assistant=None, *, line_config=None, rate_per_minute: float | Non
     app.state.pools = {"web": Pool("web", threads, s.web_queue), "heavy": Pool("heavy", 1, s.heavy_queue)}
     rate = s.rate_per_minute if rate_per_minute is None else rate_per_minute
     app.state.rate_bucket = TokenBucket(rate / 60.0, s.rate_burst)
+    # what a client's questions cost (answer CPU ms), charged after each answer: a client
+    # sending costly questions runs out long before its request count does (off with the rate)
+    app.state.cpu_budget = TokenBucket(s.cpu_ms_per_second if rate > 0 else 0.0, s.cpu_burst_ms)
     limits = {"/api/ask": ASK_BODY_LIMIT, "/line/webhook": WEBHOOK_BODY_LIMIT}
     limits.update({path: ASK_BODY_LIMIT for path in PROPOSAL_PATHS})
     limits["/api/admin/plans/preview"] = s.max_file_bytes  # a plan file uploaded by planning staff

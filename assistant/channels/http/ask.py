@@ -17,6 +17,7 @@ from assistant.channels.http.common import (
 )
 from assistant.channels.http.conversations import check_id
 from assistant.channels.http.errors import ApiError
+from assistant.channels.http.limits import client_key, cpu_limited
 
 ASK_SCHEMA = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "required": ["question"],
@@ -54,13 +55,26 @@ def ask_router() -> APIRouter:
         office_id = resolve_office(a, office)
         heavy = len(question) > a.settings.heavy_chars  # costly: its own pool, never a normal slot
         pool = request.app.state.pools["heavy" if heavy else "web"]
+        budget, key = request.app.state.cpu_budget, client_key(request.scope)
+        owed = budget.owed(key)  # this client's questions used its share of answering time
+        if owed > 0:
+            raise cpu_limited(owed)
         workers = request.app.state.answer_workers
         if workers is not None:  # answered in a worker process (not bound to this one's GIL)
             since = time.perf_counter()  # Server-Timing "wait": for a slot and for the process
-            payload, timing = await pool.call(lambda: workers.ask(question, office_id, cid, heavy=heavy, since=since))
+            payload, timing, cpu_ms = await pool.call(
+                lambda: workers.ask(question, office_id, cid, heavy=heavy, since=since))
+            budget.charge(key, cpu_ms)
             return JSONResponse(payload, headers={"Server-Timing": timing})
-        ask_fn = (lambda q, o: a.ask(q, o, conversation_id=cid)) if cid else a.ask
-        answer = await pool.run(ask_fn, question, office_id)
+
+        def answer_timed(q, o):
+            cpu = time.thread_time()
+            try:
+                return a.ask(q, o, conversation_id=cid) if cid else a.ask(q, o)
+            finally:
+                budget.charge(key, (time.thread_time() - cpu) * 1000)
+
+        answer = await pool.run(answer_timed, question, office_id)
         extra = {"conversation_id": cid, "has_more": answer.has_more} if cid else {}
         return JSONResponse({**ask_payload(a, answer, office_id), **extra})
 

@@ -112,17 +112,51 @@ class TokenBucket:
             return 0.0
         now = self.clock()
         with self._lock:
-            tokens, last = self._buckets.get(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            tokens = self._tokens(key, now)
             if tokens >= cost:
                 self._buckets[key] = (tokens - cost, now)
                 return 0.0
             self._buckets[key] = (tokens, now)
-            if len(self._buckets) > self.max_keys:  # forget the fullest (idle) buckets
-                full = [k for k, (t, _) in self._buckets.items() if t >= self.burst][: self.max_keys // 10]
-                for k in full or list(self._buckets)[: self.max_keys // 10]:
-                    self._buckets.pop(k, None)
+            self._prune()
             return (min(cost, self.burst) - tokens) / self.rate
+
+    def owed(self, key: str) -> float:
+        """For a budget charged after the fact (:meth:`charge`): 0 while ``key`` has tokens
+        left, else the seconds until it has again."""
+        if self.rate <= 0:
+            return 0.0
+        with self._lock:
+            tokens = self._tokens(key, self.clock())
+        return 0.0 if tokens > 0 else (1.0 - tokens) / self.rate
+
+    def charge(self, key: str, cost: float) -> None:
+        """Take ``cost`` tokens whatever is left: the balance may go below zero (at most
+        ``burst`` below), and :meth:`owed` then says how long until it is paid back."""
+        if self.rate <= 0 or cost <= 0:
+            return
+        now = self.clock()
+        with self._lock:
+            self._buckets[key] = (max(-self.burst, self._tokens(key, now) - cost), now)
+            self._prune()
+
+    def _tokens(self, key: str, now: float) -> float:
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        return min(self.burst, tokens + (now - last) * self.rate)
+
+    def _prune(self) -> None:
+        if len(self._buckets) > self.max_keys:  # forget the fullest (idle) buckets
+            full = [k for k, (t, _) in self._buckets.items() if t >= self.burst][: self.max_keys // 10]
+            for k in full or list(self._buckets)[: self.max_keys // 10]:
+                self._buckets.pop(k, None)
+
+
+def cpu_limited(wait: float) -> ApiError:
+    """The client has used its share of answering time (its questions cost much CPU)."""
+    seconds = max(1, math.ceil(wait))
+    return ApiError("rate_limited", f"คำถามที่ส่งมาใช้เวลาประมวลผลมากเกินไป กรุณารอประมาณ {seconds} วินาทีแล้วลองใหม่ "
+                    "หรือถามให้สั้นลง",
+                    f"This client's questions used their share of answering time; retry after {seconds} s.",
+                    headers={"Retry-After": str(seconds)})
 
 
 def client_key(scope) -> str:

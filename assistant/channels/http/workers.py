@@ -59,16 +59,22 @@ def _init(s, nice: int) -> None:
     _serving.check(wait=True)
 
 
+WARM_QUESTION = "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568"
+
+
 def _warmed(a):
-    """``a`` with its aligner made (its templates, word lists and the index's vectors, about
-    0.4 s of CPU): else the first project idea a process answers pays for it, after start-up
-    and after every reload, while the questions behind it wait."""
+    """``a`` after one question (the tokenizer's dictionaries and the understanding's word
+    lists load on first use: ~1.2 s of CPU without a vector index) and with its aligner made
+    (templates, word lists, the index's vectors: ~0.4 s). Else the first question and the
+    first project idea a process answers pay for them, after start-up and after every
+    reload, while the questions behind them wait (and their client's CPU budget is charged)."""
     from assistant.proposals.align import get_aligner
 
     try:
+        a.ask(WARM_QUESTION)
         get_aligner(a).dense()
-    except Exception as e:  # warming is an optimisation: the first idea then pays for it
-        log.warning("could not warm the aligner: %s", e)
+    except Exception as e:  # warming is an optimisation: the first questions then pay for it
+        log.warning("could not warm the answer path: %s", e)
     return a
 
 
@@ -295,11 +301,11 @@ class AnswerWorkers:
                 self._turns.pop(cid, None)
 
     async def ask(self, question: str, office_id: str | None, cid: str | None = None, *,
-                  heavy: bool = False, since: float | None = None) -> tuple[dict, str]:
-        """The /api/ask payload, computed in a worker process, and its Server-Timing entries
+                  heavy: bool = False, since: float | None = None) -> tuple[dict, str, float]:
+        """The /api/ask payload, computed in a worker process, its Server-Timing entries
         (the answer's wall and CPU time in that process: a wall time far above the CPU time
         means the process waited for a core; with ``since``, the ``perf_counter`` the request
-        started waiting at, ``wait``: its time until the process took it)."""
+        started waiting at, ``wait``: its time until the process took it) and its CPU ms."""
         entered: list[float] = []
         async with self._turn(cid):
             w = self._pick(heavy)
@@ -315,7 +321,7 @@ class AnswerWorkers:
         timing = f"answer;dur={result[2]:.1f}, cpu;dur={result[3]:.1f}"
         if since is not None and entered:
             timing += f", wait;dur={(entered[0] - since) * 1000:.1f}"
-        return result[1], timing
+        return result[1], timing, result[3]
 
     def stats(self) -> dict:
         return {w.name: w.busy for w in self.all}
