@@ -139,10 +139,11 @@ def server_ms(r: httpx.Response, name: str = "app") -> float | None:
     with answer processes also ``answer`` and ``cpu``: wall and CPU time of the answer)."""
     for head in r.headers.get_list("server-timing"):
         for entry in head.split(","):
-            key, _, rest = entry.strip().partition(";")
-            if key == name and rest.startswith("dur="):
+            key, *params = (p.strip() for p in entry.split(";"))
+            dur = next((p[4:] for p in params if p.startswith("dur=")), None)
+            if key == name and dur is not None:
                 try:
-                    return float(rest[4:])
+                    return float(dur)
                 except ValueError:
                     return None
     return None

@@ -152,6 +152,98 @@ def test_long_questions_use_the_budget_faster():
     assert b.take("long", 3.0) == 0
 
 
+def test_cpu_budget_is_charged_after_the_answer_and_owed_until_paid_back():
+    from assistant.channels.http.limits import TokenBucket
+
+    now = [0.0]
+    b = TokenBucket(rate=25.0, burst=100.0, clock=lambda: now[0])  # ms of CPU a second, ms saved
+    assert b.owed("a") == 0
+    b.charge("a", 60.0)
+    assert b.owed("a") == 0  # 40 ms left
+    b.charge("a", 90.0)  # a costly answer takes it below zero: -50
+    assert b.owed("a") == pytest.approx(51 / 25) and b.owed("b") == 0  # per client
+    now[0] += 2.1
+    assert b.owed("a") == 0
+    b.charge("a", 10_000.0)  # the debt is bounded by the burst
+    now[0] += 4.1
+    assert b.owed("a") == 0
+
+
+def test_a_client_whose_questions_cost_much_cpu_gets_a_thai_429(lexical):
+    """The per-client CPU budget: answers are charged their CPU time; a client in debt gets
+    429 (rate_limited, Retry-After) while another client is answered."""
+    from assistant.channels.http.limits import TokenBucket
+
+    app = create_app(lexical, line_config=LineConfig(), rate_per_minute=6000)
+    assert app.state.cpu_budget.rate == lexical.settings.cpu_ms_per_second > 0
+    app.state.cpu_budget = TokenBucket(rate=0.001, burst=0.01)  # 0.01 ms: one answer uses it up
+    q = {"question": "ตัวชี้วัดเกี่ยวกับครู ของ สพป.ยโสธร เขต 2"}
+    with TestClient(app) as c, TestClient(app, client=("10.0.0.2", 50000)) as other:
+        assert c.post("/api/ask", json=q).status_code == 200
+        r = c.post("/api/ask", json=q)
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+        err = r.json()["error"]
+        assert err["code"] == "rate_limited" and "ประมวลผลมากเกินไป" in err["message_th"]
+        assert c.post("/api/ask/stream", json=q).status_code == 429  # the same budget
+        assert other.post("/api/ask", json=q).status_code == 200
+    assert create_app(lexical, line_config=LineConfig(), rate_per_minute=0).state.cpu_budget.rate == 0
+
+
+def test_answer_processes_route_costly_questions_and_take_turns():
+    """Without spawning: a costly question goes to the low-priority process also inside a
+    conversation; the turns of one conversation run one at a time, other questions meanwhile
+    on the least busy process."""
+    from assistant import settings
+    from assistant.channels.http.workers import AnswerWorkers
+
+    aw = AnswerWorkers(2, settings.get())
+    events: list = []
+
+    def fake(w):
+        async def call(fn, question, office_id, cid, entered=None):
+            entered.append(time.perf_counter())
+            events.append(("start", w.name, question))
+            await anyio.sleep(0.05)
+            events.append(("end", w.name, question))
+            return ("ok", {"q": question}, 50.0, 1.5)
+        return call
+
+    for w in aw.all:
+        w.call = fake(w)
+
+    async def main():
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(lambda: aw.ask("ยาว" * 200, None, "c1", heavy=True, since=time.perf_counter()))
+            await anyio.sleep(0.01)
+            tg.start_soon(lambda: aw.ask("แล้วปี 2569 ล่ะ", None, "c1"))
+            tg.start_soon(lambda: aw.ask("วิสัยทัศน์", None, "c2"))
+            tg.start_soon(lambda: aw.ask("พันธกิจ", None))
+        payload, timing, cpu = await aw.ask("กลยุทธ์", None, since=time.perf_counter())
+        assert payload == {"q": "กลยุทธ์"} and cpu == 1.5
+        assert 'desc="answer-' in timing and "wait;dur=" in timing
+
+    anyio.run(main)
+    where = {q: name for kind, name, q in events if kind == "start"}
+    assert where["ยาว" * 200] == "answer-heavy"
+    assert {where["วิสัยทัศน์"], where["พันธกิจ"]} == {"answer-0", "answer-1"}  # the least busy each
+    order = [(kind, q) for kind, _, q in events]
+    assert order.index(("end", "ยาว" * 200)) < order.index(("start", "แล้วปี 2569 ล่ะ"))  # c1's turns in order
+    assert order.index(("start", "วิสัยทัศน์")) < order.index(("end", "ยาว" * 200))  # c2 did not wait for c1
+    assert aw._turns == {}
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
+def test_low_priority_process_runs_only_on_idle_cpu():
+    import subprocess
+    import sys
+
+    code = ("import os, threading; from assistant.channels.http.workers import _lowest_priority; "
+            "_lowest_priority(19); out = []; t = threading.Thread(target=lambda: out.append(os.sched_getscheduler(0))); "
+            "t.start(); t.join(); print(os.sched_getscheduler(0) == os.SCHED_IDLE == out[0], os.nice(0))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["True", "19"]
+
+
 def test_pool_refuses_beyond_its_queue_with_503_busy():
     from assistant.channels.http.errors import ApiError
     from assistant.channels.http.limits import Pool
@@ -255,6 +347,11 @@ def test_answer_worker_processes_share_limits_state_and_reload(index_copy):
         assert r.status_code == 200 and r.json() == local
         assert c.post("/api/ask", json={"question": listing}).json() == local_listing
         assert c.post("/api/ask", json={"question": q2000}).status_code == 200  # the heavy process
+        long_client = TestClient(c.app, client=("10.0.0.3", 50000))  # its own rate budget
+        r = long_client.post("/api/ask", json={"question": q2000, "conversation_id": "workers-test-long"})
+        assert r.status_code == 200 and 'desc="answer-heavy"' in r.headers["server-timing"]  # in a conversation too
+        r = long_client.post("/api/ask/stream", json={"question": q2000})  # no model: an answer process
+        assert r.status_code == 200 and r.text.startswith("event: answer\n") and r.text.count("event:") == 1
         cid = "workers-test-1"
         first = c.post("/api/ask", json={"question": Q_CM6, "conversation_id": cid}).json()
         again = c.post("/api/ask", json={"question": "แล้วปี 2569 ล่ะ", "conversation_id": cid}).json()

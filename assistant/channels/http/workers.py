@@ -318,7 +318,7 @@ class AnswerWorkers:
             raise ApiError(result[1], result[2])
         if result[0] == "exception":
             raise RuntimeError(f"answer worker {w.name}: {result[1]}")
-        timing = f"answer;dur={result[2]:.1f}, cpu;dur={result[3]:.1f}"
+        timing = f'answer;dur={result[2]:.1f};desc="{w.name}", cpu;dur={result[3]:.1f}'
         if since is not None and entered:
             timing += f", wait;dur={(entered[0] - since) * 1000:.1f}"
         return result[1], timing, result[3]
