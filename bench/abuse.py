@@ -6,15 +6,24 @@
 Starts its own `planqa serve` on 127.0.0.1 (LINE enabled against a fake Messaging API in
 this process, a temporary state file) and runs three bounded phases:
 
-  1. unloaded   one normal client, one question at a time: the reference p95;
-  2. abusive    50 normal clients (think 1-3 s between questions, like office users)
-                plus 4 abusive clients sending 2,000-character questions back to back;
-                each client has its own loopback address (127.0.0.x), so per-client
-                limits apply as they would to real users. Goal: normal p95 <= 2 x the
-                unloaded p95 and 0 errors for normal clients;
+  1. unloaded   one normal client, one question at a time, 0.5 s apart, every question
+                of QUESTIONS once per round in a shuffled order, for --unloaded seconds and
+                at least --rounds rounds (default 10: 140 answers): the reference p95;
+  2. abusive    50 normal clients (think 1-3 s between questions, like office users; each
+                starts within its first 3 s) plus 4 abusive clients sending 2,000-character
+                questions back to back; each client has its own loopback address
+                (127.0.x.y), so per-client limits apply as they would to real users. Goal:
+                normal p95 <= 2 x the unloaded p95 and 0 errors for normal clients;
   3. line       the web saturated by 30 clients without think time while LINE events
                 arrive once a second: the time from the webhook POST to the reply at the
                 (fake) LINE API. Goal: p95 <= 2 s.
+
+Before measuring, every question is asked once per answer process (warm-up). Each phase
+prints, besides the client's latencies, the server's own (Server-Timing: its time, the
+answer's wall and CPU time in its process, the wait for a slot and a process), latencies
+per question ("by_question": index in QUESTIONS -> [answers, p50, p95]), what the answers
+at or above the p95 are and where their time went ("tail"), the CPU the abusive answers
+took, and the CPU of the server and of each of its processes.
 
 Only loopback; every phase stops after its duration (at most 600 s).
 """
