@@ -232,6 +232,16 @@ def test_answer_processes_route_costly_questions_and_take_turns():
     assert aw._turns == {}
 
 
+def test_answer_processes_warm_the_answer_path_when_they_load_a_build(lexical):
+    """A process's first question and first project idea do not pay for the dictionaries
+    and the aligner: they are loaded with the build (start-up and every reload)."""
+    from assistant.channels.http.workers import _warmed
+    from assistant.proposals import align
+
+    assert _warmed(lexical) is lexical
+    assert align._aligners.get(lexical) is not None and align._aligners[lexical]._dense_loaded
+
+
 @pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
 def test_low_priority_process_runs_only_on_idle_cpu():
     import subprocess

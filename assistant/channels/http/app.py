@@ -12,7 +12,8 @@ table in :mod:`assistant.channels.http.errors`):
   ../line.py        POST /line/webhook       (LINE Messaging API)
 
 Every POST body must be ``application/json`` (415 otherwise). Bodies are capped per path
-(413), costly POSTs are rate-limited per client (429), and answering runs on bounded
+(413), costly POSTs are rate-limited per client (429), each client's questions are charged
+their answers' CPU time against a budget (429 when used up), and answering runs on bounded
 worker pools, one for the web and one for LINE, that refuse work (503 "busy") instead of
 queueing without bound; questions longer than ``PLANQA_HEAVY_CHARS`` wait for a one-slot
 pool of their own. ``planqa serve`` answers /api/ask in worker processes (one per core,
