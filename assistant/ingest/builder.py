@@ -193,7 +193,7 @@ class _Builder:
         first = marks[0].start(1) if marks else None
         if first is None and self._note(b, sub):
             return True  # "* ปี 2568 ยังไม่กำหนดค่าเป้าหมาย": a note under the indicator
-        if first is None and b.kind == "paragraph" and self._continue_values(ind, b, sub):
+        if b.kind == "paragraph" and self._continue_values(ind, b, sub, marks):
             return True
         if first is None or sub[:first].strip(" \t-–•*"):
             # text before any label: the indicator's text wrapped onto this line
@@ -207,21 +207,31 @@ class _Builder:
             self.open_fields = True
         return True
 
-    def _continue_values(self, ind: Indicator, b: Block, sub: str) -> bool:
+    def _continue_values(self, ind: Indicator, b: Block, sub: str, marks: list) -> bool:
         """A sentence of yearly values under an indicator block (``ตั้งเป้าปี 2568 ไว้ร้อยละ
         95 ปี 2569 ร้อยละ 96``, ``ผลการดำเนินงานปี 2567 (ค่าฐาน) อยู่ที่ ร้อยละ 45``): its
         values are the indicator's, and the sentence is no indicator of its own."""
+        if marks and (len(marks) > 1 or self.label_role[marks[0].group(1)] not in ("baseline", "result")
+                      or self.open_fields):
+            return False  # labelled lines (หน่วยนับ ..., ค่าเป้าหมาย ...) are read as fields
         vals = self._sentence_values(sub, b.start)
-        if not vals or NUMBERING.match(sub) and NUMBERING.match(sub).group(1) and not sub.lstrip().startswith("ปี"):
+        if not vals or marks and not any(v[4] == "target" for v in vals) \
+                or NUMBERING.match(sub) and NUMBERING.match(sub).group(1) and not sub.lstrip().startswith("ปี"):
             return False
         lead = thai.to_arabic(sub)[: vals[0][3] - b.start]
         words = [*self.lex.words("plan", "target_intro"), *self.lex.words("plan", "baseline"),
                  *self.lex.words("plan", "result")]
-        if lead.strip() and not any(w in lead for w in words):
-            return False  # text before the values that is no target/baseline/result word
+        if len(lead.strip()) > 30 and not any(w in lead for w in words) \
+                and not re.search(r"ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?25\d\d", lead):
+            return False  # a sentence of its own before the values: no part of the indicator
+        unit = self._value_unit(sub, vals, b.start)
+        if unit and (ind.unit is None or ind.id in self.guessed_units):
+            ind.unit = unit
+            self.guessed_units.discard(ind.id)
         self._add_values(ind, vals, ind.unit)
-        self.labelled.add(ind.id)
-        self.open_fields = True
+        resp = _RESP.search(sub)
+        if resp and not ind.responsible:
+            ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
         return True
 
     def _note(self, b: Block, sub: str) -> bool:
@@ -299,6 +309,11 @@ class _Builder:
         rest = self.quote(pos, b.end).strip(" *#:")
         if role in ("goals", "sgoals", "missions", "values") and number and rest and self.section == role:
             self.add_item(role, Block("item", pos, b.end, number=number), rest)
+            return
+        if role == "guidelines" and not number and b.number and rest and self.strategy is not None \
+                and self.section == "guidelines":
+            # "๑.๒ มาตรการเฝ้าระวังฝุ่น" in a list of guidelines: an item starting with the word
+            self.add_item("guidelines", Block("item", b.start, b.end, number=b.number), raw)
             return
         if role in ("guidelines", "indicators") and number and rest and self.strategy is not None:
             # "แนวทางที่ ๑ <text>", "ตัวชี้วัดที่ ๒ <text>": the heading is the item
@@ -444,8 +459,9 @@ class _Builder:
         unit_words = "|".join(map(re.escape, sorted(units(), key=len, reverse=True)))
         quals = "|".join(map(re.escape, sorted(self.lex.words("plan", "qualifiers"), key=len, reverse=True)))
         # a word value may carry its unit before it ("ระดับดีมาก")
+        # a word ends where a word may end ("ปี 2567 มีนักเรียน" has no value มี)
         val = (rf"(?P<v>(?:(?:{unit_words})\s?)?(?:[0-9]+(?:[.,][0-9]+)*\s?%?"
-               + (f"|{words}" if self.opts.word_targets else "") + "))")
+               + (f"|(?:{words})(?:(?![ก-๙])|(?=และ|ใน|ปี))" if self.opts.word_targets else "") + "))")
         qv = rf"(?:(?P<q>{quals})\s*)?" + val if quals else val
         seps = "|".join(map(re.escape, sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)))
         before = {k: "|".join(map(re.escape, sorted(self.lex.words("plan", k), key=len, reverse=True)))
@@ -485,6 +501,13 @@ class _Builder:
             out.append((y, base + a, base + m.end("v"), base + start, kind))
             last = m.end()
         out.sort(key=lambda v: v[1])
+        if out and not any(v[4] == "baseline" for v in out) and before["baseline"]:
+            # "(ค่าฐาน 9)", "ผลการดำเนินงาน (ค่าฐาน) 6 โรงเรียน": a baseline without its year
+            m = re.search(r"(?:" + before["baseline"] + r")\s*[)）]?\s*(?:[:：=]|อยู่ที่|เท่ากับ)?\s*(?:ร้อยละ\s*)?"
+                          r"(?P<v>[0-9]+(?:[.,][0-9]+)*)(?![0-9])(?!\s*[)）]?\s*ปี)", masked)
+            if m and not any(a <= base + m.start("v") < z for _, a, z, _, _ in out):
+                out.append((None, base + m.start("v"), base + m.end("v"), base + m.start(), "baseline"))
+                out.sort(key=lambda v: v[1])
         if not out:
             m = re.search(r"(?:ค่าเป้าหมาย|เป้าหมาย)\s*[:：]?\s*(?:ร้อยละ)?\s*" + qv, s)
             if m:
@@ -536,8 +559,10 @@ class _Builder:
                 continue
             after = raw[z - base:z - base + 20].lstrip()
             before = raw[start - base:a - base]
+            inner = split_qualifier(raw[a - base:z - base], self.lex.words("plan", "qualifiers"))[1]
             for u in units():
-                if after.startswith(u) or before.rstrip().endswith(u):
+                if after.startswith(u) or before.rstrip().endswith(u) \
+                        or inner.startswith(u) and thai.parse_number(inner[len(u):].strip()) is not None:
                     return u
             return None
         return None

@@ -66,7 +66,7 @@ def is_header(ln: Line) -> bool:
             r = "year"
         if r:
             roles.append(r)
-    return "indicators" in roles and len(set(roles)) >= 2
+    return len(set(roles)) >= (2 if "indicators" in roles else 3)
 
 
 def _starts(lines: list[Line]) -> list[float]:
@@ -117,15 +117,103 @@ def _row_start(ln: Line, cols: Columns) -> bool:
     return any(j in used for j in cols.value_cols)
 
 
-def _rows(body: list[Line], cols: Columns, first: int) -> list[tuple[int, list[str]]]:
-    """Body rows as (index of the row's first line, cell texts)."""
-    rows: list[tuple[int, list[list[Word]]]] = []
-    for k, ln in enumerate(body):
-        if not rows or _row_start(ln, cols):
-            rows.append((first + k, [[] for _ in cols.starts]))
-        for w in ln.words:
-            rows[-1][1][cols.of(w)].append(w)
-    return [(k, [cell_text(ws) for ws in r]) for k, r in rows]
+def _rows(body: list[Line], cols: Columns, first: int, tops: list[float]) -> list[tuple[int, list[str]]]:
+    """Body rows as (index of the row's first line, cell texts).
+
+    Each row has an anchor line (its number, or its values). A column's lines are split
+    into one run per row (runs in order, a run may be empty) so that each run sits where
+    its row's anchor is: starting at it when cells are top-aligned (no line above the
+    first anchor), centred on it when cells are centred vertically (as a browser prints
+    a table by default). A run never reaches past the anchors of the rows beside it."""
+    # the lines on one vertical axis (a row broken by a page reads in order)
+    body = [Line([Word(w.x0, w.y0 + t - ln.top, w.x1, w.y1 + t - ln.top, w.text) for w in ln.words])
+            for ln, t in zip(body, tops, strict=True)]
+    anchors = [k for k, ln in enumerate(body) if _row_start(ln, cols)] or [0]
+    middle = anchors[0] > 0
+    ys = [tops[k] for k in anchors]
+    cells: list[list[list[Word]]] = [[[] for _ in cols.starts] for _ in anchors]
+    firsts = list(anchors)
+    seps = _separators(body, tops, anchors)
+    if seps is not None:  # a blank band across the table between each two rows
+        for k, ln in enumerate(body):
+            shift = tops[k] - ln.top
+            for w in ln.words:
+                y = (w.y0 + w.y1) / 2 + shift
+                r = sum(1 for sp in seps if y > sp)
+                cells[r][cols.of(w)].append(w)
+                firsts[r] = min(firsts[r], k)
+        return [(first + firsts[r], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+    for j in range(len(cols.starts)):
+        per_line = [(k, [w for w in ln.words if cols.of(w) == j]) for k, ln in enumerate(body)]
+        per_line = [(k, ws) for k, ws in per_line if ws]
+        for r, group in enumerate(_split(per_line, anchors, ys, tops, middle)):
+            for k, ws in group:
+                cells[r][j] += ws
+                firsts[r] = min(firsts[r], k)
+    return [(first + firsts[r], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+
+
+def _separators(body: list[Line], tops: list[float], anchors: list[int]) -> list[float] | None:
+    """The y of the blank band (no word of any column) between each two rows, ``None``
+    when some two rows touch (then runs are fitted to the anchors)."""
+    spans = sorted((w.y0 + tops[k] - ln.top, w.y1 + tops[k] - ln.top) for k, ln in enumerate(body) for w in ln.words)
+    gaps, end = [], None
+    for a, b in spans:
+        if end is not None and a > end + 0.5:
+            gaps.append(((end + a) / 2, a - end))
+        end = b if end is None else max(end, b)
+    out = []
+    for r in range(len(anchors) - 1):
+        lo = max(w.y1 for w in body[anchors[r]].words) + tops[anchors[r]] - body[anchors[r]].top
+        hi = tops[anchors[r + 1]]
+        inside = [g for g in gaps if lo - 0.5 <= g[0] <= hi + 0.5]
+        if not inside:
+            return None
+        out.append(max(inside, key=lambda g: g[1])[0])
+    return out
+
+
+def _split(per_line, anchors: list[int], ys: list[float], tops: list[float], middle: bool) -> list[list]:
+    """One run of ``per_line`` (a column's lines, in order) per anchor, by least cost."""
+    n, m = len(per_line), len(anchors)
+    inf = float("inf")
+
+    def cost(r: int, i: int, j: int) -> float:  # lines i..j-1 to row r
+        if i == j:
+            return 0.0
+        ks = [per_line[x][0] for x in range(i, j)]
+        ts = [tops[k] for k in ks]
+        lo = ys[r - 1] if r > 0 else -inf
+        hi = ys[r + 1] if r + 1 < m else inf
+        if ts[0] <= lo or ts[-1] >= hi or any(k in anchors and k != anchors[r] for k in ks):
+            return inf
+        if r == 0 and not middle:
+            return 0.0 if ts[0] >= ys[0] - 1 else abs(ts[0] - ys[0])
+        return abs((sum(ts) / len(ts) if middle else ts[0]) - ys[r])
+
+    dp = [[inf] * (n + 1) for _ in range(m + 1)]
+    back = [[0] * (n + 1) for _ in range(m + 1)]
+    dp[0][0] = 0.0
+    for r in range(m):
+        for j in range(n + 1):
+            for i in range(j + 1):
+                if dp[r][i] == inf:
+                    continue
+                c = dp[r][i] + cost(r, i, j)
+                if c < dp[r + 1][j]:
+                    dp[r + 1][j], back[r + 1][j] = c, i
+    out: list[list] = [[] for _ in range(m)]
+    if dp[m][n] == inf:  # no split fits: each line to the last anchor at or above it
+        for k, ws in per_line:
+            r = max([i for i, y in enumerate(ys) if y <= tops[k]] or [0])
+            out[r].append((k, ws))
+        return out
+    j = n
+    for r in range(m, 0, -1):
+        i = back[r][j]
+        out[r - 1] = per_line[i:j]
+        j = i
+    return out
 
 
 @dataclass
@@ -137,11 +225,14 @@ class Found:
     columns: Columns
 
 
-def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = ()) -> list[Found]:
+def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
+                pages: list[int] | None = None) -> list[Found]:
     """Tables without ruling lines among lines (of one page, or of pages in a row: a
-    table broken by a page is one table here). ``heading(text)`` says whether a line is a
-    heading; a line starting with one of ``stop_words`` (หมายเหตุ) ends a table."""
+    table broken by a page is one table here; ``pages`` gives each line's page).
+    ``heading(text)`` says whether a line is a heading; a line starting with one of
+    ``stop_words`` (หมายเหตุ) ends a table."""
     out: list[Found] = []
+    tops = _tops(lines, pages)
     i = 0
     while i < len(lines):
         if not is_header(lines[i]):
@@ -163,8 +254,20 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = ()) ->
         if end - h < 1:
             i += 1
             continue
-        out.append(Found(i, end, header_labels(lines[i:h], cols), _rows(lines[h:end], cols, h), cols))
+        out.append(Found(i, end, header_labels(lines[i:h], cols), _rows(lines[h:end], cols, h, tops[h:end]), cols))
         i = end
+    return out
+
+
+def _tops(lines: list[Line], pages: list[int] | None) -> list[float]:
+    """One vertical axis over the pages: a page's first line goes right below the last
+    line of the page before (a table row broken by a page stays in one piece)."""
+    out, shift = [], 0.0
+    for k, ln in enumerate(lines):
+        if k and pages and pages[k] != pages[k - 1]:
+            prev = lines[k - 1]
+            shift = out[-1] + (max(w.y1 for w in prev.words) - prev.top) - ln.top
+        out.append(ln.top + shift)
     return out
 
 

@@ -210,7 +210,8 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
         free_of.append(free)
     # border-less tables, over the pages' lines in a row (a table broken by a page is one)
     flat = [(no, ln) for no, kept in enumerate(kept_of) for ln in kept]
-    found = pdf_columns.find_tables([ln for _, ln in flat], lambda t: heading(repair(t)[0]), stops)
+    found = pdf_columns.find_tables([ln for _, ln in flat], lambda t: heading(repair(t)[0]), stops,
+                                    [no for no, _ in flat])
     free_tables: dict[int, list[tuple[float, list[list[str]], bool]]] = {}
     in_table: set[int] = set()  # ids of lines inside them
     for f in found:
