@@ -190,3 +190,34 @@ def test_tab_rows_with_a_two_line_header_of_two_digit_years(tmp_path):
             ("3", "3.1.1"): ("คะแนน ITA", "คะแนน", "90", {2568: ("92", None), 2569: ("93", None), 2570: ("95", None)}),
         }, second
         assert plan.years == (2568, 2570)
+
+
+HTML_HEAD = ("<html><body><h1>แผนพัฒนาการศึกษา สพป.นครปฐม เขต 1 พ.ศ. 2568-2570</h1>"
+             "<h2>ยุทธศาสตร์ที่ 1 คุณภาพผู้เรียน</h2><h3>ตัวชี้วัด</h3>")
+HTML_FORMS = {
+    "dl": HTML_HEAD + "<dl><dt>1.1 ร้อยละของนักเรียนที่อ่านคล่อง</dt><dd>หน่วยนับ: ร้อยละ</dd><dd>ค่าฐาน (ปี 2567): 70</dd>"
+    "<dd>ค่าเป้าหมาย: ปี 2568 = 75, ปี 2569 = 80, ปี 2570 = 85</dd><dt>1.2 จำนวนโรงเรียนต้นแบบ</dt>"
+    "<dd>หน่วยนับ: โรงเรียน</dd><dd>ค่าเป้าหมาย: ปี 2568 = 5, ปี 2569 = 8, ปี 2570 = 10</dd></dl>",
+    "nested-ul": HTML_HEAD + "<ul><li>1.1 ร้อยละของนักเรียนที่อ่านคล่อง<ul><li>หน่วยนับ: ร้อยละ</li><li>ค่าฐาน ปี 2567: 70</li>"
+    "<li>ปี 2568: 75</li><li>ปี 2569: 80</li><li>ปี 2570: 85</li></ul></li><li>1.2 จำนวนโรงเรียนต้นแบบ<ul>"
+    "<li>หน่วยนับ: โรงเรียน</li><li>ปี 2568: 5</li><li>ปี 2569: 8</li><li>ปี 2570: 10</li></ul></li></ul>",
+    "years-as-rows": HTML_HEAD + "<table><tr><th>รายการ</th><th>ตัวชี้วัด 1.1 ร้อยละของนักเรียนที่อ่านคล่อง</th>"
+    "<th>ตัวชี้วัด 1.2 จำนวนโรงเรียนต้นแบบ</th></tr><tr><td>หน่วยนับ</td><td>ร้อยละ</td><td>โรงเรียน</td></tr>"
+    "<tr><td>ค่าฐาน</td><td>70</td><td>-</td></tr><tr><td>ปี 2568</td><td>75</td><td>5</td></tr>"
+    "<tr><td>ปี 2569</td><td>80</td><td>8</td></tr><tr><td>ปี 2570</td><td>85</td><td>10</td></tr></table>",
+    "years-as-rows-units-in-header": HTML_HEAD + "<table><tr><th>ปีงบประมาณ</th>"
+    "<th>1.1 ร้อยละของนักเรียนที่อ่านคล่อง (ร้อยละ)</th><th>1.2 จำนวนโรงเรียนต้นแบบ (โรงเรียน)</th></tr>"
+    "<tr><td>2568</td><td>75</td><td>5</td></tr><tr><td>2569</td><td>80</td><td>8</td></tr>"
+    "<tr><td>2570</td><td>85</td><td>10</td></tr></table>",
+}
+
+
+def test_html_indicator_lists_and_tables_with_a_row_per_year(tmp_path):
+    for name, markup in HTML_FORMS.items():
+        p = tmp_path / f"{name}.html"
+        p.write_text(markup + "</body></html>", encoding="utf-8")
+        inds = parse_file(p).plan.strategy("1").indicators
+        got = [(i.number, i.text, i.unit, {t.year: t.value for t in i.targets}) for i in inds]
+        assert got == [("1.1", "ร้อยละของนักเรียนที่อ่านคล่อง", "ร้อยละ", {2568: "75", 2569: "80", 2570: "85"}),
+                       ("1.2", "จำนวนโรงเรียนต้นแบบ", "โรงเรียน", {2568: "5", 2569: "8", 2570: "10"})], name
+        assert inds[0].baseline == (None if name == "years-as-rows-units-in-header" else "70"), name

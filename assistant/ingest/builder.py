@@ -193,8 +193,8 @@ class _Builder:
         first = marks[0].start(1) if marks else None
         if first is None and self._note(b, sub):
             return True  # "* ปี 2568 ยังไม่กำหนดค่าเป้าหมาย": a note under the indicator
-        if b.kind == "paragraph" and self._continue_values(ind, b, sub, marks):
-            return True
+        if (b.kind == "paragraph" or b.kind == "item" and b.number is None) and self._continue_values(ind, b, sub, marks):
+            return True  # a sentence or an unnumbered sub-item of values ("ปี 2568: 75")
         if first is None or sub[:first].strip(" \t-–•*"):
             # text before any label: the indicator's text wrapped onto this line
             if self.open_fields or (b.kind != "paragraph" and not self._wrapped_number(b, sub, first)) \
@@ -221,6 +221,8 @@ class _Builder:
         lead = thai.to_arabic(sub)[: vals[0][3] - b.start]
         words = [*self.lex.words("plan", "target_intro"), *self.lex.words("plan", "baseline"),
                  *self.lex.words("plan", "result")]
+        if b.kind == "item" and len(BULLET.sub("", lead).strip()) > 15:
+            return False  # an item with text before its values: an indicator of its own
         if len(lead.strip()) > 30 and not any(w in lead for w in words) \
                 and not re.search(r"ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?25\d\d", lead):
             return False  # a sentence of its own before the values: no part of the indicator
@@ -642,11 +644,33 @@ class _Builder:
                     break
         return cols, n_head
 
+    def _transposed(self, rows: list[list[Cell]]) -> bool:
+        """A table with one row per year (or unit / baseline) and one column per indicator:
+        the first cells below the header are years or column words, every other header cell
+        names an indicator."""
+        if len(rows) < 3 or len(rows[0]) < 2:
+            return False
+        firsts = [thai.one_line(self.doc.cell_text(r[0])) for r in rows[1:]]
+        if sum(1 for t in firsts if year_of(t, bare_two_digit=True)) < 2:
+            return False
+        if not all(year_of(t, bare_two_digit=True) or is_header_label(t) for t in firsts):
+            return False
+        heads = [thai.one_line(self.doc.cell_text(c)) for c in rows[0][1:] if not c.merged]
+        numbered = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)+|ที่\s*[0-9๐-๙]")
+        return bool(heads) and all(len(h) > 10 and year_of(h) is None and (not is_header_label(h) or numbered.search(h))
+                                   for h in heads)
+
     def table(self, b: Block) -> None:
         rows = b.rows
         if not rows or not rows[0]:
             return
+        transposed = self._transposed(rows)
+        if transposed:
+            width = max(len(r) for r in rows)
+            rows = [[r[j] if j < len(r) else Cell(r[-1].end, r[-1].end) for r in rows] for j in range(width)]
         cols, n_head = self.columns(rows)
+        if transposed:
+            cols[0] = Column("indicators", None, cols[0].label)
         prev_cols = self.last_cols
         if self.last_cols and len(self.last_cols) == len(rows[0]) and (b.continues or not any(
                 is_header_label(self.doc.cell_text(c)) for c in rows[0] if c.start < c.end)):
@@ -710,10 +734,20 @@ class _Builder:
                 m = NUMBERING.match(text)
                 if not no and m and m.group(1):
                     no, raw_no = thai.to_arabic(m.group(1)).rstrip("."), m.group(1)
+                hw = heading_word(text) if transposed else None
+                if hw and self.roles.get(hw) == "indicators":  # "ตัวชี้วัด 1.1 <text>" heads a column
+                    pos, number = self._after_word(Block("item", cell.start, cell.end), text, hw)
+                    m2 = re.match(r"\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?\s+", self.doc.text[pos:cell.end]) if not number else None
+                    number = number or (m2.group(1) if m2 else "")
+                    text = self.doc.text[pos + (m2.end() if m2 else 0):cell.end]
+                    if number and not no:
+                        no, raw_no = thai.to_arabic(number), number
                 ind_text = self._item_text(text)
                 unit = None
                 if "unit" in roles:
                     unit = _filled(self.doc.cell_text(r[roles.index("unit")]))
+                elif (m := re.search(r"\s*[(（]\s*(" + "|".join(map(re.escape, units())) + r")\s*[)）]$", ind_text)):
+                    unit, ind_text = m.group(1), ind_text[: m.start()]  # "ร้อยละของ... (ร้อยละ)"
                 ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
                 last = ind
                 self.last_ind = ind
