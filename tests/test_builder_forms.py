@@ -221,3 +221,13 @@ def test_html_indicator_lists_and_tables_with_a_row_per_year(tmp_path):
         assert got == [("1.1", "ร้อยละของนักเรียนที่อ่านคล่อง", "ร้อยละ", {2568: "75", 2569: "80", 2570: "85"}),
                        ("1.2", "จำนวนโรงเรียนต้นแบบ", "โรงเรียน", {2568: "5", 2569: "8", 2570: "10"})], name
         assert inds[0].baseline == (None if name == "years-as-rows-units-in-header" else "70"), name
+
+
+def test_two_line_tab_header_with_a_column_after_the_years(tmp_path):
+    p = tmp_path / "sr2.txt"
+    p.write_text(f"แผน สพป.สุรินทร์ เขต 2 ปีงบประมาณ 2568-2570\n\nยุทธศาสตร์ที่ 2 : พัฒนาครู\n"
+                 f"ตัวชี้วัด{T}หน่วยนับ{T}ค่าเป้าหมาย{T}ผู้รับผิดชอบ\n68{T}69{T}70\n"
+                 f"2.1.1 ร้อยละของครูที่ผ่านการอบรม{T}ร้อยละ{T}75{T}80{T}85{T}กลุ่มพัฒนาครู\n", encoding="utf-8")
+    (ind,) = parse_file(p).plan.indicators()
+    assert (ind.number, ind.unit, ind.responsible) == ("2.1.1", "ร้อยละ", "กลุ่มพัฒนาครู")
+    assert {t.year: t.value for t in ind.targets} == {2568: "75", 2569: "80", 2570: "85"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.ingest.columns import year_of
+from assistant.ingest.columns import role_of, year_of
 from assistant.ingest.document import Block, Cell
 from assistant.ingest.layouts.base import trim
 
@@ -57,10 +57,14 @@ def spread_year_header(text: str, rows: list[list[Cell]]) -> list[list[Cell]]:
     if not all(year_of(text[c.start:c.end], bare_two_digit=True) for c in h2[:k]):
         return rows
     filled = [j for j, c in enumerate(h1) if c.start < c.end]
-    t = filled[-1] if filled else 0
-    if t + k > len(h1) or t < 1:
+    if not filled:
+        return rows
+    # the header cell the years belong to: the target column (ค่าเป้าหมาย), else the last one
+    t = next((j for j in filled if role_of(text[h1[j].start:h1[j].end]) == "target"), filled[-1])
+    n = filled[-1] + 1  # header cells written; the k - 1 slots after them are the spanned ones
+    if t < 1 or n + k - 1 > len(h1):
         return rows
     empty = Cell(h2[0].start, h2[0].start)
     new2 = [empty] * t + h2[:k] + [empty] * (len(h1) - t - k)
-    new1 = h1[: t + 1] + [Cell(h1[t].start, h1[t].end, (0, t))] * (k - 1) + h1[t + k:]
+    new1 = h1[: t + 1] + [Cell(h1[t].start, h1[t].end, (0, t))] * (k - 1) + h1[t + 1:n] + h1[n + k - 1:]
     return [new1, new2, *rows[2:]]
