@@ -4,6 +4,7 @@ page; Thai digits, wrapped cells, a table broken by a page.
 
     .venv/bin/python eval/plans/make_skw1.py eval/plans             # browser default cell style
     .venv/bin/python eval/plans/make_skw1.py DIR padded              # padded, top-aligned cells
+    .venv/bin/python eval/plans/make_skw1.py DIR thead               # header rows in <thead>: repeated on each page
 """
 import subprocess
 import sys
@@ -52,8 +53,9 @@ def html():
         h.append(f"<h2>กลยุทธ์ที่ {th(no)} {title}</h2><h3>แนวทางการดำเนินงาน</h3><ol>")
         h += [f"<li>{g}</li>" for g in guides]
         h.append("</ol><h3>ตัวชี้วัดและค่าเป้าหมาย</h3><table>")
-        h.append("<tr><th rowspan='2'>ที่</th><th rowspan='2'>ตัวชี้วัด</th><th rowspan='2'>หน่วยนับ</th><th rowspan='2'>ค่าฐาน ปี ๒๕๖๗</th>"
-                 "<th colspan='3'>ค่าเป้าหมาย</th><th rowspan='2'>ผู้รับผิดชอบ</th></tr><tr>" + "".join(f"<th>{th(y)}</th>" for y in YEARS) + "</tr>")
+        h.append(("<thead>" if STYLE == "thead" else "") + "<tr><th rowspan='2'>ที่</th><th rowspan='2'>ตัวชี้วัด</th><th rowspan='2'>หน่วยนับ</th><th rowspan='2'>ค่าฐาน ปี ๒๕๖๗</th>"
+                 "<th colspan='3'>ค่าเป้าหมาย</th><th rowspan='2'>ผู้รับผิดชอบ</th></tr><tr>" + "".join(f"<th>{th(y)}</th>" for y in YEARS) + "</tr>"
+                 + ("</thead>" if STYLE == "thead" else ""))
         for ino, text, unit, base, tg, resp in inds:
             h.append(f"<tr><td>{th(ino)}</td><td style='width:34%'>{th(text)}</td><td>{unit}</td><td>{th(base)}</td>"
                      + "".join(f"<td>{th(v)}</td>" for v in tg) + f"<td style='width:18%'>{resp}</td></tr>")

@@ -14,7 +14,7 @@ read in a row, so a table broken by a page is one table (its columns seen in all
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.ingest.columns import is_header_label, role_of, year_of
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
@@ -117,15 +117,23 @@ def _row_start(ln: Line, cols: Columns) -> bool:
     return any(j in used for j in cols.value_cols)
 
 
-def _rows(body: list[Line], cols: Columns, first: int, tops: list[float]) -> list[tuple[int, list[str]]]:
-    """Body rows as (index of the row's first line, cell texts).
+def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | None) -> list[tuple[int, list[str]]]:
+    """Body rows (of the lines ``idx``) as (index of the row's first line, cell texts).
 
     Each row has an anchor line (its number, or its values). A column's lines are split
     into one run per row (runs in order, a run may be empty) so that each run sits where
     its row's anchor is: starting at it when cells are top-aligned (no line above the
     first anchor), centred on it when cells are centred vertically (as a browser prints
     a table by default). A run never reaches past the anchors of the rows beside it."""
-    # the lines on one vertical axis (a row broken by a page reads in order)
+    # the lines on one vertical axis: a page's lines (or the lines after a header repeated
+    # on a new page) go right below the line before, so a row broken by a page reads in order
+    groups, g = [], 0
+    for n, k in enumerate(idx):
+        if n and (k != idx[n - 1] + 1 or (pages and pages[k] != pages[idx[n - 1]])):
+            g += 1
+        groups.append(g)
+    body = [lines[k] for k in idx]
+    tops = _tops(body, groups)
     body = [Line([Word(w.x0, w.y0 + t - ln.top, w.x1, w.y1 + t - ln.top, w.text) for w in ln.words])
             for ln, t in zip(body, tops, strict=True)]
     anchors = [k for k, ln in enumerate(body) if _row_start(ln, cols)] or [0]
@@ -142,7 +150,7 @@ def _rows(body: list[Line], cols: Columns, first: int, tops: list[float]) -> lis
                 r = sum(1 for sp in seps if y > sp)
                 cells[r][cols.of(w)].append(w)
                 firsts[r] = min(firsts[r], k)
-        return [(first + firsts[r], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+        return [(idx[firsts[r]], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
     for j in range(len(cols.starts)):
         per_line = [(k, [w for w in ln.words if cols.of(w) == j]) for k, ln in enumerate(body)]
         per_line = [(k, ws) for k, ws in per_line if ws]
@@ -150,7 +158,7 @@ def _rows(body: list[Line], cols: Columns, first: int, tops: list[float]) -> lis
             for k, ws in group:
                 cells[r][j] += ws
                 firsts[r] = min(firsts[r], k)
-    return [(first + firsts[r], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+    return [(idx[firsts[r]], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
 
 
 def _separators(body: list[Line], tops: list[float], anchors: list[int]) -> list[float] | None:
@@ -223,6 +231,7 @@ class Found:
     header: list[str]  # the header row
     rows: list[tuple[int, list[str]]]  # body rows: (index of the row's first line, cells)
     columns: Columns
+    body: list[int] = field(default_factory=list)  # indices of the body lines
 
 
 def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
@@ -232,12 +241,20 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
     ``heading(text)`` says whether a line is a heading; a line starting with one of
     ``stop_words`` (หมายเหตุ) ends a table."""
     out: list[Found] = []
-    tops = _tops(lines, pages)
     i = 0
     while i < len(lines):
         if not is_header(lines[i]):
             i += 1
             continue
+        if out and out[-1].end == i and (k := _repeated_header(lines, i, out[-1])):
+            # the table's header repeated on a new page: the table goes on below it
+            prev = out[-1]
+            end = _extent(lines, k, prev.columns, heading, stop_words)
+            if end > k:
+                prev.body += list(range(k, end))
+                prev.rows, prev.end = _rows(lines, prev.body, prev.columns, pages), end
+                i = end
+                continue
         # the header: this line and the lines below it until the first body line
         h = i + 1
         while h < len(lines) and _header_line(lines[h]) and h - i < 6:
@@ -254,9 +271,20 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
         if end - h < 1:
             i += 1
             continue
-        out.append(Found(i, end, header_labels(lines[i:h], cols), _rows(lines[h:end], cols, h, tops[h:end]), cols))
+        body = list(range(h, end))
+        out.append(Found(i, end, header_labels(lines[i:h], cols), _rows(lines, body, cols, pages), cols, body))
         i = end
     return out
+
+
+def _repeated_header(lines: list[Line], i: int, prev: Found) -> int | None:
+    """The index after a header at ``i`` that repeats ``prev``'s header (its lines name
+    column words or years), ``None`` if it is another header."""
+    h = i + 1
+    while h < len(lines) and h - i < 6 and _header_line(lines[h]) and any(
+            role_of(w.text) or year_of(w.text) for w in lines[h].words):
+        h += 1
+    return h if header_labels(lines[i:h], prev.columns) == prev.header else None
 
 
 def _tops(lines: list[Line], pages: list[int] | None) -> list[float]:
