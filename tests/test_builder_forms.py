@@ -140,13 +140,14 @@ def test_a_strategy_list_heading_names_the_items_below_each_strategy(tmp_path):
 
 def test_a_borderless_pdf_table_with_padded_top_aligned_cells_reads_exactly():
     """The Chromium print of a page whose tables have no borders (eval/plans/make_skw1.py
-    padded, and thead: the header repeated on each page): the same records as the
+    padded; thead: the header repeated on each page; onetable: one table with a row per
+    strategy): the same records as the
     default-styled print in eval/plans."""
     spec = importlib.util.spec_from_file_location("score_plans", ROOT / "eval" / "score_plans.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     gold = yaml.safe_load((ROOT / "eval/plans/skw1_plan_2568_2570.gold.yaml").read_text(encoding="utf-8"))
-    for pdf in (ROOT / "tests/fixtures/skw1_plan_2568_2570_padded.pdf", ROOT / "tests/fixtures/skw1_plan_2568_2570_thead.pdf",
+    for pdf in (*(ROOT / f"tests/fixtures/skw1_plan_2568_2570_{s}.pdf" for s in ("padded", "thead", "onetable")),
                 ROOT / "eval/plans/skw1_plan_2568_2570.pdf"):
         c = mod.score(pdf, gold)
         for k in ("targets", "indicators", "units", "baselines", "responsible", "strategies", "guidelines"):

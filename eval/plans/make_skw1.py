@@ -5,6 +5,7 @@ page; Thai digits, wrapped cells, a table broken by a page.
     .venv/bin/python eval/plans/make_skw1.py eval/plans             # browser default cell style
     .venv/bin/python eval/plans/make_skw1.py DIR padded              # padded, top-aligned cells
     .venv/bin/python eval/plans/make_skw1.py DIR thead               # header rows in <thead>: repeated on each page
+    .venv/bin/python eval/plans/make_skw1.py DIR onetable            # one table, a full-width row per strategy
 """
 import subprocess
 import sys
@@ -49,16 +50,23 @@ def html():
          "<h2>วิสัยทัศน์</h2>", f"<p>{VISION}</p>",
          "<h2>พันธกิจ</h2><ol><li>ยกระดับคุณภาพผู้เรียนทุกระดับ</li><li>สร้างโอกาสทางการศึกษาแก่เด็กในพื้นที่ชายแดน</li><li>พัฒนาระบบบริหารจัดการด้วยเทคโนโลยี</li></ol>",
          "<h2>เป้าประสงค์</h2><ol><li>ผู้เรียนมีผลสัมฤทธิ์ทางการเรียนสูงขึ้น</li><li>เด็กทุกคนได้รับการศึกษาอย่างทั่วถึง</li></ol>"]
-    for no, title, guides, inds in STRATS:
+    for k, (no, title, guides, inds) in enumerate(STRATS):
         h.append(f"<h2>กลยุทธ์ที่ {th(no)} {title}</h2><h3>แนวทางการดำเนินงาน</h3><ol>")
         h += [f"<li>{g}</li>" for g in guides]
-        h.append("</ol><h3>ตัวชี้วัดและค่าเป้าหมาย</h3><table>")
+        h.append("</ol>")
+        if STYLE == "onetable" and k < len(STRATS) - 1:
+            continue
+        h.append("<h3>ตัวชี้วัดและค่าเป้าหมาย</h3><table>")
         h.append(("<thead>" if STYLE == "thead" else "") + "<tr><th rowspan='2'>ที่</th><th rowspan='2'>ตัวชี้วัด</th><th rowspan='2'>หน่วยนับ</th><th rowspan='2'>ค่าฐาน ปี ๒๕๖๗</th>"
                  "<th colspan='3'>ค่าเป้าหมาย</th><th rowspan='2'>ผู้รับผิดชอบ</th></tr><tr>" + "".join(f"<th>{th(y)}</th>" for y in YEARS) + "</tr>"
                  + ("</thead>" if STYLE == "thead" else ""))
-        for ino, text, unit, base, tg, resp in inds:
-            h.append(f"<tr><td>{th(ino)}</td><td style='width:34%'>{th(text)}</td><td>{unit}</td><td>{th(base)}</td>"
-                     + "".join(f"<td>{th(v)}</td>" for v in tg) + f"<td style='width:18%'>{resp}</td></tr>")
+        # one table per strategy, or (onetable) one table with a full-width row per strategy
+        for sno, stitle, _, sinds in (STRATS if STYLE == "onetable" else [(no, title, guides, inds)]):
+            if STYLE == "onetable":
+                h.append(f"<tr><td colspan='8'><b>กลยุทธ์ที่ {th(sno)} {stitle}</b></td></tr>")
+            for ino, text, unit, base, tg, resp in sinds:
+                h.append(f"<tr><td>{th(ino)}</td><td style='width:34%'>{th(text)}</td><td>{unit}</td><td>{th(base)}</td>"
+                         + "".join(f"<td>{th(v)}</td>" for v in tg) + f"<td style='width:18%'>{resp}</td></tr>")
         h.append("</table>")
     h.append("<p>หมายเหตุ ค่าฐานคือผลการดำเนินงานปีงบประมาณ ๒๕๖๗</p></body></html>")
     return "\n".join(h)

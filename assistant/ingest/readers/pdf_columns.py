@@ -228,7 +228,7 @@ def _split(per_line, anchors: list[int], ys: list[float], tops: list[float], mid
 class Found:
     start: int  # index of the first line of the table
     end: int  # index after its last line
-    header: list[str]  # the header row
+    header: list[str]  # the header row ([] for a part of a table below a strategy row)
     rows: list[tuple[int, list[str]]]  # body rows: (index of the row's first line, cells)
     columns: Columns
     body: list[int] = field(default_factory=list)  # indices of the body lines
@@ -263,16 +263,32 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
         while end < len(lines) and not _stops(lines[end], heading, stop_words):
             end += 1
         cols = _columns(lines[i:h], lines[h:end])
+        if cols is None and end < len(lines) and heading(lines[end].text().strip()):
+            # a strategy row right below the header: the columns come from the rows below it
+            end2 = end + 1
+            while end2 < len(lines) and not _stops(lines[end2], heading, stop_words):
+                end2 += 1
+            cols = _columns(lines[i:h], lines[end + 1:end2])
         if cols is None:
             i += 1
             continue
         end = _extent(lines, h, cols, heading, stop_words)
         cols = _columns(lines[i:h], lines[h:end]) or cols
-        if end - h < 1:
+        body = list(range(h, end))
+        found = [Found(i, end, header_labels(lines[i:h], cols), _rows(lines, body, cols, pages) if body else [], cols, body)]
+        # full-width strategy rows (headings) inside the table: the table goes on below each
+        while end < len(lines) and heading(lines[end].text().strip()) and not _stops(lines[end], (lambda t: False), stop_words):
+            k = end + 1
+            e = _extent(lines, k, cols, heading, stop_words)
+            if e <= k or not any(_row_start(lines[x], cols) for x in range(k, e)):
+                break
+            body = list(range(k, e))
+            found.append(Found(k, e, [], _rows(lines, body, cols, pages), cols, body))
+            end = e
+        if not any(f.rows for f in found):
             i += 1
             continue
-        body = list(range(h, end))
-        out.append(Found(i, end, header_labels(lines[i:h], cols), _rows(lines, body, cols, pages), cols, body))
+        out += found
         i = end
     return out
 

@@ -219,14 +219,15 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
         by_page: dict[int, list[list[str]]] = {}
         top: dict[int, float] = {}
         first_page = flat[f.start][0]
-        by_page[first_page], top[first_page] = [f.header], flat[f.start][1].top
+        by_page[first_page], top[first_page] = ([f.header] if f.header else []), flat[f.start][1].top
         for k, cells in f.rows:
             no = flat[k][0]
             if no not in by_page:
                 by_page[no], top[no] = [], flat[k][1].top
             by_page[no].append(cells)
         for no, rows in by_page.items():
-            free_tables.setdefault(no, []).append((top[no], rows, no != first_page))
+            if rows:  # a part below a strategy row goes on from the part above it
+                free_tables.setdefault(no, []).append((top[no], rows, no != first_page or not f.header))
         in_table |= {id(flat[k][1]) for k in range(f.start, f.end)}
     pages = []
     for no, plines in enumerate(lines):
