@@ -234,3 +234,13 @@ def test_two_line_tab_header_with_a_column_after_the_years(tmp_path):
     (ind,) = parse_file(p).plan.indicators()
     assert (ind.number, ind.unit, ind.responsible) == ("2.1.1", "ร้อยละ", "กลุ่มพัฒนาครู")
     assert {t.year: t.value for t in ind.targets} == {2568: "75", 2569: "80", 2570: "85"}
+
+
+def test_column_words_with_two_digit_years(tmp_path):
+    p = tmp_path / "sr2.txt"
+    p.write_text(f"แผน สพป.สุรินทร์ เขต 2 ปีงบประมาณ 2568-2569\n\nยุทธศาสตร์ที่ 2 : พัฒนาครู\n"
+                 f"ตัวชี้วัด{T}หน่วยนับ{T}ค่าฐาน 67{T}เป้าหมาย 68{T}เป้าหมาย 69\n"
+                 f"2.1.1 ร้อยละของครูที่ผ่านการอบรม{T}ร้อยละ{T}70{T}75{T}80\n", encoding="utf-8")
+    (ind,) = parse_file(p).plan.indicators()
+    assert (ind.baseline, ind.baseline_year) == ("70", 2567)
+    assert {t.year: t.value for t in ind.targets} == {2568: "75", 2569: "80"}
