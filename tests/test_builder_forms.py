@@ -244,3 +244,11 @@ def test_column_words_with_two_digit_years(tmp_path):
     (ind,) = parse_file(p).plan.indicators()
     assert (ind.baseline, ind.baseline_year) == ("70", 2567)
     assert {t.year: t.value for t in ind.targets} == {2568: "75", 2569: "80"}
+
+
+def test_star_bulleted_indicators_are_not_notes():
+    md = ("## กลยุทธ์ที่ 1 คุณภาพ\n\n### ตัวชี้วัด\n\n* ร้อยละของนักเรียนที่อ่านคล่อง\n  - หน่วยนับ: ร้อยละ\n"
+          "  - ค่าเป้าหมาย ปี 2568 = 80\n* จำนวนโรงเรียนต้นแบบ\n  - หน่วยนับ: โรงเรียน\n  - ค่าเป้าหมาย ปี 2568 = 5\n")
+    inds = build(read_md("st", md)).plan.strategy("1").indicators
+    assert [(i.text, i.unit, {t.year: t.value for t in i.targets}) for i in inds] == [
+        ("ร้อยละของนักเรียนที่อ่านคล่อง", "ร้อยละ", {2568: "80"}), ("จำนวนโรงเรียนต้นแบบ", "โรงเรียน", {2568: "5"})]

@@ -191,7 +191,8 @@ class _Builder:
         sub = self.quote(b.start, b.end)
         marks = list(self.labels.finditer(sub))
         first = marks[0].start(1) if marks else None
-        if first is None and self._note(b, sub):
+        if first is None and b.number is None and "." in ind.number_raw and self._note(b, sub) \
+                and not self._has_targets(sub):
             return True  # "* ปี 2568 ยังไม่กำหนดค่าเป้าหมาย": a note under the indicator
         if (b.kind == "paragraph" or b.kind == "item" and b.number is None) and self._continue_values(ind, b, sub, marks):
             return True  # a sentence or an unnumbered sub-item of values ("ปี 2568: 75")
@@ -237,7 +238,9 @@ class _Builder:
         return True
 
     def _note(self, b: Block, sub: str) -> bool:
-        """A note below an indicator: a line marked with a note mark (lexicon ``note_marks``)."""
+        """A note below an indicator: a line marked with a note mark (lexicon ``note_marks``),
+        unnumbered and without values, below indicators numbered ``1.2`` (so a list of
+        bulleted indicators is no list of notes)."""
         s = sub.lstrip()
         return any(s.startswith(m) and not s.startswith(m * 2) for m in self.lex.words("plan", "note_marks"))
 
@@ -523,7 +526,7 @@ class _Builder:
         if marks:  # "1. <text>" then labelled lines (หน่วยนับ ..., ค่าเป้าหมาย ...)
             cut = marks[0].start(1)
             text = self._item_text(raw[:cut])
-            number_raw = number_raw or (raw.split()[0] if no else None)
+            number_raw = number_raw or (_printed_number(raw) if no else None)
             ind = self.indicator(s, no, number_raw, text, b.start, b.start + len(raw[:cut].rstrip()), None)
             self.fields(ind, b.start, raw, marks)
             self.open_ind, self.open_fields = ind, True
@@ -540,7 +543,7 @@ class _Builder:
         unit = self._value_unit(raw, vals, b.start)
         guessed = unit is None
         unit = unit or next((u for u in units() if u in raw), None)
-        number_raw = number_raw or (self.quote(b.start, b.end).split()[0] if no else None)
+        number_raw = number_raw or (_printed_number(self.quote(b.start, b.end)) if no else None)
         ind = self.indicator(s, no, number_raw, text, b.start, b.end, unit)
         if guessed and unit:
             self.guessed_units.add(ind.id)
@@ -891,6 +894,12 @@ def _label_roles(lex: lexicon.Lexicon) -> dict[str, str]:
             if w not in unit_words:
                 out.setdefault(w, role)
     return out
+
+
+def _printed_number(raw: str) -> str:
+    """The numbering printed at the start of an item, after a bullet (``- 1.2 ...`` → ``1.2``)."""
+    m = ITEM_NO.match(BULLET.sub("", raw, count=1))
+    return m.group(1) if m else raw.split()[0]
 
 
 def _line_end(s: str, pos: int) -> int:
