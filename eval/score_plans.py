@@ -2,7 +2,7 @@
 
     .venv/bin/python eval/score_plans.py [DIR]      (default: eval/plans)
 
-Prints, per plan and in total: yearly targets exact, indicators (text/unit/baseline/
+Prints, per plan and in total: yearly targets exact, their qualifiers (ไม่น้อยกว่า), indicators (text/unit/baseline/
 responsible), strategies, guidelines, vision and office, as found / gold."""
 
 from __future__ import annotations
@@ -57,6 +57,10 @@ def score(plan_path: Path, gold: dict) -> Counter:
                 c["responsible"] += 1
                 c["responsible_ok"] += bool(pi and _n(pi.responsible) == _n(gi["responsible"]))
             got = {(t.year, t.sub_item): t.value for t in (pi.targets if pi else []) if t.kind == "target"}
+            quals = {t.year: t.qualifier for t in (pi.targets if pi else []) if t.kind == "target" and not t.sub_item}
+            for y, q in (gi.get("qualifiers") or {}).items():
+                c["qualifiers"] += 1
+                c["qualifiers_ok"] += quals.get(int(y)) == q
             for y, v in (gi.get("targets") or {}).items():
                 c["targets"] += 1
                 want = thai.to_arabic(str(v))
@@ -90,7 +94,8 @@ def main() -> None:
 
 
 def _fmt(c: Counter) -> str:
-    keys = ["targets", "indicators", "units", "baselines", "responsible", "strategies", "guidelines", "vision", "office"]
+    keys = ["targets", "qualifiers", "indicators", "units", "baselines", "responsible", "strategies", "guidelines",
+            "vision", "office"]
     return "  ".join(f"{k} {c[k + '_ok']}/{c[k]}" for k in keys if c[k])
 
 

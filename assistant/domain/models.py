@@ -43,6 +43,8 @@ class Target:
     ``value`` is the value as printed with Thai digits turned Arabic (``"30.30"``,
     ``"-5.20"``, ``"ดีเยี่ยม"``); ``numeric`` is its number when it is one.
     ``sub_item`` labels one line of a multi-value cell (e.g. ``"ป.6"``).
+    ``qualifier`` is the word printed before the figure (``ไม่น้อยกว่า``, ``ไม่เกิน``,
+    ``อย่างน้อย``): the value stays the bare figure, the span quotes both.
     """
 
     id: str
@@ -54,6 +56,17 @@ class Target:
     unit: str | None
     span: Span
     sub_item: str | None = None
+    qualifier: str | None = None
+
+
+def split_qualifier(text: str, words) -> tuple[str | None, str]:
+    """The qualifier word ``text`` starts with (longest of ``words``) and the rest:
+    ``"ไม่น้อยกว่าร้อยละ 85"`` → ``("ไม่น้อยกว่า", "ร้อยละ 85")``."""
+    s = text.lstrip()
+    for w in sorted(words, key=len, reverse=True):
+        if s.startswith(w):
+            return w, s[len(w):].lstrip()
+    return None, text
 
 
 @dataclass

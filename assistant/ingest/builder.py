@@ -23,6 +23,7 @@ from assistant.domain.models import (
     TextItem,
     guideline_id,
     indicator_id,
+    split_qualifier,
     strategy_id,
     target_id,
 )
@@ -40,6 +41,7 @@ class BuildOptions:
     implicit_strategy: bool = True  # indicators before any strategy go to a strategy "1" (warned)
     sentence_targets: bool = True  # read "ปี 2567 = 80" inside indicator text
     word_targets: bool = True  # accept words (ดีเยี่ยม) as target values
+    unit_words: bool = True  # a word value keeps the unit printed before it (ระดับดีมาก, not ดีมาก)
 
     @classmethod
     def from_meta(cls, raw: dict | None) -> BuildOptions:
@@ -79,6 +81,9 @@ class _Builder:
         self.open_ind: Indicator | None = None  # an indicator block whose labelled lines may follow
         self.open_fields = False  # the open indicator block has had a labelled line
         self.open_title: Strategy | None = None  # a strategy heading whose title may wrap onto the next line
+        self.guessed_units: set[str] = set()  # indicators whose unit is a word of their text
+        self.labelled: set[str] = set()  # indicators with labelled lines below them
+        self.list_child: str | None = None  # the role of items right below each strategy of a list
         self.prev_end = 0  # end of the previous block
         self.last_item: TextItem | Guideline | None = None  # the list item read last
         self.labels = _label_pattern(lex)
@@ -127,6 +132,12 @@ class _Builder:
             else:
                 continue
             self.prev_end = b.end
+        for ind in self.plan.indicators():
+            if ind.id in self.guessed_units and ind.id in self.labelled:
+                # labelled lines below the indicator name no unit: the word of its text is none
+                for t in ind.targets:
+                    t.unit = None if t.unit == ind.unit else t.unit
+                ind.unit = None
         years = sorted({t.year for i in self.plan.indicators() for t in i.targets if t.year and t.kind == "target"})
         if years:
             self.plan.years = (years[0], years[-1])
@@ -180,7 +191,12 @@ class _Builder:
         sub = self.quote(b.start, b.end)
         marks = list(self.labels.finditer(sub))
         first = marks[0].start(1) if marks else None
-        if first is None or sub[:first].strip():
+        if first is None and b.number is None and "." in ind.number_raw and self._note(b, sub) \
+                and not self._has_targets(sub):
+            return True  # "* ปี 2568 ยังไม่กำหนดค่าเป้าหมาย": a note under the indicator
+        if (b.kind == "paragraph" or b.kind == "item" and b.number is None) and self._continue_values(ind, b, sub, marks):
+            return True  # a sentence or an unnumbered sub-item of values ("ปี 2568: 75")
+        if first is None or sub[:first].strip(" \t-–•*"):
             # text before any label: the indicator's text wrapped onto this line
             if self.open_fields or (b.kind != "paragraph" and not self._wrapped_number(b, sub, first)) \
                     or (first is None and not self._wrapped(b)):
@@ -192,6 +208,58 @@ class _Builder:
             self.open_fields = True
         return True
 
+    def _continue_values(self, ind: Indicator, b: Block, sub: str, marks: list) -> bool:
+        """A sentence of yearly values under an indicator block (``ตั้งเป้าปี 2568 ไว้ร้อยละ
+        95 ปี 2569 ร้อยละ 96``, ``ผลการดำเนินงานปี 2567 (ค่าฐาน) อยู่ที่ ร้อยละ 45``): its
+        values are the indicator's, and the sentence is no indicator of its own."""
+        if marks and (len(marks) > 1 or self.label_role[marks[0].group(1)] not in ("baseline", "result")
+                      or self.open_fields):
+            return False  # labelled lines (หน่วยนับ ..., ค่าเป้าหมาย ...) are read as fields
+        vals = self._sentence_values(sub, b.start)
+        if not vals or marks and not any(v[4] == "target" for v in vals) \
+                or NUMBERING.match(sub) and NUMBERING.match(sub).group(1) and not sub.lstrip().startswith("ปี"):
+            return False
+        lead = thai.to_arabic(sub)[: vals[0][3] - b.start]
+        words = [*self.lex.words("plan", "target_intro"), *self.lex.words("plan", "baseline"),
+                 *self.lex.words("plan", "result")]
+        if b.kind == "item" and len(BULLET.sub("", lead).strip()) > 15:
+            return False  # an item with text before its values: an indicator of its own
+        if len(lead.strip()) > 30 and not any(w in lead for w in words) \
+                and not re.search(r"ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?25\d\d", lead):
+            return False  # a sentence of its own before the values: no part of the indicator
+        unit = self._value_unit(sub, vals, b.start)
+        if unit and (ind.unit is None or ind.id in self.guessed_units):
+            ind.unit = unit
+            self.guessed_units.discard(ind.id)
+        self._add_values(ind, vals, ind.unit)
+        resp = _RESP.search(sub)
+        if resp and not ind.responsible:
+            ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
+        return True
+
+    def _note(self, b: Block, sub: str) -> bool:
+        """A note below an indicator: a line marked with a note mark (lexicon ``note_marks``),
+        unnumbered and without values, below indicators numbered ``1.2`` (so a list of
+        bulleted indicators is no list of notes)."""
+        s = sub.lstrip()
+        return any(s.startswith(m) and not s.startswith(m * 2) for m in self.lex.words("plan", "note_marks"))
+
+    def _add_values(self, ind: Indicator, vals, unit: str | None) -> None:
+        for year, a, z, _, kind in vals:
+            if kind == "baseline":
+                if ind.baseline is None:
+                    ind.baseline, ind.baseline_year = self._strip_unit(thai.printed_value(self.quote(a, z))), year
+            else:
+                self.add_target(ind, year, kind, a, z, unit)
+
+    @staticmethod
+    def _strip_unit(value: str) -> str:
+        """A figure without the unit printed before it (``ร้อยละ 45`` → ``45``)."""
+        for u in units():
+            if value.startswith(u) and thai.parse_number(value[len(u):].strip()) is not None:
+                return value[len(u):].strip()
+        return value
+
     def _wrapped_number(self, b: Block, sub: str, first: int | None) -> bool:
         """An "item" that is the indicator's text wrapped at a number (``ปีที่⏎๓ ด้าน...``):
         a bare number (no ``.`` or ``)``) right below, with the labelled lines under it."""
@@ -201,16 +269,20 @@ class _Builder:
 
     def fields(self, ind: Indicator, base: int, sub: str, marks: list) -> None:
         """Read the labelled fields of an indicator from ``sub`` (at offset ``base``)."""
+        self.labelled.add(ind.id)
         for k, m in enumerate(marks):
             role = self.label_role[m.group(1)]
+            if role == "unit":
+                self.guessed_units.discard(ind.id)
             nxt = marks[k + 1].start(1) if k + 1 < len(marks) else len(sub)
             end = nxt if role in ("target", "responsible") else min(nxt, _line_end(sub, m.end(1)))
             a, z = base + m.end(1), base + end
-            value = thai.one_line(self.quote(a, z)).strip(" :：")
+            value = thai.one_line(self.quote(a, z)).strip(" :：;,")
             if role == "unit":
                 ind.unit = value or ind.unit
             elif role == "baseline":
-                v = re.match(r"\(?\s*(?:ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?([0-9๐-๙]{2,4}))?\s*\)?\s*"
+                results = "|".join(map(re.escape, self.lex.words("plan", "result")))
+                v = re.match(r"\(?\s*(?:(?:" + results + r")?\s*ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?([0-9๐-๙]{2,4}))?\s*\)?\s*"
                              r"(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ)?\s*([^\s()]+)", value)
                 if v and v.group(2) not in ("-", "–", "—"):
                     ind.baseline = thai.printed_value(v.group(2))
@@ -243,6 +315,11 @@ class _Builder:
         if role in ("goals", "sgoals", "missions", "values") and number and rest and self.section == role:
             self.add_item(role, Block("item", pos, b.end, number=number), rest)
             return
+        if role == "guidelines" and not number and b.number and rest and self.strategy is not None \
+                and self.section == "guidelines":
+            # "๑.๒ มาตรการเฝ้าระวังฝุ่น" in a list of guidelines: an item starting with the word
+            self.add_item("guidelines", Block("item", b.start, b.end, number=b.number), raw)
+            return
         if role in ("guidelines", "indicators") and number and rest and self.strategy is not None:
             # "แนวทางที่ ๑ <text>", "ตัวชี้วัดที่ ๒ <text>": the heading is the item
             self.section = role
@@ -252,9 +329,17 @@ class _Builder:
             else:
                 self.add_item(role, item, self.quote(pos, b.end))
             return
-        if role == "strategy" and not number and rest and heading_word(rest):
-            self.section = "strategy-list"  # "ยุทธศาสตร์ ตัวชี้วัด และแนวทาง": a section title
-            return
+        if role == "strategy" and not number and rest:
+            other = self._other_role(rest)
+            if other in ("guidelines", "indicators", "sgoals") and self.strategy is not None \
+                    and re.match(r"[\s/,]", rest[:1] or " ") and heading_word(rest.lstrip(" /,")):
+                self.section = other  # "จุดเน้น / แนวทางการดำเนินงาน" inside a strategy
+                return
+            if heading_word(rest) or other:
+                # "ยุทธศาสตร์ ตัวชี้วัด และแนวทาง", "นโยบายและมาตรการ/โครงการสำคัญ": a section title;
+                # items right below each strategy of the list are of the role it names next
+                self.section, self.list_child = "strategy-list", other if other in ("guidelines", "sgoals") else None
+                return
         if role == "strategy":
             if number or (rest and b.number and self.section == "strategy-list"):
                 n = thai.to_arabic(number or b.number or "")
@@ -271,6 +356,16 @@ class _Builder:
         elif rest and role in ("missions", "goals", "values", "sgoals") and raw.find(":") >= 0:
             self.add_item(role, Block("item", pos, b.end), self.quote(pos, b.end))
 
+    def _other_role(self, rest: str) -> str | None:
+        """The first section word of another role than strategy inside a heading's rest."""
+        found = []
+        for w, r in self.roles.items():
+            k = rest.find(w)
+            if k >= 0 and r != "strategy":
+                found.append((k, -len(w), r))
+        r = min(found)[2] if found else None
+        return "sgoals" if r == "goals" else r
+
     def new_strategy(self, number: str, title: str, b: Block, word: str, pos: int) -> None:
         if not number:
             number = str(len(self.plan.strategies) + 1)
@@ -283,7 +378,7 @@ class _Builder:
             self.plan.strategies.append(self.strategy)
             if title.strip() and b.kind in ("heading", "item"):
                 self.open_title = self.strategy
-        self.section = None
+        self.section = self.list_child
         self.last_ind = None
 
     def content(self, b: Block, raw: str) -> None:
@@ -356,32 +451,73 @@ class _Builder:
 
     def _sentence_values(self, raw: str, base: int) -> list[tuple[int | None, int, int, int, str]]:
         """(year, value start, value end, phrase start, kind) for ``ปี 2567 = 80``,
-        ``ตั้งเป้าหมายปี 2568 ไว้ที่ร้อยละ 85`` and ``ค่าเป้าหมาย ร้อยละ 80``; a year after a
-        baseline word (``ค่าฐานปี 2567 ร้อยละ 82.40``) is a "baseline", after a result word
-        (``ผลการดำเนินงานปี 2566``) a "result"."""
+        ``ตั้งเป้าหมายปี 2568 ไว้ที่ร้อยละ 85``, a figure before its year (``ร้อยละ 85 ในปี
+        2569``, ``80 (ปี 2568)``) and ``ค่าเป้าหมาย ร้อยละ 80``; a year after a baseline word
+        (``ค่าฐานปี 2567 ร้อยละ 82.40``) is a "baseline", after a result word
+        (``ผลการดำเนินงานปี 2566``) a "result". A qualifier before the figure
+        (``ไม่น้อยกว่า``) is inside the value's span."""
         if not self.opts.sentence_targets:
             return []
         s = thai.to_arabic(raw)
         out = []
-        val = r"([0-9]+(?:[.,][0-9]+)*\s?%?" + ("|" + "|".join(map(re.escape, self.lex.words("plan", "word_targets"))) if self.opts.word_targets else "") + ")"
+        words = "|".join(map(re.escape, self.lex.words("plan", "word_targets")))
+        unit_words = "|".join(map(re.escape, sorted(units(), key=len, reverse=True)))
+        quals = "|".join(map(re.escape, sorted(self.lex.words("plan", "qualifiers"), key=len, reverse=True)))
+        # a word value may carry its unit before it ("ระดับดีมาก")
+        # a word ends where a word may end ("ปี 2567 มีนักเรียน" has no value มี)
+        val = (rf"(?P<v>(?:(?:{unit_words})\s?)?(?:[0-9]+(?:[.,][0-9]+)*\s?%?"
+               + (f"|(?:{words})(?:(?![ก-๙])|(?=และ|ใน|ปี))" if self.opts.word_targets else "") + "))")
+        qv = rf"(?:(?P<q>{quals})\s*)?" + val if quals else val
         seps = "|".join(map(re.escape, sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)))
-        pat = re.compile(r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?(25\d\d|\d\d))(?!\d)\s*\)?(?:\s*(?:" + seps + r"))*\s*" + val)
         before = {k: "|".join(map(re.escape, sorted(self.lex.words("plan", k), key=len, reverse=True)))
                   for k in ("baseline", "result")}
+        year_word = r"ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?"
+        links = "|".join(map(re.escape, self.lex.words("plan", "value_year_links"))) or "ใน"
+        # the figure first: "ร้อยละ 85 ในปี 2569", "ไม่เกิน 3 คน ในปีงบประมาณ 2570", "80 (ปี 2568)"
+        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word})"
+                          r"(?P<y>25\d\d|\d\d)(?!\d)\s*[)）]?")
+        masked = s
+        lead_words = tuple(self.lex.words("plan", "target_intro")) + tuple(self.lex.words("plan", "year_value_sep")) \
+            + ("และ", ",", "/", "(", "（")
+        for m in back.finditer(s):
+            a = m.start("q") if m.group("q") else m.start("v")
+            pre = s[:a].rstrip()
+            paren = "ใน" not in s[m.end("v"):m.start("y")] and re.search(r"[(（]", s[m.end("v"):m.start("y")])
+            if not (m.group("q") or re.match(unit_words, m.group("v")) or not pre or pre.endswith(lead_words)
+                    or paren and not re.search(r"(?:ที่|\.)$", pre)):
+                continue  # "ชั้นประถมศึกษาปีที่ 3 ในปีการศึกษา 2568": a number of the text, not a figure
+            out.append((thai.be_year(int(m.group("y"))), base + a, base + m.end("v"), base + m.start(), "target"))
+            masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+        # "ปี 2567 = 80", or a bare year with "=" / ":" ("เป้าหมาย 2569 = 55 / 2570 = 60"); a
+        # baseline word in parentheses after the year ("ปี 2567 (ค่าฐาน) อยู่ที่ 45") makes a baseline
+        pat = re.compile(rf"(?:{year_word}(?P<y>25\d\d|\d\d)|(?<![0-9./])(?P<by>25\d\d)(?=\s*[=:：]))"
+                         r"(?!\d)\s*\)?(?:\s*[(（](?P<bw>" + before["baseline"] + r")[)）])?(?:\s*(?:" + seps + r"))*\s*" + qv)
         last = 0
-        for m in pat.finditer(s):
-            y = thai.be_year(int(m.group(1)))
+        for m in pat.finditer(masked):
+            y = thai.be_year(int(m.group("y") or m.group("by")))
             kind, start = "target", m.start()
-            for k, words in before.items():
-                w = re.search(r"(" + words + r")\s*[(（]?\s*$", s[last:m.start()]) if words else None
+            for k, kw in before.items():
+                w = re.search(r"(" + kw + r")\s*[(（]?\s*$", masked[last:m.start()]) if kw else None
                 if w:
                     kind, start = k, last + w.start()
-            out.append((y, base + m.start(2), base + m.end(2), base + start, kind))
+            if m.group("bw"):
+                kind = "baseline"
+            a = m.start("q") if m.group("q") else m.start("v")
+            out.append((y, base + a, base + m.end("v"), base + start, kind))
             last = m.end()
+        out.sort(key=lambda v: v[1])
+        if out and not any(v[4] == "baseline" for v in out) and before["baseline"]:
+            # "(ค่าฐาน 9)", "ผลการดำเนินงาน (ค่าฐาน) 6 โรงเรียน": a baseline without its year
+            m = re.search(r"(?:" + before["baseline"] + r")\s*[)）]?\s*(?:[:：=]|อยู่ที่|เท่ากับ)?\s*(?:ร้อยละ\s*)?"
+                          r"(?P<v>[0-9]+(?:[.,][0-9]+)*)(?![0-9])(?!\s*[)）]?\s*ปี)", masked)
+            if m and not any(a <= base + m.start("v") < z for _, a, z, _, _ in out):
+                out.append((None, base + m.start("v"), base + m.end("v"), base + m.start(), "baseline"))
+                out.sort(key=lambda v: v[1])
         if not out:
-            m = re.search(r"(?:ค่าเป้าหมาย|เป้าหมาย)\s*[:：]?\s*(?:ร้อยละ|ไม่น้อยกว่า(?:ร้อยละ)?)?\s*" + val, s)
+            m = re.search(r"(?:ค่าเป้าหมาย|เป้าหมาย)\s*[:：]?\s*(?:ร้อยละ)?\s*" + qv, s)
             if m:
-                out.append((None, base + m.start(1), base + m.end(1), base + m.start(), "target"))
+                a = m.start("q") if m.group("q") else m.start("v")
+                out.append((None, base + a, base + m.end("v"), base + m.start(), "target"))
         return out
 
     def sentence_indicator(self, s: Strategy, b: Block, raw: str, no: str | None,
@@ -390,7 +526,7 @@ class _Builder:
         if marks:  # "1. <text>" then labelled lines (หน่วยนับ ..., ค่าเป้าหมาย ...)
             cut = marks[0].start(1)
             text = self._item_text(raw[:cut])
-            number_raw = number_raw or (raw.split()[0] if no else None)
+            number_raw = number_raw or (_printed_number(raw) if no else None)
             ind = self.indicator(s, no, number_raw, text, b.start, b.start + len(raw[:cut].rstrip()), None)
             self.fields(ind, b.start, raw, marks)
             self.open_ind, self.open_fields = ind, True
@@ -402,10 +538,15 @@ class _Builder:
         intro = self.lex.words("plan", "target_intro")
         if vals and intro:  # "... ตั้งเป้าหมายปี 2568 ..." : the words that lead to the targets
             words = "|".join(r"\s?".join(map(re.escape, w)) for w in intro)  # a stray space may split them
-            text = re.sub(r"(?:\s*(?:โดย)?(?:" + words + r"))+\s*[:：]?$", "", text).rstrip(" (:,")
-        unit = self._value_unit(raw, vals, b.start) or next((u for u in units() if u in raw), None)
-        number_raw = number_raw or (self.quote(b.start, b.end).split()[0] if no else None)
+            seps = "|".join(map(re.escape, sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)))
+            text = re.sub(r"(?:\s*(?:โดย)?(?:" + words + r")(?:\s*(?:" + seps + r"))?)+\s*[:：]?$", "", text).rstrip(" (:,")
+        unit = self._value_unit(raw, vals, b.start)
+        guessed = unit is None
+        unit = unit or next((u for u in units() if u in raw), None)
+        number_raw = number_raw or (_printed_number(self.quote(b.start, b.end)) if no else None)
         ind = self.indicator(s, no, number_raw, text, b.start, b.end, unit)
+        if guessed and unit:
+            self.guessed_units.add(ind.id)
         for year, a, z, _, kind in vals:
             if kind == "baseline":
                 if ind.baseline is None:
@@ -423,8 +564,10 @@ class _Builder:
                 continue
             after = raw[z - base:z - base + 20].lstrip()
             before = raw[start - base:a - base]
+            inner = split_qualifier(raw[a - base:z - base], self.lex.words("plan", "qualifiers"))[1]
             for u in units():
-                if after.startswith(u) or before.rstrip().endswith(u):
+                if after.startswith(u) or before.rstrip().endswith(u) \
+                        or inner.startswith(u) and thai.parse_number(inner[len(u):].strip()) is not None:
                     return u
             return None
         return None
@@ -448,11 +591,12 @@ class _Builder:
                    sub: str | None = None) -> None:
         a, b = trim(self.doc.text, a, b)
         raw = self.doc.text[a:b]
-        value = thai.printed_value(raw)
+        qualifier, value = split_qualifier(thai.printed_value(raw), self.lex.words("plan", "qualifiers"))
         if not value or value in ("-", "–", "—"):
             return
         for u in units():
-            if value.startswith(u + " ") or value.startswith(u):
+            if value.startswith(u) and (thai.parse_number(value[len(u):].strip().rstrip("%")) is not None
+                                        or not self.opts.unit_words):
                 unit, value = u, value[len(u):].strip()
                 break
         value = value.rstrip("%").strip() if value.endswith("%") else value
@@ -464,7 +608,8 @@ class _Builder:
         tid = target_id(ind.id, year, kind, sub)
         if any(t.id == tid for t in ind.targets):
             return
-        ind.targets.append(Target(tid, ind.id, year, kind, value, numeric, unit or ind.unit, Span(self.doc.doc_id, a, b), sub))
+        ind.targets.append(Target(tid, ind.id, year, kind, value, numeric, unit or ind.unit, Span(self.doc.doc_id, a, b), sub,
+                                  qualifier))
 
     # ------------------------------------------------------------ tables
     def columns(self, rows: list[list[Cell]]) -> tuple[list[Column], int]:
@@ -502,14 +647,36 @@ class _Builder:
                     break
         return cols, n_head
 
+    def _transposed(self, rows: list[list[Cell]]) -> bool:
+        """A table with one row per year (or unit / baseline) and one column per indicator:
+        the first cells below the header are years or column words, every other header cell
+        names an indicator."""
+        if len(rows) < 3 or len(rows[0]) < 2:
+            return False
+        firsts = [thai.one_line(self.doc.cell_text(r[0])) for r in rows[1:]]
+        if sum(1 for t in firsts if year_of(t, bare_two_digit=True)) < 2:
+            return False
+        if not all(year_of(t, bare_two_digit=True) or is_header_label(t) for t in firsts):
+            return False
+        heads = [thai.one_line(self.doc.cell_text(c)) for c in rows[0][1:] if not c.merged]
+        numbered = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)+|ที่\s*[0-9๐-๙]")
+        return bool(heads) and all(len(h) > 10 and year_of(h) is None and (not is_header_label(h) or numbered.search(h))
+                                   for h in heads)
+
     def table(self, b: Block) -> None:
         rows = b.rows
         if not rows or not rows[0]:
             return
+        transposed = self._transposed(rows)
+        if transposed:
+            width = max(len(r) for r in rows)
+            rows = [[r[j] if j < len(r) else Cell(r[-1].end, r[-1].end) for r in rows] for j in range(width)]
         cols, n_head = self.columns(rows)
+        if transposed:
+            cols[0] = Column("indicators", None, cols[0].label)
         prev_cols = self.last_cols
-        if self.last_cols and len(self.last_cols) == len(rows[0]) and not any(
-                is_header_label(self.doc.cell_text(c)) for c in rows[0] if c.start < c.end):
+        if self.last_cols and len(self.last_cols) == len(rows[0]) and (b.continues or not any(
+                is_header_label(self.doc.cell_text(c)) for c in rows[0] if c.start < c.end)):
             cols, n_head = self.last_cols, 0  # a table continued (on the next page) without its header
         self.last_cols = cols
         continued = n_head == 0 or cols == prev_cols  # a page's table goes on (its header repeated or not)
@@ -570,10 +737,20 @@ class _Builder:
                 m = NUMBERING.match(text)
                 if not no and m and m.group(1):
                     no, raw_no = thai.to_arabic(m.group(1)).rstrip("."), m.group(1)
+                hw = heading_word(text) if transposed else None
+                if hw and self.roles.get(hw) == "indicators":  # "ตัวชี้วัด 1.1 <text>" heads a column
+                    pos, number = self._after_word(Block("item", cell.start, cell.end), text, hw)
+                    m2 = re.match(r"\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?\s+", self.doc.text[pos:cell.end]) if not number else None
+                    number = number or (m2.group(1) if m2 else "")
+                    text = self.doc.text[pos + (m2.end() if m2 else 0):cell.end]
+                    if number and not no:
+                        no, raw_no = thai.to_arabic(number), number
                 ind_text = self._item_text(text)
                 unit = None
                 if "unit" in roles:
                     unit = _filled(self.doc.cell_text(r[roles.index("unit")]))
+                elif (m := re.search(r"\s*[(（]\s*(" + "|".join(map(re.escape, units())) + r")\s*[)）]$", ind_text)):
+                    unit, ind_text = m.group(1), ind_text[: m.start()]  # "ร้อยละของ... (ร้อยละ)"
                 ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
                 last = ind
                 self.last_ind = ind
@@ -624,7 +801,15 @@ class _Builder:
                 unit = _filled(self.doc.cell_text(r[roles.index("unit")])) if "unit" in roles else None
                 last = self.indicator(s, thai.to_arabic(no) if no else None, no, text, cell.start, cell.end, unit)
                 self.last_ind = last
-            year = year_of(self.doc.cell_text(r[year_col]), bare_two_digit=True)
+            year_text = self.doc.cell_text(r[year_col])
+            year = year_of(year_text, bare_two_digit=True)
+            if any(w in year_text for w in self.lex.words("plan", "baseline")):
+                # "ค่าฐาน ปี ๒๕๖๘": the row's value is the baseline, not a target
+                for j, c in enumerate(cols):
+                    v = _filled(self.doc.cell_text(r[j])) if c.role == "target" and not r[j].merged else None
+                    if v and last.baseline is None:
+                        last.baseline, last.baseline_year = thai.printed_value(v), year
+                continue
             for j, c in enumerate(cols):
                 cl = r[j]
                 if c.role in ("target", "result"):
@@ -694,9 +879,10 @@ class _Builder:
 
 
 def _label_pattern(lex: lexicon.Lexicon) -> re.Pattern:
-    """Field labels of an indicator block, at a line's start or after a wide gap."""
+    """Field labels of an indicator block, at a line's start, after a wide gap or after a
+    semicolon (``หน่วยนับ: ร้อยละ ; ค่าฐาน ปี 2568: 48.72``)."""
     words = sorted(_label_roles(lex), key=len, reverse=True)
-    return re.compile(r"(?:^[ \t\u00a0•\-–]*|(?<=\s\s)|(?<=\t))(" + "|".join(map(re.escape, words)) + r")(?=[\s:：(]|$)",
+    return re.compile(r"(?:^[ \t\u00a0•\-–]*|(?<=\s\s)|(?<=\t)|(?<=;\s)|(?<=;))(" + "|".join(map(re.escape, words)) + r")(?=[\s:：(]|$)",
                       re.M)
 
 
@@ -708,6 +894,12 @@ def _label_roles(lex: lexicon.Lexicon) -> dict[str, str]:
             if w not in unit_words:
                 out.setdefault(w, role)
     return out
+
+
+def _printed_number(raw: str) -> str:
+    """The numbering printed at the start of an item, after a bullet (``- 1.2 ...`` → ``1.2``)."""
+    m = ITEM_NO.match(BULLET.sub("", raw, count=1))
+    return m.group(1) if m else raw.split()[0]
 
 
 def _line_end(s: str, pos: int) -> int:

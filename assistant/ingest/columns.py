@@ -34,6 +34,7 @@ def units(lex_path=lexicon.DEFAULT_PATH) -> tuple[str, ...]:
 _YEAR4 = re.compile(r"(?<!\d)(25[4-9]\d)(?!\d)")
 _YEAR2 = re.compile(r"(?:ปีงบประมาณ|ปีการศึกษา|ปีงบ|พ\.\s?ศ\.|ปี)\s*(?:พ\.\s?ศ\.)?\s*(\d{2})(?!\d)")
 _BARE2 = re.compile(r"\s*(\d{2})\s*")
+_WORD2 = re.compile(r"[^\d]*[ก-๙]\s+(\d{2})\s*")
 
 
 def year_of(label: str, bare_two_digit: bool = False) -> int | None:
@@ -42,7 +43,8 @@ def year_of(label: str, bare_two_digit: bool = False) -> int | None:
     s = thai.to_arabic(thai.one_line(label))
     m = _YEAR4.search(s) or _YEAR2.search(s)
     if not m and bare_two_digit:
-        m = _BARE2.fullmatch(s)
+        # a bare "68", or a column word with it ("เป้าหมาย 68", "ค่าฐาน 67")
+        m = _BARE2.fullmatch(s) or (_WORD2.fullmatch(s) if role_of(s) in ("target", "baseline", "result") else None)
         if m and not 40 <= int(m.group(1)) <= 99:
             m = None
     return thai.be_year(int(m.group(1))) if m else None

@@ -37,6 +37,7 @@ class Block:
     page: int | None = None
     rows: list[list[Cell]] = field(default_factory=list)
     decoder: str | None = None  # the decoder that made this table from text, None if native
+    continues: bool = False  # a table going on from the previous page (its header not repeated)
 
 
 @dataclass

@@ -12,11 +12,12 @@ Schema ``planqa.plan/1``::
                      "indicators": [{"id", "number", "text", "unit", "baseline", "baseline_year",
                                      "responsible", "source", "sub_items", "page",
                                      "targets": [{"id", "year", "kind", "value", "numeric",
-                                                  "unit", "sub_item", "quote", "page"}]}]}],
+                                                  "unit", "sub_item", "qualifier", "quote", "page"}]}]}],
      "report": {...}|null}
     Item = {"id", "number", "text", "page"}
 
-``quote`` is the exact source text of a value; ``page`` is the 1-based PDF page (null
+``qualifier`` is the word printed before a target's figure (ไม่น้อยกว่า, ไม่เกิน,
+อย่างน้อย) or null; ``value`` stays the bare figure. ``quote`` is the exact source text of a value; ``page`` is the 1-based PDF page (null
 for documents without pages). ``kind`` of a target is "target" or "result".
 """
 
@@ -56,6 +57,7 @@ def plan_json(plan: Plan, text: str, office_name: str | None = None, report: dic
                         "page": page(i.span.start),
                         "targets": [{"id": t.id, "year": t.year, "kind": t.kind, "value": t.value,
                                      "numeric": t.numeric, "unit": t.unit, "sub_item": t.sub_item,
+                                     "qualifier": t.qualifier,
                                      "quote": text[t.span.start:t.span.end], "page": page(t.span.start)}
                                     for t in i.targets],
                     }

@@ -168,9 +168,12 @@ def report_warnings(res: ParseResult) -> list[str]:
     elif any(not i.targets for i in res.plan.indicators()):
         n = sum(1 for i in res.plan.indicators() if not i.targets)
         out.append(f"ตัวชี้วัด {n} รายการไม่มีค่าเป้าหมาย")
-    rep = {k: v for k, v in res.document.repairs.items() if k != "page_furniture"}
+    rep = {k: v for k, v in res.document.repairs.items() if k not in ("page_furniture", "borderless_tables")}
     if rep:
         out.append("ซ่อมอักษรไทยที่เสียจากการแยกข้อความ PDF: " + ", ".join(f"{k} {v}" for k, v in sorted(rep.items())))
+    if res.document.repairs.get("borderless_tables"):
+        out.append(f"อ่านตารางที่ไม่มีเส้นตาราง {res.document.repairs['borderless_tables']} ตาราง "
+                   "(แบ่งคอลัมน์จากตำแหน่งคำ ควรตรวจค่าเป้าหมายที่อ่านได้)")
     if res.document.repairs.get("page_furniture"):
         out.append(f"ตัดหัว/ท้ายกระดาษที่ซ้ำทุกหน้า {res.document.repairs['page_furniture']} บรรทัด")
     if res.office is None:

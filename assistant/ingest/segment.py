@@ -71,13 +71,27 @@ def segment(text: str, start: int = 0, end: int | None = None, page: int | None 
             level = len(md.group(1)) if md else (num.group(1).count(".") + 1 if num and num.group(1) else 1)
             out.append(Block("heading", a, b, level=level, number=_num(num), page=page))
         elif (num and num.group(1) and re.search(r"[ก-๙A-Za-z]", raw[num.end():])) or BULLET.match(raw):
-            out.append(Block("item", a, b, number=_num(num), level=(num.group(1).count(".") + 1) if num and num.group(1) else 1, page=page))
+            bullet = BULLET.match(raw)
+            if bullet and not (num and num.group(1)):
+                # "- 1.2 <text>": a bullet before printed numbering
+                num = NUMBERING.match(raw[bullet.end():])
+                num = num if num and num.group(1) and re.search(r"[ก-๙A-Za-z]", raw[bullet.end() + num.end():]) else None
+            level = (num.group(1).count(".") + 1) if num and num.group(1) else 1
+            if bullet and _indent(text, a) >= 2:
+                level += 1  # a nested bullet ("  - หน่วยนับ: ...")
+            out.append(Block("item", a, b, number=_num(num), level=level, page=page))
         elif out and not prev_blank and out[-1].kind in ("paragraph", "item") and "\t" not in raw:
             out[-1].end = b  # a wrapped line continues the block above
         else:
             out.append(Block("paragraph", a, b, page=page))
         prev_blank = False
     return out
+
+
+def _indent(text: str, a: int) -> int:
+    """Spaces (a tab counts 4) before offset ``a`` on its line."""
+    k = text.rfind("\n", 0, a) + 1
+    return len(text[k:a].replace("\t", "    "))
 
 
 def _num(m) -> str | None:

@@ -49,7 +49,16 @@ class Templates:
 
 
 def fmt_value(t: Target) -> str:
-    """A value with its unit, as a Thai reader expects: ร้อยละ 80, 300 คะแนน, ดีเยี่ยม."""
+    """A value with its unit, as a Thai reader expects: ร้อยละ 80, 300 คะแนน, ดีเยี่ยม;
+    with the qualifier the plan prints before it (ไม่น้อยกว่าร้อยละ 85, ไม่เกิน 10 คน)."""
+    shown = _fmt_bare(t)
+    q = getattr(t, "qualifier", None)
+    if q and not shown.startswith(q):
+        shown = f"{q}{'' if re.match(r'[ก-๙]', shown) else ' '}{shown}"
+    return shown
+
+
+def _fmt_bare(t: Target) -> str:
     if t.numeric is None or not t.unit:
         return t.value
     if t.unit in ("ร้อยละ", "ระดับ"):

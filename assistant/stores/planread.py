@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Iterator, Mapping
 
+from assistant.domain import lexicon
 from assistant.domain.models import (
     Guideline,
     Indicator,
@@ -22,6 +23,7 @@ from assistant.domain.models import (
     Strategy,
     Target,
     TextItem,
+    split_qualifier,
 )
 from assistant.stores.protocols import DocRecord
 
@@ -132,11 +134,13 @@ class SqlPlanStore:
             strategies[r["strategy_id"]].indicators.append(ind)
         for s in plan.strategies:
             s.indicators.sort(key=lambda i: _num_key(i.number))
+        quals = lexicon.load().words("plan", "qualifiers")
         for r in q("SELECT t.* FROM targets t JOIN indicators i ON t.indicator_id=i.id "
                    "WHERE i.doc_id=? ORDER BY t.indicator_id, t.ord", (doc_id,)):
+            sp = span(r)  # the qualifier (ไม่น้อยกว่า) is read again from the quoted source text
             inds[r["indicator_id"]].targets.append(
                 Target(r["id"], r["indicator_id"], r["year"], r["kind"], r["value"], r["numeric"],
-                       r["unit"], span(r), r["sub_item"]))
+                       r["unit"], sp, r["sub_item"], split_qualifier(self.quote(sp), quals)[0]))
         return plan
 
     # ------------------------------------------------------------ queries

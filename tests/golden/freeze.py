@@ -18,6 +18,7 @@ CORPUS = HERE.parent.parent / "corpus"
 # while they hold the default (a non-default value is a real difference).
 ADDED_PLAN = {"values": [], "pages": []}
 ADDED_INDICATOR: dict = {}
+ADDED_TARGET = {"qualifier": None}
 
 
 def _strip(d: dict, added: dict) -> None:
@@ -34,6 +35,8 @@ def record(doc_id: str) -> dict:
     for s in d["strategies"]:
         for i in s["indicators"]:
             _strip(i, ADDED_INDICATOR)
+            for t in i["targets"]:
+                _strip(t, ADDED_TARGET)
     return d
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.ingest.columns import role_of, year_of
 from assistant.ingest.document import Block, Cell
 from assistant.ingest.layouts.base import trim
 
@@ -37,6 +38,33 @@ def find(text, lns):
             rows = [row_cells(text, *_raw_line(text, x.start, x.end)) for x in run]
             width = max(len(r) for r in rows)
             rows = [r + [Cell(r[-1].end, r[-1].end)] * (width - len(r)) for r in rows]
+            rows = spread_year_header(text, rows)
             out.append((run[0].no, run[-1].no, Block("table", run[0].start, run[-1].end, rows=rows, decoder=NAME)))
         run = []
     return out
+
+
+def spread_year_header(text: str, rows: list[list[Cell]]) -> list[list[Cell]]:
+    """A header on two lines whose second line holds only the years, written from the
+    line's start (``ตัวชี้วัด⇥หน่วยนับ⇥ค่าฐาน⇥ค่าเป้าหมาย`` over ``68⇥69⇥70``): the years
+    go under the last header cell and the columns right of it, which that cell spans."""
+    if len(rows) < 3:
+        return rows
+    h1, h2 = rows[0], rows[1]
+    k = sum(1 for c in h2 if c.start < c.end)
+    if not k or any(c.start == c.end for c in h2[:k]) or any(c.start < c.end for c in h2[k:]):
+        return rows  # not years from the line's start (an aligned second line is read as it is)
+    if not all(year_of(text[c.start:c.end], bare_two_digit=True) for c in h2[:k]):
+        return rows
+    filled = [j for j, c in enumerate(h1) if c.start < c.end]
+    if not filled:
+        return rows
+    # the header cell the years belong to: the target column (ค่าเป้าหมาย), else the last one
+    t = next((j for j in filled if role_of(text[h1[j].start:h1[j].end]) == "target"), filled[-1])
+    n = filled[-1] + 1  # header cells written; the k - 1 slots after them are the spanned ones
+    if t < 1 or n + k - 1 > len(h1):
+        return rows
+    empty = Cell(h2[0].start, h2[0].start)
+    new2 = [empty] * t + h2[:k] + [empty] * (len(h1) - t - k)
+    new1 = h1[: t + 1] + [Cell(h1[t].start, h1[t].end, (0, t))] * (k - 1) + h1[t + 1:n] + h1[n + k - 1:]
+    return [new1, new2, *rows[2:]]

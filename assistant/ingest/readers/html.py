@@ -78,6 +78,9 @@ class _Reader(HTMLParser):
             elif tag == "br" and self.cell is not None:
                 self.cell.append(" ")
             return
+        if tag == "br" and self.heading:
+            self.buf.append(" ")  # a heading broken over two lines is one heading
+            return
         if tag in _BLOCK:
             self._flush()
             if re.fullmatch(r"h[1-6]", tag):

@@ -199,6 +199,6 @@ def _read_laid_out(doc_id: str, data: bytes, furniture: set[str], patterns) -> D
                         a, b = spans[(i, j)]
                         cells.append(Cell(a, b))
                 rows.append(cells)
-            blocks.append(Block("table", tstart, pos - 1, page=no, rows=rows))
+            blocks.append(Block("table", tstart, pos - 1, page=no, rows=rows, continues=kind == "table-cont"))
         emit("\n")
     return Document(doc_id, "".join(out), "pdf", blocks, starts, repairs, "poppler-bbox+pdfplumber")

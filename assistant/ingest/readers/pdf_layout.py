@@ -113,6 +113,11 @@ def page_tables(data: bytes) -> list[list[list[list[tuple[float, float, float, f
     return out
 
 
+def _box(table) -> tuple[float, float, float, float]:
+    cells = [c for r in table for c in r if c]
+    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+
+
 def inside(w: Word, box) -> bool:
     cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
@@ -185,21 +190,52 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
             counts[k] = counts.get(k, 0) + v
         return t
 
+    from assistant.domain import lexicon
+    from assistant.ingest.readers import pdf_columns
+
+    stops = tuple(lexicon.load().words("plan", "section_breaks"))
+    kept_of: list[list[Line]] = []  # per page: the lines outside ruled tables that are kept
+    free_of: list[list[Line]] = []  # per page: the lines outside ruled tables
+    for no, plines in enumerate(lines):
+        ptables = tables[no] if no < len(tables) else []
+        boxes = [_box(t) for t in ptables]
+        free = [ln for ln in plines if not any(inside(ln.words[0], b) for b in boxes)]
+        kept = []
+        for k, ln in enumerate(free):
+            if furniture_ok(no, k, len(free), ln.text()):
+                kept.append(ln)
+            else:
+                counts["page_furniture"] = counts.get("page_furniture", 0) + 1
+        kept_of.append(kept)
+        free_of.append(free)
+    # border-less tables, over the pages' lines in a row (a table broken by a page is one)
+    flat = [(no, ln) for no, kept in enumerate(kept_of) for ln in kept]
+    found = pdf_columns.find_tables([ln for _, ln in flat], lambda t: heading(repair(t)[0]), stops,
+                                    [no for no, _ in flat])
+    free_tables: dict[int, list[tuple[float, list[list[str]], bool]]] = {}
+    in_table: set[int] = set()  # ids of lines inside them
+    for f in found:
+        counts["borderless_tables"] = counts.get("borderless_tables", 0) + 1
+        by_page: dict[int, list[list[str]]] = {}
+        top: dict[int, float] = {}
+        first_page = flat[f.start][0]
+        by_page[first_page], top[first_page] = ([f.header] if f.header else []), flat[f.start][1].top
+        for k, cells in f.rows:
+            no = flat[k][0]
+            if no not in by_page:
+                by_page[no], top[no] = [], flat[k][1].top
+            by_page[no].append(cells)
+        for no, rows in by_page.items():
+            if rows:  # a part below a strategy row goes on from the part above it
+                free_tables.setdefault(no, []).append((top[no], rows, no != first_page or not f.header))
+        in_table |= {id(flat[k][1]) for k in range(f.start, f.end)}
     pages = []
     for no, plines in enumerate(lines):
         ptables = tables[no] if no < len(tables) else []
-        boxes = []
-        for t in ptables:
-            cells = [c for r in t for c in r if c]
-            boxes.append((min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
-                          max(c[3] for c in cells)))
-        items = []
-        free = [ln for ln in plines if not any(inside(ln.words[0], b) for b in boxes)]
-        for k, ln in enumerate(free):
-            if furniture_ok(no, k, len(free), ln.text()):
-                items.append((ln.top, "line", ln))
-            else:
-                counts["page_furniture"] = counts.get("page_furniture", 0) + 1
+        boxes = [_box(t) for t in ptables]
+        free, kept = free_of[no], kept_of[no]
+        items = [(ln.top, "line", ln) for ln in kept if id(ln) not in in_table]
+        items += [(y, "free-table", (rows, goes_on)) for y, rows, goes_on in free_tables.get(no, [])]
         for t, b in zip(ptables, boxes, strict=True):
             items.append((b[1], "table", t))
         items.sort(key=lambda x: x[0])
@@ -207,6 +243,11 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
         out: list[tuple[str, list]] = []
         prev_line = None
         for _, kind, x in items:
+            if kind == "free-table":
+                rows, goes_on = x
+                out.append(("table-cont" if goes_on else "table", [[(fix(t), None) for t in r] for r in rows]))
+                prev_line = None
+                continue
             if kind == "table":
                 words = [w for ln in plines for w in ln.words]
                 g = grid(x)

@@ -1,0 +1,342 @@
+"""Tables without ruling lines in a PDF (an HTML page printed with ``border: none``, a
+Word table without borders): columns from the words' x positions.
+
+A table starts at a header line naming at least two column words of the lexicon
+(ตัวชี้วัด, หน่วยนับ, ค่าเป้าหมาย, a year, ...) and runs until a heading, a section
+break (หมายเหตุ) or a line of prose that runs across the columns. Columns begin where
+words of many lines start at the same x (body cells are left-aligned); each word goes to
+the column it starts in. Header lines are joined into one header row; a body row starts
+at a line with a word in the number column (or, without one, in a value column), and
+the lines below it (a cell's text wrapped) add to its cells. The lines of all pages are
+read in a row, so a table broken by a page is one table (its columns seen in all rows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.ingest.columns import is_header_label, role_of, year_of
+from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
+
+_NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
+_NUMBER = re.compile(r"[-+]?[0-9๐-๙]+(?:[.,][0-9๐-๙]+)*%?")
+_TOL = 2.5  # points: words starting within this of a column's x start in it
+
+
+@dataclass
+class Columns:
+    starts: list[float]  # x where each column begins, left to right
+    number_col: int | None  # the column of row numbers (ที่ / ลำดับ), if any
+    value_cols: list[int]  # columns of years / baselines / targets
+
+    def of(self, w: Word) -> int:
+        k = 0
+        for j, x in enumerate(self.starts):
+            if w.x0 >= x - _TOL:
+                k = j
+        return k
+
+    def fits(self, ln: Line) -> bool:
+        """The line's words start at column starts or inside cells, crossing no column
+        start with a word (prose runs across them)."""
+        crossed = sum(1 for x in self.starts[1:] for w in ln.words if w.x0 < x - _TOL and w.x1 > x + _TOL)
+        return crossed == 0
+
+
+def _groups(ln: Line) -> list[list[Word]]:
+    """Runs of words on a line separated by gaps wider than the line height."""
+    out: list[list[Word]] = []
+    for w in sorted(ln.words, key=lambda w: w.x0):
+        if out and w.x0 - out[-1][-1].x1 < 0.9 * (w.y1 - w.y0):
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return out
+
+
+def is_header(ln: Line) -> bool:
+    """A line with at least two column words (or years) in separate runs, one of them the
+    indicator column."""
+    roles = []
+    for g in _groups(ln):
+        t = "".join(w.text for w in g)
+        r = role_of(t)
+        if r is None and year_of(t) is not None:
+            r = "year"
+        if r:
+            roles.append(r)
+    return len(set(roles)) >= (2 if "indicators" in roles else 3)
+
+
+def _starts(lines: list[Line]) -> list[float]:
+    """Column starts: x positions where words of at least three lines begin."""
+    xs = sorted((round(w.x0, 1), i) for i, ln in enumerate(lines) for w in ln.words)
+    clusters: list[list[tuple[float, int]]] = []
+    for x, i in xs:
+        if clusters and x - clusters[-1][-1][0] <= _TOL:
+            clusters[-1].append((x, i))
+        else:
+            clusters.append([(x, i)])
+    return [c[0][0] for c in clusters if len({i for _, i in c}) >= 3]
+
+
+def _columns(header: list[Line], body: list[Line]) -> Columns | None:
+    starts = _starts(body)
+    if len(starts) < 3:
+        return None
+    cols = Columns(starts, None, [])
+    labels = header_labels(header, cols)
+    for j, t in enumerate(labels):
+        r = role_of(t)
+        if r == "number" and j == 0:
+            cols.number_col = j
+        elif r in ("target", "baseline", "result") or year_of(t) is not None:
+            cols.value_cols.append(j)
+    if cols.number_col is None and body:
+        # a first column of numbering only (๑.๑, 2) is the number column
+        firsts = [w.text for ln in body for w in ln.words if cols.of(w) == 0]
+        if firsts and all(_NUMBERING.fullmatch(t) for t in firsts):
+            cols.number_col = 0
+    return cols
+
+
+def header_labels(header: list[Line], cols: Columns) -> list[str]:
+    per: list[list[Word]] = [[] for _ in cols.starts]
+    for ln in header:
+        for w in ln.words:
+            per[cols.of(w)].append(w)
+    return [cell_text(ws) for ws in per]
+
+
+def _row_start(ln: Line, cols: Columns) -> bool:
+    used = {cols.of(w) for w in ln.words}
+    if cols.number_col is not None:
+        return cols.number_col in used and any(
+            _NUMBERING.fullmatch(w.text) for w in ln.words if cols.of(w) == cols.number_col)
+    return any(j in used for j in cols.value_cols)
+
+
+def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | None) -> list[tuple[int, list[str]]]:
+    """Body rows (of the lines ``idx``) as (index of the row's first line, cell texts).
+
+    Each row has an anchor line (its number, or its values). A column's lines are split
+    into one run per row (runs in order, a run may be empty) so that each run sits where
+    its row's anchor is: starting at it when cells are top-aligned (no line above the
+    first anchor), centred on it when cells are centred vertically (as a browser prints
+    a table by default). A run never reaches past the anchors of the rows beside it."""
+    # the lines on one vertical axis: a page's lines (or the lines after a header repeated
+    # on a new page) go right below the line before, so a row broken by a page reads in order
+    groups, g = [], 0
+    for n, k in enumerate(idx):
+        if n and (k != idx[n - 1] + 1 or (pages and pages[k] != pages[idx[n - 1]])):
+            g += 1
+        groups.append(g)
+    body = [lines[k] for k in idx]
+    tops = _tops(body, groups)
+    body = [Line([Word(w.x0, w.y0 + t - ln.top, w.x1, w.y1 + t - ln.top, w.text) for w in ln.words])
+            for ln, t in zip(body, tops, strict=True)]
+    anchors = [k for k, ln in enumerate(body) if _row_start(ln, cols)] or [0]
+    middle = anchors[0] > 0
+    ys = [tops[k] for k in anchors]
+    cells: list[list[list[Word]]] = [[[] for _ in cols.starts] for _ in anchors]
+    firsts = list(anchors)
+    seps = _separators(body, tops, anchors)
+    if seps is not None:  # a blank band across the table between each two rows
+        for k, ln in enumerate(body):
+            shift = tops[k] - ln.top
+            for w in ln.words:
+                y = (w.y0 + w.y1) / 2 + shift
+                r = sum(1 for sp in seps if y > sp)
+                cells[r][cols.of(w)].append(w)
+                firsts[r] = min(firsts[r], k)
+        return [(idx[firsts[r]], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+    for j in range(len(cols.starts)):
+        per_line = [(k, [w for w in ln.words if cols.of(w) == j]) for k, ln in enumerate(body)]
+        per_line = [(k, ws) for k, ws in per_line if ws]
+        for r, group in enumerate(_split(per_line, anchors, ys, tops, middle)):
+            for k, ws in group:
+                cells[r][j] += ws
+                firsts[r] = min(firsts[r], k)
+    return [(idx[firsts[r]], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+
+
+def _separators(body: list[Line], tops: list[float], anchors: list[int]) -> list[float] | None:
+    """The y of the blank band (no word of any column) between each two rows, ``None``
+    when some two rows touch (then runs are fitted to the anchors)."""
+    spans = sorted((w.y0 + tops[k] - ln.top, w.y1 + tops[k] - ln.top) for k, ln in enumerate(body) for w in ln.words)
+    gaps, end = [], None
+    for a, b in spans:
+        if end is not None and a > end + 0.5:
+            gaps.append(((end + a) / 2, a - end))
+        end = b if end is None else max(end, b)
+    out = []
+    for r in range(len(anchors) - 1):
+        lo = max(w.y1 for w in body[anchors[r]].words) + tops[anchors[r]] - body[anchors[r]].top
+        hi = tops[anchors[r + 1]]
+        inside = [g for g in gaps if lo - 0.5 <= g[0] <= hi + 0.5]
+        if not inside:
+            return None
+        out.append(max(inside, key=lambda g: g[1])[0])
+    return out
+
+
+def _split(per_line, anchors: list[int], ys: list[float], tops: list[float], middle: bool) -> list[list]:
+    """One run of ``per_line`` (a column's lines, in order) per anchor, by least cost."""
+    n, m = len(per_line), len(anchors)
+    inf = float("inf")
+
+    def cost(r: int, i: int, j: int) -> float:  # lines i..j-1 to row r
+        if i == j:
+            return 0.0
+        ks = [per_line[x][0] for x in range(i, j)]
+        ts = [tops[k] for k in ks]
+        lo = ys[r - 1] if r > 0 else -inf
+        hi = ys[r + 1] if r + 1 < m else inf
+        if ts[0] <= lo or ts[-1] >= hi or any(k in anchors and k != anchors[r] for k in ks):
+            return inf
+        if r == 0 and not middle:
+            return 0.0 if ts[0] >= ys[0] - 1 else abs(ts[0] - ys[0])
+        return abs((sum(ts) / len(ts) if middle else ts[0]) - ys[r])
+
+    dp = [[inf] * (n + 1) for _ in range(m + 1)]
+    back = [[0] * (n + 1) for _ in range(m + 1)]
+    dp[0][0] = 0.0
+    for r in range(m):
+        for j in range(n + 1):
+            for i in range(j + 1):
+                if dp[r][i] == inf:
+                    continue
+                c = dp[r][i] + cost(r, i, j)
+                if c < dp[r + 1][j]:
+                    dp[r + 1][j], back[r + 1][j] = c, i
+    out: list[list] = [[] for _ in range(m)]
+    if dp[m][n] == inf:  # no split fits: each line to the last anchor at or above it
+        for k, ws in per_line:
+            r = max([i for i, y in enumerate(ys) if y <= tops[k]] or [0])
+            out[r].append((k, ws))
+        return out
+    j = n
+    for r in range(m, 0, -1):
+        i = back[r][j]
+        out[r - 1] = per_line[i:j]
+        j = i
+    return out
+
+
+@dataclass
+class Found:
+    start: int  # index of the first line of the table
+    end: int  # index after its last line
+    header: list[str]  # the header row ([] for a part of a table below a strategy row)
+    rows: list[tuple[int, list[str]]]  # body rows: (index of the row's first line, cells)
+    columns: Columns
+    body: list[int] = field(default_factory=list)  # indices of the body lines
+
+
+def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
+                pages: list[int] | None = None) -> list[Found]:
+    """Tables without ruling lines among lines (of one page, or of pages in a row: a
+    table broken by a page is one table here; ``pages`` gives each line's page).
+    ``heading(text)`` says whether a line is a heading; a line starting with one of
+    ``stop_words`` (หมายเหตุ) ends a table."""
+    out: list[Found] = []
+    i = 0
+    while i < len(lines):
+        if not is_header(lines[i]):
+            i += 1
+            continue
+        if out and out[-1].end == i and (k := _repeated_header(lines, i, out[-1])):
+            # the table's header repeated on a new page: the table goes on below it
+            prev = out[-1]
+            end = _extent(lines, k, prev.columns, heading, stop_words)
+            if end > k:
+                prev.body += list(range(k, end))
+                prev.rows, prev.end = _rows(lines, prev.body, prev.columns, pages), end
+                i = end
+                continue
+        # the header: this line and the lines below it until the first body line
+        h = i + 1
+        while h < len(lines) and _header_line(lines[h]) and h - i < 6:
+            h += 1
+        end = h
+        while end < len(lines) and not _stops(lines[end], heading, stop_words):
+            end += 1
+        cols = _columns(lines[i:h], lines[h:end])
+        if cols is None and end < len(lines) and heading(lines[end].text().strip()):
+            # a strategy row right below the header: the columns come from the rows below it
+            end2 = end + 1
+            while end2 < len(lines) and not _stops(lines[end2], heading, stop_words):
+                end2 += 1
+            cols = _columns(lines[i:h], lines[end + 1:end2])
+        if cols is None:
+            i += 1
+            continue
+        end = _extent(lines, h, cols, heading, stop_words)
+        cols = _columns(lines[i:h], lines[h:end]) or cols
+        body = list(range(h, end))
+        found = [Found(i, end, header_labels(lines[i:h], cols), _rows(lines, body, cols, pages) if body else [], cols, body)]
+        # full-width strategy rows (headings) inside the table: the table goes on below each
+        while end < len(lines) and heading(lines[end].text().strip()) and not _stops(lines[end], (lambda t: False), stop_words):
+            k = end + 1
+            e = _extent(lines, k, cols, heading, stop_words)
+            if e <= k or not any(_row_start(lines[x], cols) for x in range(k, e)):
+                break
+            body = list(range(k, e))
+            found.append(Found(k, e, [], _rows(lines, body, cols, pages), cols, body))
+            end = e
+        if not any(f.rows for f in found):
+            i += 1
+            continue
+        out += found
+        i = end
+    return out
+
+
+def _repeated_header(lines: list[Line], i: int, prev: Found) -> int | None:
+    """The index after a header at ``i`` that repeats ``prev``'s header (its lines name
+    column words or years), ``None`` if it is another header."""
+    h = i + 1
+    while h < len(lines) and h - i < 6 and _header_line(lines[h]) and any(
+            role_of(w.text) or year_of(w.text) for w in lines[h].words):
+        h += 1
+    return h if header_labels(lines[i:h], prev.columns) == prev.header else None
+
+
+def _tops(lines: list[Line], pages: list[int] | None) -> list[float]:
+    """One vertical axis over the pages: a page's first line goes right below the last
+    line of the page before (a table row broken by a page stays in one piece)."""
+    out, shift = [], 0.0
+    for k, ln in enumerate(lines):
+        if k and pages and pages[k] != pages[k - 1]:
+            prev = lines[k - 1]
+            shift = out[-1] + (max(w.y1 for w in prev.words) - prev.top) - ln.top
+        out.append(ln.top + shift)
+    return out
+
+
+def _header_line(ln: Line) -> bool:
+    """A line of a header that goes on (``นับ``, ``ฐาน``, ``๒๕๖๘ ๒๕๖๙ ๒๕๗๐``): only short
+    words, no figure other than a year."""
+    for w in ln.words:
+        t = w.text
+        if _NUMBER.fullmatch(t) and not (year_of(t, bare_two_digit=True) and not re.search(r"[.,]", t)):
+            return False
+        if _NUMBERING.fullmatch(t) and "." in t:
+            return False
+        if len(t) > 14 and not is_header_label(t):
+            return False
+    return True
+
+
+def _stops(ln: Line, heading, stop_words) -> bool:
+    t = ln.text().strip()
+    return bool(heading(t)) or (bool(stop_words) and t.startswith(stop_words))
+
+
+def _extent(lines: list[Line], start: int, cols: Columns, heading, stop_words) -> int:
+    k = start
+    while k < len(lines) and not _stops(lines[k], heading, stop_words) and cols.fits(lines[k]):
+        k += 1
+    return k
+
