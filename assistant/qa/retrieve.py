@@ -20,9 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,13 +32,13 @@ from assistant.ingest.chunks import Chunk, build_chunks, fixed_chunks
 from assistant.stores.chroma import CHROMA_DIR, VectorIndex, write_collection
 from assistant.stores.embed import Embedder, get_embedder
 from assistant.stores.lexical import BM25_DIR, ShardedLexical, open_lexical
+from assistant.stores.office_vectors import OfficeVectors
 from assistant.stores.sqlite import Store
 from assistant.stores.vector_cache import EmbeddingCache
 
 log = logging.getLogger("planqa.retrieval")
 
 CHUNKS_FILE = "chunks.json"
-QVEC_CACHE = 2048  # query vectors kept (384 floats each: about 3 MB)
 VECTORS_FILE = "vectors.npy"
 BASELINE_FILE = "baseline.json"
 COLLECTION = "chunks"
@@ -136,27 +134,17 @@ class Retriever:
                 "หรือตั้ง PLANQA_EMBEDDER / PLANQA_ST_MODEL ให้ตรงกับตอนสร้างดัชนี"
             )
         self.vectors = VectorIndex(self.path / CHROMA_DIR, COLLECTION, self.embedder)
+        # a search within one office (or document) is exact, in numpy over its vectors
+        self.dense = OfficeVectors(self.vectors, self.path / VECTORS_FILE, list(self.chunks.values()))
         self.lexical = open_lexical(self.path / BM25_DIR)
         self._baseline: tuple[VectorIndex, dict[str, Chunk]] | None = None
-        # query vectors by text: one answer searches the same words several times (per
-        # office of a comparison, then the nearest rows), and users repeat questions
-        self._qvecs: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._qvec_lock = threading.Lock()
         self.search("ความปลอดภัย O-NET", k=1)  # warm up: tokenizer dictionary, engine buffers
 
     def query_vector(self, query: str) -> np.ndarray:
-        """The embedding of ``query``, computed once per distinct text (LRU of QVEC_CACHE)."""
-        with self._qvec_lock:
-            v = self._qvecs.get(query)
-            if v is not None:
-                self._qvecs.move_to_end(query)
-                return v
-        v = self.embedder.embed_query(query)
-        with self._qvec_lock:
-            self._qvecs[query] = v
-            while len(self._qvecs) > QVEC_CACHE:
-                self._qvecs.popitem(last=False)
-        return v
+        """The embedding of ``query``: one answer searches the same words several times (per
+        office of a comparison, then the nearest rows), and users repeat questions, so the
+        embedder keeps recent query vectors (:class:`assistant.stores.embed.QueryCache`)."""
+        return self.embedder.embed_query(query)
 
     def search(self, query: str, k: int = 10, office_id: str | None = None,
                doc_id: str | None = None, strategy: str | None = None,
@@ -174,7 +162,7 @@ class Retriever:
                    "indicator": None if indicator is None else str(indicator)}
         depth = depth or max(50, 5 * k)
         qvec = self.query_vector(query)
-        dense = self.vectors.search(qvec, depth, **filters)
+        dense = self.dense.search(qvec, depth, **filters)
         lexical = self.lexical.search(query, depth, **filters)
         fused: dict[str, float] = {}
         ranks: dict[str, list[int | None]] = {}
