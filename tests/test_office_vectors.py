@@ -103,13 +103,13 @@ def test_the_bundled_embedder_caches_query_vectors():
     assert abs(float(np.linalg.norm(v)) - 1.0) < 1e-3
 
 
-def test_openmp_defaults_to_one_passive_thread_and_an_explicit_setting_wins(monkeypatch):
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    quiet_openmp()
+def test_openmp_waits_passively_unless_set(monkeypatch):
     import os
 
-    assert (os.environ["OMP_WAIT_POLICY"], os.environ["OMP_NUM_THREADS"]) == ("passive", "2")
-    monkeypatch.delenv("OMP_NUM_THREADS")
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     quiet_openmp()
-    assert os.environ["OMP_NUM_THREADS"] == "1"
+    assert os.environ["OMP_WAIT_POLICY"] == "passive" and "OMP_NUM_THREADS" not in os.environ
+    monkeypatch.setenv("OMP_WAIT_POLICY", "active")
+    quiet_openmp()
+    assert os.environ["OMP_WAIT_POLICY"] == "active"
