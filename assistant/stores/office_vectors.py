@@ -45,14 +45,14 @@ class OfficeVectors:
         self.fallback = fallback
         self.path = Path(vectors_path)
         self.max_offices = max(1, int(max_offices))
-        self._ids = [c.id for c in chunks]
-        self._meta = [{k: str(c.metadata.get(k) or "") for k in _FILTER_KEYS} for c in chunks]
+        self._chunks = list(chunks)
         self._rows: dict[str, list[int]] = {}
         self._office_of_doc: dict[str, str] = {}
-        for i, c in enumerate(chunks):
-            office = str(c.metadata.get("office_id") or "")
+        for i, c in enumerate(self._chunks):  # one pass: a group's columns are built on its first query
+            meta = c.metadata
+            office = str(meta.get("office_id") or "")
             self._rows.setdefault(office, []).append(i)
-            self._office_of_doc.setdefault(self._meta[i]["doc_id"], office)
+            self._office_of_doc.setdefault(str(meta.get("doc_id") or ""), office)
         self._vectors: np.ndarray | None = None
         self._groups: OrderedDict[str, _Group] = OrderedDict()
         self._lock = threading.Lock()
@@ -65,7 +65,7 @@ class OfficeVectors:
                 v = np.load(self.path, mmap_mode="r")
             except (OSError, ValueError):
                 v = None
-            ok = v is not None and v.ndim == 2 and len(v) >= len(self._ids)
+            ok = v is not None and v.ndim == 2 and len(v) >= len(self._chunks)
             self._vectors = v if ok else np.zeros((0, 0), dtype=np.float32)
         return self._vectors if len(self._vectors) else None
 
@@ -82,8 +82,9 @@ class OfficeVectors:
             vecs = np.asarray(matrix[rows], dtype=np.float32)
             norms = np.linalg.norm(vecs, axis=1, keepdims=True)
             vecs = vecs / np.where(norms == 0, 1, norms)
-            cols = {k: np.array([self._meta[i][k] for i in rows], dtype=object) for k in _FILTER_KEYS}
-            g = self._groups[office] = _Group([self._ids[i] for i in rows], vecs, cols)
+            chunks = [self._chunks[i] for i in rows]
+            cols = {k: np.array([str(c.metadata.get(k) or "") for c in chunks], dtype=object) for k in _FILTER_KEYS}
+            g = self._groups[office] = _Group([c.id for c in chunks], vecs, cols)
             while len(self._groups) > self.max_offices:
                 self._groups.popitem(last=False)
             return g
