@@ -113,3 +113,40 @@ def test_openmp_waits_passively_unless_set(monkeypatch):
     monkeypatch.setenv("OMP_WAIT_POLICY", "active")
     quiet_openmp()
     assert os.environ["OMP_WAIT_POLICY"] == "active"
+
+
+class CountingModel:
+    """Passage vectors from the text length; records what it was asked to embed."""
+
+    def __init__(self, name="count-3"):
+        self.name, self.dim, self.max_tokens = name, 3, 64
+        self.asked: list[list[str]] = []
+
+    def embed_query(self, text):
+        return np.ones(3, dtype=np.float32)
+
+    def embed_passages(self, texts):
+        self.asked.append(list(texts))
+        return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+    def token_count(self, text):
+        return len(text.split())
+
+
+def test_stored_passages_embed_only_texts_the_build_did_not_store(tmp_path):
+    from assistant.stores.vector_cache import StoredPassages, save_passages
+
+    goals = ["ผู้เรียนมีคุณภาพตามมาตรฐาน", "ครูมีสมรรถนะสูง"]
+    save_passages(tmp_path, "count-3", goals, np.array([[9, 9, 9], [8, 8, 8]], dtype=np.float32))
+    model = CountingModel()
+    sp = StoredPassages(model, tmp_path)
+    assert (sp.name, sp.dim, len(sp)) == ("count-3", 3, 2)
+    got = sp.embed_passages(["ครูมีสมรรถนะสูง", "โรงเรียนปลอดภัย", "ผู้เรียนมีคุณภาพตามมาตรฐาน"])
+    assert got.tolist() == [[8, 8, 8], [len("โรงเรียนปลอดภัย"), 1, 0], [9, 9, 9]]
+    assert model.asked == [["โรงเรียนปลอดภัย"]]
+    assert sp.embed_passages(goals).tolist() == [[9, 9, 9], [8, 8, 8]] and len(model.asked) == 1
+    other = CountingModel("another-model")  # vectors of another model are not used
+    assert StoredPassages(other, tmp_path).embed_passages(goals)[:, 1].tolist() == [1, 1]
+    missing = CountingModel()
+    assert len(StoredPassages(missing, tmp_path / "no-build")) == 0
+    assert StoredPassages(missing, tmp_path / "no-build").embed_passages(goals).shape == (2, 3)

@@ -28,13 +28,13 @@ import numpy as np
 
 from assistant import settings as settings_mod
 from assistant.errors import PlanQAError
-from assistant.ingest.chunks import Chunk, build_chunks, fixed_chunks
+from assistant.ingest.chunks import Chunk, build_chunks, fixed_chunks, goal_texts
 from assistant.stores.chroma import CHROMA_DIR, VectorIndex, write_collection
 from assistant.stores.embed import Embedder, get_embedder
 from assistant.stores.lexical import BM25_DIR, ShardedLexical, open_lexical
 from assistant.stores.office_vectors import OfficeVectors
 from assistant.stores.sqlite import Store
-from assistant.stores.vector_cache import EmbeddingCache
+from assistant.stores.vector_cache import EmbeddingCache, StoredPassages, save_passages
 
 log = logging.getLogger("planqa.retrieval")
 
@@ -82,9 +82,11 @@ def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | No
     try:
         vecs, fresh = cache.embed(emb, [c.embed_text for c in chunks])
         bvecs, bfresh = cache.embed(emb, [c.text for c in baseline])
+        goals = goal_texts(store)  # compared by meaning but not chunked: embedded now, not per answer
+        gvecs, gfresh = cache.embed(emb, goals)
     finally:
         cache.close()
-    fresh += bfresh
+    fresh += bfresh + gfresh
     t_embed = time.perf_counter()
 
     write_collection(build_dir / CHROMA_DIR, COLLECTION, chunks, vecs, emb)
@@ -94,6 +96,7 @@ def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | No
     _write_json(build_dir / CHUNKS_FILE, {**head, "chunks": [c.to_dict() for c in chunks]})
     _write_json(build_dir / BASELINE_FILE, {**head, "chunks": [c.to_dict() for c in baseline]})
     np.save(build_dir / VECTORS_FILE, np.vstack([vecs, bvecs]) if len(bvecs) else vecs)
+    save_passages(build_dir, emb.name, goals, gvecs)
     t_end = time.perf_counter()
     stats = {"chunks": len(chunks), "baseline_chunks": len(baseline),
              "embedded": fresh,
@@ -125,7 +128,8 @@ class Retriever:
         self.store = store
         if not (self.path / CHUNKS_FILE).exists():
             raise PlanQAError("ยังไม่มีดัชนีค้นหาข้อความของเอกสาร กรุณาสั่ง `planqa ingest` ก่อน")
-        self.embedder = embedder or get_embedder()
+        # passages the build embedded (goals) come from its files, not the model
+        self.embedder = StoredPassages(embedder or get_embedder(), self.path)
         self.info, self.chunks = _load_chunks(self.path / CHUNKS_FILE)
         if self.info.get("embedder") != self.embedder.name:
             raise PlanQAError(
