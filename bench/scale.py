@@ -17,8 +17,10 @@ backend (PostgreSQL + a Chroma server, started here on loopback and stopped at t
   office-filtered top 10 against exact search over that office's vectors), and peak
   memory (max RSS); ``dense_recall_at_10`` is that of the dense search the retriever runs
   (exact per office, :mod:`assistant.stores.office_vectors`), ``hnsw_recall_at_10`` that
-  of the Chroma collection's own office-filtered search; ``load_avg`` is the 1-minute load
-  average when the row finished (figures under load are indicative only).
+  of the Chroma collection's own office-filtered search; ``hybrid_cpu_p50_ms`` /
+  ``hybrid_cpu_p95_ms`` the worker's CPU time per hybrid answer (less sensitive to other
+  load than wall time); ``load_avg`` is the 1-minute load average when the row finished
+  (figures under load are indicative only).
 
 Usage: .venv/bin/python bench/scale.py --sizes 5,100 [--backends embedded,server]
        [--vectors-up-to 100] [--queries 40] [--json out.json] [--embedding-cache FILE]
