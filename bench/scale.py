@@ -15,10 +15,20 @@ backend (PostgreSQL + a Chroma server, started here on loopback and stopped at t
   the time to load the hybrid retriever, whether it loaded (``hybrid_on``; otherwise the
   answers used the lexical fallback), ``dense_recall_at_10`` (the vector store's
   office-filtered top 10 against exact search over that office's vectors), and peak
-  memory (max RSS).
+  memory (max RSS); ``dense_recall_at_10`` is that of the dense search the retriever runs
+  (exact per office, :mod:`assistant.stores.office_vectors`), ``hnsw_recall_at_10`` that
+  of the Chroma collection's own office-filtered search; ``hybrid_cpu_p50_ms`` /
+  ``hybrid_cpu_p95_ms`` the worker's CPU time per hybrid answer (less sensitive to other
+  load than wall time); ``load_avg`` is the 1-minute load average when the row finished
+  (figures under load are indicative only).
 
 Usage: .venv/bin/python bench/scale.py --sizes 5,100 [--backends embedded,server]
        [--vectors-up-to 100] [--queries 40] [--json out.json] [--embedding-cache FILE]
+       [--workdir DIR]
+With ``--workdir`` the corpora and the embedded indexes are kept in DIR and a later run
+reuses them (no ingest; the row repeats the first run's ingest figures, ``reused`` True);
+the server backend is always ingested again (its servers live only for one run), starting
+from the embedded index's embedding cache.
 With ``--embedding-cache`` (an ``embeddings.sqlite`` of an index of the bundled plans) the
 passages it holds are not embedded again: the ingest time then leaves out the embedding
 that the 5-plan row measures (a renamed copy adds no new text to embed).
@@ -220,31 +230,37 @@ def worker(args) -> int:
         a.warm()
         out["hybrid_load_s"] = round(time.perf_counter() - t, 2)
         out["hybrid_on"] = a.retriever is not None
-        lat, answered, searched = [], 0, 0
+        lat, cpu, answered, searched = [], [], 0, 0
         for q in qs["hybrid"]:
             searches[0] = 0
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             ans = a.ask(q)
-            took = time.perf_counter() - t
+            took, took_cpu = time.perf_counter() - t, time.process_time() - c
             answered += ans.status == "answered"
             if searches[0]:  # only answers that went through hybrid search count
                 searched += 1
                 lat.append(took)
+                cpu.append(took_cpu)
         out.update(hybrid_p50_ms=round(1000 * pct(lat, 0.5), 1) if lat else None,
                    hybrid_p95_ms=round(1000 * pct(lat, 0.95), 1) if lat else None,
+                   # CPU time of this process per answer: less sensitive to other load than wall time
+                   hybrid_cpu_p50_ms=round(1000 * pct(cpu, 0.5), 1) if cpu else None,
+                   hybrid_cpu_p95_ms=round(1000 * pct(cpu, 0.95), 1) if cpu else None,
                    hybrid_searched=f"{searched}/{len(qs['hybrid'])}",
                    hybrid_answered=f"{answered}/{len(qs['hybrid'])}")
         if a.retriever is not None:
             out["dense_recall_at_10"] = dense_recall(a.retriever, qs["hybrid"])
+            out["hnsw_recall_at_10"] = dense_recall(a.retriever, qs["hybrid"], hnsw=True)
     out["max_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
     return 0
 
 
-def dense_recall(retriever, questions: list[str], k: int = 10) -> float:
-    """Recall of the vector store's office-filtered top ``k`` against exact search over the
-    same office's vectors (vectors.npy): renamed copies make many identical vectors, which
-    an approximate (HNSW) index could lose under a filter."""
+def dense_recall(retriever, questions: list[str], k: int = 10, *, hnsw: bool = False) -> float:
+    """Recall of the retriever's office-filtered dense top ``k`` (``hnsw``: of the Chroma
+    collection's) against exact search over the same office's vectors (vectors.npy):
+    renamed copies make many identical vectors, which an approximate (HNSW) index could
+    lose under a filter."""
     import numpy as np
 
     ids = list(retriever.chunks)
@@ -261,7 +277,8 @@ def dense_recall(retriever, questions: list[str], k: int = 10) -> float:
         idx = np.asarray(rows[office])
         sims = np.asarray(vecs[idx]) @ qv
         exact = {ids[idx[j]] for j in np.argsort(-sims, kind="stable")[:k]}
-        got = {cid for cid, _ in retriever.vectors.search(qv, k, office_id=office)}
+        store = retriever.vectors if hnsw else getattr(retriever, "dense", retriever.vectors)
+        got = {cid for cid, _ in store.search(qv, k, office_id=office)}
         found += len(exact & got)
         total += len(exact)
     return round(found / total, 3) if total else None
@@ -325,6 +342,8 @@ def main() -> int:
     ap.add_argument("--embedding-cache", default=None,
                     help="an index's embeddings.sqlite to start every index with: texts it holds "
                          "are not embedded again (the row's `embedded` counts the others)")
+    ap.add_argument("--workdir", default=None,
+                    help="keep corpora and embedded indexes here and reuse them in later runs")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -340,6 +359,8 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on kill too
     tmp = Path(tempfile.mkdtemp(prefix="planqa-scale-"))
+    work = Path(args.workdir).resolve() if args.workdir else tmp
+    work.mkdir(parents=True, exist_ok=True)
     servers = []
     rows = []
     try:
@@ -350,8 +371,14 @@ def main() -> int:
             pg, ch = srv.start_postgres(), srv.start_chroma()
             servers += [pg, ch]
         for n in [int(x) for x in args.sizes.split(",")]:
-            corpus, index = tmp / f"corpus-{n}", tmp / f"index-{n}"
-            aliases, every = make_corpus(n, corpus)
+            corpus, index = work / f"corpus-{n}", work / f"index-{n}"
+            made = corpus / ".bench-corpus.json"  # hidden: ingest skips dot files
+            if made.exists():
+                aliases, every = json.loads(made.read_text(encoding="utf-8"))
+            else:
+                shutil.rmtree(corpus, ignore_errors=True)
+                aliases, every = make_corpus(n, corpus)
+                made.write_text(json.dumps([aliases, every], ensure_ascii=False), encoding="utf-8")
             rng = random.Random(n)
             vectors = n <= args.vectors_up_to
             stand_in = vectors and args.stand_in_above is not None and n > args.stand_in_above
@@ -360,32 +387,48 @@ def main() -> int:
                                     for _ in range(args.queries)] if vectors else [],
                          "stand_in": stand_in}
             base_env = {**os.environ, "PLANQA_CORPUS": str(corpus), "PLANQA_INDEX": str(index)}
-            if args.embedding_cache:
-                from assistant.stores.vector_cache import CACHE_FILE
+            from assistant.stores.vector_cache import CACHE_FILE
 
+            if args.embedding_cache and not (index / CACHE_FILE).exists():
                 index.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(args.embedding_cache, index / CACHE_FILE)
             for backend in backends:
                 print(f"[{time.strftime('%H:%M:%S')}] {n} plans, {backend}: ingest", file=sys.stderr, flush=True)
                 env = dict(base_env)
-                if backend == "embedded":
+                stamp = index / f"bench-{'vectors' if vectors else 'plain'}-{stand_in}.json"
+                if backend == "embedded" and stamp.exists() and (index / "current").exists():
+                    got = {**json.loads(stamp.read_text(encoding="utf-8")), "reused": True}
+                    size = du(index / "current")
+                elif backend == "embedded":
                     got = ingest(corpus, index, vectors=vectors, stand_in=stand_in)
                     size = du(index / "current")
+                    for old in index.glob("bench-*.json"):
+                        old.unlink()
+                    stamp.write_text(json.dumps(got), encoding="utf-8")
                 else:
+                    sindex = work / f"index-{n}-server"
+                    shutil.rmtree(sindex, ignore_errors=True)
+                    sindex.mkdir(parents=True)
+                    if (index / CACHE_FILE).exists():  # as a re-ingest: the embedded build's vectors
+                        shutil.copy2(index / CACHE_FILE, sindex / CACHE_FILE)
+                    env["PLANQA_INDEX"] = str(sindex)
                     from assistant.ingest.pipeline import store_path
                     from assistant.stores.postgres import publish
 
-                    got = ingest(corpus, index, vectors=vectors, chroma_url=ch.url, stand_in=stand_in)
+                    got = ingest(corpus, sindex, vectors=vectors, chroma_url=ch.url, stand_in=stand_in)
                     t = time.perf_counter()
-                    schema = publish(store_path(index), pg.url)
+                    schema = publish(store_path(sindex), pg.url)
                     got["publish_s"] = round(time.perf_counter() - t, 1)
-                    size = du(index / "current") - (index / "current" / "plans.sqlite").stat().st_size \
+                    size = du(sindex / "current") - (sindex / "current" / "plans.sqlite").stat().st_size \
                         + pg_size(pg.url, schema) + du(ch.dir)
                     env.update(PLANQA_DATABASE_URL=pg.url, PLANQA_CHROMA_URL=ch.url)
                 print(f"[{time.strftime('%H:%M:%S')}] {n} plans, {backend}: queries", file=sys.stderr, flush=True)
                 row = {"plans": n, "backend": backend, "stand_in": stand_in, **got, "index_mb": round(size / 2**20, 1),
                        **cold_start(env, questions["structured"][0])}
                 row.update(run_worker(env, questions, tmp))
+                row["load_avg"] = round(os.getloadavg()[0], 2)
+                if backend != "embedded":
+                    shutil.rmtree(work / f"index-{n}-server", ignore_errors=True)
                 rows.append(row)
                 print(json.dumps(row, ensure_ascii=False), flush=True)
     finally:
@@ -395,7 +438,7 @@ def main() -> int:
     cols = ["plans", "backend", "stand_in", "ingest_s", "embedded", "index_mb", "cold_start_s", "cold_start_cpu_s",
             "structured_p50_ms",
             "structured_p95_ms", "structured_exact", "hybrid_load_s", "hybrid_on", "hybrid_p50_ms", "hybrid_p95_ms",
-            "hybrid_searched", "dense_recall_at_10", "max_rss_mb"]
+            "hybrid_cpu_p50_ms", "hybrid_cpu_p95_ms", "hybrid_searched", "dense_recall_at_10", "hnsw_recall_at_10", "max_rss_mb", "load_avg"]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:

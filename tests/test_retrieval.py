@@ -280,6 +280,34 @@ def test_index_files_and_chroma_embeddings(built, retriever):
 
 
 @pytest.mark.integration
+def test_goal_vectors_are_computed_at_ingest(built, retriever):
+    """Goals have no chunk but the aligner compares them with an idea: the build keeps
+    their vectors, so an answer does not embed them."""
+    from assistant.ingest.chunks import goal_texts
+    from assistant.stores.vector_cache import StoredPassages
+
+    plans = retriever.store.plans
+    texts = goal_texts(retriever.store)
+    want = {g.text for d in sorted(plans) for g in [*plans[d].goals, *(g for s in plans[d].strategies for g in s.goals)]}
+    assert set(texts) == want and len(texts) == len(want) > 10
+
+    class Counting:
+        def __init__(self, real):
+            self.real, self.name, self.dim, self.max_tokens = real, real.name, real.dim, real.max_tokens
+            self.asked = []
+
+        def embed_passages(self, batch):
+            self.asked.append(list(batch))
+            return self.real.embed_passages(batch)
+
+    model = Counting(retriever.embedder.embedder)
+    got = StoredPassages(model, built / "current").embed_passages([texts[0], "ข้อความที่ไม่มีในแผน", texts[-1]])
+    assert model.asked == [["ข้อความที่ไม่มีในแผน"]]
+    fresh = model.real.embed_passages([texts[0], texts[-1]])
+    assert np.allclose(got[[0, 2]], fresh, atol=1e-3)
+
+
+@pytest.mark.integration
 @pytest.mark.parametrize("question", [
     "ค่าเป้าหมายผลการทดสอบ O-NET ของ สพป.ตรัง เขต 2",
     "ร้อยละของนักเรียนที่มีคะแนน O-NET ตั้งแต่ร้อยละ 50 ขึ้นไป",

@@ -211,6 +211,28 @@ def test_vector_store_contract(vector_index):
         "a/s1/i1#0": "spp-a-1", "a/s2/i1#0": "spp-a-1", "a/s2#0": "spp-a-1", "b/s1/i1#0": "spp-b-2"}
 
 
+def test_exact_office_search_agrees_with_the_store(vector_index, tmp_path):
+    """A search within one office or document (numpy over its vectors) returns what the
+    store returns under the same filters; a search of every office goes to the store."""
+    from assistant.stores.office_vectors import OfficeVectors
+
+    chunks, vectors = _chunks()
+    np.save(tmp_path / "vectors.npy", np.vstack([vectors, vectors[:1]]))  # + a baseline row
+    exact = OfficeVectors(vector_index, tmp_path / "vectors.npy", chunks)
+    assert isinstance(exact, VectorStore) and exact.count() == 4
+    q = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    for filters in ({"office_id": "spp-a-1"}, {"office_id": "spp-a-1", "strategy": "2"},
+                    {"office_id": "spp-a-1", "kinds": ["strategy", "indicator"]}, {"doc_id": "b", "indicator": "1"},
+                    {"doc_id": "a", "kinds": ["indicator"]}, {}, {"kinds": ["strategy"]}):
+        want = vector_index.search(q, 10, **filters)
+        got = exact.search(q, 10, **filters)
+        assert [c for c, _ in got] == [c for c, _ in want], filters
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-5)
+    assert [c for c, _ in exact.search(q, 2, office_id="spp-a-1")] == ["a/s1/i1#0", "a/s2/i1#0"]
+    assert exact.search(q, 5, office_id="spp-none-9") == [] and exact.search(q, 5, doc_id="zz") == []
+    assert exact.loaded() == 2  # the two offices searched, each loaded once
+
+
 def test_server_collections_are_per_build_and_old_builds_are_pruned(tmp_path, chroma_url):
     import chromadb
 

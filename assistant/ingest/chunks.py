@@ -392,3 +392,22 @@ def _window_end(text: str, start: int, size: int, count: TokenCounter | None) ->
         if cut > start + (end - start) // 2:
             end = cut
     return end
+
+
+# ---------------------------------------------------------------- texts without a chunk
+
+
+def goal_texts(store: Store) -> list[str]:
+    """Texts of the records that have no chunk of their own but are compared with a
+    question by meaning (the plan goals and each strategy's goals, as the aligner does):
+    their vectors are computed at ingest, so no answer has to embed them. Distinct, in
+    document order."""
+    out: dict[str, None] = {}
+    for doc_id in sorted(store.plans):
+        plan = store.plans[doc_id]
+        for g in plan.goals:
+            out.setdefault(g.text, None)
+        for s in plan.strategies:
+            for g in s.goals:
+                out.setdefault(g.text, None)
+    return [t for t in out if t]

@@ -5,17 +5,25 @@ one SQLite file in the index directory (``<index>/embeddings.sqlite``, beside th
 so swapping or removing a build keeps it). Identical texts — the same chunk of renamed
 copies of one plan, an unchanged plan on re-ingest — are embedded once. Vectors are
 stored as raw float32 bytes of the model's dimension; a row of another size is ignored.
+
+:class:`StoredPassages` is the read side of the passage vectors a build keeps for texts
+that have no chunk (``passage_vectors.npy`` + ``.json``, written by
+:func:`save_passages`): an embedder whose ``embed_passages`` returns those vectors and
+embeds only other texts.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 
 CACHE_FILE = "embeddings.sqlite"
+PASSAGES_FILE = "passage_vectors.npy"
+PASSAGE_KEYS_FILE = "passage_vectors.json"
 _CHUNK = 500  # keys per SELECT (SQLite's variable limit is far above)
 
 
@@ -85,3 +93,56 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self.con.close()
+
+
+def save_passages(build_dir: Path, model: str, texts: list[str], vectors: np.ndarray) -> None:
+    """Keep ``vectors`` of ``texts`` in the build (one row per distinct text)."""
+    if len(texts) != len(vectors):
+        raise ValueError("one vector per text is required")
+    keys = [text_key(t) for t in texts]
+    np.save(Path(build_dir) / PASSAGES_FILE, np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1))
+    (Path(build_dir) / PASSAGE_KEYS_FILE).write_text(json.dumps({"embedder": model, "keys": keys}),
+                                                     encoding="utf-8")
+
+
+class StoredPassages:
+    """An :class:`~assistant.stores.embed.Embedder` that answers ``embed_passages`` from a
+    build's stored passage vectors and embeds only texts the build did not store (all of
+    them when the files are missing or from another model)."""
+
+    def __init__(self, embedder, build_dir: Path):
+        self.embedder = embedder
+        self.name, self.dim, self.max_tokens = embedder.name, embedder.dim, embedder.max_tokens
+        self._rows: dict[str, int] = {}
+        self._vecs = np.zeros((0, int(embedder.dim)), dtype=np.float32)
+        try:
+            head = json.loads((Path(build_dir) / PASSAGE_KEYS_FILE).read_text(encoding="utf-8"))
+            vecs = np.load(Path(build_dir) / PASSAGES_FILE)
+        except (OSError, ValueError):
+            return
+        if head.get("embedder") == embedder.name and vecs.shape == (len(head["keys"]), int(embedder.dim)):
+            self._rows = {k: i for i, k in enumerate(head["keys"])}
+            self._vecs = vecs.astype(np.float32, copy=False)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.embed_query(text)
+
+    def token_count(self, text: str) -> int:
+        return self.embedder.token_count(text)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        out = np.zeros((len(texts), int(self.dim)), dtype=np.float32)
+        todo = []
+        for i, t in enumerate(texts):
+            row = self._rows.get(text_key(t))
+            if row is None:
+                todo.append(i)
+            else:
+                out[i] = self._vecs[row]
+        if todo:
+            out[todo] = self.embedder.embed_passages([texts[i] for i in todo])
+        return out
