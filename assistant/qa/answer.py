@@ -207,15 +207,22 @@ class Answerer:
                 # "ตัวชี้วัด 3.17": strategy 3, indicator 17 where a plan numbers within strategies
                 sn, _, inum = want.partition(".")
                 hits = [(s, i) for s, i in pairs if s.number == sn and i.number == inum]
+            if not hits and q.strategy and "strategy" in q.inherited:
+                # the strategy came from the conversation; a plan that numbers its indicators
+                # through all strategies has this number once, elsewhere
+                anywhere = [(s, i) for s, i in pairs if i.number == want]
+                hits = anywhere if len(anywhere) == 1 else []
             return hits
+        if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
+            of_group = [(s, i) for s, i in pairs if q.group in i.groups]
+            pairs = of_group or pairs
         hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"], strategy=q.strategy, k=3)
         cands = []
+        allowed = {id(i) for _s, i in pairs}
         for rid, _score in hits:
             rec = self.r.get(rid)
-            if rec and rec.indicator and all(rec.indicator is not i for _s, i in cands):
+            if rec and rec.indicator and id(rec.indicator) in allowed and all(rec.indicator is not i for _s, i in cands):
                 cands.append((rec.strategy, rec.indicator))
-        if not cands:
-            return []
         if not q.terms:
             return cands[:1]
         weights = self._term_weights(q.terms, plan)
@@ -225,6 +232,8 @@ class Answerer:
         for c, _n, s, i in literal[:3]:
             if c >= MIN_TOPIC_COVERAGE and all(i is not x for _s, x in cands):
                 cands.append((s, i))
+        if not cands:
+            return []
         cov = [topic_coverage(q.terms, i, weights=weights) for _s, i in cands]
         best = 0
         for n in range(1, len(cands)):

@@ -26,6 +26,8 @@ _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|ข้อ(?:ที่)?|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
 _RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
+# the test a result word names ("ผล onet"): a topic word, kept when the result word is removed
+_RESULT_SUBJECT = re.compile(r"o-?net|onet|nt|rt|pisa", re.I)
 _TARGET = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|เป้า|target|ตั้งเป้า|ค่าเป้า", re.I)
 _HOW_MUCH = re.compile(r"เท่า(?:ไร|ไหร่|ใด|ไร่)|(?<!เ)กี่(?!ตัว|ข้อ|กลยุทธ์|นโยบาย|ด้าน|เรื่อง)|ร้อยละเท่|ได้เท่า|ค่า(?:ของ)?ตัวชี้วัด", re.I)
 _LIST = re.compile(r"อะไรบ้าง|มีอะไร|ทั้งหมด|มีกี่ตัว|(?<!เ)กี่ตัว|(?<!เ)กี่ข้อ|รายการ|ลิสต์|list|บ้าง|ไหนบ้าง|ใดบ้าง|ทุกตัว", re.I)
@@ -118,6 +120,8 @@ class Query:
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
     also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
     item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
+    ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
+    ref_kind: str | None = None  # what the reference word names: indicator | item (either)
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
 
@@ -229,6 +233,10 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                 q.also_indicators.append(m2.group(1))
     if (m := _GUIDELINE.search(rest)):
         q.guideline = m.group(1)
+    if not (q.indicator or q.guideline) and (ref := _bare_ref(rest, words)):
+        q.ref_kind, q.ref = ref
+        if q.ref_kind == "indicator":
+            q.indicator = q.ref  # "ตัวที่ 6": ตัว counts indicators
     low = rest.lower()
     for word, group in sorted(GROUP_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if word in low and len(word) > 2 and word not in ("เขต", "สำนักงาน"):
@@ -332,6 +340,16 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.terms = [t for t in _terms(q.topic, q, words) if not any(thai.squash(t) in a for a in office_words)]
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
+
+
+def _bare_ref(s: str, words) -> tuple[str, str] | None:
+    """A record named by a number with no record word ("ตัวที่ 6" → indicator, "ข้อ 3" →
+    item: an indicator or guideline, whichever the conversation was about)."""
+    for kind, ws in (words.get("bare_refs") or {}).items():
+        alt = "|".join(sorted(map(re.escape, ws), key=len, reverse=True))
+        if alt and (m := re.search(rf"(?<![ก-๙])(?:{alt})\s*(\d{{1,3}}(?:\.\d{{1,2}})?)(?![\d])", s)):
+            return kind, m.group(1)
+    return None
 
 
 def _strip_polite(s: str) -> str:
@@ -505,7 +523,7 @@ _TERM_STOP = set(
     "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi "
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
     "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
-    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน".split()
+    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า".split()
 )
 
 
@@ -533,7 +551,8 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
                                 tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
-    for pat in (_IND_WORD, _TARGET, _RESULT, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
+    topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
+    for pat in (_IND_WORD, _TARGET, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
     for t in thai.tokenize(topic):
