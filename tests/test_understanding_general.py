@@ -114,3 +114,14 @@ def test_a_follow_up_about_the_same_year_keeps_it(bot):
     bot.ask(Q1, conversation_id="g:same")
     ans = bot.ask("แล้วตัวชี้วัดที่ 2 ล่ะ ปีเดียวกัน", conversation_id="g:same")
     assert [v.year for v in ans.values] == [2568]
+
+
+def test_record_numbers_are_not_years_and_result_words_keep_the_test(bot):
+    q = bot.understand("ยส.2 ตัวชี้วัด 60 ถึง 66 ทำไมเป็นชื่อปทุมธานี")
+    assert q.years == [] and q.indicator == "60"
+    q = bot.understand("ตรัง2 ผล onet ป.6 ปีงบ 61 ได้เท่าไหร่ ถึงเป้ามั้ย")
+    assert q.terms == ["onet"] and q.years == [2561]  # "ถึงเป้ามั้ย": the target too
+    q = bot.understand("ตัวที่ 6 เป้าปี 70 เท่าไหร่คะ")
+    assert (q.indicator, q.ref_kind, q.years) == ("6", "indicator", [2570])
+    q = bot.understand("แล้วของลปลพ ตัวที่คล้ายๆ กันล่ะ ปีเดียวกัน")
+    assert q.same_topic and q.terms == [] and q.indicator is None

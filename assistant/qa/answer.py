@@ -17,10 +17,12 @@ import yaml
 
 from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
+from assistant.qa import topics
 from assistant.qa.records import Record, Records, cover
 from assistant.qa.understand import Question
 
 SearchFn = Callable[..., list[tuple[str, float]]]
+ScoreFn = Callable[..., "dict[str, tuple[float, float]] | None"]
 
 _MONTHS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|"
            r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
@@ -59,8 +61,9 @@ def fmt_value(t: Target) -> str:
 
 class Answerer:
     def __init__(self, records: Records, search: SearchFn, templates: Templates,
-                 lex: lexicon.Lexicon | None = None):
+                 lex: lexicon.Lexicon | None = None, scores: ScoreFn | None = None):
         self.r = records
+        self.scores = scores  # raw dense/lexical scores of records (None: words only)
         self.store = records.store
         self.search = search
         self.T = templates
@@ -216,6 +219,15 @@ class Answerer:
         if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
             pairs = of_group or pairs
+        ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
+        if ranked is not None:
+            verdict, chosen = topics.decide(ranked)
+            found = [(c.strategy, c.indicator) for c in chosen]
+            if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
+                # "ต้องได้กี่คะแนน": the unit the question names picks one of them
+                by_unit = [(s, i) for s, i in found if _unit_of(i) and _unit_of(i) in q.norm]
+                return by_unit if len(by_unit) == 1 else found
+            return found[:1]
         hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"], strategy=q.strategy, k=3)
         cands = []
         allowed = {id(i) for _s, i in pairs}
@@ -252,6 +264,26 @@ class Answerer:
             return tied  # two indicators fit the words as well: ask which
         return [cands[best]]
 
+    def topic_candidates(self, q: Question, plan: Plan, pairs=None) -> list[topics.Candidate] | None:
+        """Every candidate indicator of ``plan`` for the question's topic, scored on the
+        hybrid index (:mod:`assistant.qa.topics`); ``None`` without that index."""
+        if self.scores is None:
+            return None
+        if pairs is None:
+            pairs = [(s, i) for s in plan.strategies for i in s.indicators
+                     if q.strategy is None or s.number == q.strategy]
+            of_group = [(s, i) for s, i in pairs if q.group and q.group in i.groups]
+            pairs = of_group or pairs
+        elif q.strategy:
+            pairs = [(s, i) for s, i in pairs if s.number == q.strategy]
+        raw = self.scores(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"])
+        if raw is None:
+            return None
+        weights = self._term_weights(q.terms, plan)
+        cands = [topics.Candidate(s, i, *raw.get(i.id, (0.0, 0.0)), topic_coverage(q.terms, i, weights=weights))
+                 for s, i in pairs]
+        return topics.score(cands)
+
     def _term_weights(self, terms: list[str], plan: Plan) -> dict[str, float]:
         """Rarer words weigh more: log(1 + N / df) over the plan's indicators ("ด้อยโอกาส"
         says more than "เด็ก")."""
@@ -276,6 +308,10 @@ class Answerer:
 
     def _numeric_plan(self, q: Question, plan: Plan) -> Answer:
         office = self.office(plan)
+        if q.year_ref and not q.years:  # "ปีสุดท้ายของแผน": this plan's last (or first) year
+            years = sorted(self.plan_years(plan))
+            if years:
+                q = _with(q, years=[years[-1] if q.year_ref == "last" else years[0]])
         if q.years and plan.years and not set(q.years) & self.plan_years(plan):
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
             return Answer(q.text, self.T("year_outside", office=office, plan_years=py,

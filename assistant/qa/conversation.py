@@ -47,6 +47,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if has_more and prev.page_size:
             return replace(prev, text=q.text, page=prev.page + 1, inherited=["page"])
         return q
+    if prev.intent == "align" and q.corpus_offices and not q.terms and not (q.strategy or q.indicator) \
+            and q.intent in ("open", "compare", "numeric", "strategy"):
+        # "แล้วถ้าเป็นเขต ชม.6 ล่ะ": the same project idea, for another office
+        norm = prev.norm
+        for m in prev.offices:
+            norm = norm.replace(m.text, " ")
+        return replace(prev, text=q.text, norm=" ".join(norm.split()), offices=list(q.offices), inherited=["idea"])
     if q.intent == "align":  # a project idea: only the conversation's office carries over
         if not q.offices and prev.offices and not office_given:
             return replace(q, offices=list(prev.offices), inherited=["office"])
@@ -69,11 +76,15 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         # "ข้อ 3": the guideline or the indicator, whichever the turn before was about
         about_guidelines = prev.intent == "guideline" or (prev.guideline and not prev.indicator)
         q = replace(q, **({"guideline": q.ref} if about_guidelines else {"indicator": q.ref}))
+    if q.ref and q.intent == "open" and prev.intent in INHERIT_INTENTS:
+        # "ข้อ 2 ล่ะ": the question of the turn before, about that record
+        q = replace(q, intent=prev.intent if prev.intent in ("numeric", "field", "guideline")
+                    else ("guideline" if q.guideline else "numeric"), field=q.field or prev.field)
     names_record = bool(q.strategy or q.indicator or q.guideline)
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
-    bare = not names_record and not q.terms and (q.followup or q.intent in ("open", "numeric", "field"))
-    if bare and q.intent in ("open", "numeric", "compare") and prev.intent in INHERIT_INTENTS:
+    bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
+    if bare and (q.intent in ("open", "numeric", "compare") or q.same_topic) and prev.intent in INHERIT_INTENTS:
         intent = prev.intent
         if prev.intent == "compare" and len(changes.get("offices", q.offices)) < 2:
             intent = "numeric" if (prev.indicator or prev.terms) else "strategy"
@@ -81,6 +92,8 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             intent = "compare"
         if q.intent == "numeric" and prev.intent not in ("numeric", "field"):
             intent = "numeric"
+        if q.same_topic and prev.intent in ("numeric", "field") and q.intent in ("list", "open", "numeric"):
+            intent = prev.intent  # "แล้ว ชม.6 มีตัวชี้วัดแบบนี้ไหม": the same question elsewhere
         changes["intent"] = intent
         changes["part"] = prev.part
         if q.kind is None:
@@ -122,7 +135,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")
-    if not q.years and prev.years and "year" not in inherited and (bare or q.same_year
+    if not q.years and prev.years and "year" not in inherited and not q.year_ref and (bare or q.same_year
                                        or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
         changes["years"] = list(prev.years)
         changes["year_kinds"] = dict(prev.year_kinds)
@@ -146,7 +159,8 @@ def pin_answer(q: Query, answer: Answer) -> Query:
         pairs = {(c.strategy, c.indicator) for c in answer.citations if c.indicator}
         if len({c.doc for c in answer.citations}) != 1:
             pairs = set()
-    if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field"):
+    if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field", "list"):
+        # a list of one row pins it too ("มีตัวชี้วัดเรื่อง Active Learning ไหม" → "ขอดูเป้าทุกปี")
         s, i = pairs.pop()
         if (q.strategy, q.indicator) == (s, i):
             return q

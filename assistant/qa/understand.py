@@ -65,6 +65,8 @@ _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{8,300})['\"”’]")
 _QUOTE_INTRO = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)?\s*(?:ที่)?\s*(?:เขียน|ระบุ)?\s*ว่า\s*['\"“‘][^'\"”’]{8,300}['\"”’]")
 _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื่อง)?\s*['\"“‘]?\s*วิสัยทัศน์\s*(?:,|และ)?\s*(?:พันธกิจ)?\s*['\"”’]?")
 
+# numbers that name records, never years ("ตัวชี้วัด 60 ถึง 66", "ตัวที่ 63")
+_RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
 
@@ -120,6 +122,8 @@ class Query:
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
     also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
     item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
+    year_ref: str | None = None  # "ปีสุดท้ายของแผน": first | last year of the plan answered
+    same_topic: bool = False  # "ตัวที่คล้ายๆ กัน", "แบบนี้": the topic of the turn before
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
@@ -216,7 +220,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     rest = norm
     for m in q.offices:
         rest = rest.replace(m.text, " ")
-    q.years = thai.find_years(rest)
+    q.years = thai.find_years(_RECORD_NUMBERS.sub(" ", rest))
     for y in q.years:
         rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
     if (m := _STRATEGY.search(rest)):
@@ -233,7 +237,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                 q.also_indicators.append(m2.group(1))
     if (m := _GUIDELINE.search(rest)):
         q.guideline = m.group(1)
-    if not (q.indicator or q.guideline) and (ref := _bare_ref(rest, words)):
+    if not (q.indicator or q.guideline) and (ref := _bare_ref(re.sub(r"^\s*(?:แล้ว|ส่วน)", " ", rest), words)):
         q.ref_kind, q.ref = ref
         if q.ref_kind == "indicator":
             q.indicator = q.ref  # "ตัวที่ 6": ตัว counts indicators
@@ -289,6 +293,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.target_below = m.group(1)
     if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
         q.years = _asked_years(norm, q.years)
+    q.year_ref = next((v for w, v in (words.get("relative_years") or {}).items()
+                       if w in rest and v in ("first", "last")), None) if not q.years else None
+    q.same_topic = any(w in rest.replace(" ", "") for w in words.get("same_topic", ()))
     relative = _relative_years(rest, words, fiscal_year)
     if relative and not q.years:
         q.years = relative
@@ -415,7 +422,8 @@ def _confidence(q: Query, words, fiscal_year: int | None, relative: bool) -> flo
     """How sure the reading is: lowered by a relative year that could not be placed,
     an open question with no content words, or a topic-only indicator reference."""
     c = 1.0
-    if any(w in q.norm for w in (words.get("relative_years") or {})) and not relative and not q.years:
+    if any(w in q.norm for w in (words.get("relative_years") or {})) and not relative and not q.years \
+            and not q.year_ref:
         c -= 0.5
     if q.intent == "open" and not q.terms:
         c -= 0.4
@@ -523,7 +531,8 @@ _TERM_STOP = set(
     "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi "
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
     "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
-    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า".split()
+    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า เลย สุดท้าย แรก ปัจจุบัน หน้า ถัดไป ก่อน ที่แล้ว แบบนี้ แบบ คล้าย คล้ายๆ "
+    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น".split()
 )
 
 
