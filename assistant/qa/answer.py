@@ -624,7 +624,14 @@ class Answerer:
             c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, i + len(column))))
         text = self.T("field_value", office=office, section=c.section, indicator_text=_short(ind.text, 160),
                       label=label, value=column)
-        return Answer(q.text, text, "answered", citations=[c])
+        cites = [c]
+        if q.also_field in ("responsible", "source", "unit") and q.also_field != q.field:
+            # "ใครรับผิดชอบ แล้วหน่วยนับเป็นอะไร": the second column of the same row
+            more = self._field_plan(_with(q, field=q.also_field, also_field=None), plan)
+            if more.answer:
+                text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
+                cites += more.citations[:1] if more.status == "answered" else []
+        return Answer(q.text, text, "answered", citations=cites)
 
     def _topic_guideline(self, q: Question, plan: Plan) -> Record | None:
         """The guideline a topic names ("ลดเวลาเรียน เพิ่มเวลารู้ อยู่นโยบายไหน") when its own

@@ -16,17 +16,18 @@ import itertools
 import pickle
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from assistant import settings
 from assistant.qa import topics
 
 GRID = {
-    "w_dense": (0.0, 2.0, 5.0, 10.0, 20.0),
-    "w_lexical": (0.0, 0.15, 0.3, 0.6, 1.0),
-    "w_words": (0.0, 0.5, 1.0, 2.0),
-    "min_score": (-1.0, -0.5, -0.2, 0.0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.0, 1.2, 1.5, 2.0),
-    "margin": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6),
+    "w_dense": (0.0, 2.0, 5.0, 10.0, 20.0, 40.0),
+    "w_lexical": (0.0, 0.15, 0.3, 0.5, 0.75, 1.0),
+    "w_words": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0),
+    "min_score": tuple(x / 20 for x in range(-20, 61)),
+    "margin": tuple(x / 40 for x in range(0, 25)),
 }
 
 
@@ -73,6 +74,9 @@ def collect(assistant, paths: list[Path]) -> list[dict]:
                     continue
             else:
                 label = g["status"]
+                years = set(assistant.answerer.plan_years(plan))
+                if (q.years and years and not set(q.years) & years) or q.field:
+                    continue  # not found for its year or its column, whatever indicator is linked
             cands = assistant.answerer.topic_candidates(q, plan)
             if not cands:
                 continue
@@ -113,18 +117,47 @@ def evaluate(items: list[dict], w_dense, w_lexical, w_words, min_score, margin) 
     return _verdicts(_ranked(items, w_dense, w_lexical, w_words), min_score, margin)
 
 
+def bounds(items: list[dict], w_dense, w_lexical, w_words) -> dict:
+    """Where the thresholds may go for these weights: the lowest best score of an item
+    whose gold is ranked first, the highest of a topic the plan lacks, the narrowest lead."""
+    ranked = _ranked(items, w_dense, w_lexical, w_words)
+    linked = [r for r in ranked if r[3] not in ("not_found", "clarify")]
+    return {"low": min((r[0] for r in linked if r[2]), default=float("nan")),
+            "absent": max((r[0] for r in ranked if r[3] == "not_found"), default=float("nan")),
+            "gap": min((r[0] - r[1] for r in linked if r[2]), default=float("nan")),
+            "misranked": [r[4] for r in linked if not r[2]]}
+
+
 def fit(items: list[dict]) -> list[tuple[dict, dict]]:
-    """Settings with the fewest wrong links, then the most right answers (best first)."""
+    """Settings with the fewest wrong links, then the most right answers, then the safest
+    (widest margin, highest bar), best first."""
+    ms = np.array(GRID["min_score"])[:, None, None]
+    mg = np.array(GRID["margin"])[None, :, None]
     scored = []
     for wd, wl, ww in itertools.product(GRID["w_dense"], GRID["w_lexical"], GRID["w_words"]):
         if not (wd or wl or ww):
             continue
         ranked = _ranked(items, wd, wl, ww)
-        for ms, mg in itertools.product(GRID["min_score"], GRID["margin"]):
-            params = {"w_dense": wd, "w_lexical": wl, "w_words": ww, "min_score": ms, "margin": mg}
-            scored.append((params, _verdicts(ranked, ms, mg)))
-    scored.sort(key=lambda pr: (pr[1]["wrong"], -pr[1]["right"], -pr[0]["margin"]))
-    return scored
+        if not ranked:
+            continue
+        best = np.array([r[0] for r in ranked])[None, None, :]
+        second = np.array([r[1] for r in ranked])[None, None, :]
+        gold = np.array([r[2] for r in ranked])[None, None, :]
+        label = np.array([r[3] for r in ranked], dtype=object)
+        found, clarify = (label == "not_found")[None, None, :], (label == "clarify")[None, None, :]
+        none = best < ms
+        ask = ~none & (second > best - mg)
+        link = ~none & ~ask
+        right = (none & found) | (ask & clarify) | (link & gold)
+        wrong = link & ~gold
+        n_right, n_wrong = right.sum(-1), wrong.sum(-1)
+        for a in range(ms.shape[0]):
+            for b in range(mg.shape[1]):
+                params = {"w_dense": wd, "w_lexical": wl, "w_words": ww, "min_score": float(ms[a, 0, 0]),
+                          "margin": float(mg[0, b, 0])}
+                scored.append((params, {"right": int(n_right[a, b]), "wrong": int(n_wrong[a, b])}))
+    scored.sort(key=lambda pr: (pr[1]["wrong"], -pr[1]["right"], -pr[0]["margin"], -pr[0]["min_score"]))
+    return [(p, evaluate(items, **p)) for p, _ in scored[:12]]
 
 
 def main(argv=None) -> int:
@@ -155,6 +188,11 @@ def main(argv=None) -> int:
         print(f"{params}: fit right {r['right']}/{r['n']} wrong {r['wrong']} asked {r['asked']} none {r['none']}"
               f" | check right {c['right']}/{c['n']} wrong {c['wrong']} {c['wrong_ids']} asked {c['asked']}"
               f" none {c['none']}")
+    for name, items in (("fit", fit_items), ("check", check_items)):
+        b = bounds(items, current["w_dense"], current["w_lexical"], current["w_words"])
+        print(f"{name} with the current weights: lowest right-link score {b['low']:.2f}, highest score of a "
+              f"topic the plan lacks {b['absent']:.2f}, narrowest lead of a right link {b['gap']:.2f}, "
+              f"first-ranked not the gold: {b['misranked']}")
     r, c = evaluate(fit_items, **current), evaluate(check_items, **current)
     print(f"current {current}: fit right {r['right']}/{r['n']} wrong {r['wrong']} {r['wrong_ids']} asked "
           f"{r['asked']} none {r['none']} | check right {c['right']}/{c['n']} wrong {c['wrong']} {c['wrong_ids']}"
