@@ -664,7 +664,18 @@ class Answerer:
             lines.append(f"{self.T('field_label_responsible')}: {g.responsible}")
         elif q.field == "responsible":
             lines.append(self.T("field_missing_short", label=self.T("field_label_responsible")))
-        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+        values: list[Value] = []
+        if q.kind == "target":
+            # "อยู่นโยบายไหน มีตัวชี้วัดที่เกี่ยวข้องไหม เป้าเท่าไร": the indicator of that strategy the
+            # topic links to (only a sure link; otherwise no figure)
+            sq = _with(q, strategy=s.number, intent="numeric", field=None, also_field=None)
+            found = self.find_indicators(sq, plan)
+            if len(found) == 1:
+                figures = self._indicator_values(sq, plan, *found[0], office)
+                if figures.status == "answered":
+                    lines += figures.answer.splitlines()
+                    values, cites = figures.values, cites + figures.citations
+        return Answer(q.text, "\n".join(lines), "answered", values, citations=cites)
 
     def absent(self, q: Question, plans: list[Plan]) -> Answer:
         """A fact development plans do not hold (who signed, how many schools): not_found,

@@ -84,7 +84,8 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
     bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
-    if bare and (q.intent in ("open", "numeric", "compare") or q.same_topic) and prev.intent in INHERIT_INTENTS:
+    if bare and (q.intent in ("open", "numeric", "compare") or (q.same_topic and q.intent == "list")) \
+            and prev.intent in INHERIT_INTENTS:
         intent = prev.intent
         if prev.intent == "compare" and len(changes.get("offices", q.offices)) < 2:
             intent = "numeric" if (prev.indicator or prev.terms) else "strategy"
