@@ -70,6 +70,7 @@ class Answerer:
         self.lex = lex or lexicon.load()
         self._squashed: dict[str, str] = {}  # doc id -> its text squashed (quote lookups)
         self._indicator_texts: dict[str, list[str]] = {}  # doc id -> its indicators squashed (term weights)
+        self._latin_texts: dict[str, list[str]] = {}  # doc id -> its indicators normalised, lower case
 
     # ------------------------------------------------------------ helpers
     def offices_quoting(self, quotes: list[str]) -> list[str | None]:
@@ -219,6 +220,8 @@ class Answerer:
         if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
             pairs = of_group or pairs
+        if q.terms and self._unprinted_names(q.terms, plan):
+            return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
         if ranked is not None:
             verdict, chosen = topics.decide(ranked)
@@ -283,6 +286,20 @@ class Answerer:
         cands = [topics.Candidate(s, i, *raw.get(i.id, (0.0, 0.0)), topic_coverage(q.terms, i, weights=weights))
                  for s, i in pairs]
         return topics.score(cands)
+
+    def _unprinted_names(self, terms: list[str], plan: Plan) -> list[str]:
+        """Latin-script words of the question (names: ITA, O-NET, PISA, coding) that no
+        indicator of ``plan`` prints, under any of their lexicon synonyms."""
+        latin = [t for t in terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower())]
+        if not latin:
+            return []
+        texts = self._latin_texts.get(plan.doc_id)
+        if texts is None:
+            texts = self._latin_texts[plan.doc_id] = [
+                thai.normalize(" ".join([i.text, *i.sub_items])).lower() for s in plan.strategies for i in s.indicators]
+        syn = self.lex.query.get("synonyms") or {}
+        return [t for t in latin if not any(_holds(x, f) for x in texts
+                                            for f in (thai.normalize(y).lower() for y in (t, *syn.get(t.lower(), ()))))]
 
     def _term_weights(self, terms: list[str], plan: Plan) -> dict[str, float]:
         """Rarer words weigh more: log(1 + N / df) over the plan's indicators ("ด้อยโอกาส"
@@ -473,7 +490,7 @@ class Answerer:
                         and (not q.years or t.year in q.years) for t in ind.targets):
                     continue
                 rows.append((s, ind))
-        rows, used_terms = self._literal_filter(q, rows)
+        rows, used_terms = self._literal_filter(q, rows, plan)
         filters = "".join([
             f" {plan.strategies[0].kind}ที่ {q.strategy}" if q.strategy and plan.strategies else "",
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
@@ -511,6 +528,11 @@ class Answerer:
                 shown_targets = _targets_below(ind, q.years, float(q.target_below))
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
+            elif q.asks_value and not q.below_target:
+                # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
+                # plan's one year when it has one; none shown for a multi-year plan asked no year)
+                years = set(q.years) or (plan_years if len(plan_years := self.plan_years(plan)) == 1 else set())
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
                 lines.append("   " + "; ".join(
                     f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {fmt_value(t)}" for t in shown_targets))
@@ -523,7 +545,7 @@ class Answerer:
                                 more=len(rows) - first - len(shown)))
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
 
-    def _literal_filter(self, q: Question, rows: list) -> tuple[list, list[str]]:
+    def _literal_filter(self, q: Question, rows: list, plan: Plan | None = None) -> tuple[list, list[str]]:
         """Keep indicators that contain the question's rarest content word, when that
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
@@ -531,12 +553,14 @@ class Answerer:
                 or q.unit_is or q.level_column or q.target_equals:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
-        df = {t: sum(t in n for n in norm.values()) for t in q.terms}
+        if plan is not None and self._unprinted_names(q.terms, plan):  # "PM 2.5": a name no row prints
+            return [], [t for t in q.terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower())][:1]
+        df = {t: sum(_holds(n, t) for n in norm.values()) for t in q.terms}
         specific = [t for t in q.terms if 0 < df[t] <= max(1, len(rows) // 2)]
         if not specific:
             return rows, []
         best = min(specific, key=lambda t: df[t])
-        return [(s, ind) for s, ind in rows if best in norm[id(ind)]], [best]
+        return [(s, ind) for s, ind in rows if _holds(norm[id(ind)], best)], [best]
 
     def plan_years_answer(self, q: Question, plan: Plan) -> Answer:
         """The years a plan covers, cited where they are printed; "not stated" otherwise."""
@@ -978,6 +1002,14 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
                     and r.numeric is not None and r.numeric < t.numeric):
                 out.append((t, r))
     return out
+
+
+def _holds(text: str, word: str) -> bool:
+    """``word`` in ``text``; a Latin word only where no Latin letter touches it ("pm" is
+    not in "development")."""
+    if not re.fullmatch(r"[a-z0-9\-.]+", word):
+        return word in text
+    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text.lower()) is not None
 
 
 def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:

@@ -123,6 +123,7 @@ class Query:
     also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
     item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
     year_ref: str | None = None  # "ปีสุดท้ายของแผน": first | last year of the plan answered
+    asks_value: bool = False  # a figure is asked too ("มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่")
     same_topic: bool = False  # "ตัวที่คล้ายๆ กัน", "แบบนี้": the topic of the turn before
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
@@ -296,6 +297,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.year_ref = next((v for w, v in (words.get("relative_years") or {}).items()
                        if w in rest and v in ("first", "last")), None) if not q.years else None
     q.same_topic = any(w in rest.replace(" ", "") for w in words.get("same_topic", ()))
+    q.asks_value = q.kind == "target" or bool(_HOW_MUCH.search(rest)) or any(
+        w in rest.replace(" ", "") for w in words.get("value_asked", ()))
     relative = _relative_years(rest, words, fiscal_year)
     if relative and not q.years:
         q.years = relative
@@ -532,7 +535,7 @@ _TERM_STOP = set(
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
     "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
     "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า เลย สุดท้าย แรก ปัจจุบัน หน้า ถัดไป ก่อน ที่แล้ว แบบนี้ แบบ คล้าย คล้ายๆ "
-    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง".split()
+    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี".split()
 )
 
 
