@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal, InvalidOperation
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -893,7 +894,8 @@ class Answerer:
                 continue
             try:
                 nums = {o: float(v.value) for o, v in vals.items()}
-            except ValueError:
+                [Decimal(thai.to_arabic(v.value)) for v in vals.values()]
+            except (ValueError, InvalidOperation):
                 same = len({v.value for v in vals.values()}) == 1
                 if same:
                     out.append(f"ปี {y}: {words.get('compare_equal')} ({next(iter(vals.values())).value})")
@@ -903,8 +905,13 @@ class Answerer:
             else:
                 hi = max(nums, key=nums.get)
                 lo = min(nums, key=nums.get)
-                out.append(f"ปี {y}: {names[hi]} ({vals[hi].value}) {words.get('compare_higher')} "
-                           f"{names[lo]} ({vals[lo].value})")
+                line = (f"ปี {y}: {names[hi]} ({vals[hi].value}) {words.get('compare_higher')} "
+                        f"{names[lo]} ({vals[lo].value})")
+                if len(nums) == 2 and words.get("compare_difference"):
+                    # the difference, exact (Decimal: 90 - 80.5 is 9.5, not 9.499…)
+                    diff = Decimal(thai.to_arabic(vals[hi].value)) - Decimal(thai.to_arabic(vals[lo].value))
+                    line += " " + words["compare_difference"].format(diff=f"{diff.normalize():f}")
+                out.append(line)
         return "; ".join(out) or None
 
     def date(self, q: Question, plans: list[Plan]) -> Answer:

@@ -281,7 +281,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.offices = [OfficeMention(by_id[next(iter(owners))], quotes[0])]
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
-    q.year_kinds = _year_kinds(norm, q.years)
+    q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or ())
     if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         q.unit_not = m.group(1)
     nt = re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest)
@@ -293,7 +293,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if (m := _TARGET_BELOW.search(rest)) and not q.below_target and not q.indicator and _LIST.search(rest):
         q.target_below = m.group(1)
     if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
-        q.years = _asked_years(norm, q.years)
+        q.years = _asked_years(norm, q.years, words.get("met_target") or ())
     q.year_ref = next((v for w, v in (words.get("relative_years") or {}).items()
                        if w in rest and v in ("first", "last")), None) if not q.years else None
     q.same_topic = any(w in rest.replace(" ", "") for w in words.get("same_topic", ()))
@@ -443,7 +443,7 @@ def _year_pos(norm: str, y: int) -> int | None:
 _JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
 
 
-def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
+def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str]]:
     """Which kinds (target/result) the user asks for each year: each kind word belongs
     to the year written nearest to it ("ผลปี 61 กับเป้าปี 62")."""
     if not years:
@@ -456,7 +456,10 @@ def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
     if not pos:
         return {}
     out: dict[int, set[str]] = {y: set() for y in pos}
-    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD)):
+    met = re.compile("|".join(map(re.escape, met_target))) if met_target else None
+    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD), ("result", met)):
+        if pat is None:
+            continue
         for m in pat.finditer(norm):
             # a kind word names the year written right after it ("เป้าปี 62"),
             # otherwise the nearest year before it ("ปี 61 ผลออกมา")
@@ -574,10 +577,11 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
     return out
 
 
-def _asked_years(norm: str, years: list[int]) -> list[int]:
+def _asked_years(norm: str, years: list[int], met_target=()) -> list[int]:
     """When a question quotes more years than it asks about ("หัวตารางเขียนว่า…ปี ๒๕๗๐
     งั้น…ปี 2567 เป้าเท่าไร"), keep the year written nearest before each question word."""
     asks = [m.start() for p in (_HOW_MUCH, _RESULT) for m in p.finditer(norm)]
+    asks += [m.start() for w in met_target for m in re.finditer(re.escape(w), norm)]  # "ปี 61 ถึงเป้าไหม"
     asks += [m.start() for m in _TARGET_WORD.finditer(norm) if re.search(r"^.{0,12}(?:เท่า|กี่)", norm[m.start():])]
     merged: list[int] = []
     for a in sorted(set(asks)):  # "เป้าเท่าไร" is one question, not two
@@ -586,6 +590,8 @@ def _asked_years(norm: str, years: list[int]) -> list[int]:
     asks = merged
     if not asks or len(asks) >= len(years):
         return years
+    if _joined_years(norm, years):
+        return years  # "ปี 66 กับ ปี 67 ตั้งไว้เท่าไหร่": both asked by one question word
     pos = {}
     for y in years:
         found = [m.start() for m in re.finditer(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)]
@@ -599,6 +605,19 @@ def _asked_years(norm: str, years: list[int]) -> list[int]:
             if y not in keep:
                 keep.append(y)
     return keep or years
+
+
+def _joined_years(norm: str, years: list[int]) -> bool:
+    """Every year written next to the one before, joined only by "กับ / และ / หรือ / ,"."""
+    pos = []
+    for y in years:
+        m = re.search(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)
+        if not m:
+            return False
+        pos.append((m.start(), m.end()))
+    pos.sort()
+    return all(re.fullmatch(r"\s*(?:กับ|และ|หรือ|,|/)\s*(?:ปี(?:งบ(?:ประมาณ)?)?)?\s*(?:พ\.?\s?ศ\.?)?\s*", norm[a[1]:b[0]])
+               for a, b in zip(pos, pos[1:], strict=False))
 
 
 def _topic(s: str) -> str:
