@@ -355,7 +355,9 @@ class Answerer:
                 else self.T("topic_ambiguous", office=office)
             text = head + "\n" + "\n".join(
                 f"- {c}: {thai.one_line(i.text)[:80]}" for c, (s, i) in zip(choices, found, strict=True))
-            return Answer(q.text, text, "clarify", choices=choices)
+            # the rows offered are cited (their text, no figure): a comparison shows the office has them
+            cites = [self.r.citation(rec) for _s, i in found if (rec := self.r.get(i.id))]
+            return Answer(q.text, text, "clarify", choices=choices, citations=cites)
         s, ind = found[0]
         return self._indicator_values(q, plan, s, ind, office)
 
