@@ -67,7 +67,8 @@ class Assistant:
         self._lock = threading.Lock()
         self._simple: SimpleSearch | None = None  # the lexical fallback, built when needed
         self.lexicon = lexicon.load()
-        self.answerer = Answerer(self.records, self.search_fn, self.templates, self.lexicon)
+        self.answerer = Answerer(self.records, self.search_fn, self.templates, self.lexicon,
+                                 scores=self.record_scores)
         self._state = state  # the conversation/feedback store, opened on first use
         self._today = today or datetime.date.today
         self.stats = Stats()  # the language model's calls and the guard's rejections
@@ -122,6 +123,16 @@ class Assistant:
             return self._simple.search(text, office_id=office_id, doc_id=doc_id, kinds=kinds, strategy=strategy, k=k)
         hits = self.retriever.search(text, k=k, office_id=office_id, doc_id=doc_id, strategy=strategy, kinds=kinds)
         return [(h.record_id, h.score) for h in hits]
+
+    def record_scores(self, text, *, doc_id=None, kinds=None) -> dict[str, tuple[float, float]] | None:
+        """Raw (cosine, BM25) scores of a plan's records for a topic phrase; ``None``
+        without the hybrid index (topic links then rest on the words alone)."""
+        if not self._loaded:
+            self.warm()
+        if self.retriever is None:
+            return None
+        return self.retriever.record_scores(search_text(text, self.settings.max_search_chars), doc_id=doc_id,
+                                            kinds=kinds)
 
     # ------------------------------------------------------------ questions
     def check_question(self, question: str) -> str:

@@ -252,3 +252,29 @@ def test_two_indicators_in_one_question(bot):
     assert vals(ans) == [("spp-chiangmai-6", "1", "1", 2568, "90", "target"),
                          ("spp-chiangmai-6", "1", "2", 2568, "90", "target")]
     assert [c.indicator for c in ans.citations] == ["1", "2"]
+
+
+def test_bare_numbers_name_the_record_the_conversation_is_about(bot):
+    bot.ask("ตัวชี้วัดของ สพป.เชียงใหม่ เขต 6 กลยุทธ์ที่ 3 มีอะไรบ้าง", conversation_id="t:bare")
+    fifth = bot.ask("แล้วตัวที่ 5 ปี 2568 ล่ะ", conversation_id="t:bare")
+    assert vals(fifth) == [("spp-chiangmai-6", "3", "5", 2568, "85", "target")]
+    second = bot.ask("ข้อ 2 ล่ะ", conversation_id="t:bare")
+    assert vals(second) == [("spp-chiangmai-6", "3", "2", 2568, "45", "target")]
+    last = bot.ask("แล้วปีสุดท้ายของแผนล่ะ", conversation_id="t:bare")
+    assert vals(last) == [("spp-chiangmai-6", "3", "2", 2570, "55", "target")]
+
+
+def test_follow_up_naming_another_group_links_the_topic_among_its_indicators(bot):
+    office = bot.ask("ตัวชี้วัด ITA ของสำนักงานเขต ยโสธร 2 เป้าเท่าไร", conversation_id="t:group")
+    assert vals(office) == [("spp-yasothon-2", "4", "53", 2566, "85", "target")]
+    schools = bot.ask("ของโรงเรียนล่ะ", conversation_id="t:group")
+    assert vals(schools) == [("spp-yasothon-2", "3", "43", 2566, "70", "target")]
+    assert "ITA online" in schools.citations[0].quote
+
+
+def test_project_idea_follow_up_for_another_office(bot):
+    bot.ask("อยากทำโครงการค่ายวิทยาศาสตร์ ป.5 ของ สพป.ยโสธร เขต 2 เข้ากลยุทธ์ไหน", conversation_id="t:idea")
+    other = bot.ask("แล้วถ้าเป็น ตรัง 2 ล่ะ", conversation_id="t:idea")
+    assert other.status == "answered" and other.citations
+    assert {c.office for c in other.citations} == {"spp-trang-2"}
+    assert "ค่ายวิทยาศาสตร์" in other.answer

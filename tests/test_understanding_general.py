@@ -114,3 +114,31 @@ def test_a_follow_up_about_the_same_year_keeps_it(bot):
     bot.ask(Q1, conversation_id="g:same")
     ans = bot.ask("แล้วตัวชี้วัดที่ 2 ล่ะ ปีเดียวกัน", conversation_id="g:same")
     assert [v.year for v in ans.values] == [2568]
+
+
+def test_record_numbers_are_not_years_and_result_words_keep_the_test(bot):
+    q = bot.understand("ยส.2 ตัวชี้วัด 60 ถึง 66 ทำไมเป็นชื่อปทุมธานี")
+    assert q.years == [] and q.indicator == "60"
+    q = bot.understand("ตรัง2 ผล onet ป.6 ปีงบ 61 ได้เท่าไหร่ ถึงเป้ามั้ย")
+    assert q.terms == ["onet"] and q.years == [2561]  # "ถึงเป้ามั้ย": the target too
+    q = bot.understand("ตัวที่ 6 เป้าปี 70 เท่าไหร่คะ")
+    assert (q.indicator, q.ref_kind, q.years) == ("6", "indicator", [2570])
+    q = bot.understand("แล้วของลปลพ ตัวที่คล้ายๆ กันล่ะ ปีเดียวกัน")
+    assert q.same_topic and q.terms == [] and q.indicator is None
+
+
+def test_a_named_thing_no_indicator_prints_is_not_found(bot):
+    dust = bot.ask("สพป.ตรัง เขต 2 มีตัวชี้วัดเรื่องฝุ่น PM 2.5 ไหมคะ")
+    assert dust.status == "not_found" and dust.values == [] and dust.citations == []
+    coding = bot.ask("ลำปางลำพูน ตัวชี้วัดพัฒนาทักษะ coding ปี 66 เป้าเท่าไหร่")
+    assert vals(coding) == [("spm-lampang-lamphun", "3", "14", 2566, "70", "target")]
+    elsewhere = bot.ask("ชม.6 ตัวชี้วัดพัฒนาทักษะ coding ปี 66 เป้าเท่าไหร่")
+    assert elsewhere.status == "not_found" and elsewhere.values == []
+
+
+def test_comparison_states_the_difference_and_two_years_joined_are_both_asked(bot):
+    ans = bot.ask("ร้อยละเด็กออกกลางคัน เด็กตกหล่นกลับเข้าสู่ระบบ ปี 66 ของ ชม.6 กับ ลำปางลำพูน ต่างกันเท่าไหร่")
+    assert "สรุป: ปี 2566: สพป.เชียงใหม่ เขต 6 (90) สูงกว่า สพม.ลำปาง ลำพูน (80) (ต่างกัน 10)" in ans.answer
+    met = bot.ask("ตรัง 2 ตัวชี้วัดที่ 7 ภาษาอังกฤษเพื่อการสื่อสาร ปี 61 ถึงเป้าไหม แล้วปี 62 ตั้งไว้เท่าไหร่")
+    assert vals(met) == [("spp-trang-2", "2", "7", 2561, "80", "target"), ("spp-trang-2", "2", "7", 2561, "80", "result"),
+                         ("spp-trang-2", "2", "7", 2562, "100", "target")]

@@ -11,16 +11,19 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 
 from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
+from assistant.qa import topics
 from assistant.qa.records import Record, Records, cover
 from assistant.qa.understand import Question
 
 SearchFn = Callable[..., list[tuple[str, float]]]
+ScoreFn = Callable[..., "dict[str, tuple[float, float]] | None"]
 
 _MONTHS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|"
            r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
@@ -68,14 +71,16 @@ def _fmt_bare(t: Target) -> str:
 
 class Answerer:
     def __init__(self, records: Records, search: SearchFn, templates: Templates,
-                 lex: lexicon.Lexicon | None = None):
+                 lex: lexicon.Lexicon | None = None, scores: ScoreFn | None = None):
         self.r = records
+        self.scores = scores  # raw dense/lexical scores of records (None: words only)
         self.store = records.store
         self.search = search
         self.T = templates
         self.lex = lex or lexicon.load()
         self._squashed: dict[str, str] = {}  # doc id -> its text squashed (quote lookups)
         self._indicator_texts: dict[str, list[str]] = {}  # doc id -> its indicators squashed (term weights)
+        self._latin_texts: dict[str, list[str]] = {}  # doc id -> its indicators normalised, lower case
 
     # ------------------------------------------------------------ helpers
     def offices_quoting(self, quotes: list[str]) -> list[str | None]:
@@ -216,15 +221,33 @@ class Answerer:
                 # "ตัวชี้วัด 3.17": strategy 3, indicator 17 where a plan numbers within strategies
                 sn, _, inum = want.partition(".")
                 hits = [(s, i) for s, i in pairs if s.number == sn and i.number == inum]
+            if not hits and q.strategy and "strategy" in q.inherited:
+                # the strategy came from the conversation; a plan that numbers its indicators
+                # through all strategies has this number once, elsewhere
+                anywhere = [(s, i) for s, i in pairs if i.number == want]
+                hits = anywhere if len(anywhere) == 1 else []
             return hits
+        if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
+            of_group = [(s, i) for s, i in pairs if q.group in i.groups]
+            pairs = of_group or pairs
+        if q.terms and self._unprinted_names(q.terms, plan):
+            return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
+        ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
+        if ranked is not None:
+            verdict, chosen = topics.decide(ranked)
+            found = [(c.strategy, c.indicator) for c in chosen]
+            if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
+                # "ต้องได้กี่คะแนน": the unit the question names picks one of them
+                by_unit = [(s, i) for s, i in found if _unit_of(i) and _unit_of(i) in q.norm]
+                return by_unit if len(by_unit) == 1 else found
+            return found[:1]
         hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"], strategy=q.strategy, k=3)
         cands = []
+        allowed = {id(i) for _s, i in pairs}
         for rid, _score in hits:
             rec = self.r.get(rid)
-            if rec and rec.indicator and all(rec.indicator is not i for _s, i in cands):
+            if rec and rec.indicator and id(rec.indicator) in allowed and all(rec.indicator is not i for _s, i in cands):
                 cands.append((rec.strategy, rec.indicator))
-        if not cands:
-            return []
         if not q.terms:
             return cands[:1]
         weights = self._term_weights(q.terms, plan)
@@ -234,6 +257,8 @@ class Answerer:
         for c, _n, s, i in literal[:3]:
             if c >= MIN_TOPIC_COVERAGE and all(i is not x for _s, x in cands):
                 cands.append((s, i))
+        if not cands:
+            return []
         cov = [topic_coverage(q.terms, i, weights=weights) for _s, i in cands]
         best = 0
         for n in range(1, len(cands)):
@@ -251,6 +276,40 @@ class Answerer:
                 return by_unit
             return tied  # two indicators fit the words as well: ask which
         return [cands[best]]
+
+    def topic_candidates(self, q: Question, plan: Plan, pairs=None) -> list[topics.Candidate] | None:
+        """Every candidate indicator of ``plan`` for the question's topic, scored on the
+        hybrid index (:mod:`assistant.qa.topics`); ``None`` without that index."""
+        if self.scores is None:
+            return None
+        if pairs is None:
+            pairs = [(s, i) for s in plan.strategies for i in s.indicators
+                     if q.strategy is None or s.number == q.strategy]
+            of_group = [(s, i) for s, i in pairs if q.group and q.group in i.groups]
+            pairs = of_group or pairs
+        elif q.strategy:
+            pairs = [(s, i) for s, i in pairs if s.number == q.strategy]
+        raw = self.scores(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"])
+        if raw is None:
+            return None
+        weights = self._term_weights(q.terms, plan)
+        cands = [topics.Candidate(s, i, *raw.get(i.id, (0.0, 0.0)), topic_coverage(q.terms, i, weights=weights))
+                 for s, i in pairs]
+        return topics.score(cands)
+
+    def _unprinted_names(self, terms: list[str], plan: Plan) -> list[str]:
+        """Latin-script words of the question (names: ITA, O-NET, PISA, coding) that no
+        indicator of ``plan`` prints, under any of their lexicon synonyms."""
+        latin = [t for t in terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower())]
+        if not latin:
+            return []
+        texts = self._latin_texts.get(plan.doc_id)
+        if texts is None:
+            texts = self._latin_texts[plan.doc_id] = [
+                thai.normalize(" ".join([i.text, *i.sub_items])).lower() for s in plan.strategies for i in s.indicators]
+        syn = self.lex.query.get("synonyms") or {}
+        return [t for t in latin if not any(_holds(x, f) for x in texts
+                                            for f in (thai.normalize(y).lower() for y in (t, *syn.get(t.lower(), ()))))]
 
     def _term_weights(self, terms: list[str], plan: Plan) -> dict[str, float]:
         """Rarer words weigh more: log(1 + N / df) over the plan's indicators ("ด้อยโอกาส"
@@ -276,6 +335,10 @@ class Answerer:
 
     def _numeric_plan(self, q: Question, plan: Plan) -> Answer:
         office = self.office(plan)
+        if q.year_ref and not q.years:  # "ปีสุดท้ายของแผน": this plan's last (or first) year
+            years = sorted(self.plan_years(plan))
+            if years:
+                q = _with(q, years=[years[-1] if q.year_ref == "last" else years[0]])
         if q.years and plan.years and not set(q.years) & self.plan_years(plan):
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
             return Answer(q.text, self.T("year_outside", office=office, plan_years=py,
@@ -301,7 +364,9 @@ class Answerer:
                 else self.T("topic_ambiguous", office=office)
             text = head + "\n" + "\n".join(
                 f"- {c}: {thai.one_line(i.text)[:80]}" for c, (s, i) in zip(choices, found, strict=True))
-            return Answer(q.text, text, "clarify", choices=choices)
+            # the rows offered are cited (their text, no figure): a comparison shows the office has them
+            cites = [self.r.citation(rec) for _s, i in found if (rec := self.r.get(i.id))]
+            return Answer(q.text, text, "clarify", choices=choices, citations=cites)
         s, ind = found[0]
         return self._indicator_values(q, plan, s, ind, office)
 
@@ -437,7 +502,7 @@ class Answerer:
                         and (not q.years or t.year in q.years) for t in ind.targets):
                     continue
                 rows.append((s, ind))
-        rows, used_terms = self._literal_filter(q, rows)
+        rows, used_terms = self._literal_filter(q, rows, plan)
         filters = "".join([
             f" {plan.strategies[0].kind}ที่ {q.strategy}" if q.strategy and plan.strategies else "",
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
@@ -475,6 +540,11 @@ class Answerer:
                 shown_targets = _targets_below(ind, q.years, float(q.target_below))
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
+            elif q.asks_value and not q.below_target:
+                # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
+                # plan's one year when it has one; none shown for a multi-year plan asked no year)
+                years = set(q.years) or (plan_years if len(plan_years := self.plan_years(plan)) == 1 else set())
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
                 lines.append("   " + "; ".join(
                     f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {fmt_value(t)}" for t in shown_targets))
@@ -487,7 +557,7 @@ class Answerer:
                                 more=len(rows) - first - len(shown)))
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
 
-    def _literal_filter(self, q: Question, rows: list) -> tuple[list, list[str]]:
+    def _literal_filter(self, q: Question, rows: list, plan: Plan | None = None) -> tuple[list, list[str]]:
         """Keep indicators that contain the question's rarest content word, when that
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
@@ -495,12 +565,14 @@ class Answerer:
                 or q.unit_is or q.level_column or q.target_equals:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
-        df = {t: sum(t in n for n in norm.values()) for t in q.terms}
+        if plan is not None and self._unprinted_names(q.terms, plan):  # "PM 2.5": a name no row prints
+            return [], [t for t in q.terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower())][:1]
+        df = {t: sum(_holds(n, t) for n in norm.values()) for t in q.terms}
         specific = [t for t in q.terms if 0 < df[t] <= max(1, len(rows) // 2)]
         if not specific:
             return rows, []
         best = min(specific, key=lambda t: df[t])
-        return [(s, ind) for s, ind in rows if best in norm[id(ind)]], [best]
+        return [(s, ind) for s, ind in rows if _holds(norm[id(ind)], best)], [best]
 
     def plan_years_answer(self, q: Question, plan: Plan) -> Answer:
         """The years a plan covers, cited where they are printed; "not stated" otherwise."""
@@ -588,7 +660,14 @@ class Answerer:
             c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, i + len(column))))
         text = self.T("field_value", office=office, section=c.section, indicator_text=_short(ind.text, 160),
                       label=label, value=column)
-        return Answer(q.text, text, "answered", citations=[c])
+        cites = [c]
+        if q.also_field in ("responsible", "source", "unit") and q.also_field != q.field:
+            # "ใครรับผิดชอบ แล้วหน่วยนับเป็นอะไร": the second column of the same row
+            more = self._field_plan(_with(q, field=q.also_field, also_field=None), plan)
+            if more.answer:
+                text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
+                cites += more.citations[:1] if more.status == "answered" else []
+        return Answer(q.text, text, "answered", citations=cites)
 
     def _topic_guideline(self, q: Question, plan: Plan) -> Record | None:
         """The guideline a topic names ("ลดเวลาเรียน เพิ่มเวลารู้ อยู่นโยบายไหน") when its own
@@ -621,7 +700,18 @@ class Answerer:
             lines.append(f"{self.T('field_label_responsible')}: {g.responsible}")
         elif q.field == "responsible":
             lines.append(self.T("field_missing_short", label=self.T("field_label_responsible")))
-        return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+        values: list[Value] = []
+        if q.kind == "target":
+            # "อยู่นโยบายไหน มีตัวชี้วัดที่เกี่ยวข้องไหม เป้าเท่าไร": the indicator of that strategy the
+            # topic links to (only a sure link; otherwise no figure)
+            sq = _with(q, strategy=s.number, intent="numeric", field=None, also_field=None)
+            found = self.find_indicators(sq, plan)
+            if len(found) == 1:
+                figures = self._indicator_values(sq, plan, *found[0], office)
+                if figures.status == "answered":
+                    lines += figures.answer.splitlines()
+                    values, cites = figures.values, cites + figures.citations
+        return Answer(q.text, "\n".join(lines), "answered", values, citations=cites)
 
     def absent(self, q: Question, plans: list[Plan]) -> Answer:
         """A fact development plans do not hold (who signed, how many schools): not_found,
@@ -815,7 +905,8 @@ class Answerer:
                 continue
             try:
                 nums = {o: float(v.value) for o, v in vals.items()}
-            except ValueError:
+                [Decimal(thai.to_arabic(v.value)) for v in vals.values()]
+            except (ValueError, InvalidOperation):
                 same = len({v.value for v in vals.values()}) == 1
                 if same:
                     out.append(f"ปี {y}: {words.get('compare_equal')} ({next(iter(vals.values())).value})")
@@ -825,8 +916,13 @@ class Answerer:
             else:
                 hi = max(nums, key=nums.get)
                 lo = min(nums, key=nums.get)
-                out.append(f"ปี {y}: {names[hi]} ({vals[hi].value}) {words.get('compare_higher')} "
-                           f"{names[lo]} ({vals[lo].value})")
+                line = (f"ปี {y}: {names[hi]} ({vals[hi].value}) {words.get('compare_higher')} "
+                        f"{names[lo]} ({vals[lo].value})")
+                if len(nums) == 2 and words.get("compare_difference"):
+                    # the difference, exact (Decimal: 90 - 80.5 is 9.5, not 9.499…)
+                    diff = Decimal(thai.to_arabic(vals[hi].value)) - Decimal(thai.to_arabic(vals[lo].value))
+                    line += " " + words["compare_difference"].format(diff=f"{diff.normalize():f}")
+                out.append(line)
         return "; ".join(out) or None
 
     def date(self, q: Question, plans: list[Plan]) -> Answer:
@@ -924,6 +1020,14 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
                     and r.numeric is not None and r.numeric < t.numeric):
                 out.append((t, r))
     return out
+
+
+def _holds(text: str, word: str) -> bool:
+    """``word`` in ``text``; a Latin word only where no Latin letter touches it ("pm" is
+    not in "development")."""
+    if not re.fullmatch(r"[a-z0-9\-.]+", word):
+        return word in text
+    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text.lower()) is not None
 
 
 def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:

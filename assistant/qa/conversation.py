@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from assistant.domain.models import Answer
 from assistant.domain.offices import OfficeResolver
+from assistant.qa.lookup import GROUP_ALIASES
 from assistant.qa.understand import Query
 from assistant.stores.protocols import StateStore
 
@@ -46,6 +47,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if has_more and prev.page_size:
             return replace(prev, text=q.text, page=prev.page + 1, inherited=["page"])
         return q
+    if prev.intent == "align" and q.corpus_offices and not q.terms and not (q.strategy or q.indicator) \
+            and q.intent in ("open", "compare", "numeric", "strategy"):
+        # "แล้วถ้าเป็นเขต ชม.6 ล่ะ": the same project idea, for another office
+        norm = prev.norm
+        for m in prev.offices:
+            norm = norm.replace(m.text, " ")
+        return replace(prev, text=q.text, norm=" ".join(norm.split()), offices=list(q.offices), inherited=["idea"])
     if q.intent == "align":  # a project idea: only the conversation's office carries over
         if not q.offices and prev.offices and not office_given:
             return replace(q, offices=list(prev.offices), inherited=["office"])
@@ -64,11 +72,20 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         # "แล้วของ ลปลพ ล่ะ ต่างกันไหม": the earlier office against the new one
         changes["offices"] = [*prev.offices, *q.offices]
         inherited.append("office")
+    if q.ref_kind == "item" and q.ref and not (q.indicator or q.guideline):
+        # "ข้อ 3": the guideline or the indicator, whichever the turn before was about
+        about_guidelines = prev.intent == "guideline" or (prev.guideline and not prev.indicator)
+        q = replace(q, **({"guideline": q.ref} if about_guidelines else {"indicator": q.ref}))
+    if q.ref and q.intent == "open" and prev.intent in INHERIT_INTENTS:
+        # "ข้อ 2 ล่ะ": the question of the turn before, about that record
+        q = replace(q, intent=prev.intent if prev.intent in ("numeric", "field", "guideline")
+                    else ("guideline" if q.guideline else "numeric"), field=q.field or prev.field)
     names_record = bool(q.strategy or q.indicator or q.guideline)
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
-    bare = not names_record and not q.terms and (q.followup or q.intent in ("open", "numeric", "field"))
-    if bare and q.intent in ("open", "numeric", "compare") and prev.intent in INHERIT_INTENTS:
+    bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
+    if bare and (q.intent in ("open", "numeric", "compare") or (q.same_topic and q.intent == "list")) \
+            and prev.intent in INHERIT_INTENTS:
         intent = prev.intent
         if prev.intent == "compare" and len(changes.get("offices", q.offices)) < 2:
             intent = "numeric" if (prev.indicator or prev.terms) else "strategy"
@@ -76,14 +93,28 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             intent = "compare"
         if q.intent == "numeric" and prev.intent not in ("numeric", "field"):
             intent = "numeric"
+        if q.same_topic and prev.intent in ("numeric", "field") and q.intent in ("list", "open", "numeric"):
+            intent = prev.intent  # "แล้ว ชม.6 มีตัวชี้วัดแบบนี้ไหม": the same question elsewhere
         changes["intent"] = intent
         changes["part"] = prev.part
         if q.kind is None:
             changes["kind"] = prev.kind
         if q.field is None and intent == "field":
             changes["field"] = prev.field
-    if bare and q.group and q.group != prev.group:
-        bare = False  # "แล้วตัวของผู้บริหาร ครูล่ะ": another indicator, not the one before
+    regroup = bare and bool(q.group) and q.group != prev.group
+    if regroup:
+        # "แล้วของโรงเรียนล่ะ": the same topic for another group, so another indicator: the
+        # topic (without the words that named the earlier group) is linked again
+        bare = False
+        terms = [t for t in prev.terms if not _names_group(t)]
+        if terms:
+            changes.update(terms=terms, topic=" ".join(terms), strategy=None, indicator=None)
+            if prev.intent in ("numeric", "field") and q.intent in ("open", "numeric", "field"):
+                changes.update(intent=prev.intent, field=q.field or prev.field, kind=q.kind or prev.kind)
+            inherited.append("topic")
+            if not q.years and prev.years:
+                changes.update(years=list(prev.years), year_kinds=dict(prev.year_kinds))
+                inherited.append("year")
     if bare and (prev.strategy or prev.indicator or prev.guideline or prev.terms):
         changes.update(strategy=prev.strategy, indicator=prev.indicator, guideline=prev.guideline,
                        topic=prev.topic, terms=list(prev.terms))
@@ -105,7 +136,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")
-    if not q.years and prev.years and (bare or q.same_year
+    if not q.years and prev.years and "year" not in inherited and not q.year_ref and (bare or q.same_year
                                        or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
         changes["years"] = list(prev.years)
         changes["year_kinds"] = dict(prev.year_kinds)
@@ -113,6 +144,12 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     if not inherited:
         return q
     return replace(q, **changes, inherited=inherited)
+
+
+def _names_group(term: str) -> bool:
+    """A word that names a subject group ("สำนักงานเขต", "โรงเรียน", "ครู")."""
+    t = term.strip().lower()
+    return any(t == w or t == g or (len(w) > 3 and w in t) for w, g in GROUP_ALIASES.items())
 
 
 def pin_answer(q: Query, answer: Answer) -> Query:
@@ -123,7 +160,8 @@ def pin_answer(q: Query, answer: Answer) -> Query:
         pairs = {(c.strategy, c.indicator) for c in answer.citations if c.indicator}
         if len({c.doc for c in answer.citations}) != 1:
             pairs = set()
-    if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field"):
+    if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field", "list"):
+        # a list of one row pins it too ("มีตัวชี้วัดเรื่อง Active Learning ไหม" → "ขอดูเป้าทุกปี")
         s, i = pairs.pop()
         if (q.strategy, q.indicator) == (s, i):
             return q

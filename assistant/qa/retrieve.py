@@ -188,6 +188,27 @@ class Retriever:
                 break
         return out
 
+    def record_scores(self, query: str, *, doc_id: str | None = None, office_id: str | None = None,
+                      kinds: list[str] | tuple[str, ...] | None = None,
+                      depth: int = 400) -> dict[str, tuple[float, float]]:
+        """``record_id -> (cosine, bm25)`` for every record of the filtered chunks (the best
+        part of a record split into parts): the raw scores a topic link is decided on."""
+        if not query or not query.strip():
+            return {}
+        filters = {"office_id": office_id, "doc_id": doc_id, "strategy": None,
+                   "kinds": list(kinds) if kinds else None, "indicator": None}
+        dense = self.vectors.search(self.query_vector(query), depth, **filters)
+        lexical = self.lexical.search(query, depth, **filters)
+        out: dict[str, list[float]] = {}
+        for which, lst in ((0, dense), (1, lexical)):
+            for cid, score in lst:
+                ch = self.chunks.get(cid)
+                if ch is None:
+                    continue
+                got = out.setdefault(ch.record_id, [0.0, 0.0])
+                got[which] = max(got[which], float(score))
+        return {rid: (v[0], v[1]) for rid, v in out.items()}
+
     def baseline_search(self, query: str, k: int = 10) -> list[Hit]:
         """Evaluation baseline: dense search over fixed-size windows, same embedder."""
         if not query or not query.strip() or k <= 0:

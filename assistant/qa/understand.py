@@ -26,6 +26,8 @@ _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|ข้อ(?:ที่)?|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
 _RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
+# the test a result word names ("ผล onet"): a topic word, kept when the result word is removed
+_RESULT_SUBJECT = re.compile(r"o-?net|onet|nt|rt|pisa", re.I)
 _TARGET = re.compile(r"ค่าเป้าหมาย|เป้าหมาย|เป้า|target|ตั้งเป้า|ค่าเป้า", re.I)
 _HOW_MUCH = re.compile(r"เท่า(?:ไร|ไหร่|ใด|ไร่)|(?<!เ)กี่(?!ตัว|ข้อ|กลยุทธ์|นโยบาย|ด้าน|เรื่อง)|ร้อยละเท่|ได้เท่า|ค่า(?:ของ)?ตัวชี้วัด", re.I)
 _LIST = re.compile(r"อะไรบ้าง|มีอะไร|ทั้งหมด|มีกี่ตัว|(?<!เ)กี่ตัว|(?<!เ)กี่ข้อ|รายการ|ลิสต์|list|บ้าง|ไหนบ้าง|ใดบ้าง|ทุกตัว", re.I)
@@ -63,6 +65,8 @@ _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{8,300})['\"”’]")
 _QUOTE_INTRO = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)?\s*(?:ที่)?\s*(?:เขียน|ระบุ)?\s*ว่า\s*['\"“‘][^'\"”’]{8,300}['\"”’]")
 _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื่อง)?\s*['\"“‘]?\s*วิสัยทัศน์\s*(?:,|และ)?\s*(?:พันธกิจ)?\s*['\"”’]?")
 
+# numbers that name records, never years ("ตัวชี้วัด 60 ถึง 66", "ตัวที่ 63")
+_RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
 
@@ -118,6 +122,11 @@ class Query:
     inherited: list[str] = dataclasses.field(default_factory=list)  # slots taken from the conversation
     also_indicators: list[str] = dataclasses.field(default_factory=list)  # "ตัวชี้วัดที่ 1 และ 3"
     item: str | None = None  # overview: the numbered mission/goal asked ("พันธกิจข้อ 2")
+    year_ref: str | None = None  # "ปีสุดท้ายของแผน": first | last year of the plan answered
+    asks_value: bool = False  # a figure is asked too ("มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่")
+    same_topic: bool = False  # "ตัวที่คล้ายๆ กัน", "แบบนี้": the topic of the turn before
+    ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
+    ref_kind: str | None = None  # what the reference word names: indicator | item (either)
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
 
@@ -212,7 +221,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     rest = norm
     for m in q.offices:
         rest = rest.replace(m.text, " ")
-    q.years = thai.find_years(rest)
+    q.years = thai.find_years(_RECORD_NUMBERS.sub(" ", rest))
     for y in q.years:
         rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
     if (m := _STRATEGY.search(rest)):
@@ -229,6 +238,10 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                 q.also_indicators.append(m2.group(1))
     if (m := _GUIDELINE.search(rest)):
         q.guideline = m.group(1)
+    if not (q.indicator or q.guideline) and (ref := _bare_ref(re.sub(r"^\s*(?:แล้ว|ส่วน)", " ", rest), words)):
+        q.ref_kind, q.ref = ref
+        if q.ref_kind == "indicator":
+            q.indicator = q.ref  # "ตัวที่ 6": ตัว counts indicators
     low = rest.lower()
     for word, group in sorted(GROUP_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if word in low and len(word) > 2 and word not in ("เขต", "สำนักงาน"):
@@ -268,7 +281,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.offices = [OfficeMention(by_id[next(iter(owners))], quotes[0])]
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
-    q.year_kinds = _year_kinds(norm, q.years)
+    q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or ())
     if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         q.unit_not = m.group(1)
     nt = re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest)
@@ -280,7 +293,12 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if (m := _TARGET_BELOW.search(rest)) and not q.below_target and not q.indicator and _LIST.search(rest):
         q.target_below = m.group(1)
     if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
-        q.years = _asked_years(norm, q.years)
+        q.years = _asked_years(norm, q.years, words.get("met_target") or ())
+    q.year_ref = next((v for w, v in (words.get("relative_years") or {}).items()
+                       if w in rest and v in ("first", "last")), None) if not q.years else None
+    q.same_topic = any(w in rest.replace(" ", "") for w in words.get("same_topic", ()))
+    q.asks_value = q.kind == "target" or bool(_HOW_MUCH.search(rest)) or any(
+        w in rest.replace(" ", "") for w in words.get("value_asked", ()))
     relative = _relative_years(rest, words, fiscal_year)
     if relative and not q.years:
         q.years = relative
@@ -332,6 +350,16 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.terms = [t for t in _terms(q.topic, q, words) if not any(thai.squash(t) in a for a in office_words)]
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
+
+
+def _bare_ref(s: str, words) -> tuple[str, str] | None:
+    """A record named by a number with no record word ("ตัวที่ 6" → indicator, "ข้อ 3" →
+    item: an indicator or guideline, whichever the conversation was about)."""
+    for kind, ws in (words.get("bare_refs") or {}).items():
+        alt = "|".join(sorted(map(re.escape, ws), key=len, reverse=True))
+        if alt and (m := re.search(rf"(?<![ก-๙])(?:{alt})\s*(\d{{1,3}}(?:\.\d{{1,2}})?)(?![\d])", s)):
+            return kind, m.group(1)
+    return None
 
 
 def _strip_polite(s: str) -> str:
@@ -397,7 +425,8 @@ def _confidence(q: Query, words, fiscal_year: int | None, relative: bool) -> flo
     """How sure the reading is: lowered by a relative year that could not be placed,
     an open question with no content words, or a topic-only indicator reference."""
     c = 1.0
-    if any(w in q.norm for w in (words.get("relative_years") or {})) and not relative and not q.years:
+    if any(w in q.norm for w in (words.get("relative_years") or {})) and not relative and not q.years \
+            and not q.year_ref:
         c -= 0.5
     if q.intent == "open" and not q.terms:
         c -= 0.4
@@ -414,7 +443,7 @@ def _year_pos(norm: str, y: int) -> int | None:
 _JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
 
 
-def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
+def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str]]:
     """Which kinds (target/result) the user asks for each year: each kind word belongs
     to the year written nearest to it ("ผลปี 61 กับเป้าปี 62")."""
     if not years:
@@ -427,7 +456,10 @@ def _year_kinds(norm: str, years: list[int]) -> dict[int, set[str]]:
     if not pos:
         return {}
     out: dict[int, set[str]] = {y: set() for y in pos}
-    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD)):
+    met = re.compile("|".join(map(re.escape, met_target))) if met_target else None
+    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD), ("result", met)):
+        if pat is None:
+            continue
         for m in pat.finditer(norm):
             # a kind word names the year written right after it ("เป้าปี 62"),
             # otherwise the nearest year before it ("ปี 61 ผลออกมา")
@@ -505,7 +537,8 @@ _TERM_STOP = set(
     "หน่วยงาน สำนักงาน ระดับ ร้อยละ หน่วยนับ ไม่ใช่ ไม่ ค่าเป้า list kpi "
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
     "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
-    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน".split()
+    "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า เลย สุดท้าย แรก ปัจจุบัน หน้า ถัดไป ก่อน ที่แล้ว แบบนี้ แบบ คล้าย คล้ายๆ "
+    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี".split()
 )
 
 
@@ -533,7 +566,8 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
                                 tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
-    for pat in (_IND_WORD, _TARGET, _RESULT, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
+    topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
+    for pat in (_IND_WORD, _TARGET, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
     for t in thai.tokenize(topic):
@@ -543,10 +577,11 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
     return out
 
 
-def _asked_years(norm: str, years: list[int]) -> list[int]:
+def _asked_years(norm: str, years: list[int], met_target=()) -> list[int]:
     """When a question quotes more years than it asks about ("หัวตารางเขียนว่า…ปี ๒๕๗๐
     งั้น…ปี 2567 เป้าเท่าไร"), keep the year written nearest before each question word."""
     asks = [m.start() for p in (_HOW_MUCH, _RESULT) for m in p.finditer(norm)]
+    asks += [m.start() for w in met_target for m in re.finditer(re.escape(w), norm)]  # "ปี 61 ถึงเป้าไหม"
     asks += [m.start() for m in _TARGET_WORD.finditer(norm) if re.search(r"^.{0,12}(?:เท่า|กี่)", norm[m.start():])]
     merged: list[int] = []
     for a in sorted(set(asks)):  # "เป้าเท่าไร" is one question, not two
@@ -555,6 +590,8 @@ def _asked_years(norm: str, years: list[int]) -> list[int]:
     asks = merged
     if not asks or len(asks) >= len(years):
         return years
+    if _joined_years(norm, years):
+        return years  # "ปี 66 กับ ปี 67 ตั้งไว้เท่าไหร่": both asked by one question word
     pos = {}
     for y in years:
         found = [m.start() for m in re.finditer(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)]
@@ -568,6 +605,19 @@ def _asked_years(norm: str, years: list[int]) -> list[int]:
             if y not in keep:
                 keep.append(y)
     return keep or years
+
+
+def _joined_years(norm: str, years: list[int]) -> bool:
+    """Every year written next to the one before, joined only by "กับ / และ / หรือ / ,"."""
+    pos = []
+    for y in years:
+        m = re.search(rf"{y}|(?<!\d){y % 100}(?!\d)", norm)
+        if not m:
+            return False
+        pos.append((m.start(), m.end()))
+    pos.sort()
+    return all(re.fullmatch(r"\s*(?:กับ|และ|หรือ|,|/)\s*(?:ปี(?:งบ(?:ประมาณ)?)?)?\s*(?:พ\.?\s?ศ\.?)?\s*", norm[a[1]:b[0]])
+               for a, b in zip(pos, pos[1:], strict=False))
 
 
 def _topic(s: str) -> str:
