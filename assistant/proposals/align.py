@@ -243,6 +243,7 @@ class _DenseView:
             self.rows[retriever.chunks[cid].record_id].append(i)
         self._extra: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self.embed = self.embedder.embed_passages  # the aligner passes the index's cache
 
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self.embedder.embed_query(text), dtype=np.float32)
@@ -267,7 +268,7 @@ class _DenseView:
         with self._lock:
             todo = [(rid, t) for rid, t in items if rid not in self._extra]
             if todo:
-                vecs = self.embedder.embed_passages([t for _, t in todo])
+                vecs = self.embed([t for _, t in todo])
                 for (rid, _), v in zip(todo, vecs, strict=True):
                     self._extra[rid] = np.asarray(v, dtype=np.float32)
         return {rid: float(self._extra[rid] @ qv) for rid, _ in items}
@@ -360,6 +361,8 @@ class Aligner:
                 if self.a.retriever is not None:
                     try:
                         self._dense = _DenseView(self.a.retriever)
+                        emb = self._dense.embedder
+                        self._dense.embed = lambda texts: _embed_cached(self.a, emb, list(texts))
                     except (OSError, ValueError):
                         self._dense = None
             return self._dense
@@ -380,12 +383,14 @@ class Aligner:
         vectors of up to ``plans`` plans, the query path), so a worker's first alignment
         costs what any other does. Servers call it at start-up."""
         dense = self.dense()
+        qv = dense.query("ค่ายภาษาอังกฤษ") if dense is not None else None
         for plan in list(self.store.plans.values())[:plans]:
             self.plan_words(plan)
             if dense is not None:
                 self.plan_vectors(plan)
-        if dense is not None:
-            dense.query("ค่ายภาษาอังกฤษ")
+                goals = [self.records.get(g.id) for s in plan.strategies for g in s.goals]
+                goals += [self.records.get(g.id) for g in plan.goals]
+                dense.text_cosines(qv, [(r.id, r.text) for r in goals if r])
 
     def office_name(self, plan: Plan) -> str:
         return self.records.office_name(plan, "ไม่ระบุหน่วยงาน")
