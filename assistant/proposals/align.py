@@ -34,6 +34,13 @@ Thresholds are in :data:`CLEAR_COVERAGE`, :data:`CLEAR_COSINE`, :data:`MIN_COVER
 ``eval/align_gold.yaml``, ``eval/align_calibration.yaml`` and, in session 3, on session 2's
 held-out set, now ``eval/align_dev_s2.yaml``).
 Without a vector index the word evidence and the lexical search carry the ranking alone.
+
+With vectors (session 4) the strategies are ranked and labelled by :meth:`Aligner._rank_dense`
+instead: each strategy's own texts (title, goals, guidelines, indicators, embedded alone as
+e5 passages and kept in the index's embedding cache) give a meaning score (max and top-3
+mean of z-scores), added to the chunk z and the word score; "fits at all" and "clear" are
+two small logistic fits (``FIT_*``, ``CLEAR_W``; refit with
+``python -m assistant.proposals.align_calibrate``), and the rules above do not apply.
 """
 
 
