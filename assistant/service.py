@@ -443,6 +443,12 @@ def load_assistant() -> Assistant:
 
     a = this.get_assistant()
     a.warm()
+    try:  # the aligner too: a worker's first alignment costs what any other does
+        from assistant.proposals.align import get_aligner
+
+        get_aligner(a).warm()
+    except Exception as e:  # alignment then warms on first use
+        log.warning("aligner warm-up failed: %s", e)
     return a
 
 

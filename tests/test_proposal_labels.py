@@ -108,7 +108,10 @@ def test_align_eval_on_an_idea_file(aligner, tmp_path):
         (True, ["3"], ["3"]), (True, ["1"], []), (True, [], []), (False, [], [])]
     s = summary(rows)
     assert (s["n"], s["top1"], s["clear_claimed"], s["clear_precision"]) == (4, 0.75, 2, 0.5)
+    # "no fit": said once (c, right), and c is the only entry with []
+    assert (s["nofit_said"], s["nofit_right"], s["nofit_gold"]) == (1, 1, 1)
     text = report(rows, path)
+    assert "'no fit' precision 100.0% (1/1), recall 100.0% (1/1)" in text
     assert "| ALL | 4 | 75.0% |" in text and "50.0% (1/2)" in text
     assert "wrong 'สอดคล้องชัดเจน'" in text and "  b spp-chiangmai-6" in text
 

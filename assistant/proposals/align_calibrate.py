@@ -1,0 +1,110 @@
+"""Refit the aligner's weights with vectors (``A_*``, ``FIT_*``, ``CLEAR_W`` of
+:mod:`assistant.proposals.align`) on idea files, and print them.
+
+    python -m assistant.proposals.align_calibrate --index IDX eval/align_gold.yaml \\
+        eval/align_calibration.yaml eval/align_dev_s2.yaml
+
+Session 4 fitted on those three files (157 ideas) and checked on ``align_dev_s3.yaml``.
+Three small fits, each a few parameters, so that a fresh teacher's wording is scored by
+evidence and not by the items fitted on:
+
+1. ranking — the meaning and chunk weights (words weigh 1) on a grid, by top-1 then top-3;
+2. fit — a logistic of the first-ranked strategy's best own-text cosine and word score,
+   ``[]`` ideas against the others, with balanced classes; the threshold with the fewest
+   errors;
+3. clear — a logistic of rank, gap to the first, lead over the next and specific-word share
+   against the entry's ``clear`` list, for the first three ranked of ideas that fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from pathlib import Path
+
+import numpy as np
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, balanced: bool = False,
+             steps: int = 50) -> np.ndarray:
+    """Weights (bias first) of an L2-regularised logistic regression, by Newton's method."""
+    x = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(x.shape[1])
+    sw = np.ones(len(y))
+    if balanced:
+        for c in (0, 1):
+            n = (y == c).sum()
+            sw[y == c] = len(y) / (2.0 * n) if n else 0.0
+    reg = np.eye(x.shape[1]) * l2
+    reg[0, 0] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-x @ w))
+        g = x.T @ (sw * (p - y)) + reg @ w
+        h = (x * (sw * p * (1 - p))[:, None]).T @ x + reg
+        w -= np.linalg.solve(h, g)
+    return w
+
+
+def features(aligner, ideas: list[dict]) -> list[dict]:
+    out = []
+    for g in ideas:
+        al = aligner.align(str(g["idea"]), str(g["office"]), top=99)
+        want = [str(x) for x in g.get("strategies") or []]
+        clear = [str(x) for x in (g["clear"] if g.get("clear") is not None else want)]
+        out.append({"want": want, "clear": clear,
+                    "rows": [(sf.number, getattr(sf, "features", None)) for sf in al.strategies]})
+    return [r for r in out if r["rows"] and all(f for _, f in r["rows"])]
+
+
+def fit(rows: list[dict]) -> dict:
+    def ranked(r, a, c):
+        sc = [(n, a * f["meaning"] + c * f["chunk"] + f["words"], f) for n, f in r["rows"]]
+        return sorted(sc, key=lambda t: -t[1])
+
+    def acc(a, c):
+        rs = [r for r in rows if r["want"]]
+        t1 = sum(ranked(r, a, c)[0][0] in r["want"] for r in rs)
+        t3 = sum(any(n in r["want"] for n, _, _ in ranked(r, a, c)[:3]) for r in rs)
+        return t1, t3
+
+    a, c = max(itertools.product([0.25, 0.5, 0.75, 1.0, 1.5, 2.0], [0.0, 0.25, 0.5]), key=lambda ac: acc(*ac))
+    firsts = [ranked(r, a, c)[0][2] for r in rows]
+    x = np.array([[100 * (f["cosine"] - 0.83), f["words"]] for f in firsts])
+    y = np.array([1.0 if r["want"] else 0.0 for r in rows])
+    w_fit = logistic(x, y, balanced=True)
+    p = 1.0 / (1.0 + np.exp(-(w_fit[0] + x @ w_fit[1:])))
+    fit_p = min(np.linspace(0.05, 0.95, 91), key=lambda t: ((p >= t) != (y == 1)).sum())
+    cx, cy = [], []
+    for r, pr in zip(rows, p, strict=True):
+        if pr < fit_p:
+            continue
+        rk = ranked(r, a, c)
+        for i in range(min(3, len(rk))):
+            lead = rk[i][1] - rk[i + 1][1] if i + 1 < len(rk) else 3.0
+            cx.append([i, rk[0][1] - rk[i][1], lead, rk[i][2]["specific"]])
+            cy.append(1.0 if rk[i][0] in r["clear"] else 0.0)
+    w_clear = logistic(np.array(cx), np.array(cy))
+    return {"A_DENSE": a, "A_CHUNK": c, "accuracy": acc(a, c), "FIT_W_COSINE": 100 * w_fit[1],
+            "FIT_W_WORDS": w_fit[2], "FIT_BIAS": w_fit[0], "FIT_P": round(float(fit_p), 2),
+            "CLEAR_W": tuple(round(float(v), 3) for v in w_clear)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assistant.proposals.align import get_aligner
+    from assistant.proposals.align_eval import load_ideas
+    from assistant.service import Assistant
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--index", help="index directory (default: the settings')")
+    ap.add_argument("files", nargs="+")
+    args = ap.parse_args(argv)
+    a = Assistant(Path(args.index) if args.index else None)
+    aligner = get_aligner(a)
+    rows = [r for f in args.files for r in features(aligner, load_ideas(Path(f)))]
+    for k, v in fit(rows).items():
+        print(f"{k} = {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
