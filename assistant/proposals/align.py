@@ -294,18 +294,8 @@ class _PlanVectors:
 
     @classmethod
     def build(cls, aligner: Aligner, plan: Plan, embedder) -> _PlanVectors:
-        numbers, texts = [], []
-        for s in plan.strategies:
-            own = [s.title, s.description or "", *(g.text for g in s.goals),
-                   *(" ".join(x for x in (g.heading, g.text) if x) for g in s.guidelines)]
-            for i in s.indicators:
-                rec = aligner.records.get(i.id)
-                own.append(rec.text if rec else i.text)
-            for t in own:
-                t = thai.one_line(t or "")
-                if t:
-                    numbers.append(s.number)
-                    texts.append(t)
+        pairs = aligner.records.strategy_texts(plan)
+        numbers, texts = [n for n, _ in pairs], [t for _, t in pairs]
         return cls(numbers, texts, _embed_cached(aligner.a, embedder, texts))
 
 

@@ -139,6 +139,21 @@ class Records:
     def get(self, rid: str) -> Record | None:
         return self.by_id.get(rid.split("#", 1)[0])
 
+    def strategy_texts(self, plan: Plan) -> list[tuple[str, str]]:
+        """Each strategy's own texts, as (strategy number, one line): its title (and
+        description), strategic goals, guidelines (heading and text) and indicators (their
+        record text), in order. A project idea is compared with them by meaning; the build
+        embeds them, so no answer has to."""
+        out: list[tuple[str, str]] = []
+        for s in plan.strategies:
+            own = [s.title, s.description or "", *(g.text for g in s.goals),
+                   *(" ".join(x for x in (g.heading, g.text) if x) for g in s.guidelines)]
+            for i in s.indicators:
+                rec = self.get(i.id)
+                own.append(rec.text if rec else i.text)
+            out.extend((s.number, t) for t in (thai.one_line(t or "") for t in own) if t)
+        return out
+
     def office_name(self, plan: Plan, fallback: str) -> str:
         o = self.store.offices.get(plan.office_id) if plan.office_id else None
         return o.short if o else fallback

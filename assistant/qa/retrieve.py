@@ -29,6 +29,7 @@ import numpy as np
 from assistant import settings as settings_mod
 from assistant.errors import PlanQAError
 from assistant.ingest.chunks import Chunk, build_chunks, fixed_chunks, goal_texts
+from assistant.qa.records import Records
 from assistant.stores.chroma import CHROMA_DIR, VectorIndex, write_collection
 from assistant.stores.embed import Embedder, get_embedder
 from assistant.stores.lexical import BM25_DIR, ShardedLexical, open_lexical
@@ -84,9 +85,14 @@ def build_retrieval_index(build_dir: Path, store: Store, embedder: Embedder | No
         bvecs, bfresh = cache.embed(emb, [c.text for c in baseline])
         goals = goal_texts(store)  # compared by meaning but not chunked: embedded now, not per answer
         gvecs, gfresh = cache.embed(emb, goals)
+        # strategies' own texts, which the aligner compares with an idea: into the cache now
+        records = Records(store)
+        own = list(dict.fromkeys(t for doc_id in sorted(store.plans)
+                                 for _, t in records.strategy_texts(store.plans[doc_id])))
+        _, ofresh = cache.embed(emb, own)
     finally:
         cache.close()
-    fresh += bfresh + gfresh
+    fresh += bfresh + gfresh + ofresh
     t_embed = time.perf_counter()
 
     write_collection(build_dir / CHROMA_DIR, COLLECTION, chunks, vecs, emb)
