@@ -142,3 +142,18 @@ def test_comparison_states_the_difference_and_two_years_joined_are_both_asked(bo
     met = bot.ask("ตรัง 2 ตัวชี้วัดที่ 7 ภาษาอังกฤษเพื่อการสื่อสาร ปี 61 ถึงเป้าไหม แล้วปี 62 ตั้งไว้เท่าไหร่")
     assert vals(met) == [("spp-trang-2", "2", "7", 2561, "80", "target"), ("spp-trang-2", "2", "7", 2561, "80", "result"),
                          ("spp-trang-2", "2", "7", 2562, "100", "target")]
+
+
+@pytest.mark.parametrize("question", [
+    "กลยุทธ์ที่ 2 ของ ชม.6 ตัวชี้วัดไหนตั้งเป้าปี 2569 ไว้ที่ 98 บ้าง",
+    "ชม.6 กลยุทธ์ที่ 2 ปี 69 มีตัวชี้วัดที่ตั้งเป้าแค่ร้อยละ 98 ข้อไหนบ้าง",
+    "ตัวชี้วัด กลยุทธ์ที่ 2 ชม.6 ที่ปี 2569 เป้า 98% มีอะไรบ้าง",
+])
+def test_list_of_targets_equal_to_a_value_written_as_teachers_write_it(bot, question):
+    ans = bot.ask(question)
+    assert vals(ans) == [("spp-chiangmai-6", "2", "2", 2569, "98", "target")]
+
+
+def test_a_year_after_the_target_word_is_not_a_target_value(bot):
+    q = bot.understand("ตัวชี้วัดของ ชม.6 เป้าปี 2570 มีอะไรบ้าง")
+    assert q.target_equals is None and q.years == [2570]

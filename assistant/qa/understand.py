@@ -311,9 +311,10 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         if m.group(1) not in ("อะไร", "ไหน", "ใด"):
             q.unit_is = m.group(1)
-    if (m := re.search(r"(?:เป้า(?:หมาย)?|ค่าเป้าหมาย)\s*(?:เท่ากับ|=|เป็น)\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)", rest)):
+    if (m := _TARGET_IS.search(rest)) and (m.group(1) or m.group(2) or m.group(4)) \
+            and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
         if _LIST.search(rest) or _IND_WORD.search(rest):
-            q.target_equals = m.group(1)
+            q.target_equals = m.group(3)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
@@ -540,6 +541,13 @@ _TERM_STOP = set(
     "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า เลย สุดท้าย แรก ปัจจุบัน หน้า ถัดไป ก่อน ที่แล้ว แบบนี้ แบบ คล้าย คล้ายๆ "
     "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี".split()
 )
+
+
+# "ตั้งเป้า(ปี 2570) ไว้ 100%", "เป้าแค่ร้อยละ 60", "เป้าหมายเท่ากับ 80": a target equal to a value
+# (a linking word, ร้อยละ or % is needed, so "เป้าปี 68" or "เป้า 2570" is not a value)
+_TARGET_IS = re.compile(
+    r"(?:เป้า(?:หมาย)?|ค่าเป้าหมาย)\s*(?:(?:ปี(?:งบประมาณ|งบ)?|พ\.?ศ\.?)\s*\d{2,4}\s*)?"
+    r"((?:(?:ไว้ที่|ไว้|ที่|แค่|เพียง|เท่ากับ|=|เป็น|อยู่ที่)\s*)+)?(ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])\s*(%|เปอร์เซ็นต์)?")
 
 
 @functools.lru_cache(maxsize=8)
