@@ -311,7 +311,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         if m.group(1) not in ("อะไร", "ไหน", "ใด"):
             q.unit_is = m.group(1)
-    if (m := _TARGET_IS.search(rest)) and (m.group(1) or m.group(2) or m.group(4)) \
+    if (m := _target_is(tuple(words.get("target_equal_links", ()))).search(rest)) \
+            and (m.group(1) or m.group(2) or m.group(4)) \
             and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
         if _LIST.search(rest) or _IND_WORD.search(rest):
             q.target_equals = m.group(3)
@@ -348,7 +349,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.intent = "smalltalk"
     q.topic = _topic(rest)
     office_words = _office_words(resolver)
-    q.terms = [t for t in _terms(q.topic, q, words) if not any(thai.squash(t) in a for a in office_words)]
+    q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
 
@@ -543,11 +544,15 @@ _TERM_STOP = set(
 )
 
 
-# "ตั้งเป้า(ปี 2570) ไว้ 100%", "เป้าแค่ร้อยละ 60", "เป้าหมายเท่ากับ 80": a target equal to a value
-# (a linking word, ร้อยละ or % is needed, so "เป้าปี 68" or "เป้า 2570" is not a value)
-_TARGET_IS = re.compile(
-    r"(?:เป้า(?:หมาย)?|ค่าเป้าหมาย)\s*(?:(?:ปี(?:งบประมาณ|งบ)?|พ\.?ศ\.?)\s*\d{2,4}\s*)?"
-    r"((?:(?:ไว้ที่|ไว้|ที่|แค่|เพียง|เท่ากับ|=|เป็น|อยู่ที่)\s*)+)?(ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])\s*(%|เปอร์เซ็นต์)?")
+@functools.lru_cache(maxsize=8)
+def _target_is(links: tuple[str, ...]) -> re.Pattern:
+    """"ตั้งเป้า(ปี 2570) ไว้ 100%", "เป้าแค่ร้อยละ 60", "เป้าหมายเท่ากับ 80": a target equal to a
+    value, with the lexicon's linking words (``target_equal_links``). A linking word, ร้อยละ
+    or % is needed, so "เป้าปี 68" or "เป้า 2570" is not a value. Compiled once per lexicon."""
+    alts = "|".join(re.escape(w) for w in sorted(links, key=len, reverse=True)) or "(?!)"
+    return re.compile(
+        r"(?:เป้า(?:หมาย)?|ค่าเป้าหมาย)\s*(?:(?:ปี(?:งบประมาณ|งบ)?|พ\.?ศ\.?)\s*\d{2,4}\s*)?"
+        rf"((?:(?:{alts})\s*)+)?(ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])\s*(%|เปอร์เซ็นต์)?")
 
 
 @functools.lru_cache(maxsize=8)
@@ -565,6 +570,11 @@ def _vocabulary_stop(followup: tuple, more: tuple, smalltalk: tuple, field_words
 def _office_words(resolver: OfficeResolver) -> frozenset[str]:
     """Every office name and alias, squashed (computed once per resolver)."""
     return frozenset(thai.squash(a) for o in resolver.offices for a in (o.short, *o.aliases))
+
+
+def _in_office_name(squashed: str, office_words: frozenset[str]) -> bool:
+    """Whether a (squashed) word is part of an office name or alias."""
+    return any(squashed in a for a in office_words)
 
 
 def _terms(topic: str, q: Query, words=None) -> list[str]:
