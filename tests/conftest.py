@@ -28,6 +28,11 @@ def corpus_text(doc_id: str) -> str:
     return (CORPUS / f"{doc_id}.txt").read_text(encoding="utf-8")
 
 
+def vals(ans):
+    """An answer's figures as (office, strategy, indicator, year, value, kind)."""
+    return [(v.office, v.strategy, v.indicator, v.year, v.value, v.kind) for v in ans.values]
+
+
 @pytest.fixture(scope="session")
 def texts() -> dict[str, str]:
     return {d: corpus_text(d) for d in ALL_DOCS}

@@ -15,7 +15,7 @@ from assistant.channels.cli import main
 from assistant.qa.understand import Query
 from assistant.service import Assistant
 from assistant.stores.state import SqliteState
-from tests.conftest import DOC_000, corpus_text
+from tests.conftest import DOC_000, corpus_text, vals
 
 Q1 = "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
 YS_LIST = "ตัวชี้วัดของ สพป.ยโสธร เขต 2 กลยุทธ์ที่ 1"
@@ -25,10 +25,6 @@ YS_LIST = "ตัวชี้วัดของ สพป.ยโสธร เข
 def bot(built_index, tmp_path_factory):
     state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
     return Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
-
-
-def vals(ans):
-    return [(v.office, v.strategy, v.indicator, v.year, v.value, v.kind) for v in ans.values]
 
 
 def test_follow_up_inherits_office_strategy_indicator_and_says_so(bot):

@@ -9,7 +9,7 @@ import pytest
 from assistant import settings
 from assistant.channels.cli import main
 from assistant.service import Assistant
-from tests.conftest import DOC_000, DOC_001, DOC_002, DOC_004, corpus_text
+from tests.conftest import DOC_000, DOC_001, DOC_002, DOC_004, corpus_text, vals
 
 pytestmark = pytest.mark.integration
 
@@ -20,10 +20,6 @@ def bot(hybrid_index):
     a.warm()
     assert a.retriever is not None
     return a
-
-
-def vals(ans):
-    return [(v.office, v.strategy, v.indicator, v.year, v.value, v.kind) for v in ans.values]
 
 
 @pytest.mark.parametrize("question,expected", [

@@ -12,6 +12,7 @@ import pytest
 from assistant.domain import thai
 from assistant.service import Assistant
 from assistant.stores.state import SqliteState
+from tests.conftest import vals
 
 Q1 = "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
 
@@ -20,10 +21,6 @@ Q1 = "ค่าเป้าหมายตัวชี้วัดที่ 1 �
 def bot(built_index, tmp_path_factory):
     state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
     return Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
-
-
-def vals(ans):
-    return [(v.office, v.strategy, v.indicator, v.year, v.value, v.kind) for v in ans.values]
 
 
 def test_a_lone_result_word_with_achieved_asks_results_of_the_named_sub_item(bot):
