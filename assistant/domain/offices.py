@@ -33,6 +33,7 @@ _KIND_WORDS = [
     (r"มัธยม(?:ศึกษา)?", "สพม."),
 ]
 REGISTRY_PATH = Path(__file__).with_name("offices.yaml")
+LIST_PATH = Path(__file__).with_name("office_list.yaml")
 
 
 @lru_cache(maxsize=2)
@@ -40,6 +41,45 @@ def common_names(path: Path = REGISTRY_PATH) -> dict[str, str]:
     """Common names of provinces (``โคราช`` → ``นครราชสีมา``) from the registry file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return dict(data.get("common_names") or {})
+
+
+@dataclass(frozen=True)
+class OfficeList:
+    """The country's offices as data (``office_list.yaml``, with its sources): the number of
+    สพป. areas of each province, and each สพม. with the provinces it serves."""
+
+    primary: dict[str, int]  # province -> number of สพป. areas (1: one office, no เขต number)
+    secondary: tuple[tuple[tuple[str, ...], int | None], ...]  # (provinces, area) per สพม.
+
+    def secondary_of(self, province: str, area: int | None) -> tuple[tuple[str, ...], int | None] | None:
+        """The สพม. that serves ``province`` (Bangkok's by its area number)."""
+        hits = [e for e in self.secondary if province in e[0]]
+        if len(hits) > 1:
+            hits = [e for e in hits if e[1] == area]
+        return hits[0] if len(hits) == 1 else None
+
+    def listed(self, office: Office) -> bool | None:
+        """Whether ``office`` is one of the country's offices: False for "สพป.X เขต 9" where
+        X has fewer areas, None where the list cannot tell (no province, สพท., no area)."""
+        provs = tuple(office.province.split())
+        if not provs or office.kind == "สพท.":
+            return None
+        if office.kind == "สพป.":
+            n = self.primary.get(provs[0]) if len(provs) == 1 else None
+            if n is None:
+                return False if len(provs) > 1 else None
+            if office.area is None:
+                return True if n == 1 else None  # "สพป.เชียงใหม่": which of its areas?
+            return office.area <= n
+        return any(set(provs) == set(p) and a == office.area for p, a in self.secondary)
+
+
+@lru_cache(maxsize=2)
+def office_list(path: Path = LIST_PATH) -> OfficeList:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    primary = {e["province"]: int(e["areas"]) for e in data.get("primary") or ()}
+    secondary = tuple((tuple(e["provinces"]), e.get("area")) for e in data.get("secondary") or ())
+    return OfficeList(primary, secondary)
 
 
 _KIND_RE = "|".join(f"(?:{w})" for w, _ in _KIND_WORDS)
@@ -79,6 +119,7 @@ class OfficeResolver:
         self._prov_abbr = {p[1]: p[0] for p in provs if p[1]}
         self._prov_en = {p[0]: p[2] for p in provs}
         self._common = common_names()
+        self._list = office_list()
         # offices whose province no other office shares, with the names it goes by: a bare
         # province name in a sentence means that office (computed once, not per question)
         shares = Counter(prov for x in offices for prov in x.province.split())
@@ -126,6 +167,11 @@ class OfficeResolver:
         # an area number with no kind ("ชย.2", "ชัยภูมิ 2") is a สพป.: สพม. have no
         # numbered เขต within a province (only the old "สพม.NN" forms, resolved elsewhere)
         k = kind or ("สพป." if area else "สพท.")
+        if k == "สพม." and (entry := self._list.secondary_of(province, area)):
+            # one สพม. may serve two or three provinces: "สพม.อุตรดิตถ์" is สพม.พิษณุโลก อุตรดิตถ์
+            province, area = " ".join(entry[0]), entry[1] if entry[1] is not None else area
+        elif k == "สพป." and area == 1 and self._list.primary.get(province) == 1:
+            area = None  # the province's one สพป. has no เขต number
         en = " ".join(self._prov_en.get(p, p) for p in province.split())
         slug = re.sub(r"[^a-z0-9]+", "-", en.lower()).strip("-")
         prefix = {"สพป.": "spp", "สพม.": "spm"}.get(k, "esa")
@@ -133,6 +179,14 @@ class OfficeResolver:
         longk = {"สพป.": "ประถมศึกษา", "สพม.": "มัธยมศึกษา"}.get(k, "")
         name = f"สำนักงานเขตพื้นที่การศึกษา{longk}{province}" + (f" เขต {area}" if area else "")
         return Office(oid, name, k, province, area, (), False)
+
+    def listed(self, office: Office) -> bool | None:
+        """Whether ``office`` is one of the country's offices (see :meth:`OfficeList.listed`)."""
+        return True if office.in_corpus else self._list.listed(office)
+
+    def primary_areas(self, province: str) -> int | None:
+        """How many สพป. areas ``province`` has, from the list."""
+        return self._list.primary.get(province)
 
     # ------------------------------------------------------------ resolve
     def resolve(self, text: str) -> list[OfficeMention]:

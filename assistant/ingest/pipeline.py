@@ -311,6 +311,7 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
     report.index_dir = build
     for p in added:
         if p.name in report.ingested and p.resolve().parent != corpus_dir.resolve():
+            corpus_dir.mkdir(parents=True, exist_ok=True)
             shutil.copy2(p, corpus_dir / p.name)
             report.notes.append(f"{p.name}: คัดลอกไว้ใน {corpus_dir} แล้ว")
     return report
@@ -336,6 +337,9 @@ def _doc_report(file, how, meta, source, plan, document, warnings, resolver) -> 
     res.office = office or (Office(meta.office, meta.office, "สพท.", "") if meta.office else None)
     found = infer_office(document.text, resolver) if source == "text" else None
     warns = [w for w in report_warnings(res) if not (source == "metadata" and w.startswith("ไม่พบชื่อสำนักงาน"))]
+    if found and resolver.listed(found.office) is False:
+        warns.append(f"หน่วยงานที่อนุมานได้ ({found.office.short}) ไม่อยู่ในรายชื่อสำนักงานเขตพื้นที่การศึกษา "
+                     f"ตรวจชื่อในเอกสาร หรือกำหนดหน่วยงานใน metadata.yaml")
     return DocReport(file, how, office.name if office else meta.office, source if meta.office else "none",
                      found.text if found else None, meta.years, res.counts(), list(warnings) + warns,
                      dict(document.repairs), document.extractor)

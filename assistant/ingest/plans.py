@@ -98,6 +98,8 @@ def infer_office(text: str, resolver: OfficeResolver) -> OfficeMention | None:
             mentions += [m for m in resolver.resolve(ln) if m.office.province]
     if not mentions:
         return None
+    # offices the country's list knows beat a name it contradicts ("เขต 9" of a 4-area province)
+    mentions = [m for m in mentions if resolver.listed(m.office) is not False] or mentions
     counts = Counter(m.office.id for m in mentions)
     # an office named with its kind beats the same province and area without one
     rank = {m.office.id: (counts[m.office.id] + (0.5 if m.office.kind != "สพท." else 0), -i)

@@ -18,6 +18,7 @@ import yaml
 
 from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
+from assistant.domain.offices import office_list
 from assistant.qa import topics
 from assistant.qa.records import Record, Records, cover
 from assistant.qa.understand import Question
@@ -121,7 +122,14 @@ class Answerer:
         if not ids and q.outside_offices:
             names = ", ".join(m.office.short for m in q.outside_offices)
             available = ", ".join(sorted({self.office(p) for p in self.office_plans()}))
-            return [], Answer(q.text, self.T("office_outside", office=names, available=available), "not_found")
+            text = self.T("office_outside", office=names, available=available)
+            unlisted = [m.office for m in q.outside_offices if office_list().listed(m.office) is False]
+            if unlisted:  # "สพป.เชียงราย เขต 7": no such office in the country's list
+                o = unlisted[0]
+                n = office_list().primary.get(o.province) if o.kind == "สพป." else None
+                key = "office_unlisted_areas" if n else "office_unlisted"
+                text = self.T(key, office=o.short, province=o.province, areas=n or "", available=available)
+            return [], Answer(q.text, text, "not_found")
         if ids:
             return self.store.plans_in(ids), None
         if q.own_office and q.intent not in ("compare",):
