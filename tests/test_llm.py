@@ -229,7 +229,9 @@ def test_failing_model_gives_the_deterministic_answer_within_budget(offline, onl
     # an open question: the model is asked to read it, then to phrase it (one budget for
     # both); a hanging model ends at the request timeout or the budget, whichever is first
     errors = {k: v for k, v in snap.items() if k.startswith("llm_errors_total")}
-    assert errors and all(any(f'reason="{r}"' in k for r in reason.split("|")) for k in errors)
+    # (on a loaded machine the budget may also run out before the second call: "budget")
+    assert any(any(f'reason="{r}"' in k for r in reason.split("|")) for k in errors)
+    assert all(any(f'reason="{r}"' in k for r in [*reason.split("|"), "budget"]) for k in errors)
     assert snap['llm_fallbacks_total{use="answer"}'] == 1
     assert elapsed < 0.6 + 2.0  # the budget bounds the wait (slack for a loaded machine)
 
