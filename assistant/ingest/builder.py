@@ -61,6 +61,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
+EVERY_YEAR = -1  # the year of a target set "per year" with no years named: each of the plan's years
+
 _SECTION_OF = {"vision": "vision", "missions": "missions", "goals": "goals", "values": "values",
                "strategy": "strategy", "strategic_goals": "sgoals", "guidelines": "guidelines",
                "indicators": "indicators"}
@@ -83,6 +85,7 @@ class _Builder:
         self.open_title: Strategy | None = None  # a strategy heading whose title may wrap onto the next line
         self.guessed_units: set[str] = set()  # indicators whose unit is a word of their text
         self.labelled: set[str] = set()  # indicators with labelled lines below them
+        self.unit_labels = False  # the plan prints units as labelled lines (หน่วยนับ ...)
         self.list_child: str | None = None  # the role of items right below each strategy of a list
         self.prev_end = 0  # end of the previous block
         self.last_item: TextItem | Guideline | None = None  # the list item read last
@@ -138,10 +141,37 @@ class _Builder:
                 for t in ind.targets:
                     t.unit = None if t.unit == ind.unit else t.unit
                 ind.unit = None
+        self._spread_every_year()
+        for ind in self.plan.indicators():
+            if ind.id in self.guessed_units and ind.targets and all(t.numeric is None for t in ind.targets) \
+                    and (self.unit_labels or not all(t.value.startswith(ind.unit or "\0") for t in ind.targets)):
+                # targets that are words ("ทุกโรงเรียน"): a word of the text is no unit of theirs, unless
+                # each one starts with it ("ระดับมาก") in a plan that prints no unit labels
+                for t in ind.targets:
+                    t.unit = None if t.unit == ind.unit else t.unit
+                ind.unit = None
         years = sorted({t.year for i in self.plan.indicators() for t in i.targets if t.year and t.kind == "target"})
         if years:
             self.plan.years = (years[0], years[-1])
         return self.plan
+
+    def _spread_every_year(self) -> None:
+        """Targets set "per year" with no years named (``ไม่เกิน 3 คน ต่อปี``) become one
+        target for each year of the plan's yearly targets (one without a year when the
+        plan names none)."""
+        every = [(i, t) for i in self.plan.indicators() for t in i.targets if t.year == EVERY_YEAR]
+        if not every:
+            return
+        years = sorted({t.year for i in self.plan.indicators() for t in i.targets
+                        if t.year and t.year != EVERY_YEAR and t.kind == "target"})
+        for ind, t in every:
+            ind.targets.remove(t)
+            for y in range(years[0], years[-1] + 1) if years else [None]:
+                tid = target_id(ind.id, y, t.kind, t.sub_item)
+                if not any(x.id == tid for x in ind.targets):
+                    ind.targets.append(Target(tid, ind.id, y, t.kind, t.value, t.numeric, t.unit, t.span, t.sub_item,
+                                              t.qualifier))
+            ind.targets.sort(key=lambda x: (x.kind != "target", x.year or 0))
 
     def text_block(self, b: Block) -> None:
         raw = self.quote(b.start, b.end)
@@ -231,11 +261,54 @@ class _Builder:
         if unit and (ind.unit is None or ind.id in self.guessed_units):
             ind.unit = unit
             self.guessed_units.discard(ind.id)
+        if not any(v[4] == "baseline" for v in vals) and ind.baseline is None:
+            vals = vals + self._lead_baseline(sub, b.start, vals)
         self._add_values(ind, vals, ind.unit)
-        resp = _RESP.search(sub)
+        resp = self._responsible(sub)
         if resp and not ind.responsible:
-            ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
+            ind.responsible = resp
         return True
+
+    def _lead_baseline(self, sub: str, base: int, vals) -> list:
+        """The starting figure a sentence gives before its targets, as a baseline: the
+        figure right before a baseline word (``ร้อยละ 31.20 ซึ่งใช้เป็นค่าฐาน``), else the last
+        figure of the lead when the lead names an earlier year (``ในปีการศึกษา 2567 มีนักเรียน
+        ... 22 คน ตั้งเป้าหมาย...``) or a result word (``จากผลการดำเนินงาน...อยู่ที่ร้อยละ 96.50``)."""
+        targets = [v for v in vals if v[4] == "target"]
+        if not targets:
+            return []
+        s = thai.to_arabic(sub)
+        lead = s[: min(v[3] for v in targets) - base]
+        unit_words = "|".join(map(re.escape, units()))
+        figs = list(re.finditer(rf"(?:(?:{unit_words})\s*)(?P<v>[0-9]+(?:[.,][0-9]+)?)(?![0-9.])"
+                                rf"|(?<![0-9.])(?P<w>[0-9]+(?:[.,][0-9]+)?)\s*(?:{unit_words})", lead))
+        if not figs:
+            return []
+        base_words = "|".join(map(re.escape, self.lex.words("plan", "baseline")))
+        first = min(v[0] for v in targets if v[0] and v[0] > 0) if any(v[0] and v[0] > 0 for v in targets) else None
+        years = [int(y) for y in re.findall(r"(?<![0-9])25\d\d(?![0-9])", lead)]
+        earlier = [y for y in years if first and y < first]
+        pick = None
+        for f in figs:
+            if base_words and re.match(rf"\s*(?:ซึ่ง)?(?:ใช้)?(?:เป็น)?\s*(?:{base_words})", lead[f.end():]):
+                pick = f
+        results = self.lex.words("plan", "result")
+        if pick is None and (earlier or any(w in lead for w in results)):
+            pick = figs[-1]
+        if pick is None:
+            return []
+        g = "v" if pick.group("v") else "w"
+        return [(earlier[0] if earlier else None, base + pick.start(g), base + pick.end(g), base + pick.start(), "baseline")]
+
+    def _responsible(self, sub: str) -> str | None:
+        """The responsible unit a sentence names at its end: ``(ผู้รับผิดชอบ: ...)`` or a
+        unit's name in parentheses (``(กลุ่มอำนวยการ)``, lexicon ``responsible_units``)."""
+        resp = _RESP.search(sub)
+        if resp:
+            return thai.one_line(resp.group(1) or resp.group(2))
+        heads = "|".join(map(re.escape, self.lex.words("plan", "responsible_units")))
+        m = re.search(rf"[(（]\s*((?:{heads})[^()（）\n]+)[)）]\s*$", sub.rstrip(" .")) if heads else None
+        return thai.one_line(m.group(1)) if m else None
 
     def _note(self, b: Block, sub: str) -> bool:
         """A note below an indicator: a line marked with a note mark (lexicon ``note_marks``),
@@ -274,6 +347,7 @@ class _Builder:
             role = self.label_role[m.group(1)]
             if role == "unit":
                 self.guessed_units.discard(ind.id)
+                self.unit_labels = True
             nxt = marks[k + 1].start(1) if k + 1 < len(marks) else len(sub)
             end = nxt if role in ("target", "responsible") else min(nxt, _line_end(sub, m.end(1)))
             a, z = base + m.end(1), base + end
@@ -460,7 +534,7 @@ class _Builder:
             return []
         s = thai.to_arabic(raw)
         out = []
-        words = "|".join(map(re.escape, self.lex.words("plan", "word_targets")))
+        words = "|".join(map(re.escape, sorted(self.lex.words("plan", "word_targets"), key=len, reverse=True)))
         unit_words = "|".join(map(re.escape, sorted(units(), key=len, reverse=True)))
         quals = "|".join(map(re.escape, sorted(self.lex.words("plan", "qualifiers"), key=len, reverse=True)))
         # a word value may carry its unit before it ("ระดับดีมาก")
@@ -472,22 +546,49 @@ class _Builder:
         before = {k: "|".join(map(re.escape, sorted(self.lex.words("plan", k), key=len, reverse=True)))
                   for k in ("baseline", "result")}
         year_word = r"ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?"
-        links = "|".join(map(re.escape, self.lex.words("plan", "value_year_links"))) or "ใน"
+        links = "|".join(map(re.escape, sorted(self.lex.words("plan", "value_year_links"), key=len, reverse=True))) or "ใน"
+        per_year = "|".join(map(re.escape, sorted(self.lex.words("plan", "per_year"), key=len, reverse=True)))
+        per = rf"(?:\s*(?P<per>{per_year}))?" if per_year else ""
+        # more years of the same figure: "ในปีงบประมาณ 2569 และ 2570", "ทั้งในปี 2569 และปี 2570"
+        # (a year followed by a figure of its own is not one of them)
+        more = (rf"(?P<more>(?:\s*(?:และ|,)\s*(?:{year_word})?25\d\d(?!\d)"
+                rf"(?!\s*(?:(?:{unit_words}|{quals})\s*)?[0-9]))*)" if quals else "(?P<more>)")
         # the figure first: "ร้อยละ 85 ในปี 2569", "ไม่เกิน 3 คน ในปีงบประมาณ 2570", "80 (ปี 2568)"
-        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word})"
-                          r"(?P<y>25\d\d|\d\d)(?!\d)\s*[)）]?")
+        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?{per}\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word})"
+                          r"(?P<y>25\d\d|\d\d)(?!\d)" + more + r"\s*[)）]?")
         masked = s
         lead_words = tuple(self.lex.words("plan", "target_intro")) + tuple(self.lex.words("plan", "year_value_sep")) \
             + ("และ", ",", "/", "(", "（")
+        from_words = tuple(self.lex.words("plan", "baseline_from"))
         for m in back.finditer(s):
             a = m.start("q") if m.group("q") else m.start("v")
             pre = s[:a].rstrip()
             paren = "ใน" not in s[m.end("v"):m.start("y")] and re.search(r"[(（]", s[m.end("v"):m.start("y")])
+            kind = "baseline" if from_words and pre.endswith(from_words) else "target"
             if not (m.group("q") or re.match(unit_words, m.group("v")) or not pre or pre.endswith(lead_words)
-                    or paren and not re.search(r"(?:ที่|\.)$", pre)):
+                    or paren and not re.search(r"(?:ที่|\.)$", pre) or kind == "baseline"):
                 continue  # "ชั้นประถมศึกษาปีที่ 3 ในปีการศึกษา 2568": a number of the text, not a figure
-            out.append((thai.be_year(int(m.group("y"))), base + a, base + m.end("v"), base + m.start(), "target"))
+            years = [int(m.group("y"))] + [int(y) for y in re.findall(r"25\d\d", m.group("more") or "")]
+            for y in years:
+                out.append((thai.be_year(y), base + a, base + m.end("v"), base + m.start(), kind))
             masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+        if per_year:
+            # "ไม่เกิน 3 คน ต่อปี ตลอดช่วงแผน (ปีงบประมาณ 2569 – 2570)": every year of the range,
+            # or of the plan (year "every") when no range follows in the sentence
+            every = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?\s*(?P<per>{per_year})"
+                               rf"(?:[^0-9()（）]{{0,30}}[(（]?\s*{year_word}(?P<y1>25\d\d)\s*[-–]\s*(?:{year_word})?(?P<y2>25\d\d))?")
+            for m in every.finditer(masked):
+                a = m.start("q") if m.group("q") else m.start("v")
+                pre = masked[:a].rstrip()
+                if not (m.group("q") or m.group("u") or re.match(unit_words, m.group("v")) or not pre
+                        or pre.endswith(lead_words)):
+                    continue
+                if m.group("y1") and int(m.group("y1")) <= int(m.group("y2")) <= int(m.group("y1")) + 10:
+                    for y in range(int(m.group("y1")), int(m.group("y2")) + 1):
+                        out.append((y, base + a, base + m.end("v"), base + m.start(), "target"))
+                else:
+                    out.append((EVERY_YEAR, base + a, base + m.end("v"), base + m.start(), "target"))
+                masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
         # "ปี 2567 = 80", or a bare year with "=" / ":" ("เป้าหมาย 2569 = 55 / 2570 = 60"); a
         # baseline word in parentheses after the year ("ปี 2567 (ค่าฐาน) อยู่ที่ 45") makes a baseline
         pat = re.compile(rf"(?:{year_word}(?P<y>25\d\d|\d\d)|(?<![0-9./])(?P<by>25\d\d)(?=\s*[=:：]))"
@@ -839,6 +940,14 @@ class _Builder:
         a, z = texts.pop()
         raw = self.quote(a, z)
         role, word = self._role(raw)
+        if role == "sgoals" and self.strategy is not None:
+            # "เป้าประสงค์ที่ 1.1 <text>" across an indicator table: the strategy's goal
+            pos, number = self._after_word(Block("heading", a, z), raw, word)
+            if not self.quote(pos, z).strip():
+                return False
+            self.add_item("sgoals", Block("item", pos, z, number=thai.to_arabic(number) if number else None),
+                          self.quote(pos, z))
+            return True
         if role != "strategy":
             return False
         pos, number = self._after_word(Block("heading", a, z), raw, word)

@@ -75,8 +75,8 @@ def is_header_label(label: str) -> bool:
         return False
     if re.fullmatch(r"[0-9๐-๙]{2}", s):
         return True
-    if re.fullmatch(r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*)?(?:พ\.\s?ศ\.\s*)?[0-9๐-๙]{2,4}", s):
-        return year_of(s, True) is not None
+    if re.fullmatch(r"[(（]?\s*(?:ปี(?:งบประมาณ|การศึกษา)?\s*)?(?:พ\.\s?ศ\.\s*)?[0-9๐-๙]{2,4}\s*[)）]?", s):
+        return year_of(s.strip("()（） "), True) is not None  # "2568", "ปี 68", "(ปี 67)"
     if re.search(r"ที่\s*[0-9๐-๙]", s):  # a numbered heading ("กลยุทธ์ที่ 1 ...")
         return False
     return role_of(s) is not None and not re.match(r"^[0-9๐-๙]+[.)]", s)
