@@ -27,7 +27,7 @@ from assistant.domain.models import (
     strategy_id,
     target_id,
 )
-from assistant.ingest.columns import Column, column, is_header_label, units, year_of
+from assistant.ingest.columns import Column, column, is_header_label, units, year_of, years_in
 from assistant.ingest.document import Block, Cell, Document
 from assistant.ingest.layouts.base import BULLET, ITEM_NO, trim
 from assistant.ingest.segment import NUMBERING, heading_word
@@ -181,6 +181,8 @@ class _Builder:
             self.open_ind = None
             self.heading(b, raw, role, word)
             return
+        if self.breaks and self._caption_heading(b, raw):
+            return
         if self.breaks and _strip_number(thai.clean(raw)).startswith(self.breaks):
             self.section, self.open_ind = None, None  # a table caption or notes end the section
             return
@@ -196,6 +198,21 @@ class _Builder:
             return
         self.last_item = None
         self.content(b, raw)
+
+    def _caption_heading(self, b: Block, raw: str) -> bool:
+        """A table caption that names a strategy (``ตารางที่ 1 กลยุทธ์ที่ 1 <title>``): the
+        strategy's heading, for plans that name their strategies only in captions."""
+        words = "|".join(map(re.escape, self.breaks))
+        m = re.match(rf"\s*(?:{words})\s*[0-9๐-๙.]*\s*[:：.\-–]?\s*", raw)
+        if not m or m.end() >= len(raw):
+            return False
+        rest = raw[m.end():]
+        role, word = self._role(rest)
+        if role != "strategy" or not re.search(r"ที่\s*[0-9๐-๙]", thai.one_line(rest).split(word, 1)[-1][:8]):
+            return False
+        self.open_ind = None
+        self.heading(Block("heading", b.start + m.end(), b.end), rest, role, word)
+        return True
 
     def _page_goes_on(self, b: Block) -> bool:
         """The block starts a page and the previous page ended mid-paragraph (no blank
@@ -738,7 +755,7 @@ class _Builder:
                 role = "target"
             if role is None and year is None and c.label in self.lex.words("plan", "year"):
                 role = "year"  # a column of years: one row per indicator and year
-            cols.append(Column(role, year, c.label))
+            cols.append(Column(role, year, c.label, years_in(c.label) if role in ("target", "result") else ()))
         if not any(c.role == "indicators" for c in cols) and any(c.role == "target" and c.year for c in cols):
             # a table of yearly targets whose text column says รายการ (not ตัวชี้วัด)
             item_words = self.lex.words("plan", "indicator_columns")
@@ -796,6 +813,9 @@ class _Builder:
             if any(c.role == "target" for c in cols):
                 self.warnings.append("อ่านปีของคอลัมน์ค่าเป้าหมายไม่ได้ (ไม่พบปีในหัวตาราง)")
         ind_col = roles.index("indicators")
+        unit_words = "|".join(map(re.escape, units()))
+        head_unit = next((m.group(1) for c in cols if c.role == "target"
+                          and (m := re.search(rf"[(（]\s*({unit_words})\s*[)）]", c.label))), None)
         # a table continued without its header continues the indicator above it, too
         last: Indicator | None = self.last_ind if continued else None
         if "year" in roles and any(c.role in ("target", "result") and c.year is None for c in cols):
@@ -852,13 +872,19 @@ class _Builder:
                     unit = _filled(self.doc.cell_text(r[roles.index("unit")]))
                 elif (m := re.search(r"\s*[(（]\s*(" + "|".join(map(re.escape, units())) + r")\s*[)）]$", ind_text)):
                     unit, ind_text = m.group(1), ind_text[: m.start()]  # "ร้อยละของ... (ร้อยละ)"
+                elif cu := self._cell_unit(ind_text):
+                    ind_text, unit = cu  # "<text> หน่วยนับ : ร้อยละ" in the indicator's cell
+                elif head_unit:
+                    unit = head_unit  # "ค่าเป้าหมาย (ร้อยละ)" over the year columns
                 ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
                 last = ind
                 self.last_ind = ind
             for j, c in enumerate(cols):
-                if j >= len(r) or r[j].merged and c.role in ("target", "result"):
+                if j >= len(r) or r[j].merged and c.role in ("target", "result") and not self._spans_years(r, cols, j):
                     continue
                 cl = r[j]
+                if c.role in ("target", "result") and c.years and self._year_parts(ind, c, cl, sub):
+                    continue
                 if c.role in ("target", "result"):
                     self.add_target(ind, c.year, c.role, cl.start, cl.end, ind.unit, sub)
                 elif c.role == "baseline" and sub is None:
@@ -870,6 +896,31 @@ class _Builder:
                     ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
                 elif c.role == "source" and sub is None:
                     ind.source = _filled(self.doc.cell_text(cl)) or ind.source
+
+    def _cell_unit(self, text: str) -> tuple[str, str] | None:
+        """An indicator cell that ends with its unit as a labelled line (``... หน่วยนับ : คน``)."""
+        words = "|".join(map(re.escape, sorted(self.lex.words("plan", "unit"), key=len, reverse=True)))
+        m = re.search(rf"\s(?:{words})\s*[:：]\s*([^\s:：]{{1,20}})$", text) if words else None
+        return (text[: m.start()].rstrip(), m.group(1)) if m else None
+
+    def _year_parts(self, ind: Indicator, c: Column, cl: Cell, sub: str | None) -> bool:
+        """A cell under a header naming several years (``2568/2569/2570``) that holds one
+        value per year, split the same way (``80/85/90``): each part is its year's value."""
+        raw = self.doc.cell_text(cl)
+        parts = [(m.start(), m.end()) for m in re.finditer(r"[^/|,]+", raw)]
+        if len(parts) != len(c.years):
+            return False
+        for y, (a, z) in zip(c.years, parts, strict=True):
+            self.add_target(ind, y, c.role, cl.start + a, cl.start + z, ind.unit, sub)
+        return True
+
+    @staticmethod
+    def _spans_years(r: list[Cell], cols: list[Column], j: int) -> bool:
+        """A merged cell that spans year columns of its own row (one value for several years:
+        a colspan, or a rowspan of a transposed table): it is the value of each of them."""
+        c = r[j]
+        return any(r[k].start == c.start and r[k].end == c.end and cols[k].role == cols[j].role and cols[k].year
+                   for k in range(j)) and cols[j].year is not None
 
     def long_table(self, b: Block, rows: list[list[Cell]], cols: list[Column], last: Indicator | None) -> None:
         """A table with one row per indicator and year (a ปีงบประมาณ column): rows whose

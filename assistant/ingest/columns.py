@@ -17,6 +17,17 @@ class Column:
     role: str | None  # one of ROLES, None when not understood
     year: int | None = None
     label: str = ""
+    years: tuple[int, ...] = ()  # every year one header cell names ("ค่าเป้าหมาย 2568/2569/2570")
+
+
+def years_in(label: str) -> tuple[int, ...]:
+    """The years one header cell lists (``2568/2569/2570``, ``2568, 2569``, ``2568 - 2570``):
+    two or more, else ``()``."""
+    s = thai.to_arabic(thai.one_line(label))
+    found = [int(y) for y in _YEAR4.findall(s)]
+    if len(found) == 2 and re.search(rf"{found[0]}\s*[-–]\s*{found[1]}", s) and 0 < found[1] - found[0] <= 10:
+        return tuple(range(found[0], found[1] + 1))
+    return tuple(found) if len(found) >= 2 and found == sorted(set(found)) else ()
 
 
 @lru_cache(maxsize=4)
