@@ -440,6 +440,11 @@ class _Builder:
             else:
                 self.section = "strategy-list"
             return
+        if rest and role in ("vision", "missions", "goals", "values") and not number \
+                and self._role(rest)[0] in ("vision", "missions", "goals", "values") and len(rest) <= 40:
+            # "วิสัยทัศน์ พันธกิจ": a title naming sections, not a vision whose text is พันธกิจ
+            self.section = None
+            return
         self.section = role
         if rest and role == "vision" and self.plan.vision is None:
             sp = self.span(pos, b.end)
@@ -463,6 +468,10 @@ class _Builder:
         existing = self.plan.strategy(number)
         if existing:
             self.strategy = existing
+            if b.kind == "heading" and not (existing.indicators or existing.guidelines or existing.goals
+                                            or existing.description):
+                # the strategy's own heading after a list naming it: it is cited there
+                existing.span = self.span(b.start, b.end)
         else:
             self.strategy = Strategy(strategy_id(self.doc.doc_id, number), number, thai.one_line(title),
                                      self.span(b.start, b.end), kind=word)
@@ -748,7 +757,7 @@ class _Builder:
                 if t and t not in labels:
                     labels.append(t)
                 y = year_of(t, bare_two_digit=True) if t else None
-                year = year or y
+                year = y or year  # the lowest header row's year: "ค่าเป้าหมายปี 2570" over 2566 … 2570
             c = column(" ".join(labels))
             role = c.role
             if year is not None and role in (None, "number", "indicators"):
@@ -876,7 +885,11 @@ class _Builder:
                     ind_text, unit = cu  # "<text> หน่วยนับ : ร้อยละ" in the indicator's cell
                 elif head_unit:
                     unit = head_unit  # "ค่าเป้าหมาย (ร้อยละ)" over the year columns
-                ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
+                a, z = cell.start, cell.end
+                if not transposed:  # an indicator's span is its row (number, text, values, who)
+                    filled = [c for c in r if c.start < c.end and not c.merged]
+                    a, z = min(a, filled[0].start), max(z, filled[-1].end)
+                ind = self.indicator(s, no, raw_no, ind_text, a, z, unit)
                 last = ind
                 self.last_ind = ind
             for j, c in enumerate(cols):
@@ -1019,23 +1032,39 @@ class _Builder:
                                   word, r[j].start + m.end())
 
     def guideline_table(self, rows, cols) -> None:
+        """Rows of guidelines; a header row repeated inside the table is skipped, and a row
+        of one cell in a table with a number column (``● การสนับสนุนโครงสร้างพื้นฐาน``) heads
+        the guidelines below it. A guideline's span is its row."""
         roles = [c.role for c in cols]
         g = roles.index("guidelines")
+        heading = None
         for r in rows:
             self.strategy_cell(r, cols)
             cell = r[g]
             text = self.doc.cell_text(cell)
+            filled = [c for c in r if c.start < c.end and not c.merged]
+            if filled and all(is_header_label(self.doc.cell_text(c)) for c in filled):
+                continue  # the header repeated (a table continued)
+            if "number" in roles and len({(c.start, c.end) for c in filled}) == 1 \
+                    and not _filled(self.doc.cell_text(r[roles.index("number")]) if filled[0] is not r[roles.index("number")]
+                                    else ""):
+                heading = _heading_text(self.doc.cell_text(filled[0])) or heading
+                continue
             if cell.merged or not text.strip() or self.strategy is None:
                 continue
             m = NUMBERING.match(text)
             no = thai.to_arabic(m.group(1)).rstrip(".") if m and m.group(1) else None
+            if no is None and "number" in roles:
+                t = self.doc.cell_text(r[roles.index("number")]).strip()
+                no = thai.to_arabic(t).rstrip(".") if re.fullmatch(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?", t) else None
             s = self.strategy
             n = no or str(len(s.guidelines) + 1)
             resp = None
             if "responsible" in roles:
                 resp = thai.one_line(self.doc.cell_text(r[roles.index("responsible")])) or None
             s.guidelines.append(Guideline(guideline_id(self.doc.doc_id, s.number, n), s.number, n,
-                                          self._item_text(text), self.span(cell.start, cell.end), resp))
+                                          self._item_text(text), self.span(filled[0].start, filled[-1].end), resp,
+                                          heading))
 
 
 def _label_pattern(lex: lexicon.Lexicon) -> re.Pattern:
@@ -1075,6 +1104,13 @@ def _strip_number(s: str) -> str:
 def _glue(left: str, right: str) -> str:
     """No space between Thai letters across a break (Thai has no spaces between words)."""
     return "" if re.search(r"[ก-๙]$", left) and re.match(r"\s*[ก-๙]", right) else " "
+
+
+def _heading_text(raw: str) -> str | None:
+    """A group heading's text without markup left over from a web page or its bullet
+    (``<p>● ดูแล ส่งเสริม...</p>`` → ``ดูแล ส่งเสริม...``)."""
+    s = thai.one_line(re.sub(r"<[^>]*>", " ", raw)).strip(" ●•▪◦-–*")
+    return s or None
 
 
 def _filled(raw: str) -> str | None:
