@@ -123,3 +123,26 @@ def test_strategies_in_captions_units_in_headers_and_years_in_one_cell(tmp_path)
         ("1", "1.1", "ร้อยละของนักเรียนที่อ่านคล่อง", "ร้อยละ", [(2568, "70"), (2569, "75"), (2570, "80")]),
         ("2", "2.1", "จำนวนครูที่ผ่านการอบรมสะเต็ม", "คน", [(2568, "30"), (2569, "40"), (2570, "50")]),
     ]
+
+
+NOTES = (
+    "แผนปฏิบัติการ สพป.ลำพูน เขต 1 ปีงบประมาณ 2569 - 2571\n\n"
+    "กลยุทธ์ที่ 1 พัฒนาครู\n\n"
+    "ตัวชี้วัดที่ 1.1 ร้อยละของครูที่ผ่านการอบรมภาษาอังกฤษ\n"
+    "ร้อยละ 60 ในปีงบประมาณ 2569 ร้อยละ 70 ในปี 2570 ส่วนปี 2571 จะกำหนดค่าเป้าหมายภายหลัง (กลุ่มพัฒนาครูฯ)\n\n"
+    "ตัวชี้วัดที่ 1.2 จำนวนครูแกนนำวิทยาการคำนวณ\n"
+    "ไม่น้อยกว่า 20 คน ในปี 2569 และ 2570 และ 2571\n\n"
+    "* ตัวชี้วัด 1.2 กำหนดค่าเป้าหมายเท่ากันทุกปี\n"
+)
+
+
+def test_what_a_plan_notes_about_targets_is_kept_with_the_indicator(tmp_path):
+    p = tmp_path / "lpn1n.txt"
+    p.write_text(NOTES, encoding="utf-8")
+    plan = parse_file(p).plan
+    i1, i2 = plan.indicators()
+    assert i1.note == "ร้อยละ 60 ในปีงบประมาณ 2569 ร้อยละ 70 ในปี 2570 ส่วนปี 2571 จะกำหนดค่าเป้าหมายภายหลัง"
+    assert [(t.year, t.value) for t in i1.targets] == [(2569, "60"), (2570, "70")]
+    assert i2.note == "ตัวชี้วัด 1.2 กำหนดค่าเป้าหมายเท่ากันทุกปี"
+    assert [(t.year, t.value, t.qualifier) for t in i2.targets] == [(y, "20", "ไม่น้อยกว่า") for y in (2569, 2570, 2571)]
+    assert len(plan.indicators()) == 2, "the note line is no indicator of its own"

@@ -86,6 +86,7 @@ class _Builder:
         self.guessed_units: set[str] = set()  # indicators whose unit is a word of their text
         self.labelled: set[str] = set()  # indicators with labelled lines below them
         self.unit_labels = False  # the plan prints units as labelled lines (หน่วยนับ ...)
+        self.list_word: str | None = None  # the heading word of a list of strategies ("ยุทธศาสตร์การพัฒนา")
         self.list_child: str | None = None  # the role of items right below each strategy of a list
         self.prev_end = 0  # end of the previous block
         self.last_item: TextItem | Guideline | None = None  # the list item read last
@@ -175,6 +176,9 @@ class _Builder:
 
     def text_block(self, b: Block) -> None:
         raw = self.quote(b.start, b.end)
+        if self._indicator_note(raw):
+            self.section = self.open_ind = None  # a note ends the section, as หมายเหตุ does
+            return
         title, self.open_title = self.open_title, None
         role, word = self._role(raw)
         if role and (b.kind == "heading" or self._heading_like(raw, word)):
@@ -198,6 +202,29 @@ class _Builder:
             return
         self.last_item = None
         self.content(b, raw)
+
+    def _indicator_note(self, raw: str) -> bool:
+        """A note line naming an indicator (``* ค่าเป้าหมายปี 2571 ของตัวชี้วัด 4.3 จะทบทวน...``,
+        ``หมายเหตุ : ตัวชี้วัด 1.3 กำหนดค่าเป้าหมายเท่ากันทุกปี / ...``) is that indicator's note:
+        the part of the line naming it (up to a ``/``)."""
+        s = thai.one_line(raw)
+        marks = tuple(self.lex.words("plan", "note_marks"))
+        if not s.startswith(marks):
+            return False
+        found = False
+        words = "|".join(map(re.escape, self.lex.words("plan", "indicators")))
+        for part in re.split(r"\s/\s", s.lstrip("".join(m for m in marks if len(m) == 1)).strip()):
+            part = re.sub(r"^(?:หมายเหตุ)\s*[:：]?\s*", "", part).strip()
+            m = re.search(rf"(?:{words})\s*(?:ที่\s*)?([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)", part) if words else None
+            if not m:
+                continue
+            no = thai.to_arabic(m.group(1))
+            pool = (self.strategy.indicators if self.strategy else []) + self.plan.indicators()
+            ind = next((i for i in pool if i.number == no), None)
+            if ind is not None:
+                ind.add_note(part)
+                found = True
+        return found
 
     def _caption_heading(self, b: Block, raw: str) -> bool:
         """A table caption that names a strategy (``ตารางที่ 1 กลยุทธ์ที่ 1 <title>``): the
@@ -284,7 +311,22 @@ class _Builder:
         resp = self._responsible(sub)
         if resp and not ind.responsible:
             ind.responsible = resp
+        self._no_target_note(ind, sub)
         return True
+
+    def _no_target_note(self, ind: Indicator, sub: str) -> None:
+        """A sentence saying a year's target is not set (``ส่วนปี 2570 จะกำหนดค่าเป้าหมาย
+        ภายหลัง...``) is kept as the indicator's note (without a trailing responsible unit)."""
+        words = self.lex.words("plan", "no_target")
+        s = thai.one_line(sub)
+        if not words or not any(w in s for w in words):
+            return
+        resp = _RESP.search(s)
+        s = s[: resp.start()].rstrip() if resp else s
+        tail = re.search(r"\s*[(（][^()（）]*[)）]$", s)
+        if tail and self._responsible(tail.group()):
+            s = s[: tail.start()]  # "(กลุ่มพัฒนาครูฯ)"
+        ind.add_note(s)
 
     def _lead_baseline(self, sub: str, base: int, vals) -> list:
         """The starting figure a sentence gives before its targets, as a baseline: the
@@ -430,6 +472,7 @@ class _Builder:
                 # "ยุทธศาสตร์ ตัวชี้วัด และแนวทาง", "นโยบายและมาตรการ/โครงการสำคัญ": a section title;
                 # items right below each strategy of the list are of the role it names next
                 self.section, self.list_child = "strategy-list", other if other in ("guidelines", "sgoals") else None
+                self.list_word = word
                 return
         if role == "strategy":
             if number or (rest and b.number and self.section == "strategy-list"):
@@ -438,7 +481,7 @@ class _Builder:
             elif rest and self.strategy is None and not number and b.number:
                 self.new_strategy(thai.to_arabic(b.number), rest, b, word, pos)
             else:
-                self.section = "strategy-list"
+                self.section, self.list_word = "strategy-list", word
             return
         if rest and role in ("vision", "missions", "goals", "values") and not number \
                 and self._role(rest)[0] in ("vision", "missions", "goals", "values") and len(rest) <= 40:
@@ -470,8 +513,9 @@ class _Builder:
             self.strategy = existing
             if b.kind == "heading" and not (existing.indicators or existing.guidelines or existing.goals
                                             or existing.description):
-                # the strategy's own heading after a list naming it: it is cited there
+                # the strategy's own heading after a list naming it: it is cited there, by its word
                 existing.span = self.span(b.start, b.end)
+                existing.kind = word
         else:
             self.strategy = Strategy(strategy_id(self.doc.doc_id, number), number, thai.one_line(title),
                                      self.span(b.start, b.end), kind=word)
@@ -490,7 +534,7 @@ class _Builder:
             return
         if sec == "strategy-list" and b.kind == "item":
             title = self._item_text(raw)
-            self.new_strategy(thai.to_arabic(b.number or ""), title, b, "กลยุทธ์", b.start)
+            self.new_strategy(thai.to_arabic(b.number or ""), title, b, self.list_word or "กลยุทธ์", b.start)
             self.section = "strategy-list"
             return
         if sec in ("missions", "goals", "values", "sgoals", "guidelines", "indicators"):
