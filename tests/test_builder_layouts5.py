@@ -146,3 +146,24 @@ def test_what_a_plan_notes_about_targets_is_kept_with_the_indicator(tmp_path):
     assert i2.note == "ตัวชี้วัด 1.2 กำหนดค่าเป้าหมายเท่ากันทุกปี"
     assert [(t.year, t.value, t.qualifier) for t in i2.targets] == [(y, "20", "ไม่น้อยกว่า") for y in (2569, 2570, 2571)]
     assert len(plan.indicators()) == 2, "the note line is no indicator of its own"
+
+
+MD_CAPTIONS = """# แผนพัฒนาการศึกษา สพป.อุทัยธานี เขต 2 พ.ศ. 2568 - 2570
+
+**ตารางที่ 1 กลยุทธ์ที่ 1 ส่งเสริมทักษะอาชีพ**
+
+| ตัวชี้วัด | หน่วยนับ | 2568 | 2569 | 2570 |
+|---|---|---|---|---|
+| เป้าประสงค์ที่ 1.1 ผู้เรียนมีทักษะอาชีพ | | | | |
+| 1.1.1 จำนวนโรงเรียนที่จัดหลักสูตรอาชีพระยะสั้น | โรงเรียน | 10 | 15 | 20 |
+"""
+
+
+def test_a_markdown_caption_and_a_goal_row_of_a_pipe_table(tmp_path):
+    p = tmp_path / "uti2.md"
+    p.write_text(MD_CAPTIONS, encoding="utf-8")
+    plan = parse_file(p).plan
+    s = plan.strategy("1")
+    assert s.title == "ส่งเสริมทักษะอาชีพ" and [g.text for g in s.goals] == ["ผู้เรียนมีทักษะอาชีพ"]
+    assert [(i.number, i.unit, [(t.year, t.value) for t in i.targets]) for i in plan.indicators()] == [
+        ("1.1.1", "โรงเรียน", [(2568, "10"), (2569, "15"), (2570, "20")])]

@@ -230,7 +230,7 @@ class _Builder:
         """A table caption that names a strategy (``ตารางที่ 1 กลยุทธ์ที่ 1 <title>``): the
         strategy's heading, for plans that name their strategies only in captions."""
         words = "|".join(map(re.escape, self.breaks))
-        m = re.match(rf"\s*(?:{words})\s*[0-9๐-๙.]*\s*[:：.\-–]?\s*", raw)
+        m = re.match(rf"[\s#*_]*(?:{words})\s*[0-9๐-๙.]*\s*[:：.\-–]?\s*", raw)  # "**ตารางที่ 2 ...**" too
         if not m or m.end() >= len(raw):
             return False
         rest = raw[m.end():]
