@@ -34,6 +34,14 @@ def _same_office(office, gold_name) -> bool:
     return any(m.office.id == office.id for m in mentions)
 
 
+def _same_word(got, want: str, unit, gold_unit) -> bool:
+    """A word target read with its unit word (``ระดับมาก``, unit ระดับ) is the gold's word
+    with that unit (``มาก``, unit ระดับ): gold writers put the unit word on either side."""
+    if not got or thai.parse_number(want) is not None:
+        return False
+    return any(u and (got == u + want or want == u + got) for u in {unit, gold_unit})
+
+
 def score(plan_path: Path, gold: dict) -> Counter:
     c = Counter()
     res = parse_file(plan_path)
@@ -65,7 +73,8 @@ def score(plan_path: Path, gold: dict) -> Counter:
                 c["targets"] += 1
                 want = thai.to_arabic(str(v))
                 # "-": the plan sets no target that year (none read, or the dash itself)
-                ok = got.get((int(y), None)) in ((None, "-") if want == "-" else (want,))
+                ok = got.get((int(y), None)) in ((None, "-") if want == "-" else (want,)) \
+                    or _same_word(got.get((int(y), None)), want, pi.unit if pi else None, gi.get("unit"))
                 c["targets_ok"] += ok
                 if not ok and "-v" in sys.argv:
                     print("   miss", gs["number"], gi.get("number"), y, repr(v), "got", got.get((int(y), None)))

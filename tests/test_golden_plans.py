@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ALL_DOCS
-from tests.golden.freeze import record
+from tests.golden.freeze import ingest_record, record
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -15,3 +15,25 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 def test_bundled_plan_records_are_unchanged(doc_id):
     want = json.loads((GOLDEN / f"{doc_id}.json").read_text(encoding="utf-8"))
     assert record(doc_id) == want
+
+
+# How ingest reads each bundled plan: the one builder where it gives the frozen records,
+# session 1's layout parser where it does not yet.
+ROUTES = {
+    "spp-chiangmai-6_direction-2566-2570": "builder:tab-rows",
+    "spm-lampang-lamphun_plan-2566-2570": "layout:cell_lines",
+    "spp-trang-2_policy-fy2562": "layout:merged_table",
+    "spp-yasothon-2_direction-fy2566": "layout:prose_targets",
+    "unknown-office_vision-strategies": "layout:prose_only",
+}
+
+
+@pytest.mark.parametrize("doc_id", ALL_DOCS)
+def test_ingest_stores_the_frozen_records(doc_id):
+    """Through the path ingest takes (readers, decoders, the builder, its fallbacks) every
+    bundled plan gives the frozen records; only the name of what read it may differ."""
+    got, how = ingest_record(doc_id)
+    want = json.loads((GOLDEN / f"{doc_id}.json").read_text(encoding="utf-8"))
+    assert how == ROUTES[doc_id]
+    got.pop("layout"), want.pop("layout")
+    assert got == want

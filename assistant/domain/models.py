@@ -112,6 +112,17 @@ class Indicator:
         else:
             self.attributes["baseline_year"] = str(value)
 
+    @property
+    def note(self) -> str | None:
+        """What the plan notes about this indicator's targets, verbatim (``ปีงบประมาณ 2569
+        เป็นปีนำร่องจึงยังไม่กำหนดค่าเป้าหมาย``, ``ค่าเป้าหมายปี 2571 ... จะทบทวนอีกครั้ง``)."""
+        return self.attributes.get("note")
+
+    def add_note(self, text: str) -> None:
+        old = self.attributes.get("note")
+        if text and (not old or text not in old):
+            self.attributes["note"] = f"{old} / {text}" if old else text
+
 
 @dataclass
 class Guideline:

@@ -27,7 +27,7 @@ from assistant.domain.models import (
     strategy_id,
     target_id,
 )
-from assistant.ingest.columns import Column, column, is_header_label, units, year_of
+from assistant.ingest.columns import Column, column, is_header_label, units, year_of, years_in
 from assistant.ingest.document import Block, Cell, Document
 from assistant.ingest.layouts.base import BULLET, ITEM_NO, trim
 from assistant.ingest.segment import NUMBERING, heading_word
@@ -61,6 +61,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
+EVERY_YEAR = -1  # the year of a target set "per year" with no years named: each of the plan's years
+
 _SECTION_OF = {"vision": "vision", "missions": "missions", "goals": "goals", "values": "values",
                "strategy": "strategy", "strategic_goals": "sgoals", "guidelines": "guidelines",
                "indicators": "indicators"}
@@ -83,6 +85,8 @@ class _Builder:
         self.open_title: Strategy | None = None  # a strategy heading whose title may wrap onto the next line
         self.guessed_units: set[str] = set()  # indicators whose unit is a word of their text
         self.labelled: set[str] = set()  # indicators with labelled lines below them
+        self.unit_labels = False  # the plan prints units as labelled lines (หน่วยนับ ...)
+        self.list_word: str | None = None  # the heading word of a list of strategies ("ยุทธศาสตร์การพัฒนา")
         self.list_child: str | None = None  # the role of items right below each strategy of a list
         self.prev_end = 0  # end of the previous block
         self.last_item: TextItem | Guideline | None = None  # the list item read last
@@ -138,18 +142,50 @@ class _Builder:
                 for t in ind.targets:
                     t.unit = None if t.unit == ind.unit else t.unit
                 ind.unit = None
+        self._spread_every_year()
+        for ind in self.plan.indicators():
+            if ind.id in self.guessed_units and ind.targets and all(t.numeric is None for t in ind.targets) \
+                    and (self.unit_labels or not all(t.value.startswith(ind.unit or "\0") for t in ind.targets)):
+                # targets that are words ("ทุกโรงเรียน"): a word of the text is no unit of theirs, unless
+                # each one starts with it ("ระดับมาก") in a plan that prints no unit labels
+                for t in ind.targets:
+                    t.unit = None if t.unit == ind.unit else t.unit
+                ind.unit = None
         years = sorted({t.year for i in self.plan.indicators() for t in i.targets if t.year and t.kind == "target"})
         if years:
             self.plan.years = (years[0], years[-1])
         return self.plan
 
+    def _spread_every_year(self) -> None:
+        """Targets set "per year" with no years named (``ไม่เกิน 3 คน ต่อปี``) become one
+        target for each year of the plan's yearly targets (one without a year when the
+        plan names none)."""
+        every = [(i, t) for i in self.plan.indicators() for t in i.targets if t.year == EVERY_YEAR]
+        if not every:
+            return
+        years = sorted({t.year for i in self.plan.indicators() for t in i.targets
+                        if t.year and t.year != EVERY_YEAR and t.kind == "target"})
+        for ind, t in every:
+            ind.targets.remove(t)
+            for y in range(years[0], years[-1] + 1) if years else [None]:
+                tid = target_id(ind.id, y, t.kind, t.sub_item)
+                if not any(x.id == tid for x in ind.targets):
+                    ind.targets.append(Target(tid, ind.id, y, t.kind, t.value, t.numeric, t.unit, t.span, t.sub_item,
+                                              t.qualifier))
+            ind.targets.sort(key=lambda x: (x.kind != "target", x.year or 0))
+
     def text_block(self, b: Block) -> None:
         raw = self.quote(b.start, b.end)
+        if self._indicator_note(raw):
+            self.section = self.open_ind = None  # a note ends the section, as หมายเหตุ does
+            return
         title, self.open_title = self.open_title, None
         role, word = self._role(raw)
         if role and (b.kind == "heading" or self._heading_like(raw, word)):
             self.open_ind = None
             self.heading(b, raw, role, word)
+            return
+        if self.breaks and self._caption_heading(b, raw):
             return
         if self.breaks and _strip_number(thai.clean(raw)).startswith(self.breaks):
             self.section, self.open_ind = None, None  # a table caption or notes end the section
@@ -166,6 +202,44 @@ class _Builder:
             return
         self.last_item = None
         self.content(b, raw)
+
+    def _indicator_note(self, raw: str) -> bool:
+        """A note line naming an indicator (``* ค่าเป้าหมายปี 2571 ของตัวชี้วัด 4.3 จะทบทวน...``,
+        ``หมายเหตุ : ตัวชี้วัด 1.3 กำหนดค่าเป้าหมายเท่ากันทุกปี / ...``) is that indicator's note:
+        the part of the line naming it (up to a ``/``)."""
+        s = thai.one_line(raw)
+        marks = tuple(self.lex.words("plan", "note_marks"))
+        if not s.startswith(marks):
+            return False
+        found = False
+        words = "|".join(map(re.escape, self.lex.words("plan", "indicators")))
+        for part in re.split(r"\s/\s", s.lstrip("".join(m for m in marks if len(m) == 1)).strip()):
+            part = re.sub(r"^(?:หมายเหตุ)\s*[:：]?\s*", "", part).strip()
+            m = re.search(rf"(?:{words})\s*(?:ที่\s*)?([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)", part) if words else None
+            if not m:
+                continue
+            no = thai.to_arabic(m.group(1))
+            pool = (self.strategy.indicators if self.strategy else []) + self.plan.indicators()
+            ind = next((i for i in pool if i.number == no), None)
+            if ind is not None:
+                ind.add_note(part)
+                found = True
+        return found
+
+    def _caption_heading(self, b: Block, raw: str) -> bool:
+        """A table caption that names a strategy (``ตารางที่ 1 กลยุทธ์ที่ 1 <title>``): the
+        strategy's heading, for plans that name their strategies only in captions."""
+        words = "|".join(map(re.escape, self.breaks))
+        m = re.match(rf"[\s#*_]*(?:{words})\s*[0-9๐-๙.]*\s*[:：.\-–]?\s*", raw)  # "**ตารางที่ 2 ...**" too
+        if not m or m.end() >= len(raw):
+            return False
+        rest = raw[m.end():]
+        role, word = self._role(rest)
+        if role != "strategy" or not re.search(r"ที่\s*[0-9๐-๙]", thai.one_line(rest).split(word, 1)[-1][:8]):
+            return False
+        self.open_ind = None
+        self.heading(Block("heading", b.start + m.end(), b.end), rest, role, word)
+        return True
 
     def _page_goes_on(self, b: Block) -> bool:
         """The block starts a page and the previous page ended mid-paragraph (no blank
@@ -231,11 +305,69 @@ class _Builder:
         if unit and (ind.unit is None or ind.id in self.guessed_units):
             ind.unit = unit
             self.guessed_units.discard(ind.id)
+        if not any(v[4] == "baseline" for v in vals) and ind.baseline is None:
+            vals = vals + self._lead_baseline(sub, b.start, vals)
         self._add_values(ind, vals, ind.unit)
-        resp = _RESP.search(sub)
+        resp = self._responsible(sub)
         if resp and not ind.responsible:
-            ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
+            ind.responsible = resp
+        self._no_target_note(ind, sub)
         return True
+
+    def _no_target_note(self, ind: Indicator, sub: str) -> None:
+        """A sentence saying a year's target is not set (``ส่วนปี 2570 จะกำหนดค่าเป้าหมาย
+        ภายหลัง...``) is kept as the indicator's note (without a trailing responsible unit)."""
+        words = self.lex.words("plan", "no_target")
+        s = thai.one_line(sub)
+        if not words or not any(w in s for w in words):
+            return
+        resp = _RESP.search(s)
+        s = s[: resp.start()].rstrip() if resp else s
+        tail = re.search(r"\s*[(（][^()（）]*[)）]$", s)
+        if tail and self._responsible(tail.group()):
+            s = s[: tail.start()]  # "(กลุ่มพัฒนาครูฯ)"
+        ind.add_note(s)
+
+    def _lead_baseline(self, sub: str, base: int, vals) -> list:
+        """The starting figure a sentence gives before its targets, as a baseline: the
+        figure right before a baseline word (``ร้อยละ 31.20 ซึ่งใช้เป็นค่าฐาน``), else the last
+        figure of the lead when the lead names an earlier year (``ในปีการศึกษา 2567 มีนักเรียน
+        ... 22 คน ตั้งเป้าหมาย...``) or a result word (``จากผลการดำเนินงาน...อยู่ที่ร้อยละ 96.50``)."""
+        targets = [v for v in vals if v[4] == "target"]
+        if not targets:
+            return []
+        s = thai.to_arabic(sub)
+        lead = s[: min(v[3] for v in targets) - base]
+        unit_words = "|".join(map(re.escape, units()))
+        figs = list(re.finditer(rf"(?:(?:{unit_words})\s*)(?P<v>[0-9]+(?:[.,][0-9]+)?)(?![0-9.])"
+                                rf"|(?<![0-9.])(?P<w>[0-9]+(?:[.,][0-9]+)?)\s*(?:{unit_words})", lead))
+        if not figs:
+            return []
+        base_words = "|".join(map(re.escape, self.lex.words("plan", "baseline")))
+        first = min(v[0] for v in targets if v[0] and v[0] > 0) if any(v[0] and v[0] > 0 for v in targets) else None
+        years = [int(y) for y in re.findall(r"(?<![0-9])25\d\d(?![0-9])", lead)]
+        earlier = [y for y in years if first and y < first]
+        pick = None
+        for f in figs:
+            if base_words and re.match(rf"\s*(?:ซึ่ง)?(?:ใช้)?(?:เป็น)?\s*(?:{base_words})", lead[f.end():]):
+                pick = f
+        results = self.lex.words("plan", "result")
+        if pick is None and (earlier or any(w in lead for w in results)):
+            pick = figs[-1]
+        if pick is None:
+            return []
+        g = "v" if pick.group("v") else "w"
+        return [(earlier[0] if earlier else None, base + pick.start(g), base + pick.end(g), base + pick.start(), "baseline")]
+
+    def _responsible(self, sub: str) -> str | None:
+        """The responsible unit a sentence names at its end: ``(ผู้รับผิดชอบ: ...)`` or a
+        unit's name in parentheses (``(กลุ่มอำนวยการ)``, lexicon ``responsible_units``)."""
+        resp = _RESP.search(sub)
+        if resp:
+            return thai.one_line(resp.group(1) or resp.group(2))
+        heads = "|".join(map(re.escape, self.lex.words("plan", "responsible_units")))
+        m = re.search(rf"[(（]\s*((?:{heads})[^()（）\n]+)[)）]\s*$", sub.rstrip(" .")) if heads else None
+        return thai.one_line(m.group(1)) if m else None
 
     def _note(self, b: Block, sub: str) -> bool:
         """A note below an indicator: a line marked with a note mark (lexicon ``note_marks``),
@@ -274,6 +406,7 @@ class _Builder:
             role = self.label_role[m.group(1)]
             if role == "unit":
                 self.guessed_units.discard(ind.id)
+                self.unit_labels = True
             nxt = marks[k + 1].start(1) if k + 1 < len(marks) else len(sub)
             end = nxt if role in ("target", "responsible") else min(nxt, _line_end(sub, m.end(1)))
             a, z = base + m.end(1), base + end
@@ -339,6 +472,7 @@ class _Builder:
                 # "ยุทธศาสตร์ ตัวชี้วัด และแนวทาง", "นโยบายและมาตรการ/โครงการสำคัญ": a section title;
                 # items right below each strategy of the list are of the role it names next
                 self.section, self.list_child = "strategy-list", other if other in ("guidelines", "sgoals") else None
+                self.list_word = word
                 return
         if role == "strategy":
             if number or (rest and b.number and self.section == "strategy-list"):
@@ -347,7 +481,12 @@ class _Builder:
             elif rest and self.strategy is None and not number and b.number:
                 self.new_strategy(thai.to_arabic(b.number), rest, b, word, pos)
             else:
-                self.section = "strategy-list"
+                self.section, self.list_word = "strategy-list", word
+            return
+        if rest and role in ("vision", "missions", "goals", "values") and not number \
+                and self._role(rest)[0] in ("vision", "missions", "goals", "values") and len(rest) <= 40:
+            # "วิสัยทัศน์ พันธกิจ": a title naming sections, not a vision whose text is พันธกิจ
+            self.section = None
             return
         self.section = role
         if rest and role == "vision" and self.plan.vision is None:
@@ -372,6 +511,11 @@ class _Builder:
         existing = self.plan.strategy(number)
         if existing:
             self.strategy = existing
+            if b.kind == "heading" and not (existing.indicators or existing.guidelines or existing.goals
+                                            or existing.description):
+                # the strategy's own heading after a list naming it: it is cited there, by its word
+                existing.span = self.span(b.start, b.end)
+                existing.kind = word
         else:
             self.strategy = Strategy(strategy_id(self.doc.doc_id, number), number, thai.one_line(title),
                                      self.span(b.start, b.end), kind=word)
@@ -390,7 +534,7 @@ class _Builder:
             return
         if sec == "strategy-list" and b.kind == "item":
             title = self._item_text(raw)
-            self.new_strategy(thai.to_arabic(b.number or ""), title, b, "กลยุทธ์", b.start)
+            self.new_strategy(thai.to_arabic(b.number or ""), title, b, self.list_word or "กลยุทธ์", b.start)
             self.section = "strategy-list"
             return
         if sec in ("missions", "goals", "values", "sgoals", "guidelines", "indicators"):
@@ -460,7 +604,7 @@ class _Builder:
             return []
         s = thai.to_arabic(raw)
         out = []
-        words = "|".join(map(re.escape, self.lex.words("plan", "word_targets")))
+        words = "|".join(map(re.escape, sorted(self.lex.words("plan", "word_targets"), key=len, reverse=True)))
         unit_words = "|".join(map(re.escape, sorted(units(), key=len, reverse=True)))
         quals = "|".join(map(re.escape, sorted(self.lex.words("plan", "qualifiers"), key=len, reverse=True)))
         # a word value may carry its unit before it ("ระดับดีมาก")
@@ -472,22 +616,49 @@ class _Builder:
         before = {k: "|".join(map(re.escape, sorted(self.lex.words("plan", k), key=len, reverse=True)))
                   for k in ("baseline", "result")}
         year_word = r"ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?"
-        links = "|".join(map(re.escape, self.lex.words("plan", "value_year_links"))) or "ใน"
+        links = "|".join(map(re.escape, sorted(self.lex.words("plan", "value_year_links"), key=len, reverse=True))) or "ใน"
+        per_year = "|".join(map(re.escape, sorted(self.lex.words("plan", "per_year"), key=len, reverse=True)))
+        per = rf"(?:\s*(?P<per>{per_year}))?" if per_year else ""
+        # more years of the same figure: "ในปีงบประมาณ 2569 และ 2570", "ทั้งในปี 2569 และปี 2570"
+        # (a year followed by a figure of its own is not one of them)
+        more = (rf"(?P<more>(?:\s*(?:และ|,)\s*(?:{year_word})?25\d\d(?!\d)"
+                rf"(?!\s*(?:(?:{unit_words}|{quals})\s*)?[0-9]))*)" if quals else "(?P<more>)")
         # the figure first: "ร้อยละ 85 ในปี 2569", "ไม่เกิน 3 คน ในปีงบประมาณ 2570", "80 (ปี 2568)"
-        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word})"
-                          r"(?P<y>25\d\d|\d\d)(?!\d)\s*[)）]?")
+        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?{per}\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word})"
+                          r"(?P<y>25\d\d|\d\d)(?!\d)" + more + r"\s*[)）]?")
         masked = s
         lead_words = tuple(self.lex.words("plan", "target_intro")) + tuple(self.lex.words("plan", "year_value_sep")) \
             + ("และ", ",", "/", "(", "（")
+        from_words = tuple(self.lex.words("plan", "baseline_from"))
         for m in back.finditer(s):
             a = m.start("q") if m.group("q") else m.start("v")
             pre = s[:a].rstrip()
             paren = "ใน" not in s[m.end("v"):m.start("y")] and re.search(r"[(（]", s[m.end("v"):m.start("y")])
+            kind = "baseline" if from_words and pre.endswith(from_words) else "target"
             if not (m.group("q") or re.match(unit_words, m.group("v")) or not pre or pre.endswith(lead_words)
-                    or paren and not re.search(r"(?:ที่|\.)$", pre)):
+                    or paren and not re.search(r"(?:ที่|\.)$", pre) or kind == "baseline"):
                 continue  # "ชั้นประถมศึกษาปีที่ 3 ในปีการศึกษา 2568": a number of the text, not a figure
-            out.append((thai.be_year(int(m.group("y"))), base + a, base + m.end("v"), base + m.start(), "target"))
+            years = [int(m.group("y"))] + [int(y) for y in re.findall(r"25\d\d", m.group("more") or "")]
+            for y in years:
+                out.append((thai.be_year(y), base + a, base + m.end("v"), base + m.start(), kind))
             masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+        if per_year:
+            # "ไม่เกิน 3 คน ต่อปี ตลอดช่วงแผน (ปีงบประมาณ 2569 – 2570)": every year of the range,
+            # or of the plan (year "every") when no range follows in the sentence
+            every = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?\s*(?P<per>{per_year})"
+                               rf"(?:[^0-9()（）]{{0,30}}[(（]?\s*{year_word}(?P<y1>25\d\d)\s*[-–]\s*(?:{year_word})?(?P<y2>25\d\d))?")
+            for m in every.finditer(masked):
+                a = m.start("q") if m.group("q") else m.start("v")
+                pre = masked[:a].rstrip()
+                if not (m.group("q") or m.group("u") or re.match(unit_words, m.group("v")) or not pre
+                        or pre.endswith(lead_words)):
+                    continue
+                if m.group("y1") and int(m.group("y1")) <= int(m.group("y2")) <= int(m.group("y1")) + 10:
+                    for y in range(int(m.group("y1")), int(m.group("y2")) + 1):
+                        out.append((y, base + a, base + m.end("v"), base + m.start(), "target"))
+                else:
+                    out.append((EVERY_YEAR, base + a, base + m.end("v"), base + m.start(), "target"))
+                masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
         # "ปี 2567 = 80", or a bare year with "=" / ":" ("เป้าหมาย 2569 = 55 / 2570 = 60"); a
         # baseline word in parentheses after the year ("ปี 2567 (ค่าฐาน) อยู่ที่ 45") makes a baseline
         pat = re.compile(rf"(?:{year_word}(?P<y>25\d\d|\d\d)|(?<![0-9./])(?P<by>25\d\d)(?=\s*[=:：]))"
@@ -630,14 +801,14 @@ class _Builder:
                 if t and t not in labels:
                     labels.append(t)
                 y = year_of(t, bare_two_digit=True) if t else None
-                year = year or y
+                year = y or year  # the lowest header row's year: "ค่าเป้าหมายปี 2570" over 2566 … 2570
             c = column(" ".join(labels))
             role = c.role
             if year is not None and role in (None, "number", "indicators"):
                 role = "target"
             if role is None and year is None and c.label in self.lex.words("plan", "year"):
                 role = "year"  # a column of years: one row per indicator and year
-            cols.append(Column(role, year, c.label))
+            cols.append(Column(role, year, c.label, years_in(c.label) if role in ("target", "result") else ()))
         if not any(c.role == "indicators" for c in cols) and any(c.role == "target" and c.year for c in cols):
             # a table of yearly targets whose text column says รายการ (not ตัวชี้วัด)
             item_words = self.lex.words("plan", "indicator_columns")
@@ -695,6 +866,9 @@ class _Builder:
             if any(c.role == "target" for c in cols):
                 self.warnings.append("อ่านปีของคอลัมน์ค่าเป้าหมายไม่ได้ (ไม่พบปีในหัวตาราง)")
         ind_col = roles.index("indicators")
+        unit_words = "|".join(map(re.escape, units()))
+        head_unit = next((m.group(1) for c in cols if c.role == "target"
+                          and (m := re.search(rf"[(（]\s*({unit_words})\s*[)）]", c.label))), None)
         # a table continued without its header continues the indicator above it, too
         last: Indicator | None = self.last_ind if continued else None
         if "year" in roles and any(c.role in ("target", "result") and c.year is None for c in cols):
@@ -751,13 +925,23 @@ class _Builder:
                     unit = _filled(self.doc.cell_text(r[roles.index("unit")]))
                 elif (m := re.search(r"\s*[(（]\s*(" + "|".join(map(re.escape, units())) + r")\s*[)）]$", ind_text)):
                     unit, ind_text = m.group(1), ind_text[: m.start()]  # "ร้อยละของ... (ร้อยละ)"
-                ind = self.indicator(s, no, raw_no, ind_text, cell.start, cell.end, unit)
+                elif cu := self._cell_unit(ind_text):
+                    ind_text, unit = cu  # "<text> หน่วยนับ : ร้อยละ" in the indicator's cell
+                elif head_unit:
+                    unit = head_unit  # "ค่าเป้าหมาย (ร้อยละ)" over the year columns
+                a, z = cell.start, cell.end
+                if not transposed:  # an indicator's span is its row (number, text, values, who)
+                    filled = [c for c in r if c.start < c.end and not c.merged]
+                    a, z = min(a, filled[0].start), max(z, filled[-1].end)
+                ind = self.indicator(s, no, raw_no, ind_text, a, z, unit)
                 last = ind
                 self.last_ind = ind
             for j, c in enumerate(cols):
-                if j >= len(r) or r[j].merged and c.role in ("target", "result"):
+                if j >= len(r) or r[j].merged and c.role in ("target", "result") and not self._spans_years(r, cols, j):
                     continue
                 cl = r[j]
+                if c.role in ("target", "result") and c.years and self._year_parts(ind, c, cl, sub):
+                    continue
                 if c.role in ("target", "result"):
                     self.add_target(ind, c.year, c.role, cl.start, cl.end, ind.unit, sub)
                 elif c.role == "baseline" and sub is None:
@@ -769,6 +953,31 @@ class _Builder:
                     ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
                 elif c.role == "source" and sub is None:
                     ind.source = _filled(self.doc.cell_text(cl)) or ind.source
+
+    def _cell_unit(self, text: str) -> tuple[str, str] | None:
+        """An indicator cell that ends with its unit as a labelled line (``... หน่วยนับ : คน``)."""
+        words = "|".join(map(re.escape, sorted(self.lex.words("plan", "unit"), key=len, reverse=True)))
+        m = re.search(rf"\s(?:{words})\s*[:：]\s*([^\s:：]{{1,20}})$", text) if words else None
+        return (text[: m.start()].rstrip(), m.group(1)) if m else None
+
+    def _year_parts(self, ind: Indicator, c: Column, cl: Cell, sub: str | None) -> bool:
+        """A cell under a header naming several years (``2568/2569/2570``) that holds one
+        value per year, split the same way (``80/85/90``): each part is its year's value."""
+        raw = self.doc.cell_text(cl)
+        parts = [(m.start(), m.end()) for m in re.finditer(r"[^/|,]+", raw)]
+        if len(parts) != len(c.years):
+            return False
+        for y, (a, z) in zip(c.years, parts, strict=True):
+            self.add_target(ind, y, c.role, cl.start + a, cl.start + z, ind.unit, sub)
+        return True
+
+    @staticmethod
+    def _spans_years(r: list[Cell], cols: list[Column], j: int) -> bool:
+        """A merged cell that spans year columns of its own row (one value for several years:
+        a colspan, or a rowspan of a transposed table): it is the value of each of them."""
+        c = r[j]
+        return any(r[k].start == c.start and r[k].end == c.end and cols[k].role == cols[j].role and cols[k].year
+                   for k in range(j)) and cols[j].year is not None
 
     def long_table(self, b: Block, rows: list[list[Cell]], cols: list[Column], last: Indicator | None) -> None:
         """A table with one row per indicator and year (a ปีงบประมาณ column): rows whose
@@ -839,6 +1048,14 @@ class _Builder:
         a, z = texts.pop()
         raw = self.quote(a, z)
         role, word = self._role(raw)
+        if role == "sgoals" and self.strategy is not None:
+            # "เป้าประสงค์ที่ 1.1 <text>" across an indicator table: the strategy's goal
+            pos, number = self._after_word(Block("heading", a, z), raw, word)
+            if not self.quote(pos, z).strip():
+                return False
+            self.add_item("sgoals", Block("item", pos, z, number=thai.to_arabic(number) if number else None),
+                          self.quote(pos, z))
+            return True
         if role != "strategy":
             return False
         pos, number = self._after_word(Block("heading", a, z), raw, word)
@@ -859,23 +1076,39 @@ class _Builder:
                                   word, r[j].start + m.end())
 
     def guideline_table(self, rows, cols) -> None:
+        """Rows of guidelines; a header row repeated inside the table is skipped, and a row
+        of one cell in a table with a number column (``● การสนับสนุนโครงสร้างพื้นฐาน``) heads
+        the guidelines below it. A guideline's span is its row."""
         roles = [c.role for c in cols]
         g = roles.index("guidelines")
+        heading = None
         for r in rows:
             self.strategy_cell(r, cols)
             cell = r[g]
             text = self.doc.cell_text(cell)
+            filled = [c for c in r if c.start < c.end and not c.merged]
+            if filled and all(is_header_label(self.doc.cell_text(c)) for c in filled):
+                continue  # the header repeated (a table continued)
+            if "number" in roles and len({(c.start, c.end) for c in filled}) == 1 \
+                    and not _filled(self.doc.cell_text(r[roles.index("number")]) if filled[0] is not r[roles.index("number")]
+                                    else ""):
+                heading = _heading_text(self.doc.cell_text(filled[0])) or heading
+                continue
             if cell.merged or not text.strip() or self.strategy is None:
                 continue
             m = NUMBERING.match(text)
             no = thai.to_arabic(m.group(1)).rstrip(".") if m and m.group(1) else None
+            if no is None and "number" in roles:
+                t = self.doc.cell_text(r[roles.index("number")]).strip()
+                no = thai.to_arabic(t).rstrip(".") if re.fullmatch(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?", t) else None
             s = self.strategy
             n = no or str(len(s.guidelines) + 1)
             resp = None
             if "responsible" in roles:
                 resp = thai.one_line(self.doc.cell_text(r[roles.index("responsible")])) or None
             s.guidelines.append(Guideline(guideline_id(self.doc.doc_id, s.number, n), s.number, n,
-                                          self._item_text(text), self.span(cell.start, cell.end), resp))
+                                          self._item_text(text), self.span(filled[0].start, filled[-1].end), resp,
+                                          heading))
 
 
 def _label_pattern(lex: lexicon.Lexicon) -> re.Pattern:
@@ -915,6 +1148,13 @@ def _strip_number(s: str) -> str:
 def _glue(left: str, right: str) -> str:
     """No space between Thai letters across a break (Thai has no spaces between words)."""
     return "" if re.search(r"[ก-๙]$", left) and re.match(r"\s*[ก-๙]", right) else " "
+
+
+def _heading_text(raw: str) -> str | None:
+    """A group heading's text without markup left over from a web page or its bullet
+    (``<p>● ดูแล ส่งเสริม...</p>`` → ``ดูแล ส่งเสริม...``)."""
+    s = thai.one_line(re.sub(r"<[^>]*>", " ", raw)).strip(" ●•▪◦-–*")
+    return s or None
 
 
 def _filled(raw: str) -> str | None:

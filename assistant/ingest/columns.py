@@ -17,6 +17,17 @@ class Column:
     role: str | None  # one of ROLES, None when not understood
     year: int | None = None
     label: str = ""
+    years: tuple[int, ...] = ()  # every year one header cell names ("ค่าเป้าหมาย 2568/2569/2570")
+
+
+def years_in(label: str) -> tuple[int, ...]:
+    """The years one header cell lists (``2568/2569/2570``, ``2568, 2569``, ``2568 - 2570``):
+    two or more, else ``()``."""
+    s = thai.to_arabic(thai.one_line(label))
+    found = [int(y) for y in _YEAR4.findall(s)]
+    if len(found) == 2 and re.search(rf"{found[0]}\s*[-–]\s*{found[1]}", s) and 0 < found[1] - found[0] <= 10:
+        return tuple(range(found[0], found[1] + 1))
+    return tuple(found) if len(found) >= 2 and found == sorted(set(found)) else ()
 
 
 @lru_cache(maxsize=4)
@@ -75,8 +86,8 @@ def is_header_label(label: str) -> bool:
         return False
     if re.fullmatch(r"[0-9๐-๙]{2}", s):
         return True
-    if re.fullmatch(r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*)?(?:พ\.\s?ศ\.\s*)?[0-9๐-๙]{2,4}", s):
-        return year_of(s, True) is not None
+    if re.fullmatch(r"[(（]?\s*(?:ปี(?:งบประมาณ|การศึกษา)?\s*)?(?:พ\.\s?ศ\.\s*)?[0-9๐-๙]{2,4}\s*[)）]?", s):
+        return year_of(s.strip("()（） "), True) is not None  # "2568", "ปี 68", "(ปี 67)"
     if re.search(r"ที่\s*[0-9๐-๙]", s):  # a numbered heading ("กลยุทธ์ที่ 1 ...")
         return False
     return role_of(s) is not None and not re.match(r"^[0-9๐-๙]+[.)]", s)

@@ -10,13 +10,14 @@ Schema ``planqa.plan/1``::
                      "goals": [Item],
                      "guidelines": [{"id", "number", "text", "responsible", "page"}],
                      "indicators": [{"id", "number", "text", "unit", "baseline", "baseline_year",
-                                     "responsible", "source", "sub_items", "page",
+                                     "responsible", "source", "sub_items", "note", "page",
                                      "targets": [{"id", "year", "kind", "value", "numeric",
                                                   "unit", "sub_item", "qualifier", "quote", "page"}]}]}],
      "report": {...}|null}
     Item = {"id", "number", "text", "page"}
 
-``qualifier`` is the word printed before a target's figure (ไม่น้อยกว่า, ไม่เกิน,
+``note`` is what the plan notes about the indicator's targets (a year not set yet, a
+target that stays the same every year), verbatim, or null. ``qualifier`` is the word printed before a target's figure (ไม่น้อยกว่า, ไม่เกิน,
 อย่างน้อย) or null; ``value`` stays the bare figure. ``quote`` is the exact source text of a value; ``page`` is the 1-based PDF page (null
 for documents without pages). ``kind`` of a target is "target" or "result".
 """
@@ -54,7 +55,7 @@ def plan_json(plan: Plan, text: str, office_name: str | None = None, report: dic
                         "id": i.id, "number": i.number, "text": i.text, "unit": i.unit,
                         "baseline": i.baseline, "baseline_year": i.baseline_year,
                         "responsible": i.responsible, "source": i.source, "sub_items": list(i.sub_items),
-                        "page": page(i.span.start),
+                        "note": i.note, "page": page(i.span.start),
                         "targets": [{"id": t.id, "year": t.year, "kind": t.kind, "value": t.value,
                                      "numeric": t.numeric, "unit": t.unit, "sub_item": t.sub_item,
                                      "qualifier": t.qualifier,

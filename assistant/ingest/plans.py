@@ -56,7 +56,10 @@ def _size(plan: Plan) -> tuple[int, ...]:
 
 def _builder_better(b: tuple[int, ...], legacy: tuple[int, ...]) -> bool:
     """The builder's plan is kept over a legacy layout's when it reads nearly as many
-    targets (90%) and indicators, and strictly more of something."""
+    targets (90%) and indicators, and strictly more of something, or, with indicators,
+    as much of everything (a tie goes to the one builder)."""
+    if b[1] and all(x >= y for x, y in zip(b, legacy, strict=True)):
+        return True
     return b[0] >= 0.9 * legacy[0] and b[1] >= legacy[1] and any(x > y for x, y in zip(b, legacy, strict=True))
 
 

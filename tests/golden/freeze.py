@@ -28,8 +28,25 @@ def _strip(d: dict, added: dict) -> None:
 
 
 def record(doc_id: str) -> dict:
+    """The records session 1's layout parser gives (the frozen reference)."""
     text = (CORPUS / f"{doc_id}.txt").read_text(encoding="utf-8")
-    plan = parse_document(doc_id, text)
+    return _record(parse_document(doc_id, text))
+
+
+def ingest_record(doc_id: str) -> tuple[dict, str]:
+    """The records ingest stores (the one builder, or a legacy layout it falls back to),
+    and how the plan was read (``builder:...`` or ``layout:...``)."""
+    from assistant.ingest.plans import parse_doc, plan_title
+    from assistant.ingest.readers import read_document
+
+    path = CORPUS / f"{doc_id}.txt"
+    doc = read_document(path, 10**9, doc_id=doc_id)
+    plan, how, _ = parse_doc(doc)
+    plan.title = plan.title or plan_title(doc.text)
+    return _record(plan), how
+
+
+def _record(plan) -> dict:
     d = json.loads(json.dumps(plan.to_dict(), ensure_ascii=False))
     _strip(d, ADDED_PLAN)
     for s in d["strategies"]:

@@ -32,6 +32,7 @@ class _Reader(HTMLParser):
         self.row_cells: list[tuple[str, int, int]] = []
         self.heading: int | None = None
         self.li = False
+        self.caption: list[str] | None = None
 
     # text accumulation
     def _flush(self):
@@ -70,7 +71,9 @@ class _Reader(HTMLParser):
                 self.rows = []
             return
         if self.table_depth:
-            if tag == "tr":
+            if tag == "caption" and self.table_depth == 1 and not self.rows:
+                self.caption = []  # a table's caption is a paragraph before its rows
+            elif tag == "tr":
                 self.row_cells = []
             elif tag in ("td", "th"):
                 self.cell = []
@@ -93,7 +96,10 @@ class _Reader(HTMLParser):
             self.skip = max(0, self.skip - 1)
             return
         if self.table_depth:
-            if tag in ("td", "th") and self.cell is not None:
+            if tag == "caption" and self.caption is not None:
+                self.buf, self.caption = self.caption, None
+                self._flush()
+            elif tag in ("td", "th") and self.cell is not None:
                 self.row_cells.append((re.sub(r"\s+", " ", "".join(self.cell)).strip(), *self.cell_span))
                 self.cell = None
             elif tag == "tr":
@@ -135,6 +141,8 @@ class _Reader(HTMLParser):
             return
         if self.table_depth and self.cell is not None:
             self.cell.append(data)
+        elif self.table_depth and self.caption is not None:
+            self.caption.append(data)
         elif not self.table_depth:
             self.buf.append(data)
 
