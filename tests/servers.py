@@ -3,6 +3,9 @@
 PostgreSQL comes from Debian's packages (``/usr/lib/postgresql/*/bin``), initialised in a
 temporary directory (as the ``postgres`` user when we are root: initdb refuses root);
 the Chroma server is ``chroma run`` on a free port. Both are stopped by ``stop()``.
+Given ``root`` (a directory to keep, as ``bench/scale.py --workdir`` does), a server keeps
+its data there after ``stop()`` and a later start reuses it (PostgreSQL is not initialised
+again).
 """
 
 from __future__ import annotations
@@ -60,11 +63,16 @@ class Server:
         self.stop_fn()
 
 
-def start_postgres() -> Server:
+def start_postgres(root: Path | None = None) -> Server:
     bindir = pg_bin()
     if bindir is None:
         raise FileNotFoundError("PostgreSQL binaries not found (apt-get install postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="planqa-pg-"))
+    keep = root is not None
+    if keep:
+        root = Path(root).resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    else:
+        root = Path(tempfile.mkdtemp(prefix="planqa-pg-"))
     data = root / "data"
     as_user: list[str] = []
     if os.geteuid() == 0:
@@ -76,8 +84,12 @@ def start_postgres() -> Server:
         as_user = ["runuser", "-u", pw.pw_name, "--"]
     port = free_port()
     run = lambda *a: subprocess.run([*as_user, *a], check=True, capture_output=True, text=True)  # noqa: E731
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "planqa", "--auth=trust", "-E", "UTF8",
-        "--locale=C.UTF-8", "--no-sync")
+    if keep and (data / "postmaster.pid").exists():  # left running by an interrupted run
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-m", "fast", "stop"],
+                       capture_output=True)
+    if not (data / "PG_VERSION").exists():
+        run(str(bindir / "initdb"), "-D", str(data), "-U", "planqa", "--auth=trust", "-E", "UTF8",
+            "--locale=C.UTF-8", "--no-sync")
     run(str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(root / "log"), "start",
         "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
@@ -85,7 +97,8 @@ def start_postgres() -> Server:
     def stop():
         subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-m", "fast", "stop"],
                        capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
 
     return Server(f"postgresql://planqa@127.0.0.1:{port}/postgres", stop, root)
 
@@ -100,13 +113,18 @@ def _has_user(name: str) -> bool:
         return False
 
 
-def start_chroma(timeout: float = 90) -> Server:
+def start_chroma(timeout: float = 90, root: Path | None = None) -> Server:
     cmd = chroma_cmd()
     if cmd is None:
         raise FileNotFoundError("chroma (chromadb) is not installed")
-    root = Path(tempfile.mkdtemp(prefix="planqa-chroma-"))
+    keep = root is not None
+    if keep:
+        root = Path(root).resolve()
+        root.mkdir(parents=True, exist_ok=True)
+    else:
+        root = Path(tempfile.mkdtemp(prefix="planqa-chroma-"))
     port = free_port()
-    log = open(root / "log", "wb")
+    log = open(root / "log", "ab")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
     proc = subprocess.Popen([*cmd, "run", "--path", str(root / "data"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
@@ -121,7 +139,8 @@ def start_chroma(timeout: float = 90) -> Server:
                 proc.kill()
                 proc.wait()
         log.close()
-        shutil.rmtree(root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
 
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

@@ -280,6 +280,26 @@ def test_index_files_and_chroma_embeddings(built, retriever):
 
 
 @pytest.mark.integration
+def test_opening_reads_one_office_shard_and_the_chunks_as_written(built, retriever):
+    """Opening warms up on one office's BM25 shard only (at 1,000 plans the index of every
+    office's chunks is the largest file to load); a question about no office loads that
+    index when it comes. The chunks read back are those of chunks.json."""
+    import json
+
+    from assistant.ingest.chunks import Chunk
+    from assistant.qa.retrieve import Retriever
+    from assistant.stores.lexical import ALL_SHARD
+
+    fresh = Retriever(built / "current", retriever.store)
+    assert len(fresh.lexical._loaded) == 1 and ALL_SHARD not in fresh.lexical._loaded
+    assert fresh.search("O-NET", k=3) == retriever.search("O-NET", k=3)  # no office: every chunk
+    assert ALL_SHARD in fresh.lexical._loaded
+    data = json.loads((built / "current" / "chunks.json").read_text(encoding="utf-8"))
+    assert fresh.chunks == {c["id"]: Chunk.from_dict(c) for c in data["chunks"]}
+    assert fresh.info == {k: v for k, v in data.items() if k != "chunks"}
+
+
+@pytest.mark.integration
 def test_goal_vectors_are_computed_at_ingest(built, retriever):
     """Goals have no chunk but the aligner compares them with an idea: the build keeps
     their vectors, so an answer does not embed them."""

@@ -231,3 +231,55 @@ def test_embed_text_drops_only_a_leading_office_label():
     assert only.embed_text == label
     old = Chunk.from_dict({"id": "d/x", "text": text, "metadata": {}})  # chunks.json before this field
     assert old.embed_from == 0 and old.embed_text == text and "embed_from" not in old.to_dict()
+
+
+def _passages_by_scan(plan, text):
+    """passages() as it was written first: every record span scanned for every line."""
+    from assistant.domain.models import Span
+    from assistant.ingest.layouts.base import lines, trim
+    from assistant.ingest.passages import _CONTENT, MAX_CHARS, record_spans
+
+    covered = sorted((s.start, s.end) for s in record_spans(plan))
+    out, cur = [], []
+
+    def flush():
+        if cur:
+            a, b = trim(text, cur[0][0], cur[-1][1])
+            if b - a >= 20:
+                out.append(Span(plan.doc_id, a, b))
+            cur.clear()
+
+    for ln in lines(text):
+        if not _CONTENT.search(ln.text):
+            continue
+        if any(s < ln.end and ln.start < e for s, e in covered):
+            flush()
+            continue
+        if cur and ln.end - cur[0][0] > MAX_CHARS:
+            flush()
+        cur.append((ln.start, ln.end))
+    flush()
+    return out
+
+
+def test_passages_by_bisection_equal_the_scan_of_every_span(store, monkeypatch):
+    """The text no record covers, found by bisecting merged record spans, is the same as
+    by scanning every span per line: on every bundled plan, and on spans that overlap,
+    touch, nest or are empty."""
+    from assistant.domain.models import Span
+    from assistant.ingest import passages as mod
+
+    found = 0
+    for doc_id in store.plans:
+        plan, text = store.plans[doc_id], store.texts[doc_id]
+        got = mod.passages(plan, text)
+        assert got == _passages_by_scan(plan, text)
+        found += len(got)
+    assert found > 20
+    plan = store.plans[DOC_000]
+    text = store.texts[DOC_000]
+    n = len(text)
+    for spans in ([], [(0, n)], [(50, 50)], [(100, 400), (400, 700), (150, 200), (2000, 1990 + 30)],
+                  [(n // 3, n // 2), (n // 4, n // 3 + 5), (n - 10, n), (n // 2, n // 2)]):
+        monkeypatch.setattr(mod, "record_spans", lambda p, s=spans: [Span(p.doc_id, a, b) for a, b in s])
+        assert mod.passages(plan, text) == _passages_by_scan(plan, text), spans

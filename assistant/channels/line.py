@@ -680,16 +680,17 @@ class LineBot:
 
 def install(app: FastAPI, get_assistant: Callable, config: LineConfig, *, state=None) -> LineBot | None:
     """Add ``POST /line/webhook`` to ``app``; answers 503 when LINE is not configured.
-    ``state`` (the durable queue) defaults to SqliteState at settings.state_path."""
+    ``state`` (the durable queue) defaults to the settings' state store (SqliteState at
+    settings.state_path, PostgreSQL when PLANQA_DATABASE_URL is set)."""
     bot = None
     if config.enabled:
         from assistant import settings
 
         s = settings.get()
-        if state is None:
-            from assistant.stores.state import SqliteState
+        if state is None:  # PostgreSQL when PLANQA_DATABASE_URL is set: one queue for every worker
+            from assistant.stores.backends import open_state
 
-            state = SqliteState(s.state_path)
+            state = open_state(s)
         bot = LineBot(get_assistant, config, getattr(app.state, "proposal_drafts", None), state=state,
                       rules=LineRules.from_settings(s))
     app.state.line_bot = bot

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
@@ -148,11 +149,48 @@ def fiscal_year_of(year_ce: int, month: int) -> int:
 # ---------------------------------------------------------------- pythainlp
 
 
+class WordPrefixes:
+    """pythainlp's word dictionary in the form ``newmm`` reads it (``prefixes``), as one
+    sorted list of the words searched by bisection. It answers exactly as pythainlp's
+    ``Trie`` of the same words, and is built in a sort (~0.05 s) instead of one node object
+    per letter (~1.5 s), so the first tokenize of a process is cheap; a tokenize is ~20%
+    slower than on the trie."""
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words):
+        self._words = sorted({w.strip() for w in words} - {""})  # stripped, as Trie.add
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        """Every word of the dictionary that starts at ``start`` in ``text``, shortest first."""
+        out, words, lo = [], self._words, 0
+        n = len(words)
+        for end in range(start + 1, len(text) + 1):
+            head = text[start:end]
+            lo = bisect_left(words, head, lo)
+            if lo == n or not words[lo].startswith(head):
+                break  # no word goes on with this head
+            if words[lo] == head:
+                out.append(head)
+        return out
+
+    def __contains__(self, word: str) -> bool:
+        i = bisect_left(self._words, word)
+        return i < len(self._words) and self._words[i] == word
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 @lru_cache(maxsize=1)
 def _word_tokenize():
+    """pythainlp's ``word_tokenize`` on the bundled dictionary, as :class:`WordPrefixes`
+    (built on the first call: a process that never tokenizes never builds it)."""
+    from functools import partial
+
     from pythainlp.tokenize import word_tokenize
 
-    return word_tokenize
+    return partial(word_tokenize, custom_dict=WordPrefixes(_dictionary()))
 
 
 def tokenize(text: str) -> list[str]:

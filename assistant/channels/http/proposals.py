@@ -157,16 +157,17 @@ def _body_schema(*, top: bool = False) -> dict:
 
 def _default_state():
     from assistant import settings
-    from assistant.stores.state import SqliteState
+    from assistant.stores.backends import open_state
 
-    path = settings.get().state_path
-    return lambda: SqliteState(path)
+    s = settings.get()
+    return lambda: open_state(s)  # PostgreSQL when PLANQA_DATABASE_URL is set: shared by every worker
 
 
 def proposal_router(get_assistant: Callable[[], object] | None = None, *, keep: int = KEEP,
                     state=...) -> APIRouter:
-    """``state``: the drafts' store (default: SqliteState at ``settings.state_path``,
-    opened on first use; ``None``: memory only)."""
+    """``state``: the drafts' store (default: the settings' state store, SqliteState at
+    ``settings.state_path`` or PostgreSQL with PLANQA_DATABASE_URL, opened on first use;
+    ``None``: memory only)."""
     router = APIRouter(tags=["proposal"])
     drafts = _Drafts(keep, _default_state() if state is ... else state)
 
