@@ -29,8 +29,14 @@ class Columns:
     starts: list[float]  # x where each column begins, left to right
     number_col: int | None  # the column of row numbers (ที่ / ลำดับ), if any
     value_cols: list[int]  # columns of years / baselines / targets
+    # the blank x bands between the columns (from the header and the body's x-gaps), if
+    # the columns were found that way; ``starts`` are then the bands' left ends
+    gaps: list[tuple[float, float]] = field(default_factory=list)
+    left: float | None = None  # the table's left edge (its first column's words)
 
     def of(self, w: Word) -> int:
+        if self.gaps:  # a word starting inside a gap (a value wider than its cell) goes right
+            return sum(1 for a, b in self.gaps if w.x0 >= a + min(0.5, (b - a) / 2))
         k = 0
         for j, x in enumerate(self.starts):
             if w.x0 >= x - _TOL:
@@ -39,9 +45,19 @@ class Columns:
 
     def fits(self, ln: Line) -> bool:
         """The line's words start at column starts or inside cells, crossing no column
-        start with a word (prose runs across them)."""
-        crossed = sum(1 for x in self.starts[1:] for w in ln.words if w.x0 < x - _TOL and w.x1 > x + _TOL)
-        return crossed == 0
+        start with a word (prose runs across them). With gaps: a word may run over one
+        gap (a value wider than its narrow cell), not over two, nor over the gap after the
+        number column; a line starting left of the table is prose."""
+        if not self.gaps:
+            crossed = sum(1 for x in self.starts[1:] for w in ln.words if w.x0 < x - _TOL and w.x1 > x + _TOL)
+            return crossed == 0
+        if self.left is not None and min(w.x0 for w in ln.words) < self.left - 0.5:
+            return False
+        for w in ln.words:
+            over = [k for k, (a, b) in enumerate(self.gaps) if w.x0 < a - 0.5 and w.x1 > b + 0.5]
+            if len(over) > 1 or (over and self.number_col == 0 and over[0] == 0):
+                return False
+        return True
 
 
 def _groups(ln: Line) -> list[list[Word]]:
@@ -82,10 +98,12 @@ def _starts(lines: list[Line]) -> list[float]:
 
 
 def _columns(header: list[Line], body: list[Line]) -> Columns | None:
-    starts = _starts(body)
-    if len(starts) < 3:
-        return None
-    cols = Columns(starts, None, [])
+    cols = _header_columns(header, body)
+    if cols is None:
+        starts = _starts(body)
+        if len(starts) < 3:
+            return None
+        cols = Columns(starts, None, [])
     labels = header_labels(header, cols)
     for j, t in enumerate(labels):
         r = role_of(t)
@@ -98,7 +116,139 @@ def _columns(header: list[Line], body: list[Line]) -> Columns | None:
         firsts = [w.text for ln in body for w in ln.words if cols.of(w) == 0]
         if firsts and all(_NUMBERING.fullmatch(t) for t in firsts):
             cols.number_col = 0
+    if cols.gaps:
+        cols.left = _left_edge(header, body, cols)
     return cols
+
+
+# a Thai word cannot start with these (a kerned word split by the extractor: ``เป้`` ``า``)
+_NON_INITIAL = re.compile(r"[ะาำๅๆฯัิีึืฺุู็่้๊๋์ํ]")
+
+
+def _items(ln: Line) -> list[tuple[float, float]]:
+    """A header line's words as x ranges, a word split by kerning joined again."""
+    out: list[list[float]] = []
+    for w in sorted(ln.words, key=lambda w: w.x0):
+        if out and _NON_INITIAL.match(w.text) and w.x0 - out[-1][1] < 0.3 * (w.y1 - w.y0):
+            out[-1][1] = max(out[-1][1], w.x1)
+        else:
+            out.append([w.x0, w.x1])
+    return [(a, b) for a, b in out]
+
+
+def _coverage(body: list[Line]) -> list[list[tuple[float, float]]]:
+    return [[(w.x0, w.x1) for w in ln.words] for ln in body]
+
+
+def _emptiest(cov: list[list[tuple[float, float]]], lo: float, hi: float) -> tuple[float, float, int]:
+    """The widest x band in [lo, hi] crossed by the fewest lines: (left, right, lines)."""
+    if hi <= lo:
+        n = sum(1 for ivs in cov if any(a < lo < b for a, b in ivs))
+        return lo, lo, n
+    pts = sorted({lo, hi} | {x for ivs in cov for a, b in ivs for x in (a, b) if lo < x < hi})
+    segs = []
+    for a, b in zip(pts, pts[1:], strict=False):
+        m = (a + b) / 2
+        segs.append((a, b, sum(1 for ivs in cov if any(x0 < m < x1 for x0, x1 in ivs))))
+    least = min(c for _, _, c in segs)
+    best, run = None, None
+    for a, b, c in segs:
+        if c == least:
+            run = (run[0], b) if run else (a, b)
+            if best is None or run[1] - run[0] > best[1] - best[0]:
+                best = run
+        else:
+            run = None
+    return best[0], best[1], least
+
+
+def _header_columns(header: list[Line], body: list[Line]) -> Columns | None:
+    """Columns from the header's word stacks and the body's blank x bands.
+
+    Header words on different lines that overlap in x are one column's label (``หน่วย``
+    over ``นับ``), except a word over several labels of a lower line that the body keeps
+    apart (``ค่าเป้าหมาย`` over ``๒๕๖๘ ๒๕๖๙ ๒๕๗๐``): a spanning label. Between two neighbouring
+    labels the column boundary is the band crossed by the fewest body lines (none, or a
+    value wider than its cell); a band crossed by many lines is no boundary."""
+    if not header or not body:
+        return None
+    cov = _coverage(body)
+    tol = len(body) // 8
+    items = [(li, a, b) for li, ln in enumerate(header) for a, b in _items(ln)]
+    h = max(w.y1 - w.y0 for ln in header for w in ln.words)
+
+    def over(x, y):
+        return min(x[2], y[2]) - max(x[1], y[1]) > 0
+
+    def spanning(i):
+        for lj in range(items[i][0] + 1, len(header)):
+            under = sorted((it for it in items if it[0] == lj and over(it, items[i])), key=lambda it: it[1])
+            if len(under) >= 2 and all(
+                    _emptiest(cov, u[2], v[1])[2] <= tol
+                    and any(over((0, a, b), u) for ivs in cov for a, b in ivs)
+                    for u, v in zip(under, under[1:], strict=False)):
+                return True
+        return False
+
+    span = {i for i in range(len(items)) if spanning(i)}
+    comps: list[list[float]] = []
+    for i in sorted((i for i in range(len(items)) if i not in span), key=lambda i: items[i][1]):
+        _, a, b = items[i]
+        hit = [c for c in comps if min(c[1], b) - max(c[0], a) > 0]
+        if hit:
+            for c in hit[1:]:
+                comps.remove(c)
+            hit[0][:] = [min([a] + [c[0] for c in hit]), max([b] + [c[1] for c in hit])]
+        else:
+            comps.append([a, b])
+    # labels on one line side by side (no stack) overlap nothing: merge by x order
+    comps.sort()
+    merged: list[list[float]] = []
+    for c in comps:
+        if merged and c[0] < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], c[1])
+        else:
+            merged.append(list(c))
+    gaps: list[tuple[float, float]] = []
+    heads: list[list[float]] = [merged[0]] if merged else []
+    for left, right in zip(merged, merged[1:], strict=False):
+        a, b, n = _emptiest(cov, left[1], right[0])
+        if n > tol:
+            heads[-1] = [heads[-1][0], right[1]]
+            continue
+        gaps.append((a, b))
+        heads.append(right)
+    # a column no body word falls in, whose label is a word away from its neighbour's
+    # (``ค่าฐาน ปี ๒๕๖๗`` on one line), is part of that neighbour
+    changed = True
+    while changed and gaps:
+        changed = False
+        cols = Columns([g[0] for g in [(float("-inf"), 0)] + gaps], None, [], list(gaps))
+        used = {cols.of(w) for ln in body for w in ln.words}
+        for j in range(len(heads)):
+            if j in used:
+                continue
+            near = [(heads[j][0] - heads[j - 1][1], j - 1) if j else (float("inf"), -1),
+                    (heads[j + 1][0] - heads[j][1], j) if j + 1 < len(heads) else (float("inf"), -1)]
+            d, k = min(near)
+            if k >= 0 and d < 0.5 * h:
+                del gaps[k]
+                heads[k:k + 2] = [[heads[k][0], heads[k + 1][1]]]
+                changed = True
+                break
+    if len(gaps) < 2:
+        return None
+    return Columns([float("-inf")] + [a for a, _ in gaps], None, [], gaps)
+
+
+def _left_edge(header: list[Line], body: list[Line], cols: Columns) -> float:
+    """The table's left edge: its row numbers' (or else its lines') leftmost start."""
+    xs = [w.x0 for ln in header for w in ln.words]
+    if cols.number_col is not None:
+        xs += [w.x0 for ln in body for w in ln.words if cols.of(w) == 0 and _NUMBERING.fullmatch(w.text)]
+    else:
+        xs += [min(w.x0 for w in ln.words) for ln in body if ln.words]
+    return min(xs)
 
 
 def header_labels(header: list[Line], cols: Columns) -> list[str]:

@@ -194,20 +194,26 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
     from assistant.ingest.readers import pdf_columns
 
     stops = tuple(lexicon.load().words("plan", "section_breaks"))
+    from assistant.ingest.readers import furniture
+
     kept_of: list[list[Line]] = []  # per page: the lines outside ruled tables that are kept
     free_of: list[list[Line]] = []  # per page: the lines outside ruled tables
     for no, plines in enumerate(lines):
         ptables = tables[no] if no < len(tables) else []
         boxes = [_box(t) for t in ptables]
-        free = [ln for ln in plines if not any(inside(ln.words[0], b) for b in boxes)]
+        free_of.append([ln for ln in plines if not any(inside(ln.words[0], b) for b in boxes)])
+    # running headers and footers by their place on the page (the text stream may give a
+    # browser's page header last, after the page's body)
+    placed = furniture.repeated(["\n".join(ln.text() for ln in free) for free in free_of])
+    for no, free in enumerate(free_of):
         kept = []
         for k, ln in enumerate(free):
-            if furniture_ok(no, k, len(free), ln.text()):
+            edge = k < 2 or k >= len(free) - 2
+            if furniture_ok(no, k, len(free), ln.text()) and not (edge and furniture.key(ln.text().strip()) in placed):
                 kept.append(ln)
             else:
                 counts["page_furniture"] = counts.get("page_furniture", 0) + 1
         kept_of.append(kept)
-        free_of.append(free)
     # border-less tables, over the pages' lines in a row (a table broken by a page is one)
     flat = [(no, ln) for no, kept in enumerate(kept_of) for ln in kept]
     found = pdf_columns.find_tables([ln for _, ln in flat], lambda t: heading(repair(t)[0]), stops,
