@@ -162,6 +162,20 @@ def _emptiest(cov: list[list[tuple[float, float]]], lo: float, hi: float) -> tup
     return best[0], best[1], least
 
 
+def _stripes(cov: list[list[tuple[float, float]]], tol: int) -> list[tuple[float, float]]:
+    """The x bands crossed by at most ``tol`` lines, between the leftmost and rightmost word."""
+    xs = sorted({x for ivs in cov for a, b in ivs for x in (a, b)})
+    out: list[tuple[float, float]] = []
+    for a, b in zip(xs, xs[1:], strict=False):
+        m = (a + b) / 2
+        if sum(1 for ivs in cov if any(x0 < m < x1 for x0, x1 in ivs)) <= tol:
+            if out and out[-1][1] == a:
+                out[-1] = (out[-1][0], b)
+            else:
+                out.append((a, b))
+    return out
+
+
 def _header_columns(header: list[Line], body: list[Line]) -> Columns | None:
     """Columns from the header's word stacks and the body's blank x bands.
 
@@ -180,14 +194,20 @@ def _header_columns(header: list[Line], body: list[Line]) -> Columns | None:
     def over(x, y):
         return min(x[2], y[2]) - max(x[1], y[1]) > 0
 
+    stripes = sorted(set(_stripes(cov, 0) + _stripes(cov, tol)))
+
     def spanning(i):
-        for lj in range(items[i][0] + 1, len(header)):
-            under = sorted((it for it in items if it[0] == lj and over(it, items[i])), key=lambda it: it[1])
-            if len(under) >= 2 and all(
-                    _emptiest(cov, u[2], v[1])[2] <= tol
-                    and any(over((0, a, b), u) for ivs in cov for a, b in ivs)
-                    for u, v in zip(under, under[1:], strict=False)):
-                return True
+        # over a blank band of the body that a lower header line has labels on both sides of
+        _, a, b = items[i]
+        for sa, sb in stripes:
+            if not (a < sa and b > sb):
+                continue
+            for lj in range(items[i][0] + 1, len(header)):
+                low = [it for it in items if it[0] == lj]
+                left = [it for it in low if it[2] <= sa + 1]
+                right = [it for it in low if it[1] >= sb - 1]
+                if left and right and any(over(t, items[i]) for t in left + right):
+                    return True
         return False
 
     span = {i for i in range(len(items)) if spanning(i)}
@@ -254,8 +274,13 @@ def _left_edge(header: list[Line], body: list[Line], cols: Columns) -> float:
 def header_labels(header: list[Line], cols: Columns) -> list[str]:
     per: list[list[Word]] = [[] for _ in cols.starts]
     for ln in header:
-        for w in ln.words:
-            per[cols.of(w)].append(w)
+        prev, j = None, 0
+        for w in sorted(ln.words, key=lambda w: w.x0):
+            # a word split by kerning (``ค่าเป้`` ``าหมาย``) stays in its first part's column
+            glued = prev is not None and _NON_INITIAL.match(w.text) and w.x0 - prev.x1 < 0.3 * (w.y1 - w.y0)
+            j = j if glued else cols.of(w)
+            per[j].append(w)
+            prev = w
     return [cell_text(ws) for ws in per]
 
 
@@ -405,7 +430,12 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
                 prev.rows, prev.end = _rows(lines, prev.body, prev.columns, pages), end
                 i = end
                 continue
-        # the header: this line and the lines below it until the first body line
+        # the header: this line, the header lines right above it (labels of taller header
+        # cells centred vertically: ``หน่วย ค่าเป้าหมาย`` over ``ที่ ตัวชี้วัด นับ ๒๕๖๘``) and
+        # the lines below it until the first body line
+        floor = out[-1].end if out else 0
+        while i > floor and _header_above(lines[i - 1], lines[i], heading):
+            i -= 1
         h = i + 1
         while h < len(lines) and _header_line(lines[h]) and h - i < 6:
             h += 1
@@ -479,6 +509,16 @@ def _header_line(ln: Line) -> bool:
     return True
 
 
+def _header_above(up: Line, ln: Line, heading) -> bool:
+    """``up`` is a line of the header that starts at ``ln``: right above it, short words
+    only, one of them a column word, inside the header's width."""
+    height = max(w.y1 - w.y0 for w in ln.words)
+    return (0 < ln.top - up.top < 1.6 * height and _header_line(up) and not heading(up.text().strip())
+            and any(role_of(w.text) or year_of(w.text) for w in up.words)
+            and min(w.x0 for w in up.words) >= min(w.x0 for w in ln.words) - height
+            and max(w.x1 for w in up.words) <= max(w.x1 for w in ln.words) + height)
+
+
 def _stops(ln: Line, heading, stop_words) -> bool:
     t = ln.text().strip()
     return bool(heading(t)) or (bool(stop_words) and t.startswith(stop_words))
@@ -486,7 +526,8 @@ def _stops(ln: Line, heading, stop_words) -> bool:
 
 def _extent(lines: list[Line], start: int, cols: Columns, heading, stop_words) -> int:
     k = start
-    while k < len(lines) and not _stops(lines[k], heading, stop_words) and cols.fits(lines[k]):
+    while k < len(lines) and not _stops(lines[k], heading, stop_words) and cols.fits(lines[k]) and not (
+            k > start and is_header(lines[k]) and not _row_start(lines[k], cols)):  # a header repeated
         k += 1
     return k
 
