@@ -197,16 +197,13 @@ def _header_columns(header: list[Line], body: list[Line]) -> Columns | None:
     stripes = sorted(set(_stripes(cov, 0) + _stripes(cov, tol)))
 
     def spanning(i):
-        # over a blank band of the body that a lower header line has labels on both sides of
+        # over the gap between two labels of a lower line, where the body has a blank band
         _, a, b = items[i]
-        for sa, sb in stripes:
-            if not (a < sa and b > sb):
-                continue
-            for lj in range(items[i][0] + 1, len(header)):
-                low = [it for it in items if it[0] == lj]
-                left = [it for it in low if it[2] <= sa + 1]
-                right = [it for it in low if it[1] >= sb - 1]
-                if left and right and any(over(t, items[i]) for t in left + right):
+        for lj in range(items[i][0] + 1, len(header)):
+            low = sorted((it for it in items if it[0] == lj), key=lambda it: it[1])
+            for u, v in zip(low, low[1:], strict=False):
+                lo, hi = max(u[2], a), min(v[1], b)
+                if lo < hi and any(min(hi, sb) > max(lo, sa) for sa, sb in stripes):
                     return True
         return False
 
@@ -312,8 +309,10 @@ def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | N
     body = [Line([Word(w.x0, w.y0 + t - ln.top, w.x1, w.y1 + t - ln.top, w.text) for w in ln.words])
             for ln, t in zip(body, tops, strict=True)]
     anchors = [k for k, ln in enumerate(body) if _row_start(ln, cols)] or [0]
-    middle = anchors[0] > 0
-    ys = [tops[k] for k in anchors]
+    # a row's place: its number's top (a number centred on a two-line cell shares the
+    # first line with it), else its first line's
+    ys = [min((w.y0 for w in body[k].words if cols.of(w) == cols.number_col), default=tops[k])
+          if cols.number_col is not None else tops[k] for k in anchors]
     cells: list[list[list[Word]]] = [[[] for _ in cols.starts] for _ in anchors]
     firsts = list(anchors)
     seps = _separators(body, tops, anchors)
@@ -326,10 +325,17 @@ def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | N
                 cells[r][cols.of(w)].append(w)
                 firsts[r] = min(firsts[r], k)
         return [(idx[firsts[r]], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+    columns = []
     for j in range(len(cols.starts)):
         per_line = [(k, [w for w in ln.words if cols.of(w) == j]) for k, ln in enumerate(body)]
-        per_line = [(k, ws) for k, ws in per_line if ws]
-        for r, group in enumerate(_split(per_line, anchors, ys, tops, middle)):
+        columns.append([(k, ws) for k, ws in per_line if ws])
+    # cells top-aligned or centred vertically: the reading that fits the rows' numbers best
+    # (lines above the first number: centred)
+    modes = [True] if anchors[0] > 0 else [False, True]
+    splits = [[_split(pl, anchors, ys, middle) for pl in columns] for middle in modes]
+    best = min(splits, key=lambda sp: sum(c for _, c in sp))
+    for j, (groups, _) in enumerate(best):
+        for r, group in enumerate(groups):
             for k, ws in group:
                 cells[r][j] += ws
                 firsts[r] = min(firsts[r], k)
@@ -349,17 +355,20 @@ def _separators(body: list[Line], tops: list[float], anchors: list[int]) -> list
     for r in range(len(anchors) - 1):
         lo = max(w.y1 for w in body[anchors[r]].words) + tops[anchors[r]] - body[anchors[r]].top
         hi = tops[anchors[r + 1]]
-        inside = [g for g in gaps if lo - 0.5 <= g[0] <= hi + 0.5]
-        if not inside:
+        inside = sorted((g for g in gaps if lo - 0.5 <= g[0] <= hi + 0.5), key=lambda g: g[1])
+        # the band between two rows is wider than the bands between a cell's lines
+        if not inside or (len(inside) > 1 and inside[-1][1] < 1.5 * inside[-2][1]):
             return None
-        out.append(max(inside, key=lambda g: g[1])[0])
+        out.append(inside[-1][0])
     return out
 
 
-def _split(per_line, anchors: list[int], ys: list[float], tops: list[float], middle: bool) -> list[list]:
-    """One run of ``per_line`` (a column's lines, in order) per anchor, by least cost."""
+def _split(per_line, anchors: list[int], ys: list[float], middle: bool) -> tuple[list[list], float]:
+    """One run of ``per_line`` (a column's lines, in order) per anchor, by least cost
+    (the runs, and the cost: how far the runs sit from their anchors)."""
     n, m = len(per_line), len(anchors)
     inf = float("inf")
+    tops = {k: min(w.y0 for w in ws) for k, ws in per_line}
 
     def cost(r: int, i: int, j: int) -> float:  # lines i..j-1 to row r
         if i == j:
@@ -390,13 +399,13 @@ def _split(per_line, anchors: list[int], ys: list[float], tops: list[float], mid
         for k, ws in per_line:
             r = max([i for i, y in enumerate(ys) if y <= tops[k]] or [0])
             out[r].append((k, ws))
-        return out
+        return out, 1e9
     j = n
     for r in range(m, 0, -1):
         i = back[r][j]
         out[r - 1] = per_line[i:j]
         j = i
-    return out
+    return out, dp[m][n]
 
 
 @dataclass
