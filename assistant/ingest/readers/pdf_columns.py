@@ -448,6 +448,10 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
         h = i + 1
         while h < len(lines) and _header_line(lines[h]) and h - i < 6:
             h += 1
+        # short lines below the header that name no column are a first row's text
+        # (centred in its cell, above the row's number)
+        while h > i + 1 and not _names_a_column(lines[h - 1], lines[i:h - 1]):
+            h -= 1
         end = h
         while end < len(lines) and not _stops(lines[end], heading, stop_words):
             end += 1
@@ -518,12 +522,25 @@ def _header_line(ln: Line) -> bool:
     return True
 
 
+def _names_a_column(ln: Line, above: list[Line]) -> bool:
+    """A header line names a column: a column word or a year, or the rest of a label of
+    the line above (``หน่วย`` ``นับ``, ``เป้า`` ``หมาย``, ``ผู้รับผิด`` ``ชอบ``)."""
+    if any(role_of(t) or year_of(t) for t in [w.text for w in ln.words] + [ln.text()]):
+        return True
+    ups = [u for a in above for u in a.words]
+    for w in ln.words:
+        for u in ups:
+            if min(u.x1, w.x1) > max(u.x0, w.x0) and role_of(u.text + w.text) and role_of(u.text + w.text) != role_of(u.text):
+                return True
+    return False
+
+
 def _header_above(up: Line, ln: Line, heading) -> bool:
     """``up`` is a line of the header that starts at ``ln``: right above it, short words
     only, one of them a column word, inside the header's width."""
     height = max(w.y1 - w.y0 for w in ln.words)
     return (0 < ln.top - up.top < 1.6 * height and _header_line(up) and not heading(up.text().strip())
-            and any(role_of(w.text) or year_of(w.text) for w in up.words)
+            and any(role_of(t) or year_of(t) for t in [w.text for w in up.words] + [up.text()])
             and min(w.x0 for w in up.words) >= min(w.x0 for w in ln.words) - height
             and max(w.x1 for w in up.words) <= max(w.x1 for w in ln.words) + height)
 
