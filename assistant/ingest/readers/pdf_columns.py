@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.ingest.columns import is_header_label, role_of, year_of
+from assistant.domain import lexicon, thai
+from assistant.ingest.columns import ROLES, is_header_label, role_of, year_of
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
 
 _NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
@@ -46,8 +47,8 @@ class Columns:
     def fits(self, ln: Line) -> bool:
         """The line's words start at column starts or inside cells, crossing no column
         start with a word (prose runs across them). With gaps: a word may run over one
-        gap (a value wider than its narrow cell), not over two, nor over the gap after the
-        number column; a line starting left of the table is prose."""
+        gap after a value column (a value wider than its narrow cell), not over two; a line
+        starting left of the table is prose."""
         if not self.gaps:
             crossed = sum(1 for x in self.starts[1:] for w in ln.words if w.x0 < x - _TOL and w.x1 > x + _TOL)
             return crossed == 0
@@ -55,7 +56,7 @@ class Columns:
             return False
         for w in ln.words:
             over = [k for k, (a, b) in enumerate(self.gaps) if w.x0 < a - 0.5 and w.x1 > b + 0.5]
-            if len(over) > 1 or (over and self.number_col == 0 and over[0] == 0):
+            if len(over) > 1 or (over and over[0] not in self.value_cols):
                 return False
         return True
 
@@ -446,12 +447,9 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
         while i > floor and _header_above(lines[i - 1], lines[i], heading):
             i -= 1
         h = i + 1
-        while h < len(lines) and _header_line(lines[h]) and h - i < 6:
+        # (a short line naming no column is a first row's text, centred above its number)
+        while h < len(lines) and _header_line(lines[h]) and _names_a_column(lines[h], lines[i:h]) and h - i < 6:
             h += 1
-        # short lines below the header that name no column are a first row's text
-        # (centred in its cell, above the row's number)
-        while h > i + 1 and not _names_a_column(lines[h - 1], lines[i:h - 1]):
-            h -= 1
         end = h
         while end < len(lines) and not _stops(lines[end], heading, stop_words):
             end += 1
@@ -522,17 +520,35 @@ def _header_line(ln: Line) -> bool:
     return True
 
 
+def _label(t: str) -> bool:
+    """A word that is a column's label: a year, or mostly a column word (``ค่าฐาน``,
+    ``ผู้รับผิดชอบ``; not ``สถานศึกษาที่``)."""
+    if year_of(t) is not None:
+        return True
+    words = lexicon.load().words
+    return any(w in t and len(w) >= 0.6 * len(t) for r in ROLES for w in words("plan", r))
+
+
+def _glued(ln: Line) -> list[tuple[str, float, float]]:
+    """A line's words with a word split by kerning joined again: (text, x0, x1)."""
+    out: list[list] = []
+    for w in sorted(ln.words, key=lambda w: w.x0):
+        if out and _NON_INITIAL.match(w.text) and w.x0 - out[-1][2] < 0.3 * (w.y1 - w.y0):
+            out[-1][0] += w.text
+            out[-1][2] = max(out[-1][2], w.x1)
+        else:
+            out.append([w.text, w.x0, w.x1])
+    return [(t, a, b) for t, a, b in out]
+
+
 def _names_a_column(ln: Line, above: list[Line]) -> bool:
     """A header line names a column: a column word or a year, or the rest of a label of
-    the line above (``หน่วย`` ``นับ``, ``เป้า`` ``หมาย``, ``ผู้รับผิด`` ``ชอบ``)."""
-    if any(role_of(t) or year_of(t) for t in [w.text for w in ln.words] + [ln.text()]):
+    a line above (``หน่วย`` ``นับ``, ``เป้า`` ``หมาย``, ``ผู้รับผิด`` ``ชอบ``)."""
+    mine = _glued(ln)
+    if _label(thai.one_line(ln.text())) or any(_label(t) for t, _, _ in mine):
         return True
-    ups = [u for a in above for u in a.words]
-    for w in ln.words:
-        for u in ups:
-            if min(u.x1, w.x1) > max(u.x0, w.x0) and role_of(u.text + w.text) and role_of(u.text + w.text) != role_of(u.text):
-                return True
-    return False
+    ups = [u for a in above for u in _glued(a)]
+    return any(min(u[2], b) > max(u[1], a) and _label(u[0] + t) for t, a, b in mine for u in ups)
 
 
 def _header_above(up: Line, ln: Line, heading) -> bool:
@@ -540,7 +556,7 @@ def _header_above(up: Line, ln: Line, heading) -> bool:
     only, one of them a column word, inside the header's width."""
     height = max(w.y1 - w.y0 for w in ln.words)
     return (0 < ln.top - up.top < 1.6 * height and _header_line(up) and not heading(up.text().strip())
-            and any(role_of(t) or year_of(t) for t in [w.text for w in up.words] + [up.text()])
+            and (_label(thai.one_line(up.text())) or any(_label(t) for t, _, _ in _glued(up)))
             and min(w.x0 for w in up.words) >= min(w.x0 for w in ln.words) - height
             and max(w.x1 for w in up.words) <= max(w.x1 for w in ln.words) + height)
 
