@@ -204,7 +204,7 @@ def _header_columns(header: list[Line], body: list[Line]) -> Columns | None:
             low = sorted((it for it in items if it[0] == lj), key=lambda it: it[1])
             for u, v in zip(low, low[1:], strict=False):
                 lo, hi = max(u[2], a), min(v[1], b)
-                if lo < hi and any(min(hi, sb) > max(lo, sa) for sa, sb in stripes):
+                if lo < hi and (over(u, items[i]) or over(v, items[i])) and any(min(hi, sb) > max(lo, sa) for sa, sb in stripes):
                     return True
         return False
 

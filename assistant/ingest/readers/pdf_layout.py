@@ -166,6 +166,18 @@ def grid(rows) -> list[list[tuple[str, tuple[int, int] | None, tuple]]]:
     return out
 
 
+def _header_only(table, words: list[Word], repair) -> bool:
+    """A ruled table whose rows hold only column labels (or one full-width row)."""
+    from assistant.ingest.columns import is_header_label
+
+    for row in table:
+        texts = [repair(cell_text([w for w in words if inside(w, c)]))[0] for c in row if c]
+        texts = [t for t in texts if t.strip()]
+        if len(texts) >= 2 and not all(is_header_label(t) for t in texts):
+            return False
+    return True
+
+
 # a line that starts an item: "1.", "(1)", "1)", a bullet (Symbol/Wingdings bullets are private-use
 # glyphs); a bare number after a full-width line is the line above wrapped ("... ตั้งเป้าหมายปี⏎2568 ...")
 _STRUCTURAL = re.compile(r"^\s*(?:[(（]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)）]|[•●▪◦\-–*\uf0b7\uf0a7\uf0d8\uf076\uf0fc○■□➢✓]\s?)")
@@ -182,6 +194,10 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
     tables = page_tables(data)
     if not lines:
         return None
+    # a "table" of header rows only (a shaded header row of a table without borders) is
+    # read with the rows below it, as a border-less table
+    tables = [[t for t in ptables if not _header_only(t, [w for ln in lines[no] for w in ln.words], repair)]
+              for no, ptables in enumerate(tables[: len(lines)])]
     counts: dict[str, int] = {}
 
     def fix(t: str) -> str:
