@@ -167,15 +167,18 @@ def grid(rows) -> list[list[tuple[str, tuple[int, int] | None, tuple]]]:
 
 
 def _header_only(table, words: list[Word], repair) -> bool:
-    """A ruled table whose rows hold only column labels (or one full-width row)."""
+    """A ruled table whose rows hold only column labels (and full-width rows): a header row
+    of labels at least."""
     from assistant.ingest.columns import is_header_label
 
+    labels = False
     for row in table:
         texts = [repair(cell_text([w for w in words if inside(w, c)]))[0] for c in row if c]
         texts = [t for t in texts if t.strip()]
         if len(texts) >= 2 and not all(is_header_label(t) for t in texts):
             return False
-    return True
+        labels = labels or len(texts) >= 2
+    return labels
 
 
 # a line that starts an item: "1.", "(1)", "1)", a bullet (Symbol/Wingdings bullets are private-use
