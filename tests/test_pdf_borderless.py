@@ -116,3 +116,32 @@ def test_a_chromium_print_with_borderless_centred_cells_reads_exactly(name):
               "office"):
         assert c[k + "_ok"] == c[k], (k, c[k + "_ok"], c[k])
     assert c["targets"] == 48
+
+
+def test_the_variant_generator_writes_a_plan_as_an_office_page():
+    """tests/fixtures/pdf_variants.py: a gold file as a web page, one indicator table per
+    strategy, a spanning ค่าเป้าหมาย header over the years, Thai digits when asked."""
+    from tests.fixtures.pdf_variants import STYLES, gold_html, plans
+
+    gold = yaml.safe_load((ROOT / "eval/plans/s4/P_chiangrai4_action_plan_2568-2570.gold.yaml").read_text(encoding="utf-8"))
+    page = gold_html(gold, thai_digits=True)
+    assert page.count("<table>") == 4 and "<th colspan='3'>ค่าเป้าหมาย</th>" in page
+    assert "<th>๒๕๖๘</th>" in page and "<td>๒๑.๔๕</td>" in page
+    assert "<th>2568</th>" in gold_html(gold, thai_digits=False)
+    assert {"noborder", "noborder-centre", "noborder-split"} <= set(STYLES)
+    assert plans()["P"][0].suffix == ".pdf" and plans()["cpm2"][0].suffix == ".docx"
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not __import__("shutil").which("chromium"), reason="Chromium is not installed")
+def test_a_plan_printed_without_borders_and_top_aligned_cells_reads_exactly(tmp_path):
+    import importlib.util
+
+    from tests.fixtures.pdf_variants import make
+
+    [(name, pdf, gold)] = make(tmp_path, ["gold_P_noborder-top"])
+    spec = importlib.util.spec_from_file_location("score_plans", ROOT / "eval" / "score_plans.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    c = mod.score(pdf, yaml.safe_load(gold.read_text(encoding="utf-8")))
+    assert (c["targets_ok"], c["units_ok"], c["baselines_ok"]) == (48, 16, 13)
