@@ -1,6 +1,7 @@
 """Score the plan builder on plans with gold records (``*.gold.yaml`` beside each plan).
 
     .venv/bin/python eval/score_plans.py [DIR]      (default: eval/plans)
+    .venv/bin/python eval/score_plans.py --gold G.gold.yaml FILE|DIR ...   (other files against one gold)
 
 Prints, per plan and in total: yearly targets exact, their qualifiers (ไม่น้อยกว่า), indicators (text/unit/baseline/
 responsible), strategies, guidelines, vision and office, as found / gold."""
@@ -90,6 +91,17 @@ def score(plan_path: Path, gold: dict) -> Counter:
 
 
 def main() -> None:
+    if "--gold" in sys.argv:  # score other files (a plan rendered in another form) against one gold file
+        k = sys.argv.index("--gold")
+        gold = yaml.safe_load(Path(sys.argv[k + 1]).read_text(encoding="utf-8"))
+        total = Counter()
+        for a in (a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("-") and i != k + 1):
+            for p in sorted(Path(a).iterdir()) if Path(a).is_dir() else [Path(a)]:
+                c = score(p, gold)
+                total += c
+                print(p.name, _fmt(c))
+        print("TOTAL", _fmt(total))
+        return
     d = Path(next((a for a in sys.argv[1:] if not a.startswith("-")), ROOT / "eval" / "plans"))
     total = Counter()
     for g in sorted(d.glob("*.gold.yaml")):

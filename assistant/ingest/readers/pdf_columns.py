@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.ingest.columns import is_header_label, role_of, year_of
+from assistant.domain import lexicon, thai
+from assistant.ingest.columns import ROLES, is_header_label, role_of, year_of
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
 
 _NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
@@ -29,8 +30,14 @@ class Columns:
     starts: list[float]  # x where each column begins, left to right
     number_col: int | None  # the column of row numbers (ที่ / ลำดับ), if any
     value_cols: list[int]  # columns of years / baselines / targets
+    # the blank x bands between the columns (from the header and the body's x-gaps), if
+    # the columns were found that way; ``starts`` are then the bands' left ends
+    gaps: list[tuple[float, float]] = field(default_factory=list)
+    left: float | None = None  # the table's left edge (its first column's words)
 
     def of(self, w: Word) -> int:
+        if self.gaps:  # a word starting inside a gap (a value wider than its cell) goes right
+            return sum(1 for a, b in self.gaps if w.x0 >= a + min(0.5, (b - a) / 2))
         k = 0
         for j, x in enumerate(self.starts):
             if w.x0 >= x - _TOL:
@@ -39,9 +46,19 @@ class Columns:
 
     def fits(self, ln: Line) -> bool:
         """The line's words start at column starts or inside cells, crossing no column
-        start with a word (prose runs across them)."""
-        crossed = sum(1 for x in self.starts[1:] for w in ln.words if w.x0 < x - _TOL and w.x1 > x + _TOL)
-        return crossed == 0
+        start with a word (prose runs across them). With gaps: a word may run over one
+        gap after a value column (a value wider than its narrow cell), not over two; a line
+        starting left of the table is prose."""
+        if not self.gaps:
+            crossed = sum(1 for x in self.starts[1:] for w in ln.words if w.x0 < x - _TOL and w.x1 > x + _TOL)
+            return crossed == 0
+        if self.left is not None and min(w.x0 for w in ln.words) < self.left - 0.5:
+            return False
+        for w in ln.words:
+            over = [k for k, (a, b) in enumerate(self.gaps) if w.x0 < a - 0.5 and w.x1 > b + 0.5]
+            if len(over) > 1 or (over and over[0] not in self.value_cols):
+                return False
+        return True
 
 
 def _groups(ln: Line) -> list[list[Word]]:
@@ -82,10 +99,12 @@ def _starts(lines: list[Line]) -> list[float]:
 
 
 def _columns(header: list[Line], body: list[Line]) -> Columns | None:
-    starts = _starts(body)
-    if len(starts) < 3:
-        return None
-    cols = Columns(starts, None, [])
+    cols = _header_columns(header, body)
+    if cols is None:
+        starts = _starts(body)
+        if len(starts) < 3:
+            return None
+        cols = Columns(starts, None, [])
     labels = header_labels(header, cols)
     for j, t in enumerate(labels):
         r = role_of(t)
@@ -98,14 +117,168 @@ def _columns(header: list[Line], body: list[Line]) -> Columns | None:
         firsts = [w.text for ln in body for w in ln.words if cols.of(w) == 0]
         if firsts and all(_NUMBERING.fullmatch(t) for t in firsts):
             cols.number_col = 0
+    if cols.gaps:
+        cols.left = _left_edge(header, body, cols)
     return cols
+
+
+# a Thai word cannot start with these (a kerned word split by the extractor: ``เป้`` ``า``)
+_NON_INITIAL = re.compile(r"[ะาำๅๆฯัิีึืฺุู็่้๊๋์ํ]")
+
+
+def _items(ln: Line) -> list[tuple[float, float]]:
+    """A header line's words as x ranges, a word split by kerning joined again."""
+    out: list[list[float]] = []
+    for w in sorted(ln.words, key=lambda w: w.x0):
+        if out and _NON_INITIAL.match(w.text) and w.x0 - out[-1][1] < 0.3 * (w.y1 - w.y0):
+            out[-1][1] = max(out[-1][1], w.x1)
+        else:
+            out.append([w.x0, w.x1])
+    return [(a, b) for a, b in out]
+
+
+def _coverage(body: list[Line]) -> list[list[tuple[float, float]]]:
+    return [[(w.x0, w.x1) for w in ln.words] for ln in body]
+
+
+def _emptiest(cov: list[list[tuple[float, float]]], lo: float, hi: float) -> tuple[float, float, int]:
+    """The widest x band in [lo, hi] crossed by the fewest lines: (left, right, lines)."""
+    if hi <= lo:
+        n = sum(1 for ivs in cov if any(a < lo < b for a, b in ivs))
+        return lo, lo, n
+    pts = sorted({lo, hi} | {x for ivs in cov for a, b in ivs for x in (a, b) if lo < x < hi})
+    segs = []
+    for a, b in zip(pts, pts[1:], strict=False):
+        m = (a + b) / 2
+        segs.append((a, b, sum(1 for ivs in cov if any(x0 < m < x1 for x0, x1 in ivs))))
+    least = min(c for _, _, c in segs)
+    best, run = None, None
+    for a, b, c in segs:
+        if c == least:
+            run = (run[0], b) if run else (a, b)
+            if best is None or run[1] - run[0] > best[1] - best[0]:
+                best = run
+        else:
+            run = None
+    return best[0], best[1], least
+
+
+def _stripes(cov: list[list[tuple[float, float]]], tol: int) -> list[tuple[float, float]]:
+    """The x bands crossed by at most ``tol`` lines, between the leftmost and rightmost word."""
+    xs = sorted({x for ivs in cov for a, b in ivs for x in (a, b)})
+    out: list[tuple[float, float]] = []
+    for a, b in zip(xs, xs[1:], strict=False):
+        m = (a + b) / 2
+        if sum(1 for ivs in cov if any(x0 < m < x1 for x0, x1 in ivs)) <= tol:
+            if out and out[-1][1] == a:
+                out[-1] = (out[-1][0], b)
+            else:
+                out.append((a, b))
+    return out
+
+
+def _header_columns(header: list[Line], body: list[Line]) -> Columns | None:
+    """Columns from the header's word stacks and the body's blank x bands.
+
+    Header words on different lines that overlap in x are one column's label (``หน่วย``
+    over ``นับ``), except a word over several labels of a lower line that the body keeps
+    apart (``ค่าเป้าหมาย`` over ``๒๕๖๘ ๒๕๖๙ ๒๕๗๐``): a spanning label. Between two neighbouring
+    labels the column boundary is the band crossed by the fewest body lines (none, or a
+    value wider than its cell); a band crossed by many lines is no boundary."""
+    if not header or not body:
+        return None
+    cov = _coverage(body)
+    tol = len(body) // 8
+    items = [(li, a, b) for li, ln in enumerate(header) for a, b in _items(ln)]
+    h = max(w.y1 - w.y0 for ln in header for w in ln.words)
+
+    def over(x, y):
+        return min(x[2], y[2]) - max(x[1], y[1]) > 0
+
+    stripes = sorted(set(_stripes(cov, 0) + _stripes(cov, tol)))
+
+    def spanning(i):
+        # over the gap between two labels of a lower line, where the body has a blank band
+        _, a, b = items[i]
+        for lj in range(items[i][0] + 1, len(header)):
+            low = sorted((it for it in items if it[0] == lj), key=lambda it: it[1])
+            for u, v in zip(low, low[1:], strict=False):
+                lo, hi = max(u[2], a), min(v[1], b)
+                if lo < hi and (over(u, items[i]) or over(v, items[i])) and any(min(hi, sb) > max(lo, sa) for sa, sb in stripes):
+                    return True
+        return False
+
+    span = {i for i in range(len(items)) if spanning(i)}
+    comps: list[list[float]] = []
+    for i in sorted((i for i in range(len(items)) if i not in span), key=lambda i: items[i][1]):
+        _, a, b = items[i]
+        hit = [c for c in comps if min(c[1], b) - max(c[0], a) > 0]
+        if hit:
+            for c in hit[1:]:
+                comps.remove(c)
+            hit[0][:] = [min([a] + [c[0] for c in hit]), max([b] + [c[1] for c in hit])]
+        else:
+            comps.append([a, b])
+    # labels on one line side by side (no stack) overlap nothing: merge by x order
+    comps.sort()
+    merged: list[list[float]] = []
+    for c in comps:
+        if merged and c[0] < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], c[1])
+        else:
+            merged.append(list(c))
+    gaps: list[tuple[float, float]] = []
+    heads: list[list[float]] = [merged[0]] if merged else []
+    for left, right in zip(merged, merged[1:], strict=False):
+        a, b, n = _emptiest(cov, left[1], right[0])
+        if n > tol:
+            heads[-1] = [heads[-1][0], right[1]]
+            continue
+        gaps.append((a, b))
+        heads.append(right)
+    # a column no body word falls in, whose label is a word away from its neighbour's
+    # (``ค่าฐาน ปี ๒๕๖๗`` on one line), is part of that neighbour
+    changed = True
+    while changed and gaps:
+        changed = False
+        cols = Columns([g[0] for g in [(float("-inf"), 0)] + gaps], None, [], list(gaps))
+        used = {cols.of(w) for ln in body for w in ln.words}
+        for j in range(len(heads)):
+            if j in used:
+                continue
+            near = [(heads[j][0] - heads[j - 1][1], j - 1) if j else (float("inf"), -1),
+                    (heads[j + 1][0] - heads[j][1], j) if j + 1 < len(heads) else (float("inf"), -1)]
+            d, k = min(near)
+            if k >= 0 and d < 0.5 * h:
+                del gaps[k]
+                heads[k:k + 2] = [[heads[k][0], heads[k + 1][1]]]
+                changed = True
+                break
+    if len(gaps) < 2:
+        return None
+    return Columns([float("-inf")] + [a for a, _ in gaps], None, [], gaps)
+
+
+def _left_edge(header: list[Line], body: list[Line], cols: Columns) -> float:
+    """The table's left edge: its row numbers' (or else its lines') leftmost start."""
+    xs = [w.x0 for ln in header for w in ln.words]
+    if cols.number_col is not None:
+        xs += [w.x0 for ln in body for w in ln.words if cols.of(w) == 0 and _NUMBERING.fullmatch(w.text)]
+    else:
+        xs += [min(w.x0 for w in ln.words) for ln in body if ln.words]
+    return min(xs)
 
 
 def header_labels(header: list[Line], cols: Columns) -> list[str]:
     per: list[list[Word]] = [[] for _ in cols.starts]
     for ln in header:
-        for w in ln.words:
-            per[cols.of(w)].append(w)
+        prev, j = None, 0
+        for w in sorted(ln.words, key=lambda w: w.x0):
+            # a word split by kerning (``ค่าเป้`` ``าหมาย``) stays in its first part's column
+            glued = prev is not None and _NON_INITIAL.match(w.text) and w.x0 - prev.x1 < 0.3 * (w.y1 - w.y0)
+            j = j if glued else cols.of(w)
+            per[j].append(w)
+            prev = w
     return [cell_text(ws) for ws in per]
 
 
@@ -137,8 +310,10 @@ def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | N
     body = [Line([Word(w.x0, w.y0 + t - ln.top, w.x1, w.y1 + t - ln.top, w.text) for w in ln.words])
             for ln, t in zip(body, tops, strict=True)]
     anchors = [k for k, ln in enumerate(body) if _row_start(ln, cols)] or [0]
-    middle = anchors[0] > 0
-    ys = [tops[k] for k in anchors]
+    # a row's place: its number's top (a number centred on a two-line cell shares the
+    # first line with it), else its first line's
+    ys = [min((w.y0 for w in body[k].words if cols.of(w) == cols.number_col), default=tops[k])
+          if cols.number_col is not None else tops[k] for k in anchors]
     cells: list[list[list[Word]]] = [[[] for _ in cols.starts] for _ in anchors]
     firsts = list(anchors)
     seps = _separators(body, tops, anchors)
@@ -151,10 +326,17 @@ def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | N
                 cells[r][cols.of(w)].append(w)
                 firsts[r] = min(firsts[r], k)
         return [(idx[firsts[r]], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+    columns = []
     for j in range(len(cols.starts)):
         per_line = [(k, [w for w in ln.words if cols.of(w) == j]) for k, ln in enumerate(body)]
-        per_line = [(k, ws) for k, ws in per_line if ws]
-        for r, group in enumerate(_split(per_line, anchors, ys, tops, middle)):
+        columns.append([(k, ws) for k, ws in per_line if ws])
+    # cells top-aligned or centred vertically: the reading that fits the rows' numbers best
+    # (lines above the first number: centred)
+    modes = [True] if anchors[0] > 0 else [False, True]
+    splits = [[_split(pl, anchors, ys, middle) for pl in columns] for middle in modes]
+    best = min(splits, key=lambda sp: sum(c for _, c in sp))
+    for j, (groups, _) in enumerate(best):
+        for r, group in enumerate(groups):
             for k, ws in group:
                 cells[r][j] += ws
                 firsts[r] = min(firsts[r], k)
@@ -174,17 +356,20 @@ def _separators(body: list[Line], tops: list[float], anchors: list[int]) -> list
     for r in range(len(anchors) - 1):
         lo = max(w.y1 for w in body[anchors[r]].words) + tops[anchors[r]] - body[anchors[r]].top
         hi = tops[anchors[r + 1]]
-        inside = [g for g in gaps if lo - 0.5 <= g[0] <= hi + 0.5]
-        if not inside:
+        inside = sorted((g for g in gaps if lo - 0.5 <= g[0] <= hi + 0.5), key=lambda g: g[1])
+        # the band between two rows is wider than the bands between a cell's lines
+        if not inside or (len(inside) > 1 and inside[-1][1] < 1.5 * inside[-2][1]):
             return None
-        out.append(max(inside, key=lambda g: g[1])[0])
+        out.append(inside[-1][0])
     return out
 
 
-def _split(per_line, anchors: list[int], ys: list[float], tops: list[float], middle: bool) -> list[list]:
-    """One run of ``per_line`` (a column's lines, in order) per anchor, by least cost."""
+def _split(per_line, anchors: list[int], ys: list[float], middle: bool) -> tuple[list[list], float]:
+    """One run of ``per_line`` (a column's lines, in order) per anchor, by least cost
+    (the runs, and the cost: how far the runs sit from their anchors)."""
     n, m = len(per_line), len(anchors)
     inf = float("inf")
+    tops = {k: min(w.y0 for w in ws) for k, ws in per_line}
 
     def cost(r: int, i: int, j: int) -> float:  # lines i..j-1 to row r
         if i == j:
@@ -215,13 +400,13 @@ def _split(per_line, anchors: list[int], ys: list[float], tops: list[float], mid
         for k, ws in per_line:
             r = max([i for i, y in enumerate(ys) if y <= tops[k]] or [0])
             out[r].append((k, ws))
-        return out
+        return out, 1e9
     j = n
     for r in range(m, 0, -1):
         i = back[r][j]
         out[r - 1] = per_line[i:j]
         j = i
-    return out
+    return out, dp[m][n]
 
 
 @dataclass
@@ -255,9 +440,15 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
                 prev.rows, prev.end = _rows(lines, prev.body, prev.columns, pages), end
                 i = end
                 continue
-        # the header: this line and the lines below it until the first body line
+        # the header: this line, the header lines right above it (labels of taller header
+        # cells centred vertically: ``หน่วย ค่าเป้าหมาย`` over ``ที่ ตัวชี้วัด นับ ๒๕๖๘``) and
+        # the lines below it until the first body line
+        floor = out[-1].end if out else 0
+        while i > floor and _header_above(lines[i - 1], lines[i], heading):
+            i -= 1
         h = i + 1
-        while h < len(lines) and _header_line(lines[h]) and h - i < 6:
+        # (a short line naming no column is a first row's text, centred above its number)
+        while h < len(lines) and _header_line(lines[h]) and _names_a_column(lines[h], lines[i:h]) and h - i < 6:
             h += 1
         end = h
         while end < len(lines) and not _stops(lines[end], heading, stop_words):
@@ -329,6 +520,47 @@ def _header_line(ln: Line) -> bool:
     return True
 
 
+def _label(t: str) -> bool:
+    """A word that is a column's label: a year, or mostly a column word (``ค่าฐาน``,
+    ``ผู้รับผิดชอบ``; not ``สถานศึกษาที่``)."""
+    if year_of(t) is not None:
+        return True
+    words = lexicon.load().words
+    return any(w in t and len(w) >= 0.6 * len(t) for r in ROLES for w in words("plan", r))
+
+
+def _glued(ln: Line) -> list[tuple[str, float, float]]:
+    """A line's words with a word split by kerning joined again: (text, x0, x1)."""
+    out: list[list] = []
+    for w in sorted(ln.words, key=lambda w: w.x0):
+        if out and _NON_INITIAL.match(w.text) and w.x0 - out[-1][2] < 0.3 * (w.y1 - w.y0):
+            out[-1][0] += w.text
+            out[-1][2] = max(out[-1][2], w.x1)
+        else:
+            out.append([w.text, w.x0, w.x1])
+    return [(t, a, b) for t, a, b in out]
+
+
+def _names_a_column(ln: Line, above: list[Line]) -> bool:
+    """A header line names a column: a column word or a year, or the rest of a label of
+    a line above (``หน่วย`` ``นับ``, ``เป้า`` ``หมาย``, ``ผู้รับผิด`` ``ชอบ``)."""
+    mine = _glued(ln)
+    if _label(thai.one_line(ln.text())) or any(_label(t) for t, _, _ in mine):
+        return True
+    ups = [u for a in above for u in _glued(a)]
+    return any(min(u[2], b) > max(u[1], a) and _label(u[0] + t) for t, a, b in mine for u in ups)
+
+
+def _header_above(up: Line, ln: Line, heading) -> bool:
+    """``up`` is a line of the header that starts at ``ln``: right above it, short words
+    only, one of them a column word, inside the header's width."""
+    height = max(w.y1 - w.y0 for w in ln.words)
+    return (0 < ln.top - up.top < 1.6 * height and _header_line(up) and not heading(up.text().strip())
+            and (_label(thai.one_line(up.text())) or any(_label(t) for t, _, _ in _glued(up)))
+            and min(w.x0 for w in up.words) >= min(w.x0 for w in ln.words) - height
+            and max(w.x1 for w in up.words) <= max(w.x1 for w in ln.words) + height)
+
+
 def _stops(ln: Line, heading, stop_words) -> bool:
     t = ln.text().strip()
     return bool(heading(t)) or (bool(stop_words) and t.startswith(stop_words))
@@ -336,7 +568,8 @@ def _stops(ln: Line, heading, stop_words) -> bool:
 
 def _extent(lines: list[Line], start: int, cols: Columns, heading, stop_words) -> int:
     k = start
-    while k < len(lines) and not _stops(lines[k], heading, stop_words) and cols.fits(lines[k]):
+    while k < len(lines) and not _stops(lines[k], heading, stop_words) and cols.fits(lines[k]) and not (
+            k > start and is_header(lines[k]) and not _row_start(lines[k], cols)):  # a header repeated
         k += 1
     return k
 

@@ -166,6 +166,21 @@ def grid(rows) -> list[list[tuple[str, tuple[int, int] | None, tuple]]]:
     return out
 
 
+def _header_only(table, words: list[Word], repair) -> bool:
+    """A ruled table whose rows hold only column labels (and full-width rows): a header row
+    of labels at least."""
+    from assistant.ingest.columns import is_header_label
+
+    labels = False
+    for row in table:
+        texts = [repair(cell_text([w for w in words if inside(w, c)]))[0] for c in row if c]
+        texts = [t for t in texts if t.strip()]
+        if len(texts) >= 2 and not all(is_header_label(t) for t in texts):
+            return False
+        labels = labels or len(texts) >= 2
+    return labels
+
+
 # a line that starts an item: "1.", "(1)", "1)", a bullet (Symbol/Wingdings bullets are private-use
 # glyphs); a bare number after a full-width line is the line above wrapped ("... ตั้งเป้าหมายปี⏎2568 ...")
 _STRUCTURAL = re.compile(r"^\s*(?:[(（]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)）]|[•●▪◦\-–*\uf0b7\uf0a7\uf0d8\uf076\uf0fc○■□➢✓]\s?)")
@@ -182,6 +197,10 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
     tables = page_tables(data)
     if not lines:
         return None
+    # a "table" of header rows only (a shaded header row of a table without borders) is
+    # read with the rows below it, as a border-less table
+    tables = [[t for t in ptables if not _header_only(t, [w for ln in lines[no] for w in ln.words], repair)]
+              for no, ptables in enumerate(tables[: len(lines)])]
     counts: dict[str, int] = {}
 
     def fix(t: str) -> str:
@@ -194,20 +213,26 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
     from assistant.ingest.readers import pdf_columns
 
     stops = tuple(lexicon.load().words("plan", "section_breaks"))
+    from assistant.ingest.readers import furniture
+
     kept_of: list[list[Line]] = []  # per page: the lines outside ruled tables that are kept
     free_of: list[list[Line]] = []  # per page: the lines outside ruled tables
     for no, plines in enumerate(lines):
         ptables = tables[no] if no < len(tables) else []
         boxes = [_box(t) for t in ptables]
-        free = [ln for ln in plines if not any(inside(ln.words[0], b) for b in boxes)]
+        free_of.append([ln for ln in plines if not any(inside(ln.words[0], b) for b in boxes)])
+    # running headers and footers by their place on the page (the text stream may give a
+    # browser's page header last, after the page's body)
+    placed = furniture.repeated(["\n".join(ln.text() for ln in free) for free in free_of])
+    for no, free in enumerate(free_of):
         kept = []
         for k, ln in enumerate(free):
-            if furniture_ok(no, k, len(free), ln.text()):
+            edge = k < 2 or k >= len(free) - 2
+            if furniture_ok(no, k, len(free), ln.text()) and not (edge and furniture.key(ln.text().strip()) in placed):
                 kept.append(ln)
             else:
                 counts["page_furniture"] = counts.get("page_furniture", 0) + 1
         kept_of.append(kept)
-        free_of.append(free)
     # border-less tables, over the pages' lines in a row (a table broken by a page is one)
     flat = [(no, ln) for no, kept in enumerate(kept_of) for ln in kept]
     found = pdf_columns.find_tables([ln for _, ln in flat], lambda t: heading(repair(t)[0]), stops,
