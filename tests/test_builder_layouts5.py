@@ -167,3 +167,27 @@ def test_a_markdown_caption_and_a_goal_row_of_a_pipe_table(tmp_path):
     assert s.title == "ส่งเสริมทักษะอาชีพ" and [g.text for g in s.goals] == ["ผู้เรียนมีทักษะอาชีพ"]
     assert [(i.number, i.unit, [(t.year, t.value) for t in i.targets]) for i in plan.indicators()] == [
         ("1.1.1", "โรงเรียน", [(2568, "10"), (2569, "15"), (2570, "20")])]
+
+
+YEARS_IN_CELL = """<html><body><h2>แผนพัฒนาการศึกษา สพป.พะเยา เขต 2 ปีงบประมาณ 2569-2571</h2>
+<h3>กลยุทธ์ที่ 1 ยกระดับผลสัมฤทธิ์</h3>
+<table>
+<tr><th>ที่</th><th>ตัวชี้วัด</th><th>หน่วยนับ</th><th>ค่าเป้าหมายรายปี</th><th>ผู้รับผิดชอบ</th></tr>
+<tr><td>1</td><td>ร้อยละของนักเรียนที่ผ่านการประเมินการอ่าน</td><td>ร้อยละ</td>
+<td>ปีงบประมาณ 2569 : 72 , ปีงบประมาณ 2570 : 76 , ปีงบประมาณ 2571 : 80</td><td>กลุ่มนิเทศฯ</td></tr>
+<tr><td>2</td><td>จำนวนโรงเรียนต้นแบบการสอนวิทยาศาสตร์</td><td>โรงเรียน</td>
+<td>ปี ๒๕๖๙ = ๕ / ปี ๒๕๗๐ = ๘ / ปี ๒๕๗๑ = ๑๐</td><td>กลุ่มส่งเสริมการจัดการศึกษา</td></tr>
+</table></body></html>
+"""
+
+
+def test_a_target_cell_that_names_its_own_years(tmp_path):
+    """A ค่าเป้าหมาย column with no year in its header: each cell says its years itself."""
+    p = tmp_path / "py2.html"
+    p.write_text(YEARS_IN_CELL, encoding="utf-8")
+    plan = parse_file(p).plan
+    rows = [(i.number, i.unit, i.responsible, [(t.year, t.value) for t in i.targets]) for i in plan.indicators()]
+    assert rows == [
+        ("1", "ร้อยละ", "กลุ่มนิเทศฯ", [(2569, "72"), (2570, "76"), (2571, "80")]),
+        ("2", "โรงเรียน", "กลุ่มส่งเสริมการจัดการศึกษา", [(2569, "5"), (2570, "8"), (2571, "10")]),
+    ]

@@ -942,6 +942,8 @@ class _Builder:
                 cl = r[j]
                 if c.role in ("target", "result") and c.years and self._year_parts(ind, c, cl, sub):
                     continue
+                if c.role in ("target", "result") and c.year is None and sub is None and self._cell_years(ind, cl):
+                    continue
                 if c.role in ("target", "result"):
                     self.add_target(ind, c.year, c.role, cl.start, cl.end, ind.unit, sub)
                 elif c.role == "baseline" and sub is None:
@@ -969,6 +971,15 @@ class _Builder:
             return False
         for y, (a, z) in zip(c.years, parts, strict=True):
             self.add_target(ind, y, c.role, cl.start + a, cl.start + z, ind.unit, sub)
+        return True
+
+    def _cell_years(self, ind: Indicator, cl: Cell) -> bool:
+        """A target cell under a header with no year that names its years itself
+        (``ปี 2569 = 83 / ปี 2570 = 86``): the sentence forms give each year's value."""
+        vals = [v for v in self._sentence_values(self.doc.text[cl.start:cl.end], cl.start) if v[0] is not None]
+        if not vals:
+            return False
+        self._add_values(ind, vals, ind.unit)
         return True
 
     @staticmethod
