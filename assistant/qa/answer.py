@@ -41,6 +41,8 @@ MIN_GUIDELINE_COVERAGE = 0.5
 # Another indicator whose (weighted) coverage is within this of the best one's, when the
 # best does not hold every word: the question fits both, so it is asked back.
 TOPIC_TIE_MARGIN = 0.05
+# a list row's text is shown up to this many characters (most indicators are shorter)
+LIST_ITEM_CHARS = 220
 
 
 class Templates:
@@ -180,7 +182,8 @@ class Answerer:
         if q.intent == "date":
             return self.date(q, plans)
         if q.intent == "absent":
-            return self.absent(q, plans)
+            counted = self._counted_rows(q, plans)
+            return counted if counted is not None else self.absent(q, plans)
         if q.intent == "plan_years":
             return self._merge(q, [self.plan_years_answer(q, p) for p in plans])
         handler = {
@@ -235,6 +238,10 @@ class Answerer:
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
         if ranked is not None:
             verdict, chosen = topics.decide(ranked)
+            if q.plural and verdict != "none" and q.intent == "numeric":
+                # "ตั้งเป้าไว้ยังไงบ้าง": every row the topic links to, not only the best
+                chosen = [c for c in ranked if c.score >= topics.MIN_SCORE][:topics.MAX_PLURAL]
+                return [(c.strategy, c.indicator) for c in chosen]
             found = [(c.strategy, c.indicator) for c in chosen]
             if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
                 # "ต้องได้กี่คะแนน": the unit the question names picks one of them
@@ -317,12 +324,12 @@ class Answerer:
         texts = self._indicator_texts.get(plan.doc_id)
         if texts is None:
             texts = self._indicator_texts[plan.doc_id] = [
-                thai.squash(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
+                fold(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
         syn = self.lex.query.get("synonyms") or {}
         n = max(1, len(texts))
         out = {}
         for t in terms:
-            forms = [thai.squash(x) for x in (t, *syn.get(t.lower(), ()))]
+            forms = [fold(x) for x in (t, *syn.get(t.lower(), ()))]
             df = sum(1 for x in texts if any(f in x for f in forms))
             out[t] = math.log(1 + n / max(1, df))
         return out
@@ -358,6 +365,9 @@ class Answerer:
             if nearest:
                 text += "\n" + self.T("nearest_head") + "\n" + "\n".join(line for line, _ in nearest)
             return Answer(q.text, text, "not_found", citations=[c for _, c in nearest])
+        if len(found) > 1 and q.plural and not q.indicator:
+            # "ตั้งเป้าไว้ยังไงบ้าง": every row the topic fits as well, each with its own figures
+            return self._merge(q, [self._indicator_values(q, plan, s, i, office) for s, i in found])
         if len(found) > 1:
             choices = [f"{s.kind}ที่ {s.number} ตัวชี้วัดที่ {i.number}" for s, i in found]
             head = self.T("indicator_ambiguous", indicator=q.indicator, office=office) if q.indicator \
@@ -527,7 +537,7 @@ class Answerer:
         for n, (_s, ind) in enumerate(shown, first + 1):
             rec = self.r.get(ind.id)
             c = self.r.citation(rec)
-            lines.append(self.T("list_item", n=n, section=c.section, text=_short(ind.text)))
+            lines.append(self.T("list_item", n=n, section=c.section, text=_short(ind.text, LIST_ITEM_CHARS)))
             if q.below_target:
                 pairs = _below_target(ind, q.years)
                 lines.append("   " + "; ".join(
@@ -567,12 +577,33 @@ class Answerer:
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
         if plan is not None and self._unprinted_names(q.terms, plan):  # "PM 2.5": a name no row prints
             return [], [t for t in q.terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower())][:1]
-        df = {t: sum(_holds(n, t) for n in norm.values()) for t in q.terms}
+        syn = self.lex.query.get("synonyms") or {}
+
+        def holds(text: str, term: str) -> bool:
+            return any(_holds(text, f) for f in (term, *syn.get(term.lower(), ())))
+
+        df = {t: sum(holds(n, t) for n in norm.values()) for t in q.terms}
         specific = [t for t in q.terms if 0 < df[t] <= max(1, len(rows) // 2)]
         if not specific:
+            if plan is not None and not any(df.values()) and _names_topic(q.norm, self.lex):
+                # "มีตัวชี้วัดเรื่องยาเสพติดไหม" and no row prints the words: the rows the topic
+                # links to by meaning (an unsure link offers its candidates), else none
+                return self._linked_rows(q, rows, plan), list(q.terms[:2])
             return rows, []
+        # rows that hold every specific word ("วิถี" + "พุทธ") before those holding the rarest one
+        every = [(s, ind) for s, ind in rows if all(holds(norm[id(ind)], t) for t in specific)]
+        if len(specific) > 1 and every:
+            return every, specific
         best = min(specific, key=lambda t: df[t])
-        return [(s, ind) for s, ind in rows if _holds(norm[id(ind)], best)], [best]
+        return [(s, ind) for s, ind in rows if holds(norm[id(ind)], best)], [best]
+
+    def _linked_rows(self, q: Question, rows: list, plan: Plan) -> list:
+        ranked = self.topic_candidates(q, plan)
+        if not ranked:
+            return []
+        _verdict, chosen = topics.decide(ranked)
+        ids = {id(c.indicator) for c in chosen}
+        return [(s, ind) for s, ind in rows if id(ind) in ids]
 
     def plan_years_answer(self, q: Question, plan: Plan) -> Answer:
         """The years a plan covers, cited where they are printed; "not stated" otherwise."""
@@ -667,7 +698,14 @@ class Answerer:
             if more.answer:
                 text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
                 cites += more.citations[:1] if more.status == "answered" else []
-        return Answer(q.text, text, "answered", citations=cites)
+        values: list[Value] = []
+        if "unit" in (q.field, q.also_field) and q.field != "which_strategy":
+            # "หน่วยนับเป็นอะไร": the row's figures in that unit show what it counts
+            figures = self._indicator_values(_with(q, field=None, also_field=None, kind="target"), plan, s, ind, office)
+            if figures.status == "answered":
+                text += "\n" + "\n".join(figures.answer.splitlines()[2:])
+                values, cites = figures.values, cites + figures.citations
+        return Answer(q.text, text, "answered", values, citations=cites)
 
     def _topic_guideline(self, q: Question, plan: Plan) -> Record | None:
         """The guideline a topic names ("ลดเวลาเรียน เพิ่มเวลารู้ อยู่นโยบายไหน") when its own
@@ -712,6 +750,22 @@ class Answerer:
                     lines += figures.answer.splitlines()
                     values, cites = figures.values, cites + figures.citations
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites)
+
+    def _counted_rows(self, q: Question, plans: list[Plan]) -> Answer | None:
+        """"ตัวชี้วัดโรงเรียนคุณภาพ ตั้งเป้าไว้กี่โรง": a count the plan does hold, as the target
+        of the one indicator the topic links to whose unit counts that thing (lexicon
+        ``query.count_units``); ``None`` when no such row (then: not in the plan)."""
+        units = (self.lex.query.get("count_units") or {}).get(q.absent)
+        if not units or not q.terms:
+            return None
+        nq = _with(q, intent="numeric", absent=None)
+        parts = []
+        for plan in plans:
+            found = self.find_indicators(nq, plan)
+            if len(found) == 1 and any(u in _unit_of(found[0][1]) for u in units):
+                parts.append(self._indicator_values(nq, plan, *found[0], self.office(plan)))
+        answered = [a for a in parts if a.status == "answered"]
+        return self._merge(q, answered) if answered else None
 
     def absent(self, q: Question, plans: list[Plan]) -> Answer:
         """A fact development plans do not hold (who signed, how many schools): not_found,
@@ -1022,11 +1076,26 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
     return out
 
 
+# vowel length and tone marks, often typed (or printed) one for the other: "วิถีพุทธ" is
+# the plan's "วิถิพุทธ"; "เท่าไหร" is "เท่าไหร่"
+_FOLD = str.maketrans({"ี": "ิ", "ื": "ึ", "ู": "ุ", "่": None, "้": None, "๊": None, "๋": None, "็": None})
+
+
+def _names_topic(norm: str, lex) -> bool:
+    """The question names a topic ("เรื่อง…", "เกี่ยวกับ…"): lexicon ``query.topic_markers``."""
+    return any(w in norm for w in lex.query.get("topic_markers") or ())
+
+
+def fold(text: str) -> str:
+    """Comparison key of :func:`thai.squash` that also ignores vowel length and tone marks."""
+    return thai.squash(text).translate(_FOLD)
+
+
 def _holds(text: str, word: str) -> bool:
     """``word`` in ``text``; a Latin word only where no Latin letter touches it ("pm" is
-    not in "development")."""
+    not in "development"); Thai compared by :func:`fold`."""
     if not re.fullmatch(r"[a-z0-9\-.]+", word):
-        return word in text
+        return fold(word) in fold(text)
     return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text.lower()) is not None
 
 
@@ -1034,8 +1103,8 @@ def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
     """Share of ``terms`` (or one of their synonyms) found in ``text``."""
     if not terms:
         return 0.0
-    t = thai.squash(text)
-    return sum(1 for w in terms if any(thai.squash(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
+    t = fold(text)
+    return sum(1 for w in terms if any(fold(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
 
 
 def _unit_of(ind: Indicator) -> str:
@@ -1054,11 +1123,11 @@ def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dic
     ``weights`` (default 1)."""
     if not terms:
         return 0.0
-    text = thai.squash(" ".join([ind.text, *ind.sub_items]))
+    text = fold(" ".join([ind.text, *ind.sub_items]))
     syn = synonyms or lexicon.load().query.get("synonyms") or {}
     w = weights or {}
     total = sum(w.get(t, 1.0) for t in terms) or 1.0
-    return sum(w.get(t, 1.0) for t in terms if any(thai.squash(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
+    return sum(w.get(t, 1.0) for t in terms if any(fold(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
 
 
 def _short(text: str, n: int = 120) -> str:

@@ -84,6 +84,12 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
     bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
+    if q.this_ref and not names_record and (prev.strategy or prev.indicator or prev.guideline or prev.terms) \
+            and q.intent in ("open", "numeric", "field", "list", "compare"):
+        # "ข้อนี้ตั้งเป้าไว้กี่เปอร์เซ็นต์ อิงเกณฑ์ของใคร": the words ask about the record pointed at
+        bare = True
+        if q.intent == "list":
+            q = replace(q, intent="numeric" if q.asks_value else "open")
     if bare and (q.intent in ("open", "numeric", "compare") or (q.same_topic and q.intent == "list")) \
             and prev.intent in INHERIT_INTENTS:
         intent = prev.intent
@@ -101,6 +107,8 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             changes["kind"] = prev.kind
         if q.field is None and intent == "field":
             changes["field"] = prev.field
+        if q.field in ("responsible", "source", "unit", "which_strategy") and q.intent in ("open", "field"):
+            changes["intent"] = "field"  # "ตัวนี้ระดับไหนดูแลบ้าง": the row's own column
     regroup = bare and bool(q.group) and q.group != prev.group
     if regroup:
         # "แล้วของโรงเรียนล่ะ": the same topic for another group, so another indicator: the
@@ -133,6 +141,11 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             inherited.append("indicator")
         if not changes.get("indicator") and prev.terms:
             inherited.append("topic")
+    elif q.intent == "list" and not names_record and not q.terms and not q.offices and prev.strategy \
+            and not prev.indicator and prev.intent in ("strategy", "list", "guideline", "overview"):
+        # "กลยุทธ์ที่ 3 … ชื่ออะไร" then "มีตัวชี้วัดอะไรบ้าง": that strategy's indicators
+        changes["strategy"] = prev.strategy
+        inherited.append("strategy")
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")

@@ -34,6 +34,8 @@ W_LEXICAL = 1.0
 W_WORDS = 1.0
 MIN_SCORE = 0.95
 MARGIN = 0.15
+# a question asking the figures of every row on a topic gets at most this many rows
+MAX_PLURAL = 4
 
 
 @dataclass

@@ -125,6 +125,8 @@ class Query:
     year_ref: str | None = None  # "ปีสุดท้ายของแผน": first | last year of the plan answered
     asks_value: bool = False  # a figure is asked too ("มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่")
     same_topic: bool = False  # "ตัวที่คล้ายๆ กัน", "แบบนี้": the topic of the turn before
+    plural: bool = False  # a figure asked of every row on the topic ("ตั้งเป้าไว้ยังไงบ้าง")
+    this_ref: bool = False  # "ตัวนี้", "ข้อนั้น": the record of the turn before, whatever else is written
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
@@ -318,6 +320,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.target_equals = m.group(3)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
     q.same_year = any(w in squashed for w in words.get("same_year", ()))
     q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
@@ -520,6 +523,11 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     if q.every_year or q.below_target or q.unit_not or q.target_below or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
+        return "numeric", None
+    if numeric_words and listy and _TARGET_WORD.search(s) and not _IND_WORD.search(s) \
+            and not _GUIDE_WORD.search(s) and not _STRAT_WORD.search(s):
+        # "ความพึงพอใจต่อการให้บริการ ตั้งเป้าไว้ยังไงบ้าง": the targets of each row on the topic
+        q.plural = True
         return "numeric", None
     if _IND_WORD.search(s) and (listy or q.group or q.level):
         return "list", None
