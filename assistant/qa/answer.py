@@ -20,7 +20,7 @@ from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
 from assistant.qa import topics
 from assistant.qa.records import Record, Records, cover
-from assistant.qa.understand import Question
+from assistant.qa.understand import Question, grade_forms
 
 SearchFn = Callable[..., list[tuple[str, float]]]
 ScoreFn = Callable[..., "dict[str, tuple[float, float]] | None"]
@@ -41,6 +41,8 @@ MIN_GUIDELINE_COVERAGE = 0.5
 # Another indicator whose (weighted) coverage is within this of the best one's, when the
 # best does not hold every word: the question fits both, so it is asked back.
 TOPIC_TIE_MARGIN = 0.05
+# a strategy's own prose is shown up to this many characters when it has no rows
+STRATEGY_PROSE_CHARS = 1400
 # a list row's text is shown up to this many characters (most indicators are shorter)
 LIST_ITEM_CHARS = 220
 
@@ -233,6 +235,7 @@ class Answerer:
         if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
             pairs = of_group or pairs
+        pairs = self._of_grades(q, pairs)
         if q.terms and self._unprinted_names(q.terms, plan):
             return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
@@ -293,7 +296,7 @@ class Answerer:
             pairs = [(s, i) for s in plan.strategies for i in s.indicators
                      if q.strategy is None or s.number == q.strategy]
             of_group = [(s, i) for s, i in pairs if q.group and q.group in i.groups]
-            pairs = of_group or pairs
+            pairs = self._of_grades(q, of_group or pairs)
         elif q.strategy:
             pairs = [(s, i) for s, i in pairs if s.number == q.strategy]
         raw = self.scores(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"])
@@ -303,6 +306,15 @@ class Answerer:
         cands = [topics.Candidate(s, i, *raw.get(i.id, (0.0, 0.0)), topic_coverage(q.terms, i, weights=weights))
                  for s, i in pairs]
         return topics.score(cands)
+
+    def _of_grades(self, q: Question, pairs: list) -> list:
+        """The rows that print one of the grades the question names ("ป.3" → "ประถมศึกษาปีที่ ๓"),
+        when some do; all rows otherwise."""
+        if not q.grades:
+            return pairs
+        forms = [fold(f) for g in q.grades for f in grade_forms(g, self.lex.query)]
+        of_grade = [(s, i) for s, i in pairs if any(f in fold(" ".join([i.text, *i.sub_items])) for f in forms)]
+        return of_grade or pairs
 
     def _unprinted_names(self, terms: list[str], plan: Plan) -> list[str]:
         """Latin-script words of the question (names: ITA, O-NET, PISA, coding) that no
@@ -587,8 +599,11 @@ class Answerer:
         if not specific:
             if plan is not None and not any(df.values()) and _names_topic(q.norm, self.lex):
                 # "มีตัวชี้วัดเรื่องยาเสพติดไหม" and no row prints the words: the rows the topic
-                # links to by meaning (an unsure link offers its candidates), else none
-                return self._linked_rows(q, rows, plan), list(q.terms[:2])
+                # links to by meaning (an unsure link offers its candidates); none linked: the
+                # words may be no topic at all ("ที่วัดเรื่องครู"), so the rows stay
+                linked = self._linked_rows(q, rows, plan)
+                if linked:
+                    return linked, list(q.terms[:2])
             return rows, []
         # rows that hold every specific word ("วิถี" + "พุทธ") before those holding the rarest one
         every = [(s, ind) for s, ind in rows if all(holds(norm[id(ind)], t) for t in specific)]
@@ -639,6 +654,8 @@ class Answerer:
             if "แนวทาง" in q.norm:  # guidelines asked, none sure: the nearest guidelines, with their units
                 return self._guideline_plan(q, plan)
         found = self.find_indicators(q, plan)
+        if not found and q.field == "which_strategy" and q.terms and (prose := self._strategy_by_prose(q, plan)):
+            return prose
         if len(found) != 1 or q.field not in ("which_strategy", "responsible", "source", "unit"):
             return self._numeric_plan(q, plan)  # not found / ambiguous: the same messages
         s, ind = found[0]
@@ -684,11 +701,21 @@ class Answerer:
             # the column is a cell of the same row, after the indicator text and its targets
             text = self.store.texts[plan.doc_id]
             row_end = max([ind.span.end, *(t.span.end for t in ind.targets if t.span.doc_id == plan.doc_id)])
-            i = text.find(column, ind.span.end, row_end + 200)
-            if i < 0:
+            # a column of several cells ("นิเทศ, ส่งเสริม" for the row's sub-items) is printed cell by cell
+            ends = []
+            for part in [column, *(column.split(", ") if ", " in column else [])]:
+                i = text.find(part, ind.span.end, row_end + 200)
+                if i >= 0:
+                    ends.append(i + len(part))
+                    if part == column:
+                        break
+                elif part != column:
+                    ends = []
+                    break
+            if not ends:
                 return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
                                              indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
-            c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, i + len(column))))
+            c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, *ends)))
         text = self.T("field_value", office=office, section=c.section, indicator_text=_short(ind.text, 160),
                       label=label, value=column)
         cites = [c]
@@ -706,6 +733,22 @@ class Answerer:
                 text += "\n" + "\n".join(figures.answer.splitlines()[2:])
                 values, cites = figures.values, cites + figures.citations
         return Answer(q.text, text, "answered", values, citations=cites)
+
+    def _strategy_by_prose(self, q: Question, plan: Plan) -> Answer | None:
+        """"Digital Life & Learning อยู่กลยุทธ์ไหน" where no row prints it: the one strategy whose
+        own prose holds most of the words (at least MIN_GUIDELINE_COVERAGE, alone at the top)."""
+        syn = self.lex.query.get("synonyms") or {}
+        scored = sorted(((text_coverage(q.terms, f"{s.title} {s.description or ''}", syn), n, s)
+                         for n, s in enumerate(plan.strategies)), key=lambda x: (-x[0], x[1]))
+        if not scored or scored[0][0] < MIN_GUIDELINE_COVERAGE or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        s = scored[0][2]
+        rec = self.r.get(s.id)
+        if rec is None:
+            return None
+        c = self.r.citation(rec)
+        text = self.T("prose_strategy", office=self.office(plan), kind=s.kind, number=s.number, title=s.title)
+        return Answer(q.text, text, "answered", citations=[c])
 
     def _topic_guideline(self, q: Question, plan: Plan) -> Record | None:
         """The guideline a topic names ("ลดเวลาเรียน เพิ่มเวลารู้ อยู่นโยบายไหน") when its own
@@ -833,6 +876,11 @@ class Answerer:
                 cites += [self.r.citation(self.r.get(g.id)) for g in s.goals[:4]]
             if s.indicators or s.guidelines:
                 lines.append(self.T("strategy_counts", indicators=len(s.indicators), guidelines=len(s.guidelines)))
+            if s.description:
+                # a strategy printed as prose (its headings and paragraphs) is answered by that prose:
+                # whole when it is all the plan says of it, its start otherwise
+                limit = STRATEGY_PROSE_CHARS if not (s.indicators or s.guidelines) else 300
+                lines.append(self.T("strategy_description", text=_prose(s.description, limit)))
             return Answer(q.text, "\n".join(lines), "answered", citations=cites)
         lines = [self.T("strategy_list_head", office=office, kind=kind, count=len(plan.strategies))]
         cites = []
@@ -918,11 +966,17 @@ class Answerer:
     # ------------------------------------------------------------ compare / align / open
     def compare(self, q: Question, plans: list[Plan]) -> Answer:
         plans = [p for p in plans if p.office_id]
+        if q.unknown_doc:  # "กลยุทธ์ของ ชม.6 กับเอกสารที่ไม่ระบุเขต": that document is one side
+            plans += [p for p in self.store.plans.values() if not p.office_id and p not in plans]
         parts = [Answer(q.text, self.T("compare_head"), "answered")]
+        strategies_asked = bool(re.search(r"กลยุทธ์|นโยบาย|ยุทธศาสตร์", q.norm)) and not q.strategy \
+            and not q.indicator and not re.search(r"ตัวชี้วัด|kpi|เป้า", q.norm, re.I)
         for plan in plans:
             office = self.office(plan)
             topical = bool(q.terms) and not re.search(r"กลยุทธ์|นโยบาย|วิสัยทัศน์|กี่ข้อ|กี่ตัว", q.norm)
-            if q.indicator or topical or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
+            if strategies_asked:
+                sub = self._strategy_plan(q, plan)
+            elif q.indicator or topical or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
                 sub = self._numeric_plan(q, plan)
             elif re.search(r"ตัวชี้วัด|kpi", q.norm, re.I):
                 sub = self._list_plan(q, plan)
@@ -934,9 +988,18 @@ class Answerer:
             parts.append(sub)
         merged = self._merge(q, parts)
         conclusion = self._compare_conclusion(merged.values)
+        if strategies_asked and len(plans) == 2:
+            conclusion = self._same_titles(plans)
         if conclusion:
             merged.answer += "\n" + self.T("compare_conclusion", text=conclusion)
         return merged
+
+    def _same_titles(self, plans: list[Plan]) -> str | None:
+        """How many strategy titles two plans share (compared ignoring spacing and digits' script)."""
+        a, b = ({fold(s.title) for s in p.strategies} for p in plans)
+        if not a or not b:
+            return None
+        return self.T("compare_titles", same=len(a & b), first=len(a), second=len(b))
 
     def _compare_conclusion(self, values: list[Value]) -> str | None:
         """The conclusion computed from the values: equal, which is higher, or units differ."""
@@ -1128,6 +1191,12 @@ def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dic
     w = weights or {}
     total = sum(w.get(t, 1.0) for t in terms) or 1.0
     return sum(w.get(t, 1.0) for t in terms if any(fold(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
+
+
+def _prose(text: str, n: int) -> str:
+    """``text`` with its line breaks kept (headings stay visible), cut at ``n`` characters."""
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _short(text: str, n: int = 120) -> str:

@@ -123,6 +123,22 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             if not q.years and prev.years:
                 changes.update(years=list(prev.years), year_kinds=dict(prev.year_kinds))
                 inherited.append("year")
+    regrade = bare and bool(q.grades) and q.grades != prev.grades and bool(prev.terms or prev.topic) \
+        and prev.intent in ("numeric", "field", "list") and not q.this_ref
+    if regrade:
+        # "แล้ว ป.3 ล่ะ" after "เป้า ป.1 อ่านออกเขียนได้": the same question for another grade,
+        # so other rows: every row of that grade the earlier topic links to
+        bare = False
+        topic = prev.topic
+        for g in prev.grades:
+            topic = topic.replace(g, " ")
+        changes.update(terms=list(prev.terms), topic=" ".join(topic.split()), strategy=None, indicator=None,
+                       intent=prev.intent, kind=q.kind or prev.kind, field=q.field or prev.field, plural=True,
+                       group=q.group or prev.group)
+        inherited.append("topic")
+        if not q.years and prev.years:
+            changes.update(years=list(prev.years), year_kinds=dict(prev.year_kinds))
+            inherited.append("year")
     if bare and (prev.strategy or prev.indicator or prev.guideline or prev.terms):
         changes.update(strategy=prev.strategy, indicator=prev.indicator, guideline=prev.guideline,
                        topic=prev.topic, terms=list(prev.terms))

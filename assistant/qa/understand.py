@@ -22,7 +22,8 @@ INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "a
            "date", "field", "smalltalk", "more", "absent", "plan_years")
 FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
-_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
+_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])"
+                       r"(?!\s*(?:ข้อ(?!\s*\d)|ด้าน|ประการ))", re.I)  # "กลยุทธ์ 4 ข้อ": a count, not strategy 4
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|ข้อ(?:ที่)?|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
 _RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
@@ -125,6 +126,7 @@ class Query:
     year_ref: str | None = None  # "ปีสุดท้ายของแผน": first | last year of the plan answered
     asks_value: bool = False  # a figure is asked too ("มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่")
     same_topic: bool = False  # "ตัวที่คล้ายๆ กัน", "แบบนี้": the topic of the turn before
+    grades: list[str] = dataclasses.field(default_factory=list)  # "ป.3", "ม.6": the school grades named
     plural: bool = False  # a figure asked of every row on the topic ("ตั้งเป้าไว้ยังไงบ้าง")
     this_ref: bool = False  # "ตัวนี้", "ข้อนั้น": the record of the turn before, whatever else is written
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
@@ -320,6 +322,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.target_equals = m.group(3)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.grades = _grades(norm, words)
     q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
     q.same_year = any(w in squashed for w in words.get("same_year", ()))
@@ -477,6 +480,24 @@ def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str
             else:
                 out[min(pos, key=lambda y: abs(pos[y] - m.start()))].add(kind)
     return {y: k for y, k in out.items() if k}
+
+
+def _grades(norm: str, words: dict) -> list[str]:
+    """The school grades a question names ("ป.3", "ม 6", "ประถมศึกษาปีที่ 3"), as "ป.3"."""
+    out: list[str] = []
+    for abbr, full in (words.get("grades") or {}).items():
+        for m in re.finditer(rf"(?<![ก-๙]){abbr}\.?\s*([1-6])(?!\d)|{full}\s*([1-6])(?!\d)", norm):
+            g = f"{abbr}.{m.group(1) or m.group(2)}"
+            if g not in out:
+                out.append(g)
+    return out
+
+
+def grade_forms(grade: str, words: dict) -> list[str]:
+    """The ways a plan prints ``grade`` ("ป.3" → "ป.3", "ประถมศึกษาปีที่ 3")."""
+    abbr, _, n = grade.partition(".")
+    full = (words.get("grades") or {}).get(abbr)
+    return [grade, f"{abbr}{n}"] + ([f"{full} {n}", f"{full}{n}"] if full else [])
 
 
 def _intent(q: Query, s: str) -> tuple[str, str | None]:
