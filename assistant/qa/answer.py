@@ -159,6 +159,10 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
+        if q.intent in ("open", "strategy") and not q.indicator and _anchors(q.text, self.lex):
+            plans, early = self.choose_plans(q, office_id)
+            if not early and (anchored := self.anchored(q, plans)):
+                return anchored
         if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7 and q.years \
                 and q.corpus_offices:
             # an office and a year its plan does not cover: say so rather than ask
@@ -1061,6 +1065,40 @@ class Answerer:
             cites += signed.citations
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
+    def anchored(self, q: Question, plans: list[Plan]) -> Answer | None:
+        """"5Q มีอะไรบ้าง", "มาตรา 12", "ภัย 9 รูปแบบ": a name or counted phrase of the question
+        (lexicon ``query.anchor_patterns``) that the plan prints. The answer is the printed
+        sentence that lists it ("… ๙ รูปแบบ ได้แก่ …"), or the items printed under it (lines
+        of one shape: "Q1 : …", "Q2 : …"), or the passage holding it; ``None`` when no plan
+        prints it."""
+        anchors = _anchors(q.text, self.lex)
+        if not anchors:
+            return None
+        for plan in plans:
+            text = self.store.texts[plan.doc_id]
+            key = thai.to_arabic(text).lower()  # one character for one: positions stay
+            for a in anchors:
+                found = []
+                for m in re.finditer(_anchor_regex(a), key):
+                    listed = _listed_after(text, m.start(), m.end())
+                    if listed is not None:
+                        found.append((m, listed))
+                if not found:
+                    continue
+                # "5Q": the place that lists Q1, Q2, … (not an earlier mention listing A1, A2, …)
+                letter = re.sub(r"[^a-z]", "", a.lower())[:1]
+                m, listed = next(((m, li) for m, li in found if len(li[2]) > 1 and letter
+                                  and li[2][0].strip().lower().startswith(letter)), found[0])
+                start, end, lines = listed
+                rec = self._passage_at(plan, m.start())
+                if rec is None:
+                    continue
+                c = self.r.citation(rec, Span(plan.doc_id, start, end))
+                body = "\n".join(f"- {x}" for x in lines) if len(lines) > 1 else lines[0]
+                return Answer(q.text, self.T("anchor_head", office=self.office(plan), section=c.section,
+                                             anchor=a) + "\n" + body, "answered", citations=[c])
+        return None
+
     def _passage_at(self, plan: Plan, pos: int) -> Record | None:
         for rec in self.r.of_plan(plan):
             if rec.plan is plan and rec.span.start <= pos < rec.span.end:
@@ -1191,6 +1229,65 @@ def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dic
     w = weights or {}
     total = sum(w.get(t, 1.0) for t in terms) or 1.0
     return sum(w.get(t, 1.0) for t in terms if any(fold(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
+
+
+def _anchors(question: str, lex) -> list[str]:
+    """The names and counted phrases of a question a plan may print as written."""
+    norm = thai.to_arabic(" ".join(question.split()))
+    out = []
+    for pat in lex.query.get("anchor_patterns") or ():
+        for m in re.finditer(pat, norm):
+            a = m.group(0).strip()
+            if a and a not in out:
+                out.append(a)
+    return out
+
+
+def _anchor_regex(anchor: str) -> str:
+    """A regex for ``anchor`` in a lower-cased, Arabic-digit text: spaces optional, no
+    letter or digit glued on either side of a Latin or numeric anchor."""
+    parts = [re.escape(ch) for ch in anchor.lower() if not ch.isspace()]
+    return r"(?<![a-z0-9])" + r"\s*".join(parts) + r"(?![a-z0-9])"
+
+
+_LIST_INTRO = re.compile(r"ได้แก่|ดังนี้|ประกอบด้วย|คือ")
+_ITEM_SHAPE = re.compile(r"^\s*([A-Za-z]{1,2}\d{0,2}|\d{1,2}|[๐-๙]{1,2})\s*([:;.)])\s*\S")
+LISTED_ITEMS_MAX = 12
+
+
+def _listed_after(text: str, start: int, end: int) -> tuple[int, int, list[str]] | None:
+    """What the plan lists at an anchor: the rest of its sentence when it introduces the
+    items itself ("๙ รูปแบบ ได้แก่ …"), else the lines after it that share one item shape
+    ("Q1 : …", "Q2 : …"; each shown to "หมายถึง" or 100 characters), else its own line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    tail = text[end:line_end]
+    if (m := _LIST_INTRO.search(tail)) and len(tail[m.end():].strip()) >= 20:
+        return line_start, line_end, [thai.clip(text[line_start:line_end], 700)]
+    if line_end - line_start > 700:  # a long paragraph: the part around the anchor
+        line_start, line_end = max(line_start, start - 350), min(line_end, end + 350)
+    items, shape, last = [], None, line_end
+    pos = line_end
+    while pos < len(text) and len(items) < LISTED_ITEMS_MAX and pos - last < 3000:
+        nxt = text.find("\n", pos + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[pos:nxt].strip("\n")
+        m = _ITEM_SHAPE.match(line)
+        if m:
+            sh = (re.sub(r"\d|[๐-๙]", "9", re.sub(r"[A-Za-z]", "A", m.group(1))), m.group(2))
+            if shape is None:
+                shape = sh
+            if sh == shape:
+                head = line.strip().split("หมายถึง")[0]
+                items.append(thai.clip(head, 100))
+                last = nxt
+        pos = nxt
+    if len(items) >= 2:
+        return line_start, last, items
+    if tail.strip() or text[line_start:start].strip():
+        return line_start, line_end, [thai.clip(text[line_start:line_end], 700)]
+    return None
 
 
 def _prose(text: str, n: int) -> str:

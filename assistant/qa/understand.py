@@ -539,8 +539,8 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
         or (q.years and q.corpus_offices and not _STRAT_WORD.search(s) and not _GUIDE_WORD.search(s))
     )
     listy = bool(_LIST.search(s))
-    if q.indicator and not listy:
-        return "numeric", None
+    if q.indicator and (not listy or not re.search(r"(?:ไหน|อะไร|ใด)บ้าง|ทั้งหมด|รายการ|ทุกตัว|มีกี่", s)):
+        return "numeric", None  # "ตัวชี้วัดที่ 14 ผลปี 61 เป็นยังไงบ้าง": that row's figures
     if q.every_year or q.below_target or q.unit_not or q.target_below or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
