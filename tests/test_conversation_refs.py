@@ -81,7 +81,8 @@ def test_strategy_lists_compared_with_the_document_without_an_office(bot):
 def test_names_quoted_from_a_plan_are_answered_where_it_prints_them(bot):
     ans = bot.ask("5Q ของ สพม.ลำปางลำพูน มีอะไรบ้างคะ")
     assert ans.status == "answered"
-    lines = ans.answer.splitlines()[1:]
+    lines = ans.answer.splitlines()[2:]
+    assert "5Q ดังนี้" in ans.answer.splitlines()[1]
     assert lines == ["- Q1 : นักเรียนคุณภาพ (Quality Student)", "- Q2 : ครูคุณภาพ (Quality Teacher)",
                      "- Q3 : ผู้บริหารคุณภาพ (Quality School Director)", "- Q4 : โรงเรียนคุณภาพ (Quality School)",
                      "- Q5 : สำนักงานเขตคุณภาพ (Quality Secondary Education Service Area)"]

@@ -19,6 +19,7 @@ import yaml
 from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
 from assistant.qa import topics
+from assistant.qa.lookup import GROUP_ALIASES as GROUP_WORDS
 from assistant.qa.records import Record, Records, cover
 from assistant.qa.understand import Question, grade_forms
 
@@ -366,6 +367,11 @@ class Answerer:
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
             return Answer(q.text, self.T("year_outside", office=office, plan_years=py,
                                           year=", ".join(map(str, q.years))), "not_found")
+        if len(q.grades) > 1 and not q.indicator:
+            # "ป.6 กับ ม.3 ต่างกันยังไง": one part per grade, when each grade finds its row
+            parts = [self._numeric_plan(_with(q, grades=[g]), plan) for g in q.grades]
+            if all(p.status == "answered" for p in parts):
+                return self._merge(q, parts)
         found = self.find_indicators(q, plan)
         if not found:
             if q.indicator:
@@ -488,6 +494,7 @@ class Answerer:
 
     def _list_plan(self, q: Question, plan: Plan) -> Answer:
         office = self.office(plan)
+        q = self._without_title_words(q, plan)
         rows = []
         for s in plan.strategies:
             if q.strategy and s.number != q.strategy:
@@ -582,6 +589,20 @@ class Answerer:
             lines.append(self.T("list_more", shown=f"{first + 1}–{first + len(shown)}", count=len(rows),
                                 more=len(rows) - first - len(shown)))
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
+
+    def _without_title_words(self, q: Question, plan: Plan) -> Question:
+        """"กลยุทธ์ที่ 3 การพัฒนาสถานศึกษา … มีตัวชี้วัดกี่ตัว": the words that restate the named
+        strategy's title say which strategy, not which of its rows (no term, no group)."""
+        s = plan.strategy(q.strategy) if q.strategy else None
+        if s is None or not s.title:
+            return q
+        title = fold(s.title)
+        terms = [t for t in q.terms if fold(t) not in title]
+        group = None if q.group and fold(q.group) in title and not any(
+            fold(w) in fold(q.norm).replace(title, "") for w, g in GROUP_WORDS.items() if g == q.group) else q.group
+        if terms == q.terms and group == q.group:
+            return q
+        return _with(q, terms=terms, group=group)
 
     def _literal_filter(self, q: Question, rows: list, plan: Plan | None = None) -> tuple[list, list[str]]:
         """Keep indicators that contain the question's rarest content word, when that
@@ -930,6 +951,10 @@ class Answerer:
         s = strategies[0]
         lines = [self.T("guideline_head", office=office, kind=s.kind, strategy=s.number, count=len(s.guidelines))]
         cites = []
+        if q.strategy and any(w in q.norm for w in self.lex.query.get("name_asked") or ()):
+            # "กลยุทธ์ที่ 4 ชื่ออะไร มีแนวทางกี่ข้อ": its title first
+            lines.insert(0, self.T("strategy_one", office=office, kind=s.kind, number=s.number, title=s.title))
+            cites.append(self.r.citation(self.r.get(s.id)))
         shown, first, more = self._page(q, s.guidelines)
         for g in shown:
             resp = self.T("guideline_responsible", unit=g.responsible) if g.responsible else ""
@@ -1087,14 +1112,21 @@ class Answerer:
                     continue
                 # "5Q": the place that lists Q1, Q2, … (not an earlier mention listing A1, A2, …)
                 letter = re.sub(r"[^a-z]", "", a.lower())[:1]
-                m, listed = next(((m, li) for m, li in found if len(li[2]) > 1 and letter
-                                  and li[2][0].strip().lower().startswith(letter)), found[0])
+                m, listed = next(((m, li) for m, li in found if len(li[2]) > 2 and letter
+                                  and li[2][1].strip().lower().startswith(letter)), found[0])
                 start, end, lines = listed
+                defined = next(((dm, li) for dm, li in found if re.match(r"\s*(?:เป็น|หมายถึง|คือ)", key[dm.end():])),
+                               None)
+                if defined and defined[0] is not m and any(w in q.norm for w in self.lex.query.get("definition_asked") or ()):
+                    # "4A PLUS คืออะไร": where the plan defines it ("4A PLUS เป็น…"), then its items
+                    m, (start, _e, dlines) = defined[0], defined[1]
+                    lines = [dlines[0], *lines[1:]]
+                    end = max(end, _e)
                 rec = self._passage_at(plan, m.start())
                 if rec is None:
                     continue
                 c = self.r.citation(rec, Span(plan.doc_id, start, end))
-                body = "\n".join(f"- {x}" for x in lines) if len(lines) > 1 else lines[0]
+                body = "\n".join([lines[0], *(f"- {x}" for x in lines[1:])])
                 return Answer(q.text, self.T("anchor_head", office=self.office(plan), section=c.section,
                                              anchor=a) + "\n" + body, "answered", citations=[c])
         return None
@@ -1275,7 +1307,7 @@ def _listed_after(text: str, start: int, end: int) -> tuple[int, int, list[str]]
         line = text[pos:nxt].strip("\n")
         m = _ITEM_SHAPE.match(line)
         if m:
-            sh = (re.sub(r"\d|[๐-๙]", "9", re.sub(r"[A-Za-z]", "A", m.group(1))), m.group(2))
+            sh = (re.sub(r"\d|[๐-๙]", "9", m.group(1)), m.group(2))  # "Q1 :" and "Q2 :", not "A1 :"
             if shape is None:
                 shape = sh
             if sh == shape:
@@ -1283,8 +1315,8 @@ def _listed_after(text: str, start: int, end: int) -> tuple[int, int, list[str]]
                 items.append(thai.clip(head, 100))
                 last = nxt
         pos = nxt
-    if len(items) >= 2:
-        return line_start, last, items
+    if len(items) >= 2:  # the line that introduces them, then the items
+        return line_start, last, [thai.clip(text[line_start:line_end], 400), *items]
     if tail.strip() or text[line_start:start].strip():
         return line_start, line_end, [thai.clip(text[line_start:line_end], 700)]
     return None

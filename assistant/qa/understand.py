@@ -70,6 +70,7 @@ _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื�
 _RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
+_YEAR_PAIR = re.compile(r"ปี(?:งบประมาณ|งบ)?\s*(\d{2,4})\s*(?:กับ|และ|,|หรือ)\s*(\d{2,4})(?!\d)")
 
 
 def _toneless(s: str) -> str:
@@ -226,6 +227,12 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     for m in q.offices:
         rest = rest.replace(m.text, " ")
     q.years = thai.find_years(_RECORD_NUMBERS.sub(" ", rest))
+    if q.years:
+        # "ปี 66 กับ 67": the bare number joined to a year is a year too
+        for m in _YEAR_PAIR.finditer(_RECORD_NUMBERS.sub(" ", rest)):
+            more = thai.find_years(f"ปี {m.group(2)}")
+            if thai.find_years(f"ปี {m.group(1)}") and more and more[0] not in q.years:
+                q.years.append(more[0])
     for y in q.years:
         rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
     if (m := _STRATEGY.search(rest)):
