@@ -116,3 +116,19 @@ def test_grades_are_read_and_a_grade_follow_up_relinks_the_topic(bot):
     ans = bot.ask("แล้ว ป.3 ล่ะ", conversation_id="r:grade")
     assert (YS, "1", "14", 2566, "70", "target") in vals(ans)
     assert all(v.indicator != "16" for v in ans.values)  # not the ป.1 row of the turn before
+
+
+def test_a_latin_name_narrows_links_and_a_blank_unit_is_read_from_the_wording(bot):
+    # "PA" is printed by the PA rows only: the subject group (ผอ.) never links a row without it
+    pa = bot.ask("PA ของ ผอ.โรงเรียนใน ยส.2 ต้องได้กี่คะแนนขึ้นไปครับ")
+    assert all(v.indicator in {"23", "24", "77", "78", "79", "80"} for v in pa.values)
+    assert pa.status in ("answered", "clarify")
+    # the unit cell is blank (NBSP); the row says "ร้อยละของนักเรียน…"
+    ans = bot.ask("ลปลพ ร้อยละนักเรียนที่เข้าร่วมกิจกรรมสะท้อนความรักในสถาบันหลักของชาติ ปี 2569")
+    assert [(v.value, v.unit) for v in ans.values] == [("95", "ร้อยละ")] and "ร้อยละ 95" in ans.answer
+
+
+def test_two_years_joined_and_a_result_asked_of_a_name_no_row_prints(bot):
+    assert bot.understand("สพม.35 ปี 66 กับ 67 เป้าเท่าไหร่").years == [2566, 2567]
+    # ชม.6 has no O-NET row: not_found, no passages of the plan marked answered
+    assert bot.ask("ผลสอบ O-NET ปี 65 ของ สพป.เชียงใหม่ เขต 6 เป็นยังไงบ้างคะ").status == "not_found"

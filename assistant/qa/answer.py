@@ -7,6 +7,7 @@ questions and project alignment from search over the records. Phrasing comes fro
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -237,6 +238,7 @@ class Answerer:
                 anywhere = [(s, i) for s, i in pairs if i.number == want]
                 hits = anywhere if len(anywhere) == 1 else []
             return hits
+        pairs = self._of_names(q, pairs)
         if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
             pairs = of_group or pairs
@@ -300,6 +302,7 @@ class Answerer:
         if pairs is None:
             pairs = [(s, i) for s in plan.strategies for i in s.indicators
                      if q.strategy is None or s.number == q.strategy]
+            pairs = self._of_names(q, pairs)
             of_group = [(s, i) for s, i in pairs if q.group and q.group in i.groups]
             pairs = self._of_grades(q, of_group or pairs)
         elif q.strategy:
@@ -311,6 +314,27 @@ class Answerer:
         cands = [topics.Candidate(s, i, *raw.get(i.id, (0.0, 0.0)), topic_coverage(q.terms, i, weights=weights))
                  for s, i in pairs]
         return topics.score(cands)
+
+    def _unit_in_text(self, ind: Indicator) -> str | None:
+        """The unit an indicator's own wording begins with (lexicon ``query.units_in_text``)."""
+        head = fold(ind.text)[:12]
+        return next((u for u in self.lex.query.get("units_in_text") or () if head.startswith(fold(u))), None)
+
+    def _of_names(self, q: Question, pairs: list) -> list:
+        """The rows that print every Latin name of the question ("PA", "ITA", "O-NET"; or a
+        lexicon synonym), when some do: a name is a stronger key than any other word, so a row
+        without it is never linked by the rest of the words or the subject group."""
+        latin = [t for t in q.terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower()) and len(t) >= 2]
+        if not latin:
+            return pairs
+        syn = self.lex.query.get("synonyms") or {}
+
+        def prints(ind: Indicator, t: str) -> bool:
+            text = thai.normalize(" ".join([ind.text, *ind.sub_items]))
+            return any(_holds(text, f) for f in (t, *syn.get(t.lower(), ())))
+
+        named = [(s, i) for s, i in pairs if all(prints(i, t) for t in latin)]
+        return named or pairs
 
     def _of_grades(self, q: Question, pairs: list) -> list:
         """The rows that print one of the grades the question names ("ป.3" → "ประถมศึกษาปีที่ ๓"),
@@ -434,6 +458,9 @@ class Answerer:
             return q.kind is None or t.kind == q.kind
 
         targets = [t for t in targets if wanted(t)] or targets
+        if (unit := self._unit_in_text(ind)) and not ind.unit:
+            # a blank unit cell of a row that says what it counts ("ร้อยละของนักเรียน…"): that unit
+            targets = [t if t.unit else dataclasses.replace(t, unit=unit) for t in targets]
         if not targets:
             return Answer(q.text, head + "\n" + self.T("numeric_none", office=office, section=section),
                           "not_found", citations=[self.r.citation(rec)])

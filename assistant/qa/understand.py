@@ -552,7 +552,7 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
         return "numeric", None
-    if numeric_words and listy and _TARGET_WORD.search(s) and not _IND_WORD.search(s) \
+    if numeric_words and listy and (_TARGET_WORD.search(s) or _RESULT.search(s)) and not _IND_WORD.search(s) \
             and not _GUIDE_WORD.search(s) and not _STRAT_WORD.search(s):
         # "ความพึงพอใจต่อการให้บริการ ตั้งเป้าไว้ยังไงบ้าง": the targets of each row on the topic
         q.plural = True
