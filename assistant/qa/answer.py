@@ -250,7 +250,8 @@ class Answerer:
             verdict, chosen = topics.decide(ranked)
             if q.plural and verdict != "none" and q.intent == "numeric":
                 # "ตั้งเป้าไว้ยังไงบ้าง": every row the topic links to, not only the best
-                chosen = [c for c in ranked if c.score >= topics.MIN_SCORE][:topics.MAX_PLURAL]
+                chosen = [c for c in ranked if c.score >= max(topics.MIN_SCORE, ranked[0].score - topics.PLURAL_BAND)]
+                chosen = chosen[:topics.MAX_PLURAL]
                 return [(c.strategy, c.indicator) for c in chosen]
             found = [(c.strategy, c.indicator) for c in chosen]
             if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
@@ -600,9 +601,10 @@ class Answerer:
                 shown_targets = _targets_below(ind, q.years, float(q.target_below))
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
-            elif q.asks_value and not q.below_target:
+            elif (q.asks_value or len(self.plan_years(plan)) == 1) and not q.below_target:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
-                # plan's one year when it has one; none shown for a multi-year plan asked no year)
+                # plan's one year when it has one; none shown for a multi-year plan asked no year).
+                # A one-year plan's rows always show their target: it is what the row asks of a school
                 years = set(q.years) or (plan_years if len(plan_years := self.plan_years(plan)) == 1 else set())
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
