@@ -132,3 +132,13 @@ def test_two_years_joined_and_a_result_asked_of_a_name_no_row_prints(bot):
     assert bot.understand("สพม.35 ปี 66 กับ 67 เป้าเท่าไหร่").years == [2566, 2567]
     # ชม.6 has no O-NET row: not_found, no passages of the plan marked answered
     assert bot.ask("ผลสอบ O-NET ปี 65 ของ สพป.เชียงใหม่ เขต 6 เป็นยังไงบ้างคะ").status == "not_found"
+
+
+def test_this_one_after_a_list_of_several_rows_asks_which(bot):
+    bot.ask("ตัวชี้วัดของ สพป.ยโสธร เขต 2 กลยุทธ์ที่ 1", conversation_id="r:pick")
+    ans = bot.ask("ตัวนี้ใครรับผิดชอบ", conversation_id="r:pick")
+    assert ans.status == "clarify" and ans.values == []
+    assert ans.choices[0] == "กลยุทธ์ที่ 1 ตัวชี้วัดที่ 1" and len(ans.choices) >= 2
+    # the choice tapped is answered in the same conversation, for the same office
+    then = bot.ask(ans.choices[1], conversation_id="r:pick")
+    assert then.status == "answered" and {v.office for v in then.values} <= {YS}

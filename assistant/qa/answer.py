@@ -187,6 +187,8 @@ class Answerer:
         plans, early = self.choose_plans(q, office_id)
         if early:
             return early
+        if q.intent == "pick":
+            return self._pick(q, plans)
         if q.intent == "date":
             return self.date(q, plans)
         if q.intent == "absent":
@@ -847,6 +849,23 @@ class Answerer:
                     lines += figures.answer.splitlines()
                     values, cites = figures.values, cites + figures.citations
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites)
+
+    def _pick(self, q: Question, plans: list[Plan]) -> Answer:
+        """"ตัวนี้…" after a list of several rows: ask which row, offering those listed."""
+        plan = next((p for p in plans if p.office_id), plans[0] if plans else None)
+        rows = []
+        for key in q.listed:
+            s_num, _, i_num = key.partition("|")
+            s = plan.strategy(s_num) if plan else None
+            ind = next((i for i in s.indicators if i.number == i_num), None) if s else None
+            if ind:
+                rows.append((s, ind))
+        if not rows:
+            return Answer(q.text, self.T("open_none"), "not_found")
+        choices = [f"{s.kind}ที่ {s.number} ตัวชี้วัดที่ {i.number}" for s, i in rows]
+        text = self.T("pick_which", count=len(rows)) + "\n" + "\n".join(
+            f"- {c}: {thai.one_line(i.text)[:80]}" for c, (_s, i) in zip(choices, rows, strict=True))
+        return Answer(q.text, text, "clarify", choices=choices)
 
     def _counted_rows(self, q: Question, plans: list[Plan]) -> Answer | None:
         """"ตัวชี้วัดโรงเรียนคุณภาพ ตั้งเป้าไว้กี่โรง": a count the plan does hold, as the target

@@ -81,6 +81,10 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         q = replace(q, intent=prev.intent if prev.intent in ("numeric", "field", "guideline")
                     else ("guideline" if q.guideline else "numeric"), field=q.field or prev.field)
     names_record = bool(q.strategy or q.indicator or q.guideline)
+    if q.this_ref and not names_record and len(prev.listed) > 1 and not q.corpus_offices \
+            and q.intent in ("open", "numeric", "field", "list", "compare"):
+        # "ตัวนี้ใครรับผิดชอบ" after a list of several rows: which one is not known, so ask
+        return replace(q, intent="pick", offices=list(prev.offices), listed=list(prev.listed), inherited=["office"])
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
     bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
@@ -184,6 +188,10 @@ def _names_group(term: str) -> bool:
 def pin_answer(q: Query, answer: Answer) -> Query:
     """The context to keep after ``answer``: when it concerned one indicator (found by
     its topic or number), pin that indicator so "ตัวนี้ใครรับผิดชอบ" finds it."""
+    if q.intent == "list" and answer.status == "answered":
+        rows = list(dict.fromkeys((c.strategy, c.indicator) for c in answer.citations if c.indicator))
+        if len(rows) > 1:
+            q = replace(q, listed=[f"{s}|{i}" for s, i in rows])
     pairs = {(v.strategy, v.indicator) for v in answer.values if v.indicator}
     if not pairs:
         pairs = {(c.strategy, c.indicator) for c in answer.citations if c.indicator}

@@ -19,7 +19,7 @@ from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES, LEVEL_ALIASES
 
 INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose",
-           "date", "field", "smalltalk", "more", "absent", "plan_years")
+           "date", "field", "smalltalk", "more", "absent", "plan_years", "pick")
 FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
 _STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])"
@@ -129,6 +129,7 @@ class Query:
     same_topic: bool = False  # "ตัวที่คล้ายๆ กัน", "แบบนี้": the topic of the turn before
     grades: list[str] = dataclasses.field(default_factory=list)  # "ป.3", "ม.6": the school grades named
     plural: bool = False  # a figure asked of every row on the topic ("ตั้งเป้าไว้ยังไงบ้าง")
+    listed: list[str] = dataclasses.field(default_factory=list)  # "s|i" of the rows the turn's answer listed
     this_ref: bool = False  # "ตัวนี้", "ข้อนั้น": the record of the turn before, whatever else is written
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
