@@ -142,3 +142,10 @@ def test_this_one_after_a_list_of_several_rows_asks_which(bot):
     # the choice tapped is answered in the same conversation, for the same office
     then = bot.ask(ans.choices[1], conversation_id="r:pick")
     assert then.status == "answered" and {v.office for v in then.values} <= {YS}
+
+
+def test_a_strategy_number_with_a_rows_wording_and_how_much_is_that_rows_figure(bot):
+    ans = bot.ask("นโยบาย 4 ลำปางลำพูน ร้อยละนักเรียนที่เข้าร่วมกิจกรรมสะท้อนความรักในสถาบันหลักของชาติ ปี๖๘ เป้ากี่")
+    assert [(v.strategy, v.indicator, v.year, v.value) for v in ans.values] == [("4", "4", 2568, "90")]
+    q = bot.understand("หน่วยนับของตัวชี้วัดอัตราการเข้าเรียนสุทธิ ม.ต้น ชม.6 คืออะไร")
+    assert q.unit_is is None and q.field == "unit"

@@ -321,8 +321,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
-        if m.group(1) not in ("อะไร", "ไหน", "ใด"):
-            q.unit_is = m.group(1)
+        if m.group(1) not in ("อะไร", "ไหน", "ใด") and not m.group(1).startswith("ของ"):
+            q.unit_is = m.group(1)  # ("หน่วยนับของตัวชี้วัด X คืออะไร" asks the unit, no condition)
     if (m := _target_is(tuple(words.get("target_equal_links", ()))).search(rest)) \
             and (m.group(1) or m.group(2) or m.group(4)) \
             and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
@@ -532,8 +532,8 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     if re.search(r"สรุป|ภาพรวม|เน้นเรื่อง|เน้นอะไร|มุ่งเน้น", s) and not q.indicator and not _IND_WORD.search(s):
         return "strategy", None
     if q.strategy and _STRAT_WORD.search(s) and not q.indicator and not _GUIDE_WORD.search(s) \
-            and not _IND_WORD.search(s):
-        return "strategy", None
+            and not _IND_WORD.search(s) and not (_HOW_MUCH.search(s) and _TARGET_WORD.search(s)):
+        return "strategy", None  # ("นโยบาย 4 … ร้อยละนักเรียน… ปี 68 เป้ากี่" asks a row's figure)
     if _VISION.search(s):
         return "overview", "vision"
     if _MISSION.search(s):
