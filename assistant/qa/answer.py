@@ -1153,15 +1153,17 @@ class Answerer:
             for a in anchors:
                 found = []
                 for m in re.finditer(_anchor_regex(a), key):
-                    listed = _listed_after(text, m.start(), m.end())
+                    listed = _listed_after(text, m.start(), m.end(), set(re.sub(r"[^A-Z]", "", a.upper())))
                     if listed is not None:
                         found.append((m, listed))
                 if not found:
                     continue
                 # "5Q": the place that lists Q1, Q2, … (not an earlier mention listing A1, A2, …)
                 letter = re.sub(r"[^a-z]", "", a.lower())[:1]
-                m, listed = next(((m, li) for m, li in found if len(li[2]) > 2 and letter
-                                  and li[2][1].strip().lower().startswith(letter)), found[0])
+                lettered = [(m, li) for m, li in found if len(li[2]) > 2 and letter
+                            and li[2][1].strip().lower().startswith(letter)]
+                # the tightest such place: the items printed right under the anchor
+                m, listed = min(lettered, key=lambda x: x[1][1] - x[1][0]) if lettered else found[0]
                 start, end, lines = listed
                 defined = next(((dm, li) for dm, li in found if re.match(r"\s*(?:เป็น|หมายถึง|คือ)", key[dm.end():])),
                                None)
@@ -1335,10 +1337,12 @@ _ITEM_SHAPE = re.compile(r"^\s*([A-Za-z]{1,2}\d{0,2}|\d{1,2}|[๐-๙]{1,2})\s*(
 LISTED_ITEMS_MAX = 12
 
 
-def _listed_after(text: str, start: int, end: int) -> tuple[int, int, list[str]] | None:
+def _listed_after(text: str, start: int, end: int, letters: set[str] | frozenset = frozenset()) \
+        -> tuple[int, int, list[str]] | None:
     """What the plan lists at an anchor: the rest of its sentence when it introduces the
     items itself ("๙ รูปแบบ ได้แก่ …"), else the lines after it that share one item shape
-    ("Q1 : …", "Q2 : …"; each shown to "หมายถึง" or 100 characters), else its own line."""
+    ("Q1 : …", "Q2 : …"; each shown to "หมายถึง" or 100 characters), else its own line.
+    An acronym's items are its letters: for "4A PLUS" the lines "A1 :" … "P :" "L :" "U :" "S :"."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
@@ -1358,7 +1362,9 @@ def _listed_after(text: str, start: int, end: int) -> tuple[int, int, list[str]]
             sh = (re.sub(r"\d|[๐-๙]", "9", m.group(1)), m.group(2))  # "Q1 :" and "Q2 :", not "A1 :"
             if shape is None:
                 shape = sh
-            if sh == shape:
+            lettered = bool(letters) and m.group(2) in ":;" and m.group(1)[:1].upper() in letters
+            if (lettered and (not items or shape[1] in ":;")) or (not letters and sh == shape) \
+                    or (letters and sh == shape and m.group(1)[:1].upper() in letters):
                 head = line.strip().split("หมายถึง")[0]
                 items.append(thai.clip(head, 100))
                 last = nxt
