@@ -161,7 +161,9 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
-        if q.intent in ("open", "strategy") and not q.indicator and _anchors(q.text, self.lex):
+        if q.intent in ("open", "strategy") and not q.indicator and _anchors(q.text, self.lex) \
+                and not any(w in q.norm for w in self.lex.query.get("definition_asked") or ()):
+            # ("4A PLUS คืออะไร" asks a definition: the passages that explain it, below)
             plans, early = self.choose_plans(q, office_id)
             if not early and (anchored := self.anchored(q, plans)):
                 return anchored
@@ -1165,13 +1167,6 @@ class Answerer:
                 # the tightest such place: the items printed right under the anchor
                 m, listed = min(lettered, key=lambda x: x[1][1] - x[1][0]) if lettered else found[0]
                 start, end, lines = listed
-                defined = next(((dm, li) for dm, li in found if re.match(r"\s*(?:เป็น|หมายถึง|คือ)", key[dm.end():])),
-                               None)
-                if defined and defined[0] is not m and any(w in q.norm for w in self.lex.query.get("definition_asked") or ()):
-                    # "4A PLUS คืออะไร": where the plan defines it ("4A PLUS เป็น…"), then its items
-                    m, (start, _e, dlines) = defined[0], defined[1]
-                    lines = [dlines[0], *lines[1:]]
-                    end = max(end, _e)
                 rec = self._passage_at(plan, m.start())
                 if rec is None:
                     continue
