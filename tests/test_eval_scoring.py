@@ -39,3 +39,16 @@ def test_figures_in_a_not_found_answer_are_confidently_wrong():
     ans = _ans((2568, "90"), status="answered")
     assert wrong_figure(gold, ans) is True
     assert judge(gold, Answer("q", "ไม่พบในเอกสาร", "not_found"), {}) == (True, [])
+
+
+def test_another_year_of_the_row_asked_is_extra_not_confidently_wrong():
+    # the gold lists the 2562 target; the answer also states the same row's printed 2561
+    # figure: not the right answer (extra values), but no wrong row's figure either
+    gold = {"status": "answered", "values": [{"value": "ทุกแห่ง", "unit": None, "year": 2562, "kind": "target"}]}
+    ans = _ans((2561, "ทุกแห่ง"), (2562, "ทุกแห่ง"))
+    assert judge(gold, ans, {})[0] is False
+    assert wrong_figure(gold, ans) is False
+    # another row's figure beside the right one is still confidently wrong
+    other = Value("spm-lampang-lamphun", "1", "3", 2561, "50", "ร้อยละ", "target")
+    ans.values.append(other)
+    assert wrong_figure(gold, ans) is True

@@ -99,3 +99,16 @@ def test_align_in_chat_uses_the_proposal_aligner(bot):
     assert "ภาษาต่างประเทศ" in ans.citations[1].quote
     for c in ans.citations:
         assert c.quote in corpus_text(c.doc)
+
+
+def test_every_row_on_a_topic_and_counts_answered_from_a_row(bot):
+    # "ตั้งเป้าไว้ยังไงบ้าง": each row the topic links to, with its own figures
+    ans = bot.ask("ยส.2 ความพึงพอใจต่อการให้บริการของเขต ตั้งเป้าไว้ยังไงบ้าง")
+    assert sorted(vals(ans)) == [("spp-yasothon-2", "4", "55", 2566, "90", "target"),
+                                 ("spp-yasothon-2", "4", "70", 2566, "80", "target")]
+    # a count (กี่โรง) the plan holds as the target of a row counted in schools
+    count = bot.ask("สพม.ลปลพ ตัวชี้วัดโรงเรียนคุณภาพ ตั้งเป้าไว้กี่โรง")
+    assert count.status == "answered" and {v.value for v in count.values} == {"2"}
+    assert {v.unit for v in count.values} == {"โรงเรียน"}
+    # a count no row holds is still not in the plan
+    assert bot.ask("ตรัง 2 มีโรงเรียนกี่โรง").status == "not_found"

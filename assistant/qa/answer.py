@@ -7,6 +7,7 @@ questions and project alignment from search over the records. Phrasing comes fro
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -20,8 +21,9 @@ from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer, Citation, Indicator, Plan, Span, Strategy, Target, Value
 from assistant.domain.offices import office_list
 from assistant.qa import topics
+from assistant.qa.lookup import GROUP_ALIASES as GROUP_WORDS
 from assistant.qa.records import Record, Records, cover
-from assistant.qa.understand import Question
+from assistant.qa.understand import Question, grade_forms
 
 SearchFn = Callable[..., list[tuple[str, float]]]
 ScoreFn = Callable[..., "dict[str, tuple[float, float]] | None"]
@@ -42,6 +44,10 @@ MIN_GUIDELINE_COVERAGE = 0.5
 # Another indicator whose (weighted) coverage is within this of the best one's, when the
 # best does not hold every word: the question fits both, so it is asked back.
 TOPIC_TIE_MARGIN = 0.05
+# a strategy's own prose is shown up to this many characters when it has no rows
+STRATEGY_PROSE_CHARS = 1400
+# a list row's text is shown up to this many characters (most indicators are shorter)
+LIST_ITEM_CHARS = 220
 
 
 class Templates:
@@ -163,6 +169,12 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
+        if q.intent in ("open", "strategy") and not q.indicator and _anchors(q.text, self.lex) \
+                and not any(w in q.norm for w in self.lex.query.get("definition_asked") or ()):
+            # ("4A PLUS คืออะไร" asks a definition: the passages that explain it, below)
+            plans, early = self.choose_plans(q, office_id)
+            if not early and (anchored := self.anchored(q, plans)):
+                return anchored
         if q.intent == "open" and not q.terms and not q.part and q.confidence < 0.7 and q.years \
                 and q.corpus_offices:
             # an office and a year its plan does not cover: say so rather than ask
@@ -185,10 +197,13 @@ class Answerer:
         plans, early = self.choose_plans(q, office_id)
         if early:
             return early
+        if q.intent == "pick":
+            return self._pick(q, plans)
         if q.intent == "date":
             return self.date(q, plans)
         if q.intent == "absent":
-            return self.absent(q, plans)
+            counted = self._counted_rows(q, plans)
+            return counted if counted is not None else self.absent(q, plans)
         if q.intent == "plan_years":
             return self._merge(q, [self.plan_years_answer(q, p) for p in plans])
         handler = {
@@ -235,14 +250,21 @@ class Answerer:
                 anywhere = [(s, i) for s, i in pairs if i.number == want]
                 hits = anywhere if len(anywhere) == 1 else []
             return hits
+        pairs = self._of_names(q, pairs)
         if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
             pairs = of_group or pairs
+        pairs = self._of_grades(q, pairs)
         if q.terms and self._unprinted_names(q.terms, plan):
             return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
         if ranked is not None:
             verdict, chosen = topics.decide(ranked)
+            if q.plural and verdict != "none" and q.intent == "numeric":
+                # "ตั้งเป้าไว้ยังไงบ้าง": every row the topic links to, not only the best
+                chosen = [c for c in ranked if c.score >= max(topics.MIN_SCORE, ranked[0].score - topics.PLURAL_BAND)]
+                chosen = chosen[:topics.MAX_PLURAL]
+                return [(c.strategy, c.indicator) for c in chosen]
             found = [(c.strategy, c.indicator) for c in chosen]
             if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
                 # "ต้องได้กี่คะแนน": the unit the question names picks one of them
@@ -293,8 +315,9 @@ class Answerer:
         if pairs is None:
             pairs = [(s, i) for s in plan.strategies for i in s.indicators
                      if q.strategy is None or s.number == q.strategy]
+            pairs = self._of_names(q, pairs)
             of_group = [(s, i) for s, i in pairs if q.group and q.group in i.groups]
-            pairs = of_group or pairs
+            pairs = self._of_grades(q, of_group or pairs)
         elif q.strategy:
             pairs = [(s, i) for s, i in pairs if s.number == q.strategy]
         raw = self.scores(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"])
@@ -304,6 +327,36 @@ class Answerer:
         cands = [topics.Candidate(s, i, *raw.get(i.id, (0.0, 0.0)), topic_coverage(q.terms, i, weights=weights))
                  for s, i in pairs]
         return topics.score(cands)
+
+    def _unit_in_text(self, ind: Indicator) -> str | None:
+        """The unit an indicator's own wording begins with (lexicon ``query.units_in_text``)."""
+        head = fold(ind.text)[:12]
+        return next((u for u in self.lex.query.get("units_in_text") or () if head.startswith(fold(u))), None)
+
+    def _of_names(self, q: Question, pairs: list) -> list:
+        """The rows that print every Latin name of the question ("PA", "ITA", "O-NET"; or a
+        lexicon synonym), when some do: a name is a stronger key than any other word, so a row
+        without it is never linked by the rest of the words or the subject group."""
+        latin = [t for t in q.terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower()) and len(t) >= 2]
+        if not latin:
+            return pairs
+        syn = self.lex.query.get("synonyms") or {}
+
+        def prints(ind: Indicator, t: str) -> bool:
+            text = thai.normalize(" ".join([ind.text, *ind.sub_items]))
+            return any(_holds(text, f) for f in (t, *syn.get(t.lower(), ())))
+
+        named = [(s, i) for s, i in pairs if all(prints(i, t) for t in latin)]
+        return named or pairs
+
+    def _of_grades(self, q: Question, pairs: list) -> list:
+        """The rows that print one of the grades the question names ("ป.3" → "ประถมศึกษาปีที่ ๓"),
+        when some do; all rows otherwise."""
+        if not q.grades:
+            return pairs
+        forms = [fold(f) for g in q.grades for f in grade_forms(g, self.lex.query)]
+        of_grade = [(s, i) for s, i in pairs if any(f in fold(" ".join([i.text, *i.sub_items])) for f in forms)]
+        return of_grade or pairs
 
     def _unprinted_names(self, terms: list[str], plan: Plan) -> list[str]:
         """Latin-script words of the question (names: ITA, O-NET, PISA, coding) that no
@@ -325,12 +378,12 @@ class Answerer:
         texts = self._indicator_texts.get(plan.doc_id)
         if texts is None:
             texts = self._indicator_texts[plan.doc_id] = [
-                thai.squash(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
+                fold(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
         syn = self.lex.query.get("synonyms") or {}
         n = max(1, len(texts))
         out = {}
         for t in terms:
-            forms = [thai.squash(x) for x in (t, *syn.get(t.lower(), ()))]
+            forms = [fold(x) for x in (t, *syn.get(t.lower(), ()))]
             df = sum(1 for x in texts if any(f in x for f in forms))
             out[t] = math.log(1 + n / max(1, df))
         return out
@@ -351,6 +404,11 @@ class Answerer:
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
             return Answer(q.text, self.T("year_outside", office=office, plan_years=py,
                                           year=", ".join(map(str, q.years))), "not_found")
+        if len(q.grades) > 1 and not q.indicator:
+            # "ป.6 กับ ม.3 ต่างกันยังไง": one part per grade, when each grade finds its row
+            parts = [self._numeric_plan(_with(q, grades=[g]), plan) for g in q.grades]
+            if all(p.status == "answered" for p in parts):
+                return self._merge(q, parts)
         found = self.find_indicators(q, plan)
         if not found:
             if q.indicator:
@@ -366,6 +424,9 @@ class Answerer:
             if nearest:
                 text += "\n" + self.T("nearest_head") + "\n" + "\n".join(line for line, _ in nearest)
             return Answer(q.text, text, "not_found", citations=[c for _, c in nearest])
+        if len(found) > 1 and q.plural and not q.indicator:
+            # "ตั้งเป้าไว้ยังไงบ้าง": every row the topic fits as well, each with its own figures
+            return self._merge(q, [self._indicator_values(q, plan, s, i, office) for s, i in found])
         if len(found) > 1:
             choices = [f"{s.kind}ที่ {s.number} ตัวชี้วัดที่ {i.number}" for s, i in found]
             head = self.T("indicator_ambiguous", indicator=q.indicator, office=office) if q.indicator \
@@ -410,6 +471,9 @@ class Answerer:
             return q.kind is None or t.kind == q.kind
 
         targets = [t for t in targets if wanted(t)] or targets
+        if (unit := self._unit_in_text(ind)) and not ind.unit:
+            # a blank unit cell of a row that says what it counts ("ร้อยละของนักเรียน…"): that unit
+            targets = [t if t.unit else dataclasses.replace(t, unit=unit) for t in targets]
         if not targets:
             return Answer(q.text, head + "\n" + self.T("numeric_none", office=office, section=section),
                           "not_found", citations=[self.r.citation(rec)])
@@ -470,6 +534,7 @@ class Answerer:
 
     def _list_plan(self, q: Question, plan: Plan) -> Answer:
         office = self.office(plan)
+        q = self._without_title_words(q, plan)
         rows = []
         for s in plan.strategies:
             if q.strategy and s.number != q.strategy:
@@ -535,7 +600,7 @@ class Answerer:
         for n, (_s, ind) in enumerate(shown, first + 1):
             rec = self.r.get(ind.id)
             c = self.r.citation(rec)
-            lines.append(self.T("list_item", n=n, section=c.section, text=_short(ind.text)))
+            lines.append(self.T("list_item", n=n, section=c.section, text=_short(ind.text, LIST_ITEM_CHARS)))
             if q.below_target:
                 pairs = _below_target(ind, q.years)
                 lines.append("   " + "; ".join(
@@ -548,9 +613,10 @@ class Answerer:
                 shown_targets = _targets_below(ind, q.years, float(q.target_below))
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
-            elif q.asks_value and not q.below_target:
+            elif (q.asks_value or len(self.plan_years(plan)) == 1) and not q.below_target:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
-                # plan's one year when it has one; none shown for a multi-year plan asked no year)
+                # plan's one year when it has one; none shown for a multi-year plan asked no year).
+                # A one-year plan's rows always show their target: it is what the row asks of a school
                 years = set(q.years) or (plan_years if len(plan_years := self.plan_years(plan)) == 1 else set())
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
@@ -565,6 +631,20 @@ class Answerer:
                                 more=len(rows) - first - len(shown)))
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
 
+    def _without_title_words(self, q: Question, plan: Plan) -> Question:
+        """"กลยุทธ์ที่ 3 การพัฒนาสถานศึกษา … มีตัวชี้วัดกี่ตัว": the words that restate the named
+        strategy's title say which strategy, not which of its rows (no term, no group)."""
+        s = plan.strategy(q.strategy) if q.strategy else None
+        if s is None or not s.title:
+            return q
+        title = fold(s.title)
+        terms = [t for t in q.terms if fold(t) not in title]
+        group = None if q.group and fold(q.group) in title and not any(
+            fold(w) in fold(q.norm).replace(title, "") for w, g in GROUP_WORDS.items() if g == q.group) else q.group
+        if terms == q.terms and group == q.group:
+            return q
+        return _with(q, terms=terms, group=group)
+
     def _literal_filter(self, q: Question, rows: list, plan: Plan | None = None) -> tuple[list, list[str]]:
         """Keep indicators that contain the question's rarest content word, when that
         word is specific (found in some but not most indicators). Returns the rows and
@@ -575,12 +655,36 @@ class Answerer:
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
         if plan is not None and self._unprinted_names(q.terms, plan):  # "PM 2.5": a name no row prints
             return [], [t for t in q.terms if re.fullmatch(r"[a-z][a-z0-9\-.]*", t.lower())][:1]
-        df = {t: sum(_holds(n, t) for n in norm.values()) for t in q.terms}
+        syn = self.lex.query.get("synonyms") or {}
+
+        def holds(text: str, term: str) -> bool:
+            return any(_holds(text, f) for f in (term, *syn.get(term.lower(), ())))
+
+        df = {t: sum(holds(n, t) for n in norm.values()) for t in q.terms}
         specific = [t for t in q.terms if 0 < df[t] <= max(1, len(rows) // 2)]
         if not specific:
+            if plan is not None and not any(df.values()) and _names_topic(q.norm, self.lex):
+                # "มีตัวชี้วัดเรื่องยาเสพติดไหม" and no row prints the words: the rows the topic
+                # links to by meaning (an unsure link offers its candidates); none linked: the
+                # words may be no topic at all ("ที่วัดเรื่องครู"), so the rows stay
+                linked = self._linked_rows(q, rows, plan)
+                if linked:
+                    return linked, list(q.terms[:2])
             return rows, []
+        # rows that hold every specific word ("วิถี" + "พุทธ") before those holding the rarest one
+        every = [(s, ind) for s, ind in rows if all(holds(norm[id(ind)], t) for t in specific)]
+        if len(specific) > 1 and every:
+            return every, specific
         best = min(specific, key=lambda t: df[t])
-        return [(s, ind) for s, ind in rows if _holds(norm[id(ind)], best)], [best]
+        return [(s, ind) for s, ind in rows if holds(norm[id(ind)], best)], [best]
+
+    def _linked_rows(self, q: Question, rows: list, plan: Plan) -> list:
+        ranked = self.topic_candidates(q, plan)
+        if not ranked:
+            return []
+        _verdict, chosen = topics.decide(ranked)
+        ids = {id(c.indicator) for c in chosen}
+        return [(s, ind) for s, ind in rows if id(ind) in ids]
 
     def plan_years_answer(self, q: Question, plan: Plan) -> Answer:
         """The years a plan covers, cited where they are printed; "not stated" otherwise."""
@@ -616,6 +720,8 @@ class Answerer:
             if "แนวทาง" in q.norm:  # guidelines asked, none sure: the nearest guidelines, with their units
                 return self._guideline_plan(q, plan)
         found = self.find_indicators(q, plan)
+        if not found and q.field == "which_strategy" and q.terms and (prose := self._strategy_by_prose(q, plan)):
+            return prose
         if len(found) != 1 or q.field not in ("which_strategy", "responsible", "source", "unit"):
             return self._numeric_plan(q, plan)  # not found / ambiguous: the same messages
         s, ind = found[0]
@@ -661,11 +767,21 @@ class Answerer:
             # the column is a cell of the same row, after the indicator text and its targets
             text = self.store.texts[plan.doc_id]
             row_end = max([ind.span.end, *(t.span.end for t in ind.targets if t.span.doc_id == plan.doc_id)])
-            i = text.find(column, ind.span.end, row_end + 200)
-            if i < 0:
+            # a column of several cells ("นิเทศ, ส่งเสริม" for the row's sub-items) is printed cell by cell
+            ends = []
+            for part in [column, *(column.split(", ") if ", " in column else [])]:
+                i = text.find(part, ind.span.end, row_end + 200)
+                if i >= 0:
+                    ends.append(i + len(part))
+                    if part == column:
+                        break
+                elif part != column:
+                    ends = []
+                    break
+            if not ends:
                 return Answer(q.text, self.T("field_missing", office=office, section=c.section, label=label,
                                              indicator_text=_short(ind.text, 160)), "not_found", citations=[c])
-            c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, i + len(column))))
+            c = self.r.citation(rec, Span(plan.doc_id, ind.span.start, max(row_end, *ends)))
         text = self.T("field_value", office=office, section=c.section, indicator_text=_short(ind.text, 160),
                       label=label, value=column)
         cites = [c]
@@ -675,7 +791,30 @@ class Answerer:
             if more.answer:
                 text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
                 cites += more.citations[:1] if more.status == "answered" else []
-        return Answer(q.text, text, "answered", citations=cites)
+        values: list[Value] = []
+        if "unit" in (q.field, q.also_field) and q.field != "which_strategy":
+            # "หน่วยนับเป็นอะไร": the row's figures in that unit show what it counts
+            figures = self._indicator_values(_with(q, field=None, also_field=None, kind="target"), plan, s, ind, office)
+            if figures.status == "answered":
+                text += "\n" + "\n".join(figures.answer.splitlines()[2:])
+                values, cites = figures.values, cites + figures.citations
+        return Answer(q.text, text, "answered", values, citations=cites)
+
+    def _strategy_by_prose(self, q: Question, plan: Plan) -> Answer | None:
+        """"Digital Life & Learning อยู่กลยุทธ์ไหน" where no row prints it: the one strategy whose
+        own prose holds most of the words (at least MIN_GUIDELINE_COVERAGE, alone at the top)."""
+        syn = self.lex.query.get("synonyms") or {}
+        scored = sorted(((text_coverage(q.terms, f"{s.title} {s.description or ''}", syn), n, s)
+                         for n, s in enumerate(plan.strategies)), key=lambda x: (-x[0], x[1]))
+        if not scored or scored[0][0] < MIN_GUIDELINE_COVERAGE or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        s = scored[0][2]
+        rec = self.r.get(s.id)
+        if rec is None:
+            return None
+        c = self.r.citation(rec)
+        text = self.T("prose_strategy", office=self.office(plan), kind=s.kind, number=s.number, title=s.title)
+        return Answer(q.text, text, "answered", citations=[c])
 
     def _topic_guideline(self, q: Question, plan: Plan) -> Record | None:
         """The guideline a topic names ("ลดเวลาเรียน เพิ่มเวลารู้ อยู่นโยบายไหน") when its own
@@ -720,6 +859,39 @@ class Answerer:
                     lines += figures.answer.splitlines()
                     values, cites = figures.values, cites + figures.citations
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites)
+
+    def _pick(self, q: Question, plans: list[Plan]) -> Answer:
+        """"ตัวนี้…" after a list of several rows: ask which row, offering those listed."""
+        plan = next((p for p in plans if p.office_id), plans[0] if plans else None)
+        rows = []
+        for key in q.listed:
+            s_num, _, i_num = key.partition("|")
+            s = plan.strategy(s_num) if plan else None
+            ind = next((i for i in s.indicators if i.number == i_num), None) if s else None
+            if ind:
+                rows.append((s, ind))
+        if not rows:
+            return Answer(q.text, self.T("open_none"), "not_found")
+        choices = [f"{s.kind}ที่ {s.number} ตัวชี้วัดที่ {i.number}" for s, i in rows]
+        text = self.T("pick_which", count=len(rows)) + "\n" + "\n".join(
+            f"- {c}: {thai.one_line(i.text)[:80]}" for c, (_s, i) in zip(choices, rows, strict=True))
+        return Answer(q.text, text, "clarify", choices=choices)
+
+    def _counted_rows(self, q: Question, plans: list[Plan]) -> Answer | None:
+        """"ตัวชี้วัดโรงเรียนคุณภาพ ตั้งเป้าไว้กี่โรง": a count the plan does hold, as the target
+        of the one indicator the topic links to whose unit counts that thing (lexicon
+        ``query.count_units``); ``None`` when no such row (then: not in the plan)."""
+        units = (self.lex.query.get("count_units") or {}).get(q.absent)
+        if not units or not q.terms:
+            return None
+        nq = _with(q, intent="numeric", absent=None)
+        parts = []
+        for plan in plans:
+            found = self.find_indicators(nq, plan)
+            if len(found) == 1 and any(u in _unit_of(found[0][1]) for u in units):
+                parts.append(self._indicator_values(nq, plan, *found[0], self.office(plan)))
+        answered = [a for a in parts if a.status == "answered"]
+        return self._merge(q, answered) if answered else None
 
     def absent(self, q: Question, plans: list[Plan]) -> Answer:
         """A fact development plans do not hold (who signed, how many schools): not_found,
@@ -787,6 +959,11 @@ class Answerer:
                 cites += [self.r.citation(self.r.get(g.id)) for g in s.goals[:4]]
             if s.indicators or s.guidelines:
                 lines.append(self.T("strategy_counts", indicators=len(s.indicators), guidelines=len(s.guidelines)))
+            if s.description:
+                # a strategy printed as prose (its headings and paragraphs) is answered by that prose:
+                # whole when it is all the plan says of it, its start otherwise
+                limit = STRATEGY_PROSE_CHARS if not (s.indicators or s.guidelines) else 300
+                lines.append(self.T("strategy_description", text=_prose(s.description, limit)))
             return Answer(q.text, "\n".join(lines), "answered", citations=cites)
         lines = [self.T("strategy_list_head", office=office, kind=kind, count=len(plan.strategies))]
         cites = []
@@ -832,6 +1009,10 @@ class Answerer:
         s = strategies[0]
         lines = [self.T("guideline_head", office=office, kind=s.kind, strategy=s.number, count=len(s.guidelines))]
         cites = []
+        if q.strategy and any(w in q.norm for w in self.lex.query.get("name_asked") or ()):
+            # "กลยุทธ์ที่ 4 ชื่ออะไร มีแนวทางกี่ข้อ": its title first
+            lines.insert(0, self.T("strategy_one", office=office, kind=s.kind, number=s.number, title=s.title))
+            cites.append(self.r.citation(self.r.get(s.id)))
         shown, first, more = self._page(q, s.guidelines)
         for g in shown:
             resp = self.T("guideline_responsible", unit=g.responsible) if g.responsible else ""
@@ -872,11 +1053,17 @@ class Answerer:
     # ------------------------------------------------------------ compare / align / open
     def compare(self, q: Question, plans: list[Plan]) -> Answer:
         plans = [p for p in plans if p.office_id]
+        if q.unknown_doc:  # "กลยุทธ์ของ ชม.6 กับเอกสารที่ไม่ระบุเขต": that document is one side
+            plans += [p for p in self.store.plans.values() if not p.office_id and p not in plans]
         parts = [Answer(q.text, self.T("compare_head"), "answered")]
+        strategies_asked = bool(re.search(r"กลยุทธ์|นโยบาย|ยุทธศาสตร์", q.norm)) and not q.strategy \
+            and not q.indicator and not re.search(r"ตัวชี้วัด|kpi|เป้า", q.norm, re.I)
         for plan in plans:
             office = self.office(plan)
             topical = bool(q.terms) and not re.search(r"กลยุทธ์|นโยบาย|วิสัยทัศน์|กี่ข้อ|กี่ตัว", q.norm)
-            if q.indicator or topical or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
+            if strategies_asked:
+                sub = self._strategy_plan(q, plan)
+            elif q.indicator or topical or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
                 sub = self._numeric_plan(q, plan)
             elif re.search(r"ตัวชี้วัด|kpi", q.norm, re.I):
                 sub = self._list_plan(q, plan)
@@ -888,9 +1075,18 @@ class Answerer:
             parts.append(sub)
         merged = self._merge(q, parts)
         conclusion = self._compare_conclusion(merged.values)
+        if strategies_asked and len(plans) == 2:
+            conclusion = self._same_titles(plans)
         if conclusion:
             merged.answer += "\n" + self.T("compare_conclusion", text=conclusion)
         return merged
+
+    def _same_titles(self, plans: list[Plan]) -> str | None:
+        """How many strategy titles two plans share (compared ignoring spacing and digits' script)."""
+        a, b = ({fold(s.title) for s in p.strategies} for p in plans)
+        if not a or not b:
+            return None
+        return self.T("compare_titles", same=len(a & b), first=len(a), second=len(b))
 
     def _compare_conclusion(self, values: list[Value]) -> str | None:
         """The conclusion computed from the values: equal, which is higher, or units differ."""
@@ -951,6 +1147,42 @@ class Answerer:
             lines += signed.answer.splitlines()  # "ประกาศเมื่อไหร่ ใครลงนาม": both
             cites += signed.citations
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
+    def anchored(self, q: Question, plans: list[Plan]) -> Answer | None:
+        """"5Q มีอะไรบ้าง", "มาตรา 12", "ภัย 9 รูปแบบ": a name or counted phrase of the question
+        (lexicon ``query.anchor_patterns``) that the plan prints. The answer is the printed
+        sentence that lists it ("… ๙ รูปแบบ ได้แก่ …"), or the items printed under it (lines
+        of one shape: "Q1 : …", "Q2 : …"), or the passage holding it; ``None`` when no plan
+        prints it."""
+        anchors = _anchors(q.text, self.lex)
+        if not anchors:
+            return None
+        for plan in plans:
+            text = self.store.texts[plan.doc_id]
+            key = thai.to_arabic(text).lower()  # one character for one: positions stay
+            for a in anchors:
+                found = []
+                for m in re.finditer(_anchor_regex(a), key):
+                    listed = _listed_after(text, m.start(), m.end(), set(re.sub(r"[^A-Z]", "", a.upper())))
+                    if listed is not None:
+                        found.append((m, listed))
+                if not found:
+                    continue
+                # "5Q": the place that lists Q1, Q2, … (not an earlier mention listing A1, A2, …)
+                letter = re.sub(r"[^a-z]", "", a.lower())[:1]
+                lettered = [(m, li) for m, li in found if len(li[2]) > 2 and letter
+                            and li[2][1].strip().lower().startswith(letter)]
+                # the tightest such place: the items printed right under the anchor
+                m, listed = min(lettered, key=lambda x: x[1][1] - x[1][0]) if lettered else found[0]
+                start, end, lines = listed
+                rec = self._passage_at(plan, m.start())
+                if rec is None:
+                    continue
+                c = self.r.citation(rec, Span(plan.doc_id, start, end))
+                body = "\n".join([lines[0], *(f"- {x}" for x in lines[1:])])
+                return Answer(q.text, self.T("anchor_head", office=self.office(plan), section=c.section,
+                                             anchor=a) + "\n" + body, "answered", citations=[c])
+        return None
 
     def _passage_at(self, plan: Plan, pos: int) -> Record | None:
         for rec in self.r.of_plan(plan):
@@ -1030,11 +1262,26 @@ def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target
     return out
 
 
+# vowel length and tone marks, often typed (or printed) one for the other: "วิถีพุทธ" is
+# the plan's "วิถิพุทธ"; "เท่าไหร" is "เท่าไหร่"
+_FOLD = str.maketrans({"ี": "ิ", "ื": "ึ", "ู": "ุ", "่": None, "้": None, "๊": None, "๋": None, "็": None})
+
+
+def _names_topic(norm: str, lex) -> bool:
+    """The question names a topic ("เรื่อง…", "เกี่ยวกับ…"): lexicon ``query.topic_markers``."""
+    return any(w in norm for w in lex.query.get("topic_markers") or ())
+
+
+def fold(text: str) -> str:
+    """Comparison key of :func:`thai.squash` that also ignores vowel length and tone marks."""
+    return thai.squash(text).translate(_FOLD)
+
+
 def _holds(text: str, word: str) -> bool:
     """``word`` in ``text``; a Latin word only where no Latin letter touches it ("pm" is
-    not in "development")."""
+    not in "development"); Thai compared by :func:`fold`."""
     if not re.fullmatch(r"[a-z0-9\-.]+", word):
-        return word in text
+        return fold(word) in fold(text)
     return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text.lower()) is not None
 
 
@@ -1042,8 +1289,8 @@ def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
     """Share of ``terms`` (or one of their synonyms) found in ``text``."""
     if not terms:
         return 0.0
-    t = thai.squash(text)
-    return sum(1 for w in terms if any(thai.squash(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
+    t = fold(text)
+    return sum(1 for w in terms if any(fold(x) in t for x in (w, *synonyms.get(w.lower(), ())))) / len(terms)
 
 
 def _unit_of(ind: Indicator) -> str:
@@ -1062,11 +1309,80 @@ def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dic
     ``weights`` (default 1)."""
     if not terms:
         return 0.0
-    text = thai.squash(" ".join([ind.text, *ind.sub_items]))
+    text = fold(" ".join([ind.text, *ind.sub_items]))
     syn = synonyms or lexicon.load().query.get("synonyms") or {}
     w = weights or {}
     total = sum(w.get(t, 1.0) for t in terms) or 1.0
-    return sum(w.get(t, 1.0) for t in terms if any(thai.squash(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
+    return sum(w.get(t, 1.0) for t in terms if any(fold(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
+
+
+def _anchors(question: str, lex) -> list[str]:
+    """The names and counted phrases of a question a plan may print as written."""
+    norm = thai.to_arabic(" ".join(question.split()))
+    out = []
+    for pat in lex.query.get("anchor_patterns") or ():
+        for m in re.finditer(pat, norm):
+            a = m.group(0).strip()
+            if a and a not in out:
+                out.append(a)
+    return out
+
+
+def _anchor_regex(anchor: str) -> str:
+    """A regex for ``anchor`` in a lower-cased, Arabic-digit text: spaces optional, no
+    letter or digit glued on either side of a Latin or numeric anchor."""
+    parts = [re.escape(ch) for ch in anchor.lower() if not ch.isspace()]
+    return r"(?<![a-z0-9])" + r"\s*".join(parts) + r"(?![a-z0-9])"
+
+
+_LIST_INTRO = re.compile(r"ได้แก่|ดังนี้|ประกอบด้วย|คือ")
+_ITEM_SHAPE = re.compile(r"^\s*([A-Za-z]{1,2}\d{0,2}|\d{1,2}|[๐-๙]{1,2})\s*([:;.)])\s*\S")
+LISTED_ITEMS_MAX = 12
+
+
+def _listed_after(text: str, start: int, end: int, letters: set[str] | frozenset = frozenset()) \
+        -> tuple[int, int, list[str]] | None:
+    """What the plan lists at an anchor: the rest of its sentence when it introduces the
+    items itself ("๙ รูปแบบ ได้แก่ …"), else the lines after it that share one item shape
+    ("Q1 : …", "Q2 : …"; each shown to "หมายถึง" or 100 characters), else its own line.
+    An acronym's items are its letters: for "4A PLUS" the lines "A1 :" … "P :" "L :" "U :" "S :"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    tail = text[end:line_end]
+    if (m := _LIST_INTRO.search(tail)) and len(tail[m.end():].strip()) >= 20:
+        return line_start, line_end, [thai.clip(text[line_start:line_end], 700)]
+    if line_end - line_start > 700:  # a long paragraph: the part around the anchor
+        line_start, line_end = max(line_start, start - 350), min(line_end, end + 350)
+    items, shape, last = [], None, line_end
+    pos = line_end
+    while pos < len(text) and len(items) < LISTED_ITEMS_MAX and pos - last < 3000:
+        nxt = text.find("\n", pos + 1)
+        nxt = len(text) if nxt < 0 else nxt
+        line = text[pos:nxt].strip("\n")
+        m = _ITEM_SHAPE.match(line)
+        if m:
+            sh = (re.sub(r"\d|[๐-๙]", "9", m.group(1)), m.group(2))  # "Q1 :" and "Q2 :", not "A1 :"
+            if shape is None:
+                shape = sh
+            lettered = bool(letters) and m.group(2) in ":;" and m.group(1)[:1].upper() in letters
+            if (lettered and (not items or shape[1] in ":;")) or (not letters and sh == shape) \
+                    or (letters and sh == shape and m.group(1)[:1].upper() in letters):
+                head = line.strip().split("หมายถึง")[0]
+                items.append(thai.clip(head, 100))
+                last = nxt
+        pos = nxt
+    if len(items) >= 2:  # the line that introduces them, then the items
+        return line_start, last, [thai.clip(text[line_start:line_end], 400), *items]
+    if tail.strip() or text[line_start:start].strip():
+        return line_start, line_end, [thai.clip(text[line_start:line_end], 700)]
+    return None
+
+
+def _prose(text: str, n: int) -> str:
+    """``text`` with its line breaks kept (headings stay visible), cut at ``n`` characters."""
+    text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _short(text: str, n: int = 120) -> str:

@@ -81,9 +81,19 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         q = replace(q, intent=prev.intent if prev.intent in ("numeric", "field", "guideline")
                     else ("guideline" if q.guideline else "numeric"), field=q.field or prev.field)
     names_record = bool(q.strategy or q.indicator or q.guideline)
+    if q.this_ref and not names_record and len(prev.listed) > 1 and not q.corpus_offices \
+            and q.intent in ("open", "numeric", "field", "list", "compare"):
+        # "ตัวนี้ใครรับผิดชอบ" after a list of several rows: which one is not known, so ask
+        return replace(q, intent="pick", offices=list(prev.offices), listed=list(prev.listed), inherited=["office"])
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
     bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
+    if q.this_ref and not names_record and (prev.strategy or prev.indicator or prev.guideline or prev.terms) \
+            and q.intent in ("open", "numeric", "field", "list", "compare"):
+        # "ข้อนี้ตั้งเป้าไว้กี่เปอร์เซ็นต์ อิงเกณฑ์ของใคร": the words ask about the record pointed at
+        bare = True
+        if q.intent == "list":
+            q = replace(q, intent="numeric" if q.asks_value else "open")
     if bare and (q.intent in ("open", "numeric", "compare") or (q.same_topic and q.intent == "list")) \
             and prev.intent in INHERIT_INTENTS:
         intent = prev.intent
@@ -101,6 +111,8 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             changes["kind"] = prev.kind
         if q.field is None and intent == "field":
             changes["field"] = prev.field
+        if q.field in ("responsible", "source", "unit", "which_strategy") and q.intent in ("open", "field"):
+            changes["intent"] = "field"  # "ตัวนี้ระดับไหนดูแลบ้าง": the row's own column
     regroup = bare and bool(q.group) and q.group != prev.group
     if regroup:
         # "แล้วของโรงเรียนล่ะ": the same topic for another group, so another indicator: the
@@ -115,6 +127,22 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             if not q.years and prev.years:
                 changes.update(years=list(prev.years), year_kinds=dict(prev.year_kinds))
                 inherited.append("year")
+    regrade = bare and bool(q.grades) and q.grades != prev.grades and bool(prev.terms or prev.topic) \
+        and prev.intent in ("numeric", "field", "list") and not q.this_ref
+    if regrade:
+        # "แล้ว ป.3 ล่ะ" after "เป้า ป.1 อ่านออกเขียนได้": the same question for another grade,
+        # so other rows: every row of that grade the earlier topic links to
+        bare = False
+        topic = prev.topic
+        for g in prev.grades:
+            topic = topic.replace(g, " ")
+        changes.update(terms=list(prev.terms), topic=" ".join(topic.split()), strategy=None, indicator=None,
+                       intent=prev.intent, kind=q.kind or prev.kind, field=q.field or prev.field, plural=True,
+                       group=q.group or prev.group)
+        inherited.append("topic")
+        if not q.years and prev.years:
+            changes.update(years=list(prev.years), year_kinds=dict(prev.year_kinds))
+            inherited.append("year")
     if bare and (prev.strategy or prev.indicator or prev.guideline or prev.terms):
         changes.update(strategy=prev.strategy, indicator=prev.indicator, guideline=prev.guideline,
                        topic=prev.topic, terms=list(prev.terms))
@@ -133,6 +161,11 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             inherited.append("indicator")
         if not changes.get("indicator") and prev.terms:
             inherited.append("topic")
+    elif q.intent == "list" and not names_record and not q.terms and not q.offices and prev.strategy \
+            and not prev.indicator and prev.intent in ("strategy", "list", "guideline", "overview"):
+        # "กลยุทธ์ที่ 3 … ชื่ออะไร" then "มีตัวชี้วัดอะไรบ้าง": that strategy's indicators
+        changes["strategy"] = prev.strategy
+        inherited.append("strategy")
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")
@@ -155,6 +188,10 @@ def _names_group(term: str) -> bool:
 def pin_answer(q: Query, answer: Answer) -> Query:
     """The context to keep after ``answer``: when it concerned one indicator (found by
     its topic or number), pin that indicator so "ตัวนี้ใครรับผิดชอบ" finds it."""
+    if q.intent == "list" and answer.status == "answered":
+        rows = list(dict.fromkeys((c.strategy, c.indicator) for c in answer.citations if c.indicator))
+        if len(rows) > 1:
+            q = replace(q, listed=[f"{s}|{i}" for s, i in rows])
     pairs = {(v.strategy, v.indicator) for v in answer.values if v.indicator}
     if not pairs:
         pairs = {(c.strategy, c.indicator) for c in answer.citations if c.indicator}

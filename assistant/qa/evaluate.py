@@ -104,10 +104,24 @@ def wrong_figure(gold: dict, ans: Answer) -> bool:
     keys = _gold_keys(gold)
     want = {_value_key(v, keys) for v in gold.get("values") or []}
     offices = set(gold.get("offices") or [])
+
+    def right(v) -> bool:
+        return any(_matches(_value_key(v, keys), w) for w in want)
+
+    # a row one of whose stated figures is the gold's is the row asked: its other years are
+    # the document's own figures for that row (extra, so not a right answer, but not wrong)
+    # (a gold year of None, "the same every year", covers every year: another figure contradicts it)
+    right_rows = {(v.office, v.strategy, v.indicator) for v in ans.values if v.indicator and right(v)}
+    gold_slots = [(g.get("year"), g.get("kind")) for g in gold.get("values") or []]
+
+    def extra_of_right_row(v) -> bool:
+        return (v.office, v.strategy, v.indicator) in right_rows and not any(
+            (y is None or y == v.year) and (k is None or k == v.kind) for y, k in gold_slots)
+
     for v in ans.values:
         if offices and v.office and v.office not in offices:
             return True
-        if want and not any(_matches(_value_key(v, keys), w) for w in want):
+        if want and not right(v) and not extra_of_right_row(v):
             return True
     return False
 

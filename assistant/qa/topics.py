@@ -34,6 +34,10 @@ W_LEXICAL = 1.0
 W_WORDS = 1.0
 MIN_SCORE = 0.95
 MARGIN = 0.15
+# a question asking the figures of every row on a topic gets at most this many rows
+MAX_PLURAL = 4
+# … each within this of the best score (a far weaker row is another topic, not one more row of it)
+PLURAL_BAND = 0.5
 
 
 @dataclass

@@ -19,10 +19,11 @@ from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES, LEVEL_ALIASES
 
 INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "align", "open", "budget", "whose",
-           "date", "field", "smalltalk", "more", "absent", "plan_years")
+           "date", "field", "smalltalk", "more", "absent", "plan_years", "pick")
 FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
-_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])", re.I)
+_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])"
+                       r"(?!\s*(?:ข้อ(?!\s*\d)|ด้าน|ประการ))", re.I)  # "กลยุทธ์ 4 ข้อ": a count, not strategy 4
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|ข้อ(?:ที่)?|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
 _RESULT = re.compile(r"ผล\s*(?:o-?net|onet|nt|rt|pisa|การทดสอบ|สอบ|ประเมิน|ปี|จริง|ออก|เท่า|ได้|เป็น|คือ)|ได้ผล|ผลการดำเนินงาน|ผลปฏิบัติ|ผลการปฏิบัติ|ผลจริง|ทำได้จริง|ได้จริง|ผลลัพธ์|ผลที่ได้|ผลสอบ|ผลคะแนน|result|actual", re.I)
@@ -69,6 +70,7 @@ _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื�
 _RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
+_YEAR_PAIR = re.compile(r"ปี(?:งบประมาณ|งบ)?\s*(\d{2,4})\s*(?:กับ|และ|,|หรือ)\s*(\d{2,4})(?!\d)")
 
 
 def _toneless(s: str) -> str:
@@ -125,6 +127,10 @@ class Query:
     year_ref: str | None = None  # "ปีสุดท้ายของแผน": first | last year of the plan answered
     asks_value: bool = False  # a figure is asked too ("มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่")
     same_topic: bool = False  # "ตัวที่คล้ายๆ กัน", "แบบนี้": the topic of the turn before
+    grades: list[str] = dataclasses.field(default_factory=list)  # "ป.3", "ม.6": the school grades named
+    plural: bool = False  # a figure asked of every row on the topic ("ตั้งเป้าไว้ยังไงบ้าง")
+    listed: list[str] = dataclasses.field(default_factory=list)  # "s|i" of the rows the turn's answer listed
+    this_ref: bool = False  # "ตัวนี้", "ข้อนั้น": the record of the turn before, whatever else is written
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
@@ -222,6 +228,12 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     for m in q.offices:
         rest = rest.replace(m.text, " ")
     q.years = thai.find_years(_RECORD_NUMBERS.sub(" ", rest))
+    if q.years:
+        # "ปี 66 กับ 67": the bare number joined to a year is a year too
+        for m in _YEAR_PAIR.finditer(_RECORD_NUMBERS.sub(" ", rest)):
+            more = thai.find_years(f"ปี {m.group(2)}")
+            if thai.find_years(f"ปี {m.group(1)}") and more and more[0] not in q.years:
+                q.years.append(more[0])
     for y in q.years:
         rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
     if (m := _STRATEGY.search(rest)):
@@ -309,8 +321,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
-        if m.group(1) not in ("อะไร", "ไหน", "ใด"):
-            q.unit_is = m.group(1)
+        if m.group(1) not in ("อะไร", "ไหน", "ใด") and not m.group(1).startswith("ของ"):
+            q.unit_is = m.group(1)  # ("หน่วยนับของตัวชี้วัด X คืออะไร" asks the unit, no condition)
     if (m := _target_is(tuple(words.get("target_equal_links", ()))).search(rest)) \
             and (m.group(1) or m.group(2) or m.group(4)) \
             and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
@@ -318,6 +330,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.target_equals = m.group(3)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.grades = _grades(norm, words)
+    q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
     q.same_year = any(w in squashed for w in words.get("same_year", ()))
     q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
@@ -476,6 +490,24 @@ def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str
     return {y: k for y, k in out.items() if k}
 
 
+def _grades(norm: str, words: dict) -> list[str]:
+    """The school grades a question names ("ป.3", "ม 6", "ประถมศึกษาปีที่ 3"), as "ป.3"."""
+    out: list[str] = []
+    for abbr, full in (words.get("grades") or {}).items():
+        for m in re.finditer(rf"(?<![ก-๙]){abbr}\.?\s*([1-6])(?!\d)|{full}\s*([1-6])(?!\d)", norm):
+            g = f"{abbr}.{m.group(1) or m.group(2)}"
+            if g not in out:
+                out.append(g)
+    return out
+
+
+def grade_forms(grade: str, words: dict) -> list[str]:
+    """The ways a plan prints ``grade`` ("ป.3" → "ป.3", "ประถมศึกษาปีที่ 3")."""
+    abbr, _, n = grade.partition(".")
+    full = (words.get("grades") or {}).get(abbr)
+    return [grade, f"{abbr}{n}"] + ([f"{full} {n}", f"{full}{n}"] if full else [])
+
+
 def _intent(q: Query, s: str) -> tuple[str, str | None]:
     whose = list(_WHOSE.finditer(s))
     if q.unknown_doc and whose and len(re.sub(r"[\s?ครับค่ะคะนะ]+$", "", s[whose[-1].end():])) <= 3:
@@ -500,8 +532,8 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     if re.search(r"สรุป|ภาพรวม|เน้นเรื่อง|เน้นอะไร|มุ่งเน้น", s) and not q.indicator and not _IND_WORD.search(s):
         return "strategy", None
     if q.strategy and _STRAT_WORD.search(s) and not q.indicator and not _GUIDE_WORD.search(s) \
-            and not _IND_WORD.search(s):
-        return "strategy", None
+            and not _IND_WORD.search(s) and not (_HOW_MUCH.search(s) and _TARGET_WORD.search(s)):
+        return "strategy", None  # ("นโยบาย 4 … ร้อยละนักเรียน… ปี 68 เป้ากี่" asks a row's figure)
     if _VISION.search(s):
         return "overview", "vision"
     if _MISSION.search(s):
@@ -515,11 +547,16 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
         or (q.years and q.corpus_offices and not _STRAT_WORD.search(s) and not _GUIDE_WORD.search(s))
     )
     listy = bool(_LIST.search(s))
-    if q.indicator and not listy:
-        return "numeric", None
+    if q.indicator and (not listy or not re.search(r"(?:ไหน|อะไร|ใด)บ้าง|ทั้งหมด|รายการ|ทุกตัว|มีกี่", s)):
+        return "numeric", None  # "ตัวชี้วัดที่ 14 ผลปี 61 เป็นยังไงบ้าง": that row's figures
     if q.every_year or q.below_target or q.unit_not or q.target_below or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
+        return "numeric", None
+    if numeric_words and listy and (_TARGET_WORD.search(s) or _RESULT.search(s)) and not _IND_WORD.search(s) \
+            and not _GUIDE_WORD.search(s) and not _STRAT_WORD.search(s):
+        # "ความพึงพอใจต่อการให้บริการ ตั้งเป้าไว้ยังไงบ้าง": the targets of each row on the topic
+        q.plural = True
         return "numeric", None
     if _IND_WORD.search(s) and (listy or q.group or q.level):
         return "list", None
