@@ -370,7 +370,7 @@ def _reply_text(reply: dict) -> str:
 def test_line_proposal_asks_the_office_then_replies_with_alignment_and_link(line_client, fake, monkeypatch):
     monkeypatch.setenv("PLANQA_PUBLIC_URL", PUBLIC + "/")
     post(line_client, [text_event(f"ร่างโครงการ: {IDEA}", token="tok-idea")])
-    msg = messages_of(fake.wait_replies(1, timeout=180)[0])[-1]
+    msg = messages_of(fake.wait_replies(1)[0])[-1]
     assert msg["text"].startswith(f"จะร่างโครงการ \"{IDEA}\" ให้สอดคล้องกับแผนของหน่วยงานใด?")
     actions = [i["action"] for i in msg["quickReply"]["items"]]
     assert [a["label"] for a in actions] == ["สพม.ลำปาง ลำพูน", "สพป.เชียงใหม่ เขต 6", "สพป.ตรัง เขต 2",
@@ -379,7 +379,7 @@ def test_line_proposal_asks_the_office_then_replies_with_alignment_and_link(line
     assert json.loads(actions[0]["data"]) == {"p": IDEA, "o": OFFICE_ID}
 
     post(line_client, [postback_event(actions[0]["data"], token="tok-office")])
-    reply = fake.wait_replies(2, timeout=180)[1]
+    reply = fake.wait_replies(2, timeout=60)[1]
     assert reply["body"]["replyToken"] == "tok-office"
     text = _reply_text(reply)
     assert text.startswith(f"แนวคิดโครงการ: \"{IDEA}\"\nเทียบกับแผนของ {OFFICE}:")
@@ -400,12 +400,12 @@ def test_line_proposal_asks_the_office_then_replies_with_alignment_and_link(line
 def test_line_proposal_with_the_office_in_the_text(line_client, fake, monkeypatch):
     monkeypatch.setenv("PLANQA_PUBLIC_URL", PUBLIC)
     post(line_client, [text_event(f"ร่างโครงการ {IDEA} {OFFICE}")])
-    text = _reply_text(fake.wait_replies(1, timeout=180)[0])
+    text = _reply_text(fake.wait_replies(1, timeout=60)[0])
     assert "1. นโยบายที่ 1" in text and f"{PUBLIC}/api/proposal/" in text
     # full-width colon, no public URL: how to get the draft instead of a link
     monkeypatch.delenv("PLANQA_PUBLIC_URL")
     post(line_client, [text_event(f"ร่างโครงการ：{IDEA} {OFFICE}")])
-    text = _reply_text(fake.wait_replies(2, timeout=180)[1])
+    text = _reply_text(fake.wait_replies(2, timeout=60)[1])
     assert "1. นโยบายที่ 1" in text and "http" not in text
     assert "หน้าเว็บของระบบ แท็บ \"ร่างโครงการ\"" in text
 
@@ -416,7 +416,7 @@ def test_line_proposal_help_no_fit_and_unknown_office(line_client, fake, monkeyp
     post(line_client, [text_event("ร่างโครงการ:", token="t-empty"),
                        text_event(f"ร่างโครงการ: {NO_FIT} {OFFICE}", token="t-nofit"),
                        text_event(f"ร่างโครงการ: {IDEA} สพป.เชียงราย เขต 1", token="t-noplan")])
-    replies = {r["body"]["replyToken"]: _reply_text(r) for r in fake.wait_replies(3, timeout=180)}
+    replies = {r["body"]["replyToken"]: _reply_text(r) for r in fake.wait_replies(3, timeout=60)}
     assert replies["t-empty"].startswith("พิมพ์แนวคิดโครงการต่อจากคำว่า ร่างโครงการ:")
     nofit = replies["t-nofit"]
     assert NO_FIT in nofit and "ยังไม่สอดคล้องชัดเจน" in nofit
