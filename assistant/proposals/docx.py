@@ -36,6 +36,8 @@ BODY_PT = 16
 TEXT_WIDTH_CM = 16.0  # A4 21 cm less the 3 cm + 2 cm margins
 SMALL_PT = 14
 SHORT_ROW = 160  # characters: a table row up to this long is never split across pages
+SHORT_PARA = 240  # … and a paragraph up to this long (a longer one may run on, so its heading
+# and first lines do not leave the rest of a page empty)
 HEADINGS = {"Title": 20, "Heading 1": 18, "Heading 2": 16, "Heading 3": 16}
 # relative column widths of the tables, by their first header
 WIDTHS = {
@@ -125,9 +127,10 @@ def _repeat_header(row) -> None:
     trpr.append(el)
 
 
-def _keep(par, with_next: bool = True) -> None:
+def _keep(par, with_next: bool = True, text: str = "") -> None:
     par.paragraph_format.keep_with_next = with_next
-    par.paragraph_format.keep_together = True
+    par.paragraph_format.keep_together = len(text) <= SHORT_PARA
+    par.paragraph_format.widow_control = True
 
 
 def _cant_split(row) -> None:
@@ -258,12 +261,12 @@ def render_docx(p: Proposal, *, for_libreoffice: bool = False) -> bytes:
             if b.kind == "para":
                 par = doc.add_paragraph()
                 _runs(par, b.text)
-                _keep(par, before_table)
+                _keep(par, before_table, b.text)
             elif b.kind == "note":
                 par = doc.add_paragraph()
                 _runs(par, b.text, size=SMALL_PT)
                 par.paragraph_format.left_indent = Cm(0.5)
-                _keep(par, before_table)
+                _keep(par, before_table, b.text)
             elif b.kind == "subheading":
                 par = doc.add_heading(level=3)
                 _runs(par, b.text, bold=True, size=HEADINGS["Heading 3"])
