@@ -63,16 +63,31 @@ class Server:
         self.stop_fn()
 
 
+def _workdir(root: Path | None, prefix: str) -> tuple[Path, bool]:
+    """The server's folder: ``root`` kept between runs, or a fresh temporary one."""
+    if root is None:
+        return Path(tempfile.mkdtemp(prefix=prefix)), False
+    root = Path(root).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    return root, True
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Stop a child process: politely, then by force after ``timeout`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def start_postgres(root: Path | None = None) -> Server:
     bindir = pg_bin()
     if bindir is None:
         raise FileNotFoundError("PostgreSQL binaries not found (apt-get install postgresql)")
-    keep = root is not None
-    if keep:
-        root = Path(root).resolve()
-        root.mkdir(parents=True, exist_ok=True)
-    else:
-        root = Path(tempfile.mkdtemp(prefix="planqa-pg-"))
+    root, keep = _workdir(root, "planqa-pg-")
     data = root / "data"
     as_user: list[str] = []
     if os.geteuid() == 0:
@@ -117,12 +132,7 @@ def start_chroma(timeout: float = 90, root: Path | None = None) -> Server:
     cmd = chroma_cmd()
     if cmd is None:
         raise FileNotFoundError("chroma (chromadb) is not installed")
-    keep = root is not None
-    if keep:
-        root = Path(root).resolve()
-        root.mkdir(parents=True, exist_ok=True)
-    else:
-        root = Path(tempfile.mkdtemp(prefix="planqa-chroma-"))
+    root, keep = _workdir(root, "planqa-chroma-")
     port = free_port()
     log = open(root / "log", "ab")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
@@ -131,13 +141,7 @@ def start_chroma(timeout: float = 90, root: Path | None = None) -> Server:
                             start_new_session=True)
 
     def stop():
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc)
         log.close()
         if not keep:
             shutil.rmtree(root, ignore_errors=True)

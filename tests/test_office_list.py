@@ -38,7 +38,7 @@ def test_an_area_the_province_does_not_have_is_not_an_office():
     r = OfficeResolver([])
     assert [(m.office.short, r.listed(m.office)) for m in r.resolve("สพป.เชียงราย เขต 7")] == [("สพป.เชียงราย เขต 7", False)]
     assert [(m.office.short, r.listed(m.office)) for m in r.resolve("ชร.4")] == [("สพป.เชียงราย เขต 4", True)]
-    assert r.primary_areas("เชียงราย") == 4
+    assert office_list().primary["เชียงราย"] == 4
     assert [(m.office.short, r.listed(m.office)) for m in r.resolve("สพม.ชัยภูมิ เขต 3")] == [("สพม.ชัยภูมิ เขต 3", False)]
     # the province's one สพป. has no เขต number; a bare province of several areas is not one office
     assert [(m.office.short, r.listed(m.office)) for m in r.resolve("สพป.สมุทรสาคร เขต 1")] == [("สพป.สมุทรสาคร", True)]

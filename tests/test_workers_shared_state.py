@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from servers import terminate
 
 Q_2568 = "ค่าเป้าหมายตัวชี้วัดที่ 2 กลยุทธ์ที่ 2 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
 Q_2569 = "ค่าเป้าหมายตัวชี้วัดที่ 2 กลยุทธ์ที่ 2 ปี 2569 ของ สพป.เชียงใหม่ เขต 6"
@@ -75,12 +76,7 @@ def two_workers(built_index, pg_url, tmp_path_factory):
         yield urls, [home for _, _, home in procs]
     finally:
         for proc, log, _ in procs:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            terminate(proc)
             log.close()
 
 

@@ -184,10 +184,6 @@ class OfficeResolver:
         """Whether ``office`` is one of the country's offices (see :meth:`OfficeList.listed`)."""
         return True if office.in_corpus else self._list.listed(office)
 
-    def primary_areas(self, province: str) -> int | None:
-        """How many สพป. areas ``province`` has, from the list."""
-        return self._list.primary.get(province)
-
     # ------------------------------------------------------------ resolve
     def resolve(self, text: str) -> list[OfficeMention]:
         """Every office named in ``text``, in order, corpus offices and others."""
