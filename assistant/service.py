@@ -437,18 +437,31 @@ class Serving:
         return a
 
 
+WARM_QUESTION = "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568"
+
+
 def load_assistant() -> Assistant:
-    """The Assistant of the current build, its models loaded (servers)."""
+    """The Assistant of the current build, warmed for serving (servers)."""
     import assistant.service as this  # late-bound, so tests can replace get_assistant
 
-    a = this.get_assistant()
+    return warm_for_serving(this.get_assistant())
+
+
+def warm_for_serving(a: Assistant) -> Assistant:
+    """``a`` with its retriever loaded, one question asked (the tokenizer's dictionaries and
+    the understanding's word lists load on first use: ~1.2 s of CPU without a vector index)
+    and its aligner warmed (vectors, the plans' words and own-text vectors). Else the first
+    question and the first project idea a server answers pay for them, after start-up and
+    after every reload, while the requests behind them wait. Warming is an optimisation: a
+    failure is logged and the first requests then pay."""
     a.warm()
-    try:  # the aligner too: a worker's first alignment costs what any other does
+    try:
+        a.ask(WARM_QUESTION)
         from assistant.proposals.align import get_aligner
 
         get_aligner(a).warm()
-    except Exception as e:  # alignment then warms on first use
-        log.warning("aligner warm-up failed: %s", e)
+    except Exception as e:
+        log.warning("could not warm the answer path: %s", e)
     return a
 
 

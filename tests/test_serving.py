@@ -232,13 +232,14 @@ def test_answer_processes_route_costly_questions_and_take_turns():
     assert aw._turns == {}
 
 
-def test_answer_processes_warm_the_answer_path_when_they_load_a_build(lexical):
-    """A process's first question and first project idea do not pay for the dictionaries
-    and the aligner: they are loaded with the build (start-up and every reload)."""
-    from assistant.channels.http.workers import _warmed
+def test_servers_warm_the_answer_path_when_they_load_a_build(lexical):
+    """A server's first question and first project idea do not pay for the dictionaries
+    and the aligner: they are loaded with the build (start-up and every reload), by the one
+    warm-up every server uses."""
     from assistant.proposals import align
+    from assistant.service import warm_for_serving
 
-    assert _warmed(lexical) is lexical
+    assert warm_for_serving(lexical) is lexical
     assert align._aligners.get(lexical) is not None and align._aligners[lexical]._dense_loaded
 
 

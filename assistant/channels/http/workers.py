@@ -55,27 +55,8 @@ def _init(s, nice: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="planqa-orphan-watch",
                      daemon=True).start()
     settings._current = s  # the settings the server runs with (CLI flags included)
-    _serving = Serving(load=lambda: _warmed(load_assistant()), check_every=s.reload_seconds)
+    _serving = Serving(load=load_assistant, check_every=s.reload_seconds)
     _serving.check(wait=True)
-
-
-WARM_QUESTION = "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568"
-
-
-def _warmed(a):
-    """``a`` after one question (the tokenizer's dictionaries and the understanding's word
-    lists load on first use: ~1.2 s of CPU without a vector index) and with its aligner made
-    (templates, word lists, the index's vectors: ~0.4 s). Else the first question and the
-    first project idea a process answers pay for them, after start-up and after every
-    reload, while the questions behind them wait (and their client's CPU budget is charged)."""
-    from assistant.proposals.align import get_aligner
-
-    try:
-        a.ask(WARM_QUESTION)
-        get_aligner(a).dense()
-    except Exception as e:  # warming is an optimisation: the first questions then pay for it
-        log.warning("could not warm the answer path: %s", e)
-    return a
 
 
 def _lowest_priority(nice: int) -> None:
