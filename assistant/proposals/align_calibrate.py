@@ -99,6 +99,54 @@ def fit(rows: list[dict]) -> dict:
             "CLEAR_W": tuple(round(float(v), 3) for v in w_clear)}
 
 
+def score(rows: list[dict], params: dict) -> dict:
+    """Eval-style figures (:mod:`assistant.proposals.align_eval`) of ``rows`` under fitted
+    ``params``: top-1 / top-3 (a ``[]`` entry counts when nothing fits), "clear" precision
+    among the first three, and the "no fit" errors. The office-level rule
+    (:func:`assistant.proposals.align.outside_level`) is not part of the fit and not applied."""
+    a, c = params["A_DENSE"], params["A_CHUNK"]
+    b0, br, bg, bl, bs = params["CLEAR_W"]
+    t1 = t3 = claimed = right = missed = false = 0
+    for r in rows:
+        rk = sorted(((n, a * f["meaning"] + c * f["chunk"] + f["words"], f) for n, f in r["rows"]),
+                    key=lambda t: -t[1])
+        f0 = rk[0][2]
+        logit = (params["FIT_BIAS"] + params["FIT_W_COSINE"] * (f0["cosine"] - 0.83)
+                 + params["FIT_W_WORDS"] * f0["words"])
+        fits = 1.0 / (1.0 + np.exp(-logit)) >= params["FIT_P"]
+        if r["want"]:
+            t1 += fits and rk[0][0] in r["want"]
+            t3 += fits and any(n in r["want"] for n, _, _ in rk[:3])
+            false += not fits
+        else:
+            t1 += not fits
+            t3 += not fits
+            missed += fits
+        if not fits:
+            continue
+        for i in range(min(3, len(rk))):
+            lead = rk[i][1] - rk[i + 1][1] if i + 1 < len(rk) else 3.0
+            x = b0 + br * min(i, 2) + bg * (rk[0][1] - rk[i][1]) + bl * lead + bs * rk[i][2]["specific"]
+            if 1.0 / (1.0 + np.exp(-x)) >= 0.9:
+                claimed += 1
+                right += rk[i][0] in r["clear"]
+    n = len(rows) or 1
+    return {"n": len(rows), "top1": round(float(t1) / n, 3), "top3": round(float(t3) / n, 3),
+            "clear": f"{int(right)}/{claimed}", "missed_nofit": int(missed), "false_nofit": int(false)}
+
+
+def check(by_file: dict[str, list[dict]]) -> list[str]:
+    """Leave one file out: fit on the others, score the file left out (and, for
+    comparison, score it under the fit that includes it)."""
+    out = []
+    every = [r for rs in by_file.values() for r in rs]
+    full = fit(every)
+    for name, rs in by_file.items():
+        rest = [r for other, rr in by_file.items() if other != name for r in rr]
+        out.append(f"{name}: left out {score(rs, fit(rest))}; fitted on all {score(rs, full)}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from assistant.proposals.align import get_aligner
     from assistant.proposals.align_eval import load_ideas
@@ -106,11 +154,17 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--index", help="index directory (default: the settings')")
+    ap.add_argument("--check", action="store_true",
+                    help="leave each file out in turn: fit on the others and score it")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args(argv)
     a = Assistant(Path(args.index) if args.index else None)
     aligner = get_aligner(a)
-    rows = [r for f in args.files for r in features(aligner, load_ideas(Path(f)))]
+    by_file = {f: features(aligner, load_ideas(Path(f))) for f in args.files}
+    if args.check:
+        print("\n".join(check(by_file)))
+        return 0
+    rows = [r for rs in by_file.values() for r in rs]
     for k, v in fit(rows).items():
         print(f"{k} = {v}")
     return 0
