@@ -13,6 +13,7 @@ import yaml
 from assistant.proposals.align import (
     draft_request,
     get_aligner,
+    outside_level,
     school_levels,
     strength_of,
     which_offices,
@@ -73,6 +74,24 @@ def test_school_level_of_an_idea(aligner):
         "สพป.ตรัง เขต 2", "สพป.ยโสธร เขต 2", "สพป.เชียงใหม่ เขต 6"]
     assert which_offices(aligner, "สอน coding ม.ต้น") == ["สพม.ลำปาง ลำพูน"]
     assert len(which_offices(aligner, "ซ้อมอพยพหนีไฟ")) == 4
+
+
+def test_a_school_level_the_office_does_not_serve(aligner):
+    T = aligner.T
+    assert outside_level(T, "นิทานก่อนนอนสำหรับเด็กปฐมวัย", "สพม.") == "ปฐมวัย"
+    assert outside_level(T, "ฝึกเขียนตัวอักษร ป.๒ ทุกเช้า", "สพม.") == "ป.2"
+    assert outside_level(T, "แนะแนวเรียนต่อ ม.5-6", "สพป.") == "ม.5-6"
+    # a level of the office's own kind too, or none at all: not outside
+    assert outside_level(T, "พี่ ม.4 สอนน้อง ป.6 อ่านหนังสือ", "สพม.") is None
+    assert outside_level(T, "ติวสอบ ม.1-3 โรงเรียนขยายโอกาส", "สพป.") is None
+    assert outside_level(T, "นิทานก่อนนอนสำหรับเด็กปฐมวัย", "สพป.") is None
+    assert outside_level(T, "ซ้อมอพยพหนีไฟ", "สพม.") is None
+    # a secondary office's plan: a kindergarten idea fits none of its strategies, and says why
+    al = aligner.align("ให้เด็กอนุบาล 2 เล่นปั้นดินน้ำมันฝึกกล้ามเนื้อมือ", "spm-lampang-lamphun")
+    assert not al.fits and all(s.label == "weak" for s in al.strategies)
+    assert "อนุบาล 2" in al.message and "สพม.ลำปาง ลำพูน" in al.message
+    al = aligner.align("ให้เด็กอนุบาล 2 เล่นปั้นดินน้ำมันฝึกกล้ามเนื้อมือ", "spp-chiangmai-6")
+    assert al.fits and not al.message
 
 
 def test_chat_alignment_without_an_office_asks_which(lexical):

@@ -391,6 +391,10 @@ class Aligner:
                 goals += [self.records.get(g.id) for g in plan.goals]
                 dense.text_cosines(qv, [(r.id, r.text) for r in goals if r])
 
+    def _office_kind(self, plan: Plan) -> str | None:
+        o = self.store.offices.get(plan.office_id) if plan.office_id else None
+        return o.kind if o else None
+
     def office_name(self, plan: Plan) -> str:
         return self.records.office_name(plan, "ไม่ระบุหน่วยงาน")
 
@@ -556,12 +560,18 @@ class Aligner:
     def _finish(self, idea, plan, kind, office, title, ranked, ok, top, concepts, weights, qv, mu, sd,
                 lexical) -> Alignment:
         dense = self._dense
+        level = outside_level(self.T, idea, self._office_kind(plan))
+        if level:  # a school level the office does not serve: nothing in its plan fits
+            ok = False
+            for sf in ranked:
+                sf.evident, sf.label = False, "weak"
         shown = ranked[: max(1, top)]
         for sf in shown:
             self._fill_goals(sf, plan, concepts, weights, qv, mu, sd, lexical)
             self._link(sf, idea)
             sf.goals, sf.guidelines, sf.indicators = (g[:MAX_ITEMS] for g in (sf.goals, sf.guidelines, sf.indicators))
-        msg = "" if ok else self.T("align_none", idea=idea, kind=kind, office=office)
+        msg = "" if ok else (self.T("align_outside_level", idea=idea, kind=kind, office=office, level=level)
+                             if level else self.T("align_none", idea=idea, kind=kind, office=office))
         return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None)
 
     def _rank_dense(self, plan: Plan, pv: _PlanVectors, qv: np.ndarray, by_strategy: dict[str, list[ItemFit]],
@@ -887,6 +897,21 @@ def school_levels(T: ProposalTemplates, idea: str) -> set[str]:
             if any(re.search(pat, text) for pat in pats)}
 
 
+def outside_level(T: ProposalTemplates, idea: str, kind: str | None) -> str | None:
+    """The school level an idea names that an office of ``kind`` does not serve, when it
+    names none that it does (``outside_levels:`` and ``levels:`` of ``prompts/proposal.yaml``:
+    "อนุบาล 3" for a สพม.), else ``None``."""
+    pats = (T.raw("outside_levels") or {}).get(kind or "") or []
+    if not pats or kind in school_levels(T, idea):
+        return None
+    text = thai.to_arabic(idea)
+    for pat in pats:
+        m = re.search(pat + r"[\s\d\-–]*", text)
+        if m:
+            return m.group(0).strip(" -–")
+    return None
+
+
 def which_offices(aligner: Aligner, idea: str, ids: set[str] | None = None) -> list[str]:
     """The offices to offer when an idea names none (or several): those with a plan, of
     the idea's school level when it has one."""
@@ -948,4 +973,4 @@ def align(assistant, idea: str, office: str | None = None, top: int = 3) -> Alig
 
 __all__ = ["Aligner", "Alignment", "StrategyFit", "ItemFit", "ProposalTemplates", "align", "get_aligner",
            "format_alignment", "alignment_payload", "summary_text", "shown_items", "strength_of",
-           "school_levels", "which_offices", "draft_request"]
+           "school_levels", "outside_level", "which_offices", "draft_request"]
