@@ -89,6 +89,13 @@ class _Builder:
         self.list_word: str | None = None  # the heading word of a list of strategies ("ยุทธศาสตร์การพัฒนา")
         self.list_child: str | None = None  # the role of items right below each strategy of a list
         self.prev_end = 0  # end of the previous block
+        self.open_depth: int | None = None  # list depth of the open indicator's block (items nested deeper are its own)
+        self.open_label: str | None = None  # the role of a labelled line with no value (ค่าเป้าหมาย) whose values follow
+        self.item_depth: int | None = None  # list depth of the item read last
+        self.list_section = False  # the current section's content so far came as list items
+        self.furniture = [re.compile(p) for p in lex.words("plan", "web_furniture")]
+        seps = "".join(map(re.escape, lex.words("plan", "breadcrumb_separators")))
+        self.breadcrumb = re.compile(rf"^[^{seps}]{{1,40}}(?:\s[{seps}]\s*[^{seps}]{{1,60}}){{2,}}$") if seps else None
         self.last_item: TextItem | Guideline | None = None  # the list item read last
         self.labels = _label_pattern(lex)
         self.label_role = _label_roles(lex)
@@ -131,6 +138,8 @@ class _Builder:
             if b.kind == "table":
                 self.open_ind = self.open_title = None
                 self.table(b)
+            elif b.furniture or self.is_furniture(self.quote(b.start, b.end)):
+                continue
             elif b.kind in ("heading", "paragraph", "item"):
                 self.text_block(b)
             else:
@@ -155,6 +164,17 @@ class _Builder:
         if years:
             self.plan.years = (years[0], years[-1])
         return self.plan
+
+    def is_furniture(self, raw: str) -> bool:
+        """A web page's line that is no part of the plan: a breadcrumb (``หน้าแรก > ข้อมูล
+        หน่วยงาน > แผนงาน``) or a short share / download / post line (lexicon ``web_furniture``)."""
+        s = thai.one_line(raw)
+        if len(s) > 150:
+            return False
+        if self.breadcrumb is not None and self.breadcrumb.match(s):
+            return True
+        hits = sum(1 for p in self.furniture if p.search(s))
+        return hits >= 2
 
     def _spread_every_year(self) -> None:
         """Targets set "per year" with no years named (``ไม่เกิน 3 คน ต่อปี``) become one
@@ -265,6 +285,8 @@ class _Builder:
         sub = self.quote(b.start, b.end)
         marks = list(self.labels.finditer(sub))
         first = marks[0].start(1) if marks else None
+        if not marks and self._nested(b) and self._keyed_line(ind, b, sub):
+            return True  # "2568 ร้อยละ 60" nested under the indicator (or under its ค่าเป้าหมาย line)
         if first is None and b.number is None and "." in ind.number_raw and self._note(b, sub) \
                 and not self._has_targets(sub):
             return True  # "* ปี 2568 ยังไม่กำหนดค่าเป้าหมาย": a note under the indicator
@@ -281,6 +303,40 @@ class _Builder:
             self.fields(ind, b.start, sub, marks)
             self.open_fields = True
         return True
+
+    def _nested(self, b: Block) -> bool:
+        """The block is a list item nested below the open indicator's own block."""
+        return b.kind == "item" and b.depth is not None and self.open_depth is not None and b.depth > self.open_depth
+
+    def _keyed_line(self, ind: Indicator, b: Block, sub: str) -> bool:
+        """A line of year-keyed values below an indicator: the values of the labelled line
+        above it that had none (``ค่าเป้าหมาย`` → ``2568 ร้อยละ 60``), targets otherwise."""
+        vals = self._keyed_values(sub, b.start)
+        if not vals:
+            return False
+        kind = self.open_label if self.open_label in ("target", "result") else "target"
+        for year, a, z in vals:
+            self.add_target(ind, year, kind, a, z, ind.unit)
+        return True
+
+    def _keyed_values(self, raw: str, base: int) -> list[tuple[int, int, int]]:
+        """(year, value start, value end) of year-keyed values, the year first and the value
+        after it with or without a separator: ``2568 ร้อยละ 60``, ``2568 – 70 | 2569 – 75``,
+        ``ปี 2569 = ดีเลิศ / ปี 2570 = ยอดเยี่ยม``. Each value ends at a separator (``|`` ``/``
+        ``,`` ``;``) or the next year; the whole text must be such pairs."""
+        s = thai.to_arabic(raw)
+        year_word = r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?)?"
+        pair = re.compile(rf"\s*{year_word}(?<![0-9.,])(?P<y>25\d\d)(?![0-9])\s*(?:[=:：\-–—]|เท่ากับ)?\s*"
+                          rf"(?P<v>[^|/,;\s](?:[^|/,;]*?[^|/,;\s])?)\s*(?=[|/,;]|$|{year_word}25\d\d(?![0-9]))"
+                          r"[|/,;]?")
+        out, pos = [], 0
+        while pos < len(s.rstrip()):
+            m = pair.match(s, pos)
+            if not m or len(m.group("v")) > 40:
+                return []
+            out.append((int(m.group("y")), base + m.start("v"), base + m.end("v")))
+            pos = m.end()
+        return out
 
     def _continue_values(self, ind: Indicator, b: Block, sub: str, marks: list) -> bool:
         """A sentence of yearly values under an indicator block (``ตั้งเป้าปี 2568 ไว้ร้อยละ
@@ -402,6 +458,8 @@ class _Builder:
     def fields(self, ind: Indicator, base: int, sub: str, marks: list) -> None:
         """Read the labelled fields of an indicator from ``sub`` (at offset ``base``)."""
         self.labelled.add(ind.id)
+        guessed = ind.id in self.guessed_units
+        self.open_label = None
         for k, m in enumerate(marks):
             role = self.label_role[m.group(1)]
             if role == "unit":
@@ -410,18 +468,28 @@ class _Builder:
             nxt = marks[k + 1].start(1) if k + 1 < len(marks) else len(sub)
             end = nxt if role in ("target", "responsible") else min(nxt, _line_end(sub, m.end(1)))
             a, z = base + m.end(1), base + end
-            value = thai.one_line(self.quote(a, z)).strip(" :：;,")
+            value = thai.one_line(self.quote(a, z)).strip(" :：;,|")
+            if not value and k == len(marks) - 1:
+                self.open_label = role  # "ค่าเป้าหมาย" with its values on the lines below
             if role == "unit":
-                ind.unit = value or ind.unit
+                # an empty หน่วยนับ line: the indicator has no unit (not a word guessed from its text)
+                ind.unit = value or (None if guessed else ind.unit)
             elif role == "baseline":
                 results = "|".join(map(re.escape, self.lex.words("plan", "result")))
                 v = re.match(r"\(?\s*(?:(?:" + results + r")?\s*ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?([0-9๐-๙]{2,4}))?\s*\)?\s*"
-                             r"(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ)?\s*([^\s()]+)", value)
+                             r"(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ)?\s*([^\s()]+)"
+                             r"(?:\s*[(（]\s*ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?([0-9๐-๙]{2,4})\s*[)）])?", value)
                 if v and v.group(2) not in ("-", "–", "—"):
                     ind.baseline = thai.printed_value(v.group(2))
-                    ind.baseline_year = thai.be_year(int(thai.to_arabic(v.group(1)))) if v.group(1) else None
+                    y = v.group(1) or v.group(3)  # "ค่าฐาน (ปี 2566) 70", "ค่าฐาน 70 (ปี 2566)"
+                    ind.baseline_year = thai.be_year(int(thai.to_arabic(y))) if y else None
             elif role == "target":
-                for year, va, vz, _, kind in self._sentence_values(self.quote(base + m.start(1), z), base + m.start(1)):
+                vals = self._sentence_values(self.quote(base + m.start(1), z), base + m.start(1))
+                if not any(v[0] for v in vals):  # "ค่าเป้าหมาย : 2568 – 70 | 2569 – 75"
+                    keyed = self._keyed_values(self.quote(a, z).lstrip(" :：=").rstrip(" |;"),
+                                               a + len(self.quote(a, z)) - len(self.quote(a, z).lstrip(" :：=")))
+                    vals = [(y, va, vz, va, "target") for y, va, vz in keyed] or vals
+                for year, va, vz, _, kind in vals:
                     if kind != "baseline":
                         self.add_target(ind, year, kind, va, vz, ind.unit)
             elif role in ("responsible", "source") and value:
@@ -439,8 +507,10 @@ class _Builder:
     def _after_word(self, b: Block, raw: str, word: str) -> tuple[int, str]:
         """Offset and text after the heading word (and ``ที่ N`` and a colon)."""
         k = raw.find(word) + len(word)
-        m = re.match(r"\s*(?:ที่\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?)?\s*(?:\([A-Za-z ]+\))?[*\s]*[:：.\-–]?\s*", raw[k:])
-        return b.start + k + m.end(), m.group(1) or ""
+        m = re.match(r"\s*(?:ที่\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?|([0-9๐-๙]+(?:\.[0-9๐-๙]+)+)\.?(?=\s))?\s*"
+                     r"(?:\([A-Za-z ]+\))?[*\s]*[:：.\-–]?\s*", raw[k:])
+        # "ตัวชี้วัดที่ 3.1", and "ตัวชี้วัด 3.1" (a dotted number needs no ที่)
+        return b.start + k + m.end(), m.group(1) or m.group(2) or ""
 
     def heading(self, b: Block, raw: str, role: str, word: str) -> None:
         pos, number = self._after_word(b, raw, word)
@@ -456,7 +526,7 @@ class _Builder:
         if role in ("guidelines", "indicators") and number and rest and self.strategy is not None:
             # "แนวทางที่ ๑ <text>", "ตัวชี้วัดที่ ๒ <text>": the heading is the item
             self.section = role
-            item = Block("item", pos, b.end, number=thai.to_arabic(number))
+            item = Block("item", pos, b.end, number=thai.to_arabic(number), depth=b.depth)
             if role == "indicators":
                 self.sentence_indicator(self.strategy, item, self.quote(pos, b.end), item.number, number)
             else:
@@ -700,7 +770,7 @@ class _Builder:
             number_raw = number_raw or (_printed_number(raw) if no else None)
             ind = self.indicator(s, no, number_raw, text, b.start, b.start + len(raw[:cut].rstrip()), None)
             self.fields(ind, b.start, raw, marks)
-            self.open_ind, self.open_fields = ind, True
+            self.open_ind, self.open_fields, self.open_depth = ind, True, b.depth
             return
         vals = self._sentence_values(raw, b.start)
         resp = _RESP.search(raw)
@@ -726,7 +796,7 @@ class _Builder:
                 self.add_target(ind, year, kind, a, z, unit)
         if resp:
             ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
-        self.open_ind, self.open_fields = ind, False
+        self.open_ind, self.open_fields, self.open_depth, self.open_label = ind, False, b.depth, None
 
     def _value_unit(self, raw: str, vals, base: int) -> str | None:
         """The unit printed with the first target (``ร้อยละ 85``, ``12 โรงเรียน``)."""
@@ -1124,10 +1194,10 @@ class _Builder:
 
 def _label_pattern(lex: lexicon.Lexicon) -> re.Pattern:
     """Field labels of an indicator block, at a line's start, after a wide gap or after a
-    semicolon (``หน่วยนับ: ร้อยละ ; ค่าฐาน ปี 2568: 48.72``)."""
+    semicolon or bar (``หน่วยนับ: ร้อยละ ; ค่าฐาน ปี 2568: 48.72``, ``หน่วยนับ : คน | ค่าฐาน : 9``)."""
     words = sorted(_label_roles(lex), key=len, reverse=True)
-    return re.compile(r"(?:^[ \t\u00a0•\-–]*|(?<=\s\s)|(?<=\t)|(?<=;\s)|(?<=;))(" + "|".join(map(re.escape, words)) + r")(?=[\s:：(]|$)",
-                      re.M)
+    return re.compile(r"(?:^[ \t\u00a0•\-–]*|(?<=\s\s)|(?<=\t)|(?<=;\s)|(?<=;)|(?<=\|\s)|(?<=\|))("
+                      + "|".join(map(re.escape, words)) + r")(?=[\s:：(]|$)", re.M)
 
 
 def _label_roles(lex: lexicon.Lexicon) -> dict[str, str]:

@@ -127,7 +127,7 @@ def _b_docx(path: Path) -> None:
             rows.append(("ผู้รับผิดชอบ", resp))
             t = d.add_table(rows=len(rows), cols=2)
             t.style = "Table Grid"
-            for r, (a, b) in zip(t.rows, rows):
+            for r, (a, b) in zip(t.rows, rows, strict=True):
                 r.cells[0].text, r.cells[1].text = a, b
             d.add_paragraph("")
         d.add_heading("แนวทางการดำเนินงาน", level=3)
