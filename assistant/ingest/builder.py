@@ -91,11 +91,9 @@ class _Builder:
         self.prev_end = 0  # end of the previous block
         self.open_depth: int | None = None  # list depth of the open indicator's block (items nested deeper are its own)
         self.open_label: str | None = None  # the role of a labelled line with no value (ค่าเป้าหมาย) whose values follow
-        self.item_depth: int | None = None  # list depth of the item read last
+        self.top_guideline: tuple[Guideline, int] | None = None  # the last guideline of a nested list, its depth
         self.list_section = False  # the current section's content so far came as list items
-        self.furniture = [re.compile(p) for p in lex.words("plan", "web_furniture")]
-        seps = "".join(map(re.escape, lex.words("plan", "breadcrumb_separators")))
-        self.breadcrumb = re.compile(rf"^[^{seps}]{{1,40}}(?:\s[{seps}]\s*[^{seps}]{{1,60}}){{2,}}$") if seps else None
+        self.is_furniture = web_furniture(lex)
         self.last_item: TextItem | Guideline | None = None  # the list item read last
         self.labels = _label_pattern(lex)
         self.label_role = _label_roles(lex)
@@ -165,17 +163,6 @@ class _Builder:
             self.plan.years = (years[0], years[-1])
         return self.plan
 
-    def is_furniture(self, raw: str) -> bool:
-        """A web page's line that is no part of the plan: a breadcrumb (``หน้าแรก > ข้อมูล
-        หน่วยงาน > แผนงาน``) or a short share / download / post line (lexicon ``web_furniture``)."""
-        s = thai.one_line(raw)
-        if len(s) > 150:
-            return False
-        if self.breadcrumb is not None and self.breadcrumb.match(s):
-            return True
-        hits = sum(1 for p in self.furniture if p.search(s))
-        return hits >= 2
-
     def _spread_every_year(self) -> None:
         """Targets set "per year" with no years named (``ไม่เกิน 3 คน ต่อปี``) become one
         target for each year of the plan's yearly targets (one without a year when the
@@ -244,7 +231,14 @@ class _Builder:
             if ind is not None:
                 ind.add_note(part)
                 found = True
+            elif self._note_words(part):
+                found = True  # a footnote about an indicator not read (another numbering): no indicator of its own
         return found
+
+    def _note_words(self, part: str) -> bool:
+        """A note's sentence: it says a target is not set yet (lexicon ``no_target``), without
+        figures of its own."""
+        return any(w in part for w in self.lex.words("plan", "no_target")) and not self._has_targets(part)
 
     def _caption_heading(self, b: Block, raw: str) -> bool:
         """A table caption that names a strategy (``ตารางที่ 1 กลยุทธ์ที่ 1 <title>``): the
@@ -513,6 +507,7 @@ class _Builder:
         return b.start + k + m.end(), m.group(1) or m.group(2) or ""
 
     def heading(self, b: Block, raw: str, role: str, word: str) -> None:
+        self.list_section, self.top_guideline = False, None
         pos, number = self._after_word(b, raw, word)
         rest = self.quote(pos, b.end).strip(" *#:")
         if role in ("goals", "sgoals", "missions", "values") and number and rest and self.section == role:
@@ -594,6 +589,7 @@ class _Builder:
                 self.open_title = self.strategy
         self.section = self.list_child
         self.last_ind = None
+        self.list_section, self.top_guideline = False, None
 
     def content(self, b: Block, raw: str) -> None:
         sec = self.section
@@ -611,7 +607,11 @@ class _Builder:
             if sec == "indicators" and b.kind == "paragraph" and not self._has_targets(raw) \
                     and self.strategy and self.strategy.indicators:
                 return
+            if sec != "indicators" and b.kind == "paragraph" and self.list_section and self.doc.format in ("html", "docx"):
+                self.section = None  # a paragraph after a native list: the list (and its section) ended
+                return
             self.add_item(sec, b, raw)
+            self.list_section = self.list_section or b.kind == "item"
             return
         if self.strategy is not None and self.section is None and self.strategy.description is None \
                 and b.kind == "paragraph":
@@ -641,6 +641,11 @@ class _Builder:
             s.goals.append(TextItem(f"{s.id}/goal{len(s.goals) + 1}", n, text, span))
             self.last_item = s.goals[-1]
         elif sec == "guidelines":
+            top = self.top_guideline
+            if top is not None and b.depth is not None and b.depth > top[1] and s.guidelines and s.guidelines[-1] is top[0]:
+                top[0].span = self.span(top[0].span.start, b.end)  # a nested sub-item is part of its guideline
+                self.last_item = top[0]
+                return
             n = no or str(len(s.guidelines) + 1)
             resp = _RESP.search(text)
             if resp:
@@ -648,6 +653,7 @@ class _Builder:
             who = thai.one_line(resp.group(1) or resp.group(2)) if resp else None
             s.guidelines.append(Guideline(guideline_id(doc, s.number, n), s.number, n, text, span, responsible=who))
             self.last_item = s.guidelines[-1]
+            self.top_guideline = (s.guidelines[-1], b.depth) if b.depth is not None else None
         elif sec == "indicators":
             self.sentence_indicator(s, b, raw, no)
 
@@ -1190,6 +1196,25 @@ class _Builder:
             s.guidelines.append(Guideline(guideline_id(self.doc.doc_id, s.number, n), s.number, n,
                                           self._item_text(text), self.span(filled[0].start, filled[-1].end), resp,
                                           heading))
+
+
+def web_furniture(lex: lexicon.Lexicon):
+    """A test for a web page's lines that are no part of the plan: a breadcrumb (``หน้าแรก >
+    ข้อมูลหน่วยงาน > แผนงาน``) or a short share / download / post line matching two of the
+    lexicon's ``web_furniture`` patterns (``ดาวน์โหลดเอกสาร | แชร์ : Facebook``)."""
+    pats = [re.compile(p) for p in lex.words("plan", "web_furniture")]
+    seps = "".join(map(re.escape, lex.words("plan", "breadcrumb_separators")))
+    crumb = re.compile(rf"^[^{seps}]{{1,40}}(?:\s[{seps}]\s*[^{seps}]{{1,60}}){{2,}}$") if seps else None
+
+    def test(raw: str) -> bool:
+        s = thai.one_line(raw)
+        if len(s) > 150:
+            return False
+        if crumb is not None and crumb.match(s):
+            return True
+        return sum(1 for p in pats if p.search(s)) >= 2
+
+    return test
 
 
 def _label_pattern(lex: lexicon.Lexicon) -> re.Pattern:

@@ -123,6 +123,15 @@ def _style_numbering(doc) -> dict[str, tuple[str | None, int]]:
     return out
 
 
+def _list_depth(style: str, num: tuple[str | None, int] | None) -> int | None:
+    """A list paragraph's nesting depth: its numbering level (``ilvl`` 0 → 1), or the
+    number a list style ends with ("List Bullet 2" → 2); ``None`` for other paragraphs."""
+    m = re.match(r"list\b.*?(\d)?$", style.strip(), re.I)
+    if not (num and num[0]) and not m:
+        return None
+    return max(num[1] + 1 if num and num[0] else 1, int(m.group(1)) if m and m.group(1) else 1)
+
+
 def _heading_level(p, styles) -> int | None:
     ppr = p.find(f"{W}pPr")
     sid = _val(ppr.find(f"{W}pStyle")) if ppr is not None else None
@@ -172,7 +181,11 @@ def read(doc_id: str, data: bytes) -> Document:
             if level:
                 blocks.append(Block("heading", start, start + len(text), level=level))
             else:
-                blocks += text_blocks("".join(out), start, start + len(text))
+                new = text_blocks("".join(out), start, start + len(text))
+                depth = _list_depth(styles.get(sid or "", sid or ""), num)
+                for b in new:
+                    b.depth = depth if b.kind in ("item", "heading") else None
+                blocks += new
         elif child.tag == f"{W}tbl":
             rows = []
             open_cells: dict[int, list] = {}  # grid column → the cell a vMerge continues

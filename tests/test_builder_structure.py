@@ -1,0 +1,143 @@
+"""The builder reads what a block is, not one layout: list items nested below an
+indicator are its values, year-keyed values in any separator, nested guideline
+sub-items belong to their guideline, web page furniture (menus, breadcrumbs, share
+lines, footers) is no part of the plan, and a footnote is no indicator. Small documents
+written here, own wording and figures."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.ingest.plans import parse_file
+from assistant.ingest.readers import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+S5 = ROOT / "eval" / "plans" / "s5"
+
+PAGE = """<html><head><meta charset="utf-8"><title>แผน</title></head><body>
+<header><nav><a href="/">หน้าแรก</a> <a href="/plan">แผนงานและงบประมาณ</a></nav></header>
+<div class="crumb">หน้าแรก &gt; ข้อมูลหน่วยงาน &gt; แผนงาน</div>
+<h2>แผนพัฒนาการศึกษา สพป.พะเยา เขต 2 พ.ศ. 2569 - 2571</h2>
+<p>ดาวน์โหลดไฟล์แผน | แชร์ : Facebook</p>
+<h3>กลยุทธ์ที่ 1 ส่งเสริมสุขภาวะผู้เรียน</h3>
+<h4>ตัวชี้วัด</h4>
+<ul>
+<li>ตัวชี้วัด 1.1 ร้อยละของนักเรียนที่มีน้ำหนักตามเกณฑ์
+  <ul>
+    <li>หน่วยนับ ร้อยละ</li>
+    <li>ค่าฐาน 71.5 (ปี 2568)</li>
+    <li>ค่าเป้าหมาย
+      <ul><li>ปี 2569 ไม่น้อยกว่า 74</li><li>2570 — 77</li><li>2571 : 80</li></ul>
+    </li>
+    <li>ผู้รับผิดชอบ กลุ่มส่งเสริมการจัดการศึกษา</li>
+  </ul>
+</li>
+<li>ตัวชี้วัด 1.2 โรงเรียนที่จัดอาหารกลางวันตามมาตรฐานโภชนาการ
+  <ul>
+    <li>หน่วยนับ</li>
+    <li>ค่าเป้าหมาย
+      <ul><li>2569 ทุกโรงเรียน</li><li>2570 ทุกโรงเรียน</li><li>2571 ทุกโรงเรียน</li></ul>
+    </li>
+  </ul>
+</li>
+</ul>
+<p><small>* ตัวชี้วัดที่ 1.4 ปี 2571 จะกำหนดค่าเป้าหมายภายหลัง</small></p>
+<h4>แนวทางการดำเนินงาน</h4>
+<ol>
+<li>จัดแปลงผักปลอดสารในโรงเรียน
+  <ul><li>ให้นักเรียนดูแลแปลงตามชั้นเรียน</li><li>นำผลผลิตเข้าโรงครัว</li></ul>
+</li>
+<li>ตรวจสุขภาพนักเรียนปีละสองครั้ง</li>
+</ol>
+<p>ประกาศ ณ วันที่ 1 ตุลาคม 2568</p>
+<footer><p>สพป.พะเยา เขต 2 โทร 054-000000</p></footer>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    p = tmp_path_factory.mktemp("page") / "py2.html"
+    p.write_text(PAGE, encoding="utf-8")
+    return p, parse_file(p)
+
+
+def test_items_nested_below_an_indicator_are_its_fields_and_yearly_values(page):
+    _, res = page
+    s = res.plan.strategy("1")
+    assert [i.number for i in s.indicators] == ["1.1", "1.2"]
+    i1, i2 = s.indicators
+    assert i1.text == "ร้อยละของนักเรียนที่มีน้ำหนักตามเกณฑ์"
+    assert (i1.unit, i1.baseline, i1.baseline_year, i1.responsible) == ("ร้อยละ", "71.5", 2568, "กลุ่มส่งเสริมการจัดการศึกษา")
+    assert [(t.year, t.qualifier, t.value) for t in i1.targets] == [
+        (2569, "ไม่น้อยกว่า", "74"), (2570, None, "77"), (2571, None, "80")]
+    # an empty หน่วยนับ line: no unit (not the word โรงเรียน of the indicator's text)
+    assert i2.unit is None
+    assert [(t.year, t.value) for t in i2.targets] == [(2569, "ทุกโรงเรียน"), (2570, "ทุกโรงเรียน"), (2571, "ทุกโรงเรียน")]
+
+
+def test_nested_guideline_sub_items_belong_to_their_guideline(page):
+    p, res = page
+    gs = res.plan.strategy("1").guidelines
+    assert [g.text for g in gs] == ["จัดแปลงผักปลอดสารในโรงเรียน", "ตรวจสุขภาพนักเรียนปีละสองครั้ง"]
+    quoted = res.document.text[gs[0].span.start:gs[0].span.end]
+    assert quoted.startswith("จัดแปลงผักปลอดสารในโรงเรียน") and quoted.endswith("นำผลผลิตเข้าโรงครัว")
+
+
+def test_web_page_furniture_is_no_part_of_the_plan(page):
+    _, res = page
+    assert res.plan.title == "แผนพัฒนาการศึกษา สพป.พะเยา เขต 2 พ.ศ. 2569 - 2571"
+    texts = [g.text for g in res.plan.guidelines()] + [i.text for i in res.plan.indicators()]
+    assert not any("แชร์" in t or "ประกาศ" in t or "โทร" in t or "หน้าแรก" in t for t in texts)
+    doc = read_document(page[0], 10**6)
+    furniture = [doc.block_text(b) for b in doc.blocks if b.furniture]
+    assert any("หน้าแรก" in t for t in furniture) and any("054-000000" in t for t in furniture)
+    assert res.office is not None and res.office.name.endswith("พะเยา เขต 2")  # named in the text
+
+
+def test_a_footnote_about_an_indicator_is_no_indicator(page):
+    _, res = page
+    assert not any(i.number == "1.4" or "กำหนดค่าเป้าหมาย" in i.text for i in res.plan.indicators())
+
+
+def test_year_keyed_cells_take_words_and_bars(tmp_path):
+    p = tmp_path / "kk.md"
+    p.write_text("# แผนปฏิบัติการ สพป.กาฬสินธุ์ เขต 3 ปีงบประมาณ 2569 - 2570\n\n## กลยุทธ์ที่ 1 คุณภาพการศึกษาปฐมวัย\n\n"
+                 "| ที่ | ตัวชี้วัด | หน่วยนับ | ค่าเป้าหมาย |\n|---|---|---|---|\n"
+                 "| 1 | ระดับคุณภาพการจัดประสบการณ์ของโรงเรียนอนุบาล | ระดับ | ปี 2569 = ปานกลาง / ปี 2570 = ดีเลิศ |\n"
+                 "| 2 | ร้อยละของเด็กที่มีพัฒนาการสมวัย | ร้อยละ | 2569 – 88 | 2570 – 90 |\n", encoding="utf-8")
+    s = parse_file(p).plan.strategy("1")
+    assert [(t.year, t.value) for t in s.indicators[0].targets] == [(2569, "ปานกลาง"), (2570, "ดีเลิศ")]
+
+
+def test_word_list_levels_make_sub_items_not_guidelines(tmp_path):
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("แผนปฏิบัติการ สพม.แพร่ ปีงบประมาณ 2569", style="Title")
+    d.add_heading("กลยุทธ์ที่ 1 ลดความเหลื่อมล้ำ", level=2)
+    d.add_heading("แนวทางการดำเนินงาน", level=3)
+    d.add_paragraph("มอบทุนการศึกษาแก่นักเรียนยากจน", style="List Number")
+    d.add_paragraph("คัดกรองด้วยระบบ CCT", style="List Number 2")
+    d.add_paragraph("จัดหอพักนักเรียนไกลบ้าน", style="List Number")
+    p = tmp_path / "pr.docx"
+    d.save(p)
+    gs = parse_file(p).plan.strategy("1").guidelines
+    assert [g.text for g in gs] == ["มอบทุนการศึกษาแก่นักเรียนยากจน", "จัดหอพักนักเรียนไกลบ้าน"]
+
+
+@pytest.mark.parametrize("name", ["maehongson1_direction_2568-2570.html", "roiet3_actionplan_fy2569-2570.docx"])
+def test_session5_plans_read_exactly(name):
+    """Session 5's fresh plans read by this builder (the PDF and the pdftotext text are
+    asserted with the PDF readers)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_plans", ROOT / "eval" / "score_plans.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    p = S5 / name
+    c = mod.score(p, yaml.safe_load((S5 / (p.stem + ".gold.yaml")).read_text(encoding="utf-8")))
+    for k in ("targets", "qualifiers", "indicators", "units", "baselines", "responsible", "strategies", "guidelines",
+              "vision", "office"):
+        assert c[k + "_ok"] == c[k], (name, k, c[k + "_ok"], c[k])
