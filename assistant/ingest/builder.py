@@ -855,6 +855,9 @@ class _Builder:
         tid = target_id(ind.id, year, kind, sub)
         if any(t.id == tid for t in ind.targets):
             return
+        if numeric is None and not (unit or ind.unit):
+            # a word target that names what it counts ("ทุกโรงเรียน", "ครบทุกคน"): that is its unit
+            unit = next((u for u in units() if u in value), None)
         ind.targets.append(Target(tid, ind.id, year, kind, value, numeric, unit or ind.unit, Span(self.doc.doc_id, a, b), sub,
                                   qualifier))
 
