@@ -74,6 +74,7 @@ def test_items_nested_below_an_indicator_are_its_fields_and_yearly_values(page):
         (2569, "ไม่น้อยกว่า", "74"), (2570, None, "77"), (2571, None, "80")]
     # an empty หน่วยนับ line: no unit (not the word โรงเรียน of the indicator's text)
     assert i2.unit is None
+    assert {t.unit for t in i2.targets} == {"โรงเรียน"}  # the word value names what it counts
     assert [(t.year, t.value) for t in i2.targets] == [(2569, "ทุกโรงเรียน"), (2570, "ทุกโรงเรียน"), (2571, "ทุกโรงเรียน")]
 
 
@@ -141,3 +142,39 @@ def test_session5_plans_read_exactly(name):
     for k in ("targets", "qualifiers", "indicators", "units", "baselines", "responsible", "strategies", "guidelines",
               "vision", "office"):
         assert c[k + "_ok"] == c[k], (name, k, c[k + "_ok"], c[k])
+
+
+def test_markdown_list_indentation_nests_sub_items(tmp_path):
+    p = tmp_path / "ut1.md"
+    p.write_text("# แผนปฏิบัติการ สพป.อุทัยธานี เขต 2 ปีงบประมาณ 2569 - 2570\n\n## กลยุทธ์ที่ 1 ส่งเสริมการอ่าน\n\n"
+                 "- ตัวชี้วัด 1.1 ร้อยละของนักเรียนที่อ่านหนังสือครบ 20 เล่มต่อปี\n  - หน่วยนับ: ร้อยละ\n"
+                 "  - ค่าเป้าหมาย\n    - 2569: 64\n    - 2570: 68\n\n### แนวทางการดำเนินงาน\n\n"
+                 "1. เปิดห้องสมุดช่วงพักกลางวัน\n   - จัดเวรนักเรียนบรรณารักษ์\n2. ยืมหนังสือผ่านแอปพลิเคชัน\n",
+                 encoding="utf-8")
+    res = parse_file(p)
+    s = res.plan.strategy("1")
+    assert [(t.year, t.value, t.unit) for t in s.indicators[0].targets] == [(2569, "64", "ร้อยละ"), (2570, "68", "ร้อยละ")]
+    assert [g.text for g in s.guidelines] == ["เปิดห้องสมุดช่วงพักกลางวัน", "ยืมหนังสือผ่านแอปพลิเคชัน"]
+    assert res.plan.title == "แผนปฏิบัติการ สพป.อุทัยธานี เขต 2 ปีงบประมาณ 2569 - 2570"
+
+
+CARDS = """<html><body><h1>แผนปฏิบัติการ สพม.สิงห์บุรี อ่างทอง ปีงบประมาณ 2569 - 2570</h1>
+<h2>กลยุทธ์ที่ 2 ส่งเสริมอาชีพ</h2>
+<table><tr><th>ตัวชี้วัดที่</th><td>2.1 จำนวนนักเรียนที่ได้รับวุฒิบัตรวิชาชีพระยะสั้น</td></tr>
+<tr><th>หน่วยนับ</th><td>คน</td></tr><tr><th>ค่าฐาน (ปี 2568)</th><td>210</td></tr>
+<tr><th rowspan="2">ค่าเป้าหมาย</th><td>ปี 2569 : อย่างน้อย 240</td></tr><tr><td>ปี 2570 : อย่างน้อย 260</td></tr>
+<tr><th>หน่วยงานรับผิดชอบ</th><td>กลุ่มส่งเสริมการจัดการศึกษา</td></tr></table>
+<table><tr><th>ตัวชี้วัดที่</th><td>2.2 ระดับความพึงพอใจของสถานประกอบการต่อนักเรียนฝึกงาน</td></tr>
+<tr><th>หน่วยนับ</th><td>ระดับ</td></tr><tr><th>เป้าหมายปี 2569</th><td>มาก</td></tr><tr><th>เป้าหมายปี 2570</th><td>มากที่สุด</td></tr></table>
+</body></html>"""
+
+
+def test_a_table_of_labelled_rows_is_one_indicator_card(tmp_path):
+    p = tmp_path / "sbat.html"
+    p.write_text(CARDS, encoding="utf-8")
+    i1, i2 = parse_file(p).plan.strategy("2").indicators
+    assert (i1.number, i1.text, i1.unit, i1.baseline, i1.baseline_year, i1.responsible) == (
+        "2.1", "จำนวนนักเรียนที่ได้รับวุฒิบัตรวิชาชีพระยะสั้น", "คน", "210", 2568, "กลุ่มส่งเสริมการจัดการศึกษา")
+    assert [(t.year, t.qualifier, t.value) for t in i1.targets] == [(2569, "อย่างน้อย", "240"), (2570, "อย่างน้อย", "260")]
+    assert (i2.number, i2.unit) == ("2.2", "ระดับ")
+    assert [(t.year, t.value) for t in i2.targets] == [(2569, "มาก"), (2570, "มากที่สุด")]

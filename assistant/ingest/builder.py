@@ -27,7 +27,15 @@ from assistant.domain.models import (
     strategy_id,
     target_id,
 )
-from assistant.ingest.columns import Column, column, is_header_label, units, year_of, years_in
+from assistant.ingest.columns import (
+    Column,
+    column,
+    is_header_label,
+    role_of,
+    units,
+    year_of,
+    years_in,
+)
 from assistant.ingest.document import Block, Cell, Document
 from assistant.ingest.layouts.base import BULLET, ITEM_NO, trim
 from assistant.ingest.segment import NUMBERING, heading_word
@@ -897,6 +905,54 @@ class _Builder:
                     break
         return cols, n_head
 
+    def card(self, b: Block, rows: list[list[Cell]]) -> bool:
+        """A table that is one indicator's card: every row a label cell (ตัวชี้วัด, หน่วยนับ,
+        ค่าฐาน (ปี 2568), ค่าเป้าหมาย [ปี 2569], ผู้รับผิดชอบ; a label spanning rows labels
+        each of them) and its value. Year labels give each year's target; a target label
+        without a year reads the years its value names (``ปี 2569 : 35``)."""
+        if len(rows) < 3 or any(len({(c.start, c.end) for c in r}) > 2 for r in rows):
+            return False
+        fields = []
+        for r in rows:
+            label = thai.one_line(self.doc.cell_text(r[0]))
+            vals = [c for c in r[1:] if (c.start, c.end) != (r[0].start, r[0].end) and not c.merged]
+            role = role_of(label) if label and len(label) <= 40 else None
+            if role is None or role == "number" and not re.fullmatch(r"\S*ที่", label) or not vals:
+                return False
+            fields.append((role if role != "number" else "indicators", label, vals[0]))
+        roles = [f[0] for f in fields]
+        if roles.count("indicators") != 1 or not any(r in ("target", "result") for r in roles):
+            return False
+        s = self.strategy or self._implicit(b)
+        if s is None:
+            return True
+        label, cell = next((lab, c) for r, lab, c in fields if r == "indicators")
+        text = self.doc.cell_text(cell)
+        no = raw_no = None
+        m = NUMBERING.match(text)
+        if m and m.group(1):
+            no, raw_no, text = thai.to_arabic(m.group(1)).rstrip("."), m.group(1).rstrip("."), text[m.end():]
+        elif (ml := re.search(r"([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\s*$", label)):
+            no, raw_no = thai.to_arabic(ml.group(1)), ml.group(1)  # "ตัวชี้วัดที่ 1.1" | <text>
+        unit = next((_filled(self.doc.cell_text(c)) for r, _, c in fields if r == "unit"), None)
+        ind = self.indicator(s, no, raw_no, thai.one_line(text), b.start, b.end, unit)
+        self.last_ind = ind
+        for role, label, c in fields:
+            value = _filled(self.doc.cell_text(c))
+            if role in ("target", "result"):
+                year = year_of(label)
+                keyed = [] if year else self._keyed_values(self.doc.cell_text(c), c.start)
+                if keyed:
+                    for y, va, vz in keyed:
+                        self.add_target(ind, y, role, va, vz, ind.unit)
+                elif year or not self._cell_years(ind, c):
+                    self.add_target(ind, year, role, c.start, c.end, ind.unit)
+            elif role == "baseline" and value and ind.baseline is None:
+                ind.baseline, ind.baseline_year = thai.printed_value(value), year_of(label)
+            elif role in ("responsible", "source") and value:
+                setattr(ind, role, value)
+        return True
+
     def _transposed(self, rows: list[list[Cell]]) -> bool:
         """A table with one row per year (or unit / baseline) and one column per indicator:
         the first cells below the header are years or column words, every other header cell
@@ -916,6 +972,8 @@ class _Builder:
     def table(self, b: Block) -> None:
         rows = b.rows
         if not rows or not rows[0]:
+            return
+        if self.card(b, rows):
             return
         transposed = self._transposed(rows)
         if transposed:

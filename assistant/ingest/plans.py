@@ -118,7 +118,8 @@ def plan_title(text: str, doc: Document | None = None) -> str | None:
     furniture = web_furniture(lexicon.load())
     if doc is not None:
         skip = {thai.one_line(doc.block_text(b)) for b in doc.blocks if b.furniture}
-        heads = [thai.one_line(doc.block_text(b)) for b in doc.blocks[:40] if b.kind == "heading" and not b.furniture]
+        heads = [thai.one_line(doc.block_text(b)).strip("#*> ") for b in doc.blocks[:40]
+                 if b.kind == "heading" and not b.furniture]
         best = next((h for h in heads if re.search(r"แผน|ทิศทาง", h) and not furniture(h)), None)
         if best:
             return best[:200]
