@@ -178,3 +178,25 @@ def test_a_table_of_labelled_rows_is_one_indicator_card(tmp_path):
     assert [(t.year, t.qualifier, t.value) for t in i1.targets] == [(2569, "อย่างน้อย", "240"), (2570, "อย่างน้อย", "260")]
     assert (i2.number, i2.unit) == ("2.2", "ระดับ")
     assert [(t.year, t.value) for t in i2.targets] == [(2569, "มาก"), (2570, "มากที่สุด")]
+
+
+@pytest.mark.parametrize("body", [
+    "1.1 ร้อยละของครูที่จัดทำแผนการสอนรายบุคคล ร้อยละ 55, 60 และ 70 ในปีงบประมาณ 2568, 2569 และ 2570 ตามลำดับ\n",
+    "1.1 ร้อยละของครูที่จัดทำแผนการสอนรายบุคคล ค่าเป้าหมาย ร้อยละ 55 (2568) ร้อยละ 60 (2569) ร้อยละ 70 (2570)\n",
+    "1.1 ร้อยละของครูที่จัดทำแผนการสอนรายบุคคล (หน่วยนับ: ร้อยละ)\n   - ปี 2568 – 55\n   - ปี 2569 – 60\n   - ปี 2570 – 70\n",
+])
+def test_yearly_figures_in_other_sentence_forms(tmp_path, body):
+    p = tmp_path / "cn.md"
+    p.write_text("# แผนปฏิบัติการ สพป.ชัยนาท ปีงบประมาณ 2568 - 2570\n\n## กลยุทธ์ที่ 1 พัฒนาครู\n\n### ตัวชี้วัด\n\n" + body,
+                 encoding="utf-8")
+    (ind,) = parse_file(p).plan.indicators()
+    assert (ind.text, ind.unit) == ("ร้อยละของครูที่จัดทำแผนการสอนรายบุคคล", "ร้อยละ")
+    assert [(t.year, t.value) for t in ind.targets] == [(2568, "55"), (2569, "60"), (2570, "70")]
+
+
+def test_figures_and_years_of_different_counts_are_not_paired(tmp_path):
+    p = tmp_path / "cn.md"
+    p.write_text("# แผนปฏิบัติการ สพป.ชัยนาท ปีงบประมาณ 2568 - 2570\n\n## กลยุทธ์ที่ 1 พัฒนาครู\n\n### ตัวชี้วัด\n\n"
+                 "1.1 ร้อยละของครูที่ผ่านการอบรม ร้อยละ 55 และ 60 ในปี 2568, 2569 และ 2570 ตามลำดับ\n", encoding="utf-8")
+    (ind,) = parse_file(p).plan.indicators()
+    assert not any(t.year == 2568 and t.value == "60" or t.year == 2569 and t.value == "55" for t in ind.targets)

@@ -313,7 +313,9 @@ class _Builder:
     def _keyed_line(self, ind: Indicator, b: Block, sub: str) -> bool:
         """A line of year-keyed values below an indicator: the values of the labelled line
         above it that had none (``ค่าเป้าหมาย`` → ``2568 ร้อยละ 60``), targets otherwise."""
-        vals = self._keyed_values(sub, b.start)
+        lead = BULLET.match(sub)
+        k = lead.end() if lead else 0
+        vals = self._keyed_values(sub[k:], b.start + k)
         if not vals:
             return False
         kind = self.open_label if self.open_label in ("target", "result") else "target"
@@ -708,13 +710,15 @@ class _Builder:
         more = (rf"(?P<more>(?:\s*(?:และ|,)\s*(?:{year_word})?25\d\d(?!\d)"
                 rf"(?!\s*(?:(?:{unit_words}|{quals})\s*)?[0-9]))*)" if quals else "(?P<more>)")
         # the figure first: "ร้อยละ 85 ในปี 2569", "ไม่เกิน 3 คน ในปีงบประมาณ 2570", "80 (ปี 2568)"
-        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?{per}\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word})"
+        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?{per}\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word}"
+                          r"|[(（]\s*(?=25\d\d\s*[)）]))"  # "ร้อยละ 80 (2568)": a bare year in parentheses
                           r"(?P<y>25\d\d|\d\d)(?!\d)" + more + r"\s*[)）]?")
         masked = s
+        out, masked = self._respectively(s, base, qv, year_word, out, masked)
         lead_words = tuple(self.lex.words("plan", "target_intro")) + tuple(self.lex.words("plan", "year_value_sep")) \
             + ("และ", ",", "/", "(", "（")
         from_words = tuple(self.lex.words("plan", "baseline_from"))
-        for m in back.finditer(s):
+        for m in back.finditer(masked):  # (masked: the pairs read above)
             a = m.start("q") if m.group("q") else m.start("v")
             pre = s[:a].rstrip()
             paren = "ใน" not in s[m.end("v"):m.start("y")] and re.search(r"[(（]", s[m.end("v"):m.start("y")])
@@ -775,6 +779,27 @@ class _Builder:
                 out.append((None, base + a, base + m.end("v"), base + m.start(), "target"))
         return out
 
+    def _respectively(self, s: str, base: int, qv: str, year_word: str, out: list, masked: str) -> tuple[list, str]:
+        """Figures then years paired in order (lexicon ``respectively``): ``ร้อยละ 80, 85 และ
+        90 ในปี 2568, 2569 และ 2570 ตามลำดับ``. Counts that differ give nothing (no guess)."""
+        words = "|".join(map(re.escape, self.lex.words("plan", "respectively")))
+        if not words or not re.search(words, s):
+            return out, masked
+        join = r"\s*(?:,|และ|/)\s*"
+        val = qv.replace("(?P<q>", "(?:").replace("(?P<v>", "(?:")
+        pat = re.compile(rf"(?P<vals>{val}(?:{join}{val})+)\s*(?:ใน|ของ)?\s*(?P<ys>{year_word}25\d\d(?:{join}(?:{year_word})?25\d\d)+)"
+                         rf"\s*(?:{words})")
+        for m in pat.finditer(s):
+            years = [int(y) for y in re.findall(r"25\d\d", m.group("ys"))]
+            vals = list(re.finditer(qv, m.group("vals")))
+            if len(vals) == len(years):
+                for y, v in zip(years, vals, strict=True):
+                    a = m.start("vals") + (v.start("q") if v.group("q") else v.start("v"))
+                    out.append((y, base + a, base + m.start("vals") + v.end("v"), base + m.start(), "target"))
+            # (counts that differ: the phrase gives no figure, rather than a wrong pairing)
+            masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+        return out, masked
+
     def sentence_indicator(self, s: Strategy, b: Block, raw: str, no: str | None,
                            number_raw: str | None = None) -> None:
         marks = [m for m in self.labels.finditer(raw) if m.start(1) > 0 and "\n" in raw[:m.start(1)]]
@@ -796,6 +821,10 @@ class _Builder:
             seps = "|".join(map(re.escape, sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)))
             text = re.sub(r"(?:\s*(?:โดย)?(?:" + words + r")(?:\s*(?:" + seps + r"))?)+\s*[:：]?$", "", text).rstrip(" (:,")
         unit = self._value_unit(raw, vals, b.start)
+        words = "|".join(map(re.escape, sorted(self.lex.words("plan", "unit"), key=len, reverse=True)))
+        labelled = re.search(rf"\s*[(（]\s*(?:{words})\s*[:：]?\s*([^()（）:：]{{1,20}}?)\s*[)）]\s*$", text) if words else None
+        if labelled:  # "<text> (หน่วยนับ: ร้อยละ)"
+            text, unit = text[: labelled.start()], unit or labelled.group(1)
         guessed = unit is None
         unit = unit or next((u for u in units() if u in raw), None)
         number_raw = number_raw or (_printed_number(self.quote(b.start, b.end)) if no else None)
