@@ -200,3 +200,33 @@ def test_figures_and_years_of_different_counts_are_not_paired(tmp_path):
                  "1.1 ร้อยละของครูที่ผ่านการอบรม ร้อยละ 55 และ 60 ในปี 2568, 2569 และ 2570 ตามลำดับ\n", encoding="utf-8")
     (ind,) = parse_file(p).plan.indicators()
     assert not any(t.year == 2568 and t.value == "60" or t.year == 2569 and t.value == "55" for t in ind.targets)
+
+
+def test_word_tables_inside_a_frame_table_and_content_controls_are_read(tmp_path):
+    """A Word table used as a frame (its cell holds the indicator table) and a paragraph
+    inside a content control (w:sdt) are read in order, as if they stood in the body."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = Document()
+    d.add_paragraph("แผนปฏิบัติการ สพป.ตาก เขต 1 ปีงบประมาณ 2569 - 2570", style="Title")
+    head = d.add_heading("กลยุทธ์ที่ 1 ส่งเสริมทักษะชีวิต", level=2)
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    head._p.addprevious(sdt)
+    sdt.append(content)
+    content.append(head._p)  # the strategy heading lives in a content control
+    frame = d.add_table(rows=2, cols=1)
+    frame.rows[0].cells[0].text = "ตัวชี้วัดและค่าเป้าหมาย"
+    inner = frame.rows[1].cells[0].add_table(rows=2, cols=4)
+    for j, h in enumerate(["ตัวชี้วัด", "หน่วยนับ", "2569", "2570"]):
+        inner.rows[0].cells[j].text = h
+    for j, h in enumerate(["1.1 ร้อยละของนักเรียนที่ว่ายน้ำเป็น", "ร้อยละ", "60", "70"]):
+        inner.rows[1].cells[j].text = h
+    assert d.element.body.find(qn("w:sdt")) is not None
+    p = tmp_path / "tak1.docx"
+    d.save(p)
+    s = parse_file(p).plan.strategy("1")
+    assert s.title == "ส่งเสริมทักษะชีวิต"
+    assert [(i.number, i.unit, [(t.year, t.value) for t in i.targets]) for i in s.indicators] == [
+        ("1.1", "ร้อยละ", [(2569, "60"), (2570, "70")])]
