@@ -230,3 +230,21 @@ def test_word_tables_inside_a_frame_table_and_content_controls_are_read(tmp_path
     assert s.title == "ส่งเสริมทักษะชีวิต"
     assert [(i.number, i.unit, [(t.year, t.value) for t in i.targets]) for i in s.indicators] == [
         ("1.1", "ร้อยละ", [(2569, "60"), (2570, "70")])]
+
+
+def test_a_label_and_its_value_in_two_blocks(tmp_path):
+    """A definition list (<dt>label</dt><dd>value</dd>): a block that is only a label or a
+    year is followed by the value it labels."""
+    p = tmp_path / "rn.html"
+    p.write_text("<html><body><h1>แผนปฏิบัติการ สพป.ระนอง ปีงบประมาณ 2569 - 2570</h1><h2>กลยุทธ์ที่ 1 ทักษะชีวิต</h2>"
+                 "<h3>ตัวชี้วัดที่ 1.1 ร้อยละของนักเรียนที่ว่ายน้ำเพื่อเอาชีวิตรอดได้</h3>"
+                 "<dl><dt>หน่วยนับ</dt><dd>ร้อยละ</dd><dt>ค่าฐาน</dt><dd>52.5</dd><dt>ปี 2569</dt><dd>58</dd>"
+                 "<dt>ปี 2570</dt><dd>63</dd><dt>ผู้รับผิดชอบ</dt><dd>กลุ่มส่งเสริมการจัดการศึกษา</dd></dl>"
+                 "<h3>ตัวชี้วัดที่ 1.2 จำนวนโรงเรียนที่มีสระว่ายน้ำเคลื่อนที่</h3>"
+                 "<p><b>หน่วยนับ:</b> โรงเรียน</p><p><b>เป้าหมาย:</b></p>"
+                 "<ul><li>ปีงบประมาณ 2569 จำนวน 12</li><li>ปีงบประมาณ 2570 จำนวน 18</li></ul></body></html>",
+                 encoding="utf-8")
+    i1, i2 = parse_file(p).plan.strategy("1").indicators
+    assert (i1.unit, i1.baseline, i1.responsible) == ("ร้อยละ", "52.5", "กลุ่มส่งเสริมการจัดการศึกษา")
+    assert [(t.year, t.value) for t in i1.targets] == [(2569, "58"), (2570, "63")]
+    assert [(t.year, t.value, t.unit) for t in i2.targets] == [(2569, "12", "โรงเรียน"), (2570, "18", "โรงเรียน")]

@@ -99,6 +99,7 @@ class _Builder:
         self.prev_end = 0  # end of the previous block
         self.open_depth: int | None = None  # list depth of the open indicator's block (items nested deeper are its own)
         self.open_label: str | None = None  # the role of a labelled line with no value (ค่าเป้าหมาย) whose values follow
+        self.open_year: int | None = None  # a block that is only a year (<dt>ปี 2569</dt>): its value follows
         self.top_guideline: tuple[Guideline, int] | None = None  # the last guideline of a nested list, its depth
         self.list_section = False  # the current section's content so far came as list items
         self.is_furniture = web_furniture(lex)
@@ -289,6 +290,8 @@ class _Builder:
         first = marks[0].start(1) if marks else None
         if not marks and self._nested(b) and self._keyed_line(ind, b, sub):
             return True  # "2568 ร้อยละ 60" nested under the indicator (or under its ค่าเป้าหมาย line)
+        if not marks and self._label_value(ind, b, sub):
+            return True  # the value of the label block above it (<dt>หน่วยนับ</dt><dd>ร้อยละ</dd>)
         if first is None and b.number is None and "." in ind.number_raw and self._note(b, sub) \
                 and not self._has_targets(sub):
             return True  # "* ปี 2568 ยังไม่กำหนดค่าเป้าหมาย": a note under the indicator
@@ -304,6 +307,48 @@ class _Builder:
         if marks:
             self.fields(ind, b.start, sub, marks)
             self.open_fields = True
+        return True
+
+    def _label_value(self, ind: Indicator, b: Block, sub: str) -> bool:
+        """A label and its value in two blocks (a definition list, a label paragraph): a block
+        that is only a year (``ปี 2569``) or a label with no value (``หน่วยนับ``) is followed by
+        the value it labels."""
+        s = thai.to_arabic(thai.one_line(sub))
+        year = re.fullmatch(r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*)?(?:พ\.\s?ศ\.\s*)?(25\d\d)\s*[:：]?", s)
+        if year and b.kind == "paragraph":
+            self.open_year = int(year.group(1))
+            return True
+        role, y = self.open_label, self.open_year
+        if (role is None and y is None) or b.kind == "heading" or b.number or len(s) > 120 or heading_word(s):
+            return False
+        a, z = trim(self.doc.text, b.start, b.end)
+        self.open_year = None
+        if y is not None:
+            self.add_target(ind, y, "target", a, z, ind.unit)
+            return True
+        self.open_label = None
+        keyed = self._keyed_values(sub, b.start)
+        if role not in ("target", "result") and (keyed or self._has_targets(sub)):
+            return False  # an empty หน่วยนับ line, then the yearly values: no unit
+        if role in ("target", "result"):
+            vals = [(yy, va, vz, va, "target") for yy, va, vz in keyed] or \
+                [v for v in self._sentence_values(sub, b.start) if v[4] != "baseline"]
+            for yy, va, vz, _, _kind in vals:
+                self.add_target(ind, yy, role, va, vz, ind.unit)
+            if keyed:
+                self.open_label = role  # more year-keyed lines may follow
+            return bool(vals)
+        if role == "unit" and len(s) <= 20:
+            ind.unit = s
+            self.guessed_units.discard(ind.id)
+            for t in ind.targets:
+                t.unit = t.unit or s
+        elif role == "baseline" and thai.parse_number(s.split()[0]) is not None:
+            ind.baseline = thai.printed_value(s.split()[0])
+        elif role in ("responsible", "source"):
+            setattr(ind, role, s)
+        else:
+            return False
         return True
 
     def _nested(self, b: Block) -> bool:
@@ -330,7 +375,10 @@ class _Builder:
         ``,`` ``;``) or the next year; the whole text must be such pairs."""
         s = thai.to_arabic(raw)
         year_word = r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?)?"
-        pair = re.compile(rf"\s*{year_word}(?<![0-9.,])(?P<y>25\d\d)(?![0-9])\s*(?:[=:：\-–—]|เท่ากับ)?\s*"
+        # separators: dashes and the lexicon's (= : เท่ากับ จำนวน ...), not units (ร้อยละ stays with its value)
+        seps = "|".join(["[-–—]", *(re.escape(w) for w in sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)
+                                   if w not in units())])
+        pair = re.compile(rf"\s*{year_word}(?<![0-9.,])(?P<y>25\d\d)(?![0-9])\s*(?:{seps})?\s*"
                           rf"(?P<v>[^|/,;\s](?:[^|/,;]*?[^|/,;\s])?)\s*(?=[|/,;]|$|{year_word}25\d\d(?![0-9]))"
                           r"[|/,;]?")
         out, pos = [], 0
@@ -809,7 +857,7 @@ class _Builder:
             number_raw = number_raw or (_printed_number(raw) if no else None)
             ind = self.indicator(s, no, number_raw, text, b.start, b.start + len(raw[:cut].rstrip()), None)
             self.fields(ind, b.start, raw, marks)
-            self.open_ind, self.open_fields, self.open_depth = ind, True, b.depth
+            self.open_ind, self.open_fields, self.open_depth, self.open_year = ind, True, b.depth, None
             return
         vals = self._sentence_values(raw, b.start)
         resp = _RESP.search(raw)
@@ -839,7 +887,7 @@ class _Builder:
                 self.add_target(ind, year, kind, a, z, unit)
         if resp:
             ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
-        self.open_ind, self.open_fields, self.open_depth, self.open_label = ind, False, b.depth, None
+        self.open_ind, self.open_fields, self.open_depth, self.open_label, self.open_year = ind, False, b.depth, None, None
 
     def _value_unit(self, raw: str, vals, base: int) -> str | None:
         """The unit printed with the first target (``ร้อยละ 85``, ``12 โรงเรียน``)."""
