@@ -248,3 +248,17 @@ def test_a_label_and_its_value_in_two_blocks(tmp_path):
     assert (i1.unit, i1.baseline, i1.responsible) == ("ร้อยละ", "52.5", "กลุ่มส่งเสริมการจัดการศึกษา")
     assert [(t.year, t.value) for t in i1.targets] == [(2569, "58"), (2570, "63")]
     assert [(t.year, t.value, t.unit) for t in i2.targets] == [(2569, "12", "โรงเรียน"), (2570, "18", "โรงเรียน")]
+
+
+def test_number_column_named_with_ti_and_check_mark_columns(tmp_path):
+    """A header ``ตัวชี้วัดที่`` over bare numbers is the number column; the text column says
+    ตัวชี้วัด along with other words; columns of check marks are the indicator's attributes."""
+    p = tmp_path / "ps.md"
+    p.write_text("# แผนปฏิบัติการ สพป.ปัตตานี เขต 1 ปีงบประมาณ 2569 - 2570\n\n## กลยุทธ์ที่ 1 ความปลอดภัย\n\n"
+                 "| ตัวชี้วัดที่ | ตัวชี้วัดและค่าเป้าหมาย | สพฐ. | สพท. | 2569 | 2570 |\n|---|---|---|---|---|---|\n"
+                 "| 1 | ร้อยละของโรงเรียนที่ผ่านเกณฑ์สถานศึกษาปลอดภัย | ✓ |  | 90 | 95 |\n"
+                 "| 2 | ร้อยละของนักเรียนที่ได้รับการคัดกรองสุขภาพจิต |  | ✓ | 70 | 80 |\n", encoding="utf-8")
+    i1, i2 = parse_file(p).plan.strategy("1").indicators
+    assert (i1.number, i1.text, i1.attributes) == ("1", "ร้อยละของโรงเรียนที่ผ่านเกณฑ์สถานศึกษาปลอดภัย", {"สพฐ.": "✓"})
+    assert (i2.number, i2.attributes) == ("2", {"สพท.": "✓"})
+    assert [(t.year, t.value) for t in i2.targets] == [(2569, "70"), (2570, "80")]

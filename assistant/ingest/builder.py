@@ -968,11 +968,22 @@ class _Builder:
                 year = y or year  # the lowest header row's year: "ค่าเป้าหมายปี 2570" over 2566 … 2570
             c = column(" ".join(labels))
             role = c.role
+            if re.fullmatch(r"\S{1,12}ที่", c.label) and year is None and _bare_numbers(self.doc, rows[n_head:], j):
+                role = "number"  # "ตัวชี้วัดที่", "ข้อที่": the number of the row's record
+            elif role is None and year is None and c.label and _ticks(self.doc, rows[n_head:], j):
+                role = "attribute"  # a column of check marks (S/M/A/R/T): the indicator's attribute
             if year is not None and role in (None, "number", "indicators"):
                 role = "target"
             if role is None and year is None and c.label in self.lex.words("plan", "year"):
                 role = "year"  # a column of years: one row per indicator and year
             cols.append(Column(role, year, c.label, years_in(c.label) if role in ("target", "result") else ()))
+        if not any(c.role == "indicators" for c in cols):
+            # "ตัวชี้วัดและค่าเป้าหมายตัวชี้วัด": a column naming indicators (and their targets) with no year
+            words = self.lex.words("plan", "indicators")
+            for j, c in enumerate(cols):
+                if c.role in ("target", None) and c.year is None and any(w in c.label for w in words):
+                    cols[j] = Column("indicators", None, c.label)
+                    break
         if not any(c.role == "indicators" for c in cols) and any(c.role == "target" and c.year for c in cols):
             # a table of yearly targets whose text column says รายการ (not ตัวชี้วัด)
             item_words = self.lex.words("plan", "indicator_columns")
@@ -1169,6 +1180,8 @@ class _Builder:
                     ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
                 elif c.role == "source" and sub is None:
                     ind.source = _filled(self.doc.cell_text(cl)) or ind.source
+                elif c.role == "attribute" and sub is None and _filled(self.doc.cell_text(cl)):
+                    ind.attributes[c.label] = _filled(self.doc.cell_text(cl))
 
     def _cell_unit(self, text: str) -> tuple[str, str] | None:
         """An indicator cell that ends with its unit as a labelled line (``... หน่วยนับ : คน``)."""
@@ -1399,6 +1412,21 @@ def _heading_text(raw: str) -> str | None:
     (``<p>● ดูแล ส่งเสริม...</p>`` → ``ดูแล ส่งเสริม...``)."""
     s = thai.one_line(re.sub(r"<[^>]*>", " ", raw)).strip(" ●•▪◦-–*")
     return s or None
+
+
+def _bare_numbers(doc: Document, rows: list[list[Cell]], j: int) -> bool:
+    """The column's body cells are bare numbers (``1``, ``๑.๒``) or empty."""
+    texts = [thai.one_line(doc.cell_text(r[j])) for r in rows if j < len(r) and not r[j].merged]
+    return any(texts) and all(not t or re.fullmatch(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?", t) for t in texts)
+
+
+_TICK = re.compile(r"[✓✔☑√✗xX/●•*]")
+
+
+def _ticks(doc: Document, rows: list[list[Cell]], j: int) -> bool:
+    """The column's body cells are check marks or empty, with at least one mark."""
+    texts = [thai.one_line(doc.cell_text(r[j])) for r in rows if j < len(r) and not r[j].merged]
+    return any(texts) and all(not t or _TICK.fullmatch(t) for t in texts)
 
 
 def _filled(raw: str) -> str | None:
