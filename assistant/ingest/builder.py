@@ -27,7 +27,15 @@ from assistant.domain.models import (
     strategy_id,
     target_id,
 )
-from assistant.ingest.columns import Column, column, is_header_label, units, year_of, years_in
+from assistant.ingest.columns import (
+    Column,
+    column,
+    is_header_label,
+    role_of,
+    units,
+    year_of,
+    years_in,
+)
 from assistant.ingest.document import Block, Cell, Document
 from assistant.ingest.layouts.base import BULLET, ITEM_NO, trim
 from assistant.ingest.segment import NUMBERING, heading_word
@@ -89,6 +97,12 @@ class _Builder:
         self.list_word: str | None = None  # the heading word of a list of strategies ("ยุทธศาสตร์การพัฒนา")
         self.list_child: str | None = None  # the role of items right below each strategy of a list
         self.prev_end = 0  # end of the previous block
+        self.open_depth: int | None = None  # list depth of the open indicator's block (items nested deeper are its own)
+        self.open_label: str | None = None  # the role of a labelled line with no value (ค่าเป้าหมาย) whose values follow
+        self.open_year: int | None = None  # a block that is only a year (<dt>ปี 2569</dt>): its value follows
+        self.top_guideline: tuple[Guideline, int] | None = None  # the last guideline of a nested list, its depth
+        self.list_section = False  # the current section's content so far came as list items
+        self.is_furniture = web_furniture(lex)
         self.last_item: TextItem | Guideline | None = None  # the list item read last
         self.labels = _label_pattern(lex)
         self.label_role = _label_roles(lex)
@@ -131,6 +145,8 @@ class _Builder:
             if b.kind == "table":
                 self.open_ind = self.open_title = None
                 self.table(b)
+            elif b.furniture or self.is_furniture(self.quote(b.start, b.end)):
+                continue
             elif b.kind in ("heading", "paragraph", "item"):
                 self.text_block(b)
             else:
@@ -224,7 +240,14 @@ class _Builder:
             if ind is not None:
                 ind.add_note(part)
                 found = True
+            elif self._note_words(part):
+                found = True  # a footnote about an indicator not read (another numbering): no indicator of its own
         return found
+
+    def _note_words(self, part: str) -> bool:
+        """A note's sentence: it says a target is not set yet (lexicon ``no_target``), without
+        figures of its own."""
+        return any(w in part for w in self.lex.words("plan", "no_target")) and not self._has_targets(part)
 
     def _caption_heading(self, b: Block, raw: str) -> bool:
         """A table caption that names a strategy (``ตารางที่ 1 กลยุทธ์ที่ 1 <title>``): the
@@ -265,6 +288,10 @@ class _Builder:
         sub = self.quote(b.start, b.end)
         marks = list(self.labels.finditer(sub))
         first = marks[0].start(1) if marks else None
+        if not marks and self._nested(b) and self._keyed_line(ind, b, sub):
+            return True  # "2568 ร้อยละ 60" nested under the indicator (or under its ค่าเป้าหมาย line)
+        if not marks and self._label_value(ind, b, sub):
+            return True  # the value of the label block above it (<dt>หน่วยนับ</dt><dd>ร้อยละ</dd>)
         if first is None and b.number is None and "." in ind.number_raw and self._note(b, sub) \
                 and not self._has_targets(sub):
             return True  # "* ปี 2568 ยังไม่กำหนดค่าเป้าหมาย": a note under the indicator
@@ -281,6 +308,87 @@ class _Builder:
             self.fields(ind, b.start, sub, marks)
             self.open_fields = True
         return True
+
+    def _label_value(self, ind: Indicator, b: Block, sub: str) -> bool:
+        """A label and its value in two blocks (a definition list, a label paragraph): a block
+        that is only a year (``ปี 2569``) or a label with no value (``หน่วยนับ``) is followed by
+        the value it labels."""
+        s = thai.to_arabic(thai.one_line(sub))
+        year = re.fullmatch(r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*)?(?:พ\.\s?ศ\.\s*)?(25\d\d)\s*[:：]?", s)
+        if year and b.kind == "paragraph":
+            self.open_year = int(year.group(1))
+            return True
+        role, y = self.open_label, self.open_year
+        if (role is None and y is None) or b.kind == "heading" or b.number or len(s) > 120 or heading_word(s):
+            return False
+        a, z = trim(self.doc.text, b.start, b.end)
+        self.open_year = None
+        if y is not None:
+            self.add_target(ind, y, "target", a, z, ind.unit)
+            return True
+        self.open_label = None
+        keyed = self._keyed_values(sub, b.start)
+        if role not in ("target", "result") and (keyed or self._has_targets(sub)):
+            return False  # an empty หน่วยนับ line, then the yearly values: no unit
+        if role in ("target", "result"):
+            vals = [(yy, va, vz, va, "target") for yy, va, vz in keyed] or \
+                [v for v in self._sentence_values(sub, b.start) if v[4] != "baseline"]
+            for yy, va, vz, _, _kind in vals:
+                self.add_target(ind, yy, role, va, vz, ind.unit)
+            if keyed:
+                self.open_label = role  # more year-keyed lines may follow
+            return bool(vals)
+        if role == "unit" and len(s) <= 20:
+            ind.unit = s
+            self.guessed_units.discard(ind.id)
+            for t in ind.targets:
+                t.unit = t.unit or s
+        elif role == "baseline" and thai.parse_number(s.split()[0]) is not None:
+            ind.baseline = thai.printed_value(s.split()[0])
+        elif role in ("responsible", "source"):
+            setattr(ind, role, s)
+        else:
+            return False
+        return True
+
+    def _nested(self, b: Block) -> bool:
+        """The block is a list item nested below the open indicator's own block."""
+        return b.kind == "item" and b.depth is not None and self.open_depth is not None and b.depth > self.open_depth
+
+    def _keyed_line(self, ind: Indicator, b: Block, sub: str) -> bool:
+        """A line of year-keyed values below an indicator: the values of the labelled line
+        above it that had none (``ค่าเป้าหมาย`` → ``2568 ร้อยละ 60``), targets otherwise."""
+        lead = BULLET.match(sub)
+        k = lead.end() if lead else 0
+        vals = self._keyed_values(sub[k:], b.start + k)
+        if not vals:
+            return False
+        kind = self.open_label if self.open_label in ("target", "result") else "target"
+        for year, a, z in vals:
+            self.add_target(ind, year, kind, a, z, ind.unit)
+        return True
+
+    def _keyed_values(self, raw: str, base: int) -> list[tuple[int, int, int]]:
+        """(year, value start, value end) of year-keyed values, the year first and the value
+        after it with or without a separator: ``2568 ร้อยละ 60``, ``2568 – 70 | 2569 – 75``,
+        ``ปี 2569 = ดีเลิศ / ปี 2570 = ยอดเยี่ยม``. Each value ends at a separator (``|`` ``/``
+        ``,`` ``;``) or the next year; the whole text must be such pairs."""
+        s = thai.to_arabic(raw)
+        year_word = r"(?:ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?)?"
+        # separators: dashes and the lexicon's (= : เท่ากับ จำนวน ...), not units (ร้อยละ stays with its value)
+        seps = "|".join(["[-–—]", *(re.escape(w) for w in sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)
+                                   if w not in units())])
+        pair = re.compile(rf"\s*{year_word}(?<![0-9.,])(?P<y>25\d\d)(?![0-9])\s*(?:{seps})?\s*"
+                          rf"(?P<v>[^|/,;\s](?:[^|/,;]*?[^|/,;\s])?)\s*(?=[|/,;]|$|{year_word}25\d\d(?![0-9]))"
+                          r"[|/,;]?")
+        out, pos = [], 0
+        while pos < len(s.rstrip()):
+            m = pair.match(s, pos)
+            if not m or len(m.group("v")) > 40:
+                return []
+            out.append((int(m.group("y")), base + m.start("v"), base + m.end("v")))
+            pos = m.end()
+        return out
 
     def _continue_values(self, ind: Indicator, b: Block, sub: str, marks: list) -> bool:
         """A sentence of yearly values under an indicator block (``ตั้งเป้าปี 2568 ไว้ร้อยละ
@@ -402,6 +510,8 @@ class _Builder:
     def fields(self, ind: Indicator, base: int, sub: str, marks: list) -> None:
         """Read the labelled fields of an indicator from ``sub`` (at offset ``base``)."""
         self.labelled.add(ind.id)
+        guessed = ind.id in self.guessed_units
+        self.open_label = None
         for k, m in enumerate(marks):
             role = self.label_role[m.group(1)]
             if role == "unit":
@@ -410,18 +520,28 @@ class _Builder:
             nxt = marks[k + 1].start(1) if k + 1 < len(marks) else len(sub)
             end = nxt if role in ("target", "responsible") else min(nxt, _line_end(sub, m.end(1)))
             a, z = base + m.end(1), base + end
-            value = thai.one_line(self.quote(a, z)).strip(" :：;,")
+            value = thai.one_line(self.quote(a, z)).strip(" :：;,|")
+            if not value and k == len(marks) - 1:
+                self.open_label = role  # "ค่าเป้าหมาย" with its values on the lines below
             if role == "unit":
-                ind.unit = value or ind.unit
+                # an empty หน่วยนับ line: the indicator has no unit (not a word guessed from its text)
+                ind.unit = value or (None if guessed else ind.unit)
             elif role == "baseline":
                 results = "|".join(map(re.escape, self.lex.words("plan", "result")))
                 v = re.match(r"\(?\s*(?:(?:" + results + r")?\s*ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?([0-9๐-๙]{2,4}))?\s*\)?\s*"
-                             r"(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ)?\s*([^\s()]+)", value)
+                             r"(?:[=:：]|เท่ากับ)?\s*(?:ร้อยละ)?\s*([^\s()]+)"
+                             r"(?:\s*[(（]\s*ปี(?:งบประมาณ|การศึกษา)?\s*(?:พ\.\s?ศ\.\s*)?([0-9๐-๙]{2,4})\s*[)）])?", value)
                 if v and v.group(2) not in ("-", "–", "—"):
                     ind.baseline = thai.printed_value(v.group(2))
-                    ind.baseline_year = thai.be_year(int(thai.to_arabic(v.group(1)))) if v.group(1) else None
+                    y = v.group(1) or v.group(3)  # "ค่าฐาน (ปี 2566) 70", "ค่าฐาน 70 (ปี 2566)"
+                    ind.baseline_year = thai.be_year(int(thai.to_arabic(y))) if y else None
             elif role == "target":
-                for year, va, vz, _, kind in self._sentence_values(self.quote(base + m.start(1), z), base + m.start(1)):
+                vals = self._sentence_values(self.quote(base + m.start(1), z), base + m.start(1))
+                if not any(v[0] for v in vals):  # "ค่าเป้าหมาย : 2568 – 70 | 2569 – 75"
+                    keyed = self._keyed_values(self.quote(a, z).lstrip(" :：=").rstrip(" |;"),
+                                               a + len(self.quote(a, z)) - len(self.quote(a, z).lstrip(" :：=")))
+                    vals = [(y, va, vz, va, "target") for y, va, vz in keyed] or vals
+                for year, va, vz, _, kind in vals:
                     if kind != "baseline":
                         self.add_target(ind, year, kind, va, vz, ind.unit)
             elif role in ("responsible", "source") and value:
@@ -439,10 +559,13 @@ class _Builder:
     def _after_word(self, b: Block, raw: str, word: str) -> tuple[int, str]:
         """Offset and text after the heading word (and ``ที่ N`` and a colon)."""
         k = raw.find(word) + len(word)
-        m = re.match(r"\s*(?:ที่\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?)?\s*(?:\([A-Za-z ]+\))?[*\s]*[:：.\-–]?\s*", raw[k:])
-        return b.start + k + m.end(), m.group(1) or ""
+        m = re.match(r"\s*(?:ที่\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?|([0-9๐-๙]+(?:\.[0-9๐-๙]+)+)\.?(?=\s))?\s*"
+                     r"(?:\([A-Za-z ]+\))?[*\s]*[:：.\-–]?\s*", raw[k:])
+        # "ตัวชี้วัดที่ 3.1", and "ตัวชี้วัด 3.1" (a dotted number needs no ที่)
+        return b.start + k + m.end(), m.group(1) or m.group(2) or ""
 
     def heading(self, b: Block, raw: str, role: str, word: str) -> None:
+        self.list_section, self.top_guideline = False, None
         pos, number = self._after_word(b, raw, word)
         rest = self.quote(pos, b.end).strip(" *#:")
         if role in ("goals", "sgoals", "missions", "values") and number and rest and self.section == role:
@@ -456,7 +579,7 @@ class _Builder:
         if role in ("guidelines", "indicators") and number and rest and self.strategy is not None:
             # "แนวทางที่ ๑ <text>", "ตัวชี้วัดที่ ๒ <text>": the heading is the item
             self.section = role
-            item = Block("item", pos, b.end, number=thai.to_arabic(number))
+            item = Block("item", pos, b.end, number=thai.to_arabic(number), depth=b.depth)
             if role == "indicators":
                 self.sentence_indicator(self.strategy, item, self.quote(pos, b.end), item.number, number)
             else:
@@ -524,6 +647,7 @@ class _Builder:
                 self.open_title = self.strategy
         self.section = self.list_child
         self.last_ind = None
+        self.list_section, self.top_guideline = False, None
 
     def content(self, b: Block, raw: str) -> None:
         sec = self.section
@@ -541,7 +665,11 @@ class _Builder:
             if sec == "indicators" and b.kind == "paragraph" and not self._has_targets(raw) \
                     and self.strategy and self.strategy.indicators:
                 return
+            if sec != "indicators" and b.kind == "paragraph" and self.list_section and self.doc.format in ("html", "docx"):
+                self.section = None  # a paragraph after a native list: the list (and its section) ended
+                return
             self.add_item(sec, b, raw)
+            self.list_section = self.list_section or b.kind == "item"
             return
         if self.strategy is not None and self.section is None and self.strategy.description is None \
                 and b.kind == "paragraph":
@@ -571,6 +699,11 @@ class _Builder:
             s.goals.append(TextItem(f"{s.id}/goal{len(s.goals) + 1}", n, text, span))
             self.last_item = s.goals[-1]
         elif sec == "guidelines":
+            top = self.top_guideline
+            if top is not None and b.depth is not None and b.depth > top[1] and s.guidelines and s.guidelines[-1] is top[0]:
+                top[0].span = self.span(top[0].span.start, b.end)  # a nested sub-item is part of its guideline
+                self.last_item = top[0]
+                return
             n = no or str(len(s.guidelines) + 1)
             resp = _RESP.search(text)
             if resp:
@@ -578,6 +711,7 @@ class _Builder:
             who = thai.one_line(resp.group(1) or resp.group(2)) if resp else None
             s.guidelines.append(Guideline(guideline_id(doc, s.number, n), s.number, n, text, span, responsible=who))
             self.last_item = s.guidelines[-1]
+            self.top_guideline = (s.guidelines[-1], b.depth) if b.depth is not None else None
         elif sec == "indicators":
             self.sentence_indicator(s, b, raw, no)
 
@@ -624,13 +758,15 @@ class _Builder:
         more = (rf"(?P<more>(?:\s*(?:และ|,)\s*(?:{year_word})?25\d\d(?!\d)"
                 rf"(?!\s*(?:(?:{unit_words}|{quals})\s*)?[0-9]))*)" if quals else "(?P<more>)")
         # the figure first: "ร้อยละ 85 ในปี 2569", "ไม่เกิน 3 คน ในปีงบประมาณ 2570", "80 (ปี 2568)"
-        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?{per}\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word})"
+        back = re.compile(qv + rf"(?:\s*(?P<u>{unit_words}))?{per}\s*(?:(?:{links})\s*{year_word}|[(（]\s*{year_word}"
+                          r"|[(（]\s*(?=25\d\d\s*[)）]))"  # "ร้อยละ 80 (2568)": a bare year in parentheses
                           r"(?P<y>25\d\d|\d\d)(?!\d)" + more + r"\s*[)）]?")
         masked = s
+        out, masked = self._respectively(s, base, qv, year_word, out, masked)
         lead_words = tuple(self.lex.words("plan", "target_intro")) + tuple(self.lex.words("plan", "year_value_sep")) \
             + ("และ", ",", "/", "(", "（")
         from_words = tuple(self.lex.words("plan", "baseline_from"))
-        for m in back.finditer(s):
+        for m in back.finditer(masked):  # (masked: the pairs read above)
             a = m.start("q") if m.group("q") else m.start("v")
             pre = s[:a].rstrip()
             paren = "ใน" not in s[m.end("v"):m.start("y")] and re.search(r"[(（]", s[m.end("v"):m.start("y")])
@@ -691,6 +827,27 @@ class _Builder:
                 out.append((None, base + a, base + m.end("v"), base + m.start(), "target"))
         return out
 
+    def _respectively(self, s: str, base: int, qv: str, year_word: str, out: list, masked: str) -> tuple[list, str]:
+        """Figures then years paired in order (lexicon ``respectively``): ``ร้อยละ 80, 85 และ
+        90 ในปี 2568, 2569 และ 2570 ตามลำดับ``. Counts that differ give nothing (no guess)."""
+        words = "|".join(map(re.escape, self.lex.words("plan", "respectively")))
+        if not words or not re.search(words, s):
+            return out, masked
+        join = r"\s*(?:,|และ|/)\s*"
+        val = qv.replace("(?P<q>", "(?:").replace("(?P<v>", "(?:")
+        pat = re.compile(rf"(?P<vals>{val}(?:{join}{val})+)\s*(?:ใน|ของ)?\s*(?P<ys>{year_word}25\d\d(?:{join}(?:{year_word})?25\d\d)+)"
+                         rf"\s*(?:{words})")
+        for m in pat.finditer(s):
+            years = [int(y) for y in re.findall(r"25\d\d", m.group("ys"))]
+            vals = list(re.finditer(qv, m.group("vals")))
+            if len(vals) == len(years):
+                for y, v in zip(years, vals, strict=True):
+                    a = m.start("vals") + (v.start("q") if v.group("q") else v.start("v"))
+                    out.append((y, base + a, base + m.start("vals") + v.end("v"), base + m.start(), "target"))
+            # (counts that differ: the phrase gives no figure, rather than a wrong pairing)
+            masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
+        return out, masked
+
     def sentence_indicator(self, s: Strategy, b: Block, raw: str, no: str | None,
                            number_raw: str | None = None) -> None:
         marks = [m for m in self.labels.finditer(raw) if m.start(1) > 0 and "\n" in raw[:m.start(1)]]
@@ -700,7 +857,7 @@ class _Builder:
             number_raw = number_raw or (_printed_number(raw) if no else None)
             ind = self.indicator(s, no, number_raw, text, b.start, b.start + len(raw[:cut].rstrip()), None)
             self.fields(ind, b.start, raw, marks)
-            self.open_ind, self.open_fields = ind, True
+            self.open_ind, self.open_fields, self.open_depth, self.open_year = ind, True, b.depth, None
             return
         vals = self._sentence_values(raw, b.start)
         resp = _RESP.search(raw)
@@ -712,6 +869,10 @@ class _Builder:
             seps = "|".join(map(re.escape, sorted(self.lex.words("plan", "year_value_sep"), key=len, reverse=True)))
             text = re.sub(r"(?:\s*(?:โดย)?(?:" + words + r")(?:\s*(?:" + seps + r"))?)+\s*[:：]?$", "", text).rstrip(" (:,")
         unit = self._value_unit(raw, vals, b.start)
+        words = "|".join(map(re.escape, sorted(self.lex.words("plan", "unit"), key=len, reverse=True)))
+        labelled = re.search(rf"\s*[(（]\s*(?:{words})\s*[:：]?\s*([^()（）:：]{{1,20}}?)\s*[)）]\s*$", text) if words else None
+        if labelled:  # "<text> (หน่วยนับ: ร้อยละ)"
+            text, unit = text[: labelled.start()], unit or labelled.group(1)
         guessed = unit is None
         unit = unit or next((u for u in units() if u in raw), None)
         number_raw = number_raw or (_printed_number(self.quote(b.start, b.end)) if no else None)
@@ -726,7 +887,7 @@ class _Builder:
                 self.add_target(ind, year, kind, a, z, unit)
         if resp:
             ind.responsible = thai.one_line(resp.group(1) or resp.group(2))
-        self.open_ind, self.open_fields = ind, False
+        self.open_ind, self.open_fields, self.open_depth, self.open_label, self.open_year = ind, False, b.depth, None, None
 
     def _value_unit(self, raw: str, vals, base: int) -> str | None:
         """The unit printed with the first target (``ร้อยละ 85``, ``12 โรงเรียน``)."""
@@ -779,6 +940,9 @@ class _Builder:
         tid = target_id(ind.id, year, kind, sub)
         if any(t.id == tid for t in ind.targets):
             return
+        if numeric is None and not (unit or ind.unit):
+            # a word target that names what it counts ("ทุกโรงเรียน", "ครบทุกคน"): that is its unit
+            unit = next((u for u in units() if u in value), None)
         ind.targets.append(Target(tid, ind.id, year, kind, value, numeric, unit or ind.unit, Span(self.doc.doc_id, a, b), sub,
                                   qualifier))
 
@@ -804,11 +968,22 @@ class _Builder:
                 year = y or year  # the lowest header row's year: "ค่าเป้าหมายปี 2570" over 2566 … 2570
             c = column(" ".join(labels))
             role = c.role
+            if re.fullmatch(r"\S{1,12}ที่", c.label) and year is None and _bare_numbers(self.doc, rows[n_head:], j):
+                role = "number"  # "ตัวชี้วัดที่", "ข้อที่": the number of the row's record
+            elif role is None and year is None and c.label and _ticks(self.doc, rows[n_head:], j):
+                role = "attribute"  # a column of check marks (S/M/A/R/T): the indicator's attribute
             if year is not None and role in (None, "number", "indicators"):
                 role = "target"
             if role is None and year is None and c.label in self.lex.words("plan", "year"):
                 role = "year"  # a column of years: one row per indicator and year
             cols.append(Column(role, year, c.label, years_in(c.label) if role in ("target", "result") else ()))
+        if not any(c.role == "indicators" for c in cols):
+            # "ตัวชี้วัดและค่าเป้าหมายตัวชี้วัด": a column naming indicators (and their targets) with no year
+            words = self.lex.words("plan", "indicators")
+            for j, c in enumerate(cols):
+                if c.role in ("target", None) and c.year is None and any(w in c.label for w in words):
+                    cols[j] = Column("indicators", None, c.label)
+                    break
         if not any(c.role == "indicators" for c in cols) and any(c.role == "target" and c.year for c in cols):
             # a table of yearly targets whose text column says รายการ (not ตัวชี้วัด)
             item_words = self.lex.words("plan", "indicator_columns")
@@ -817,6 +992,54 @@ class _Builder:
                     cols[j] = Column("indicators", None, c.label)
                     break
         return cols, n_head
+
+    def card(self, b: Block, rows: list[list[Cell]]) -> bool:
+        """A table that is one indicator's card: every row a label cell (ตัวชี้วัด, หน่วยนับ,
+        ค่าฐาน (ปี 2568), ค่าเป้าหมาย [ปี 2569], ผู้รับผิดชอบ; a label spanning rows labels
+        each of them) and its value. Year labels give each year's target; a target label
+        without a year reads the years its value names (``ปี 2569 : 35``)."""
+        if len(rows) < 3 or any(len({(c.start, c.end) for c in r}) > 2 for r in rows):
+            return False
+        fields = []
+        for r in rows:
+            label = thai.one_line(self.doc.cell_text(r[0]))
+            vals = [c for c in r[1:] if (c.start, c.end) != (r[0].start, r[0].end) and not c.merged]
+            role = role_of(label) if label and len(label) <= 40 else None
+            if role is None or role == "number" and not re.fullmatch(r"\S*ที่", label) or not vals:
+                return False
+            fields.append((role if role != "number" else "indicators", label, vals[0]))
+        roles = [f[0] for f in fields]
+        if roles.count("indicators") != 1 or not any(r in ("target", "result") for r in roles):
+            return False
+        s = self.strategy or self._implicit(b)
+        if s is None:
+            return True
+        label, cell = next((lab, c) for r, lab, c in fields if r == "indicators")
+        text = self.doc.cell_text(cell)
+        no = raw_no = None
+        m = NUMBERING.match(text)
+        if m and m.group(1):
+            no, raw_no, text = thai.to_arabic(m.group(1)).rstrip("."), m.group(1).rstrip("."), text[m.end():]
+        elif (ml := re.search(r"([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\s*$", label)):
+            no, raw_no = thai.to_arabic(ml.group(1)), ml.group(1)  # "ตัวชี้วัดที่ 1.1" | <text>
+        unit = next((_filled(self.doc.cell_text(c)) for r, _, c in fields if r == "unit"), None)
+        ind = self.indicator(s, no, raw_no, thai.one_line(text), b.start, b.end, unit)
+        self.last_ind = ind
+        for role, label, c in fields:
+            value = _filled(self.doc.cell_text(c))
+            if role in ("target", "result"):
+                year = year_of(label)
+                keyed = [] if year else self._keyed_values(self.doc.cell_text(c), c.start)
+                if keyed:
+                    for y, va, vz in keyed:
+                        self.add_target(ind, y, role, va, vz, ind.unit)
+                elif year or not self._cell_years(ind, c):
+                    self.add_target(ind, year, role, c.start, c.end, ind.unit)
+            elif role == "baseline" and value and ind.baseline is None:
+                ind.baseline, ind.baseline_year = thai.printed_value(value), year_of(label)
+            elif role in ("responsible", "source") and value:
+                setattr(ind, role, value)
+        return True
 
     def _transposed(self, rows: list[list[Cell]]) -> bool:
         """A table with one row per year (or unit / baseline) and one column per indicator:
@@ -837,6 +1060,8 @@ class _Builder:
     def table(self, b: Block) -> None:
         rows = b.rows
         if not rows or not rows[0]:
+            return
+        if self.card(b, rows):
             return
         transposed = self._transposed(rows)
         if transposed:
@@ -955,6 +1180,8 @@ class _Builder:
                     ind.responsible = _filled(self.doc.cell_text(cl)) or ind.responsible
                 elif c.role == "source" and sub is None:
                     ind.source = _filled(self.doc.cell_text(cl)) or ind.source
+                elif c.role == "attribute" and sub is None and _filled(self.doc.cell_text(cl)):
+                    ind.attributes[c.label] = _filled(self.doc.cell_text(cl))
 
     def _cell_unit(self, text: str) -> tuple[str, str] | None:
         """An indicator cell that ends with its unit as a labelled line (``... หน่วยนับ : คน``)."""
@@ -1122,12 +1349,31 @@ class _Builder:
                                           heading))
 
 
+def web_furniture(lex: lexicon.Lexicon):
+    """A test for a web page's lines that are no part of the plan: a breadcrumb (``หน้าแรก >
+    ข้อมูลหน่วยงาน > แผนงาน``) or a short share / download / post line matching two of the
+    lexicon's ``web_furniture`` patterns (``ดาวน์โหลดเอกสาร | แชร์ : Facebook``)."""
+    pats = [re.compile(p) for p in lex.words("plan", "web_furniture")]
+    seps = "".join(map(re.escape, lex.words("plan", "breadcrumb_separators")))
+    crumb = re.compile(rf"^[^{seps}]{{1,40}}(?:\s[{seps}]\s*[^{seps}]{{1,60}}){{2,}}$") if seps else None
+
+    def test(raw: str) -> bool:
+        s = thai.one_line(raw)
+        if len(s) > 150:
+            return False
+        if crumb is not None and crumb.match(s):
+            return True
+        return sum(1 for p in pats if p.search(s)) >= 2
+
+    return test
+
+
 def _label_pattern(lex: lexicon.Lexicon) -> re.Pattern:
     """Field labels of an indicator block, at a line's start, after a wide gap or after a
-    semicolon (``หน่วยนับ: ร้อยละ ; ค่าฐาน ปี 2568: 48.72``)."""
+    semicolon or bar (``หน่วยนับ: ร้อยละ ; ค่าฐาน ปี 2568: 48.72``, ``หน่วยนับ : คน | ค่าฐาน : 9``)."""
     words = sorted(_label_roles(lex), key=len, reverse=True)
-    return re.compile(r"(?:^[ \t\u00a0•\-–]*|(?<=\s\s)|(?<=\t)|(?<=;\s)|(?<=;))(" + "|".join(map(re.escape, words)) + r")(?=[\s:：(]|$)",
-                      re.M)
+    return re.compile(r"(?:^[ \t\u00a0•\-–]*|(?<=\s\s)|(?<=\t)|(?<=;\s)|(?<=;)|(?<=\|\s)|(?<=\|))("
+                      + "|".join(map(re.escape, words)) + r")(?=[\s:：(]|$)", re.M)
 
 
 def _label_roles(lex: lexicon.Lexicon) -> dict[str, str]:
@@ -1166,6 +1412,21 @@ def _heading_text(raw: str) -> str | None:
     (``<p>● ดูแล ส่งเสริม...</p>`` → ``ดูแล ส่งเสริม...``)."""
     s = thai.one_line(re.sub(r"<[^>]*>", " ", raw)).strip(" ●•▪◦-–*")
     return s or None
+
+
+def _bare_numbers(doc: Document, rows: list[list[Cell]], j: int) -> bool:
+    """The column's body cells are bare numbers (``1``, ``๑.๒``) or empty."""
+    texts = [thai.one_line(doc.cell_text(r[j])) for r in rows if j < len(r) and not r[j].merged]
+    return any(texts) and all(not t or re.fullmatch(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?", t) for t in texts)
+
+
+_TICK = re.compile(r"[✓✔☑√✗xX/●•*]")
+
+
+def _ticks(doc: Document, rows: list[list[Cell]], j: int) -> bool:
+    """The column's body cells are check marks or empty, with at least one mark."""
+    texts = [thai.one_line(doc.cell_text(r[j])) for r in rows if j < len(r) and not r[j].merged]
+    return any(texts) and all(not t or _TICK.fullmatch(t) for t in texts)
 
 
 def _filled(raw: str) -> str | None:

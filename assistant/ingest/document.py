@@ -1,7 +1,8 @@
 """The document model every reader produces: the document's text and its blocks.
 
-A block is a heading (with level and printed numbering), a paragraph, a list item, a
-table (rows of cells) or a page break. Every block and cell has its exact span in
+A block is a heading (with level and printed numbering), a paragraph, a list item (with
+its nesting depth where the source has one), a table (rows of cells) or a page break.
+Every block and cell has its exact span in
 ``Document.text``: ``text[start:end]`` is what the block says, verbatim. Merged table
 cells (rowspan/colspan, gridSpan/vMerge) fill every grid slot they cover with the span
 of the one cell, so a column's header is read from its slot in each header row.
@@ -38,6 +39,8 @@ class Block:
     rows: list[list[Cell]] = field(default_factory=list)
     decoder: str | None = None  # the decoder that made this table from text, None if native
     continues: bool = False  # a table going on from the previous page (its header not repeated)
+    depth: int | None = None  # nesting of a list item in its source (HTML lists, Word list levels), 1 = top
+    furniture: bool = False  # page furniture (a web page's navigation, header, footer, sidebar): not plan content
 
 
 @dataclass

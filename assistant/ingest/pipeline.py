@@ -171,7 +171,7 @@ def _sha(data: bytes) -> str:
 # ---------------------------------------------------------------- inference
 
 
-def infer_meta(file: str, text: str, resolver: OfficeResolver) -> DocMeta:
+def infer_meta(file: str, text: str, resolver: OfficeResolver, doc=None) -> DocMeta:
     """Metadata for a document that has none: office (named anywhere in its text: title,
     cover, signature; checked by the resolver) and years from its text."""
     meta = DocMeta(file=file)
@@ -189,7 +189,7 @@ def infer_meta(file: str, text: str, resolver: OfficeResolver) -> DocMeta:
         y = int(fy.group(1))
         meta.years, meta.fiscal_year = (y, y), y
         meta.inferred.append(f"ปีงบประมาณ: {y}")
-    meta.title = plan_title(text)
+    meta.title = plan_title(text, doc)
     if not meta.inferred:
         meta.inferred.append("ไม่พบชื่อหน่วยงานหรือปีของแผนในข้อความ")
     return meta
@@ -259,7 +259,7 @@ def ingest(paths: list[Path] | None = None, *, corpus_dir: Path | None = None,
         seen[doc_id] = path
         source = "metadata"
         if meta is None:
-            meta = infer_meta(path.name, text, resolver)
+            meta = infer_meta(path.name, text, resolver, document)
             source = "text" if meta.office else "none"
             report.notes.append(f"{path.name}: ไม่มีข้อมูลกำกับใน {METADATA_FILE} จึงอนุมานจากข้อความ — "
                                 + "; ".join(meta.inferred))

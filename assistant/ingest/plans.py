@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.domain import thai
+from assistant.domain import lexicon, thai
 from assistant.domain.models import Office, Plan
 from assistant.domain.offices import OfficeMention, OfficeResolver
 from assistant.errors import PlanQAError
-from assistant.ingest.builder import BuildOptions, build
+from assistant.ingest.builder import BuildOptions, build, web_furniture
 from assistant.ingest.document import Document
 from assistant.ingest.parse import MIN_SCORE, NoPlanStructure, layouts
 from assistant.ingest.readers import read_document
@@ -111,9 +111,22 @@ def infer_office(text: str, resolver: OfficeResolver) -> OfficeMention | None:
     return next(m for m in mentions if m.office.id == best)
 
 
-def plan_title(text: str) -> str | None:
-    """The title: the first of the first ten lines naming a plan (แผน/ทิศทาง), else the first line."""
-    lines = [thai.one_line(ln).strip("#*> ") for ln in text.splitlines() if thai.one_line(ln).strip("#*> ")][:10]
+def plan_title(text: str, doc: Document | None = None) -> str | None:
+    """The title: the first of the first ten lines naming a plan (แผน/ทิศทาง), else the first
+    line; with the document, a heading naming a plan comes first, and page furniture (a web
+    page's menu, breadcrumb or share line) is never the title."""
+    furniture = web_furniture(lexicon.load())
+    if doc is not None:
+        skip = {thai.one_line(doc.block_text(b)) for b in doc.blocks if b.furniture}
+        heads = [thai.one_line(doc.block_text(b)).strip("#*> ") for b in doc.blocks[:40]
+                 if b.kind == "heading" and not b.furniture]
+        best = next((h for h in heads if re.search(r"แผน|ทิศทาง", h) and not furniture(h)), None)
+        if best:
+            return best[:200]
+    else:
+        skip = set()
+    lines = [thai.one_line(ln).strip("#*> ") for ln in text.splitlines() if thai.one_line(ln).strip("#*> ")
+             and thai.one_line(ln) not in skip and not furniture(ln)][:10]
     best = next((ln for ln in lines if re.search(r"แผน|ทิศทาง", ln)), lines[0] if lines else None)
     return best[:200] if best else None
 
@@ -158,7 +171,7 @@ def parse_file(path: Path, *, options: BuildOptions | None = None, resolver: Off
     if mention:
         res.office, res.office_text = mention.office, mention.text
         plan.office_id = mention.office.id
-    plan.title = plan.title or plan_title(doc.text)
+    plan.title = plan.title or plan_title(doc.text, doc)
     res.warnings += report_warnings(res)
     return res
 

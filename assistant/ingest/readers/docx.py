@@ -123,6 +123,15 @@ def _style_numbering(doc) -> dict[str, tuple[str | None, int]]:
     return out
 
 
+def _list_depth(style: str, num: tuple[str | None, int] | None) -> int | None:
+    """A list paragraph's nesting depth: its numbering level (``ilvl`` 0 → 1), or the
+    number a list style ends with ("List Bullet 2" → 2); ``None`` for other paragraphs."""
+    m = re.match(r"list\b.*?(\d)?$", style.strip(), re.I)
+    if not (num and num[0]) and not m:
+        return None
+    return max(num[1] + 1 if num and num[0] else 1, int(m.group(1)) if m and m.group(1) else 1)
+
+
 def _heading_level(p, styles) -> int | None:
     ppr = p.find(f"{W}pPr")
     sid = _val(ppr.find(f"{W}pStyle")) if ppr is not None else None
@@ -154,7 +163,21 @@ def read(doc_id: str, data: bytes) -> Document:
         pos += len(s)
         return start
 
-    for child in doc.element.body.iterchildren():
+    def walk(children) -> None:
+        for child in children:
+            if child.tag == f"{W}tbl" and child.find(f".//{W}tc//{W}tbl") is not None:
+                # a table used as a frame (its cells hold tables): its content is read in order
+                for tr in child.findall(f"{W}tr"):
+                    for tc in tr.findall(f"{W}tc"):
+                        walk(tc.iterchildren())
+            elif child.tag == f"{W}sdt":  # a content control (cover page, form field): its content
+                content = child.find(f"{W}sdtContent")
+                if content is not None:
+                    walk(content.iterchildren())
+            else:
+                element(child)
+
+    def element(child) -> None:
         if child.tag == f"{W}p":
             text = _par_text(child, tabs=True)
             ppr = child.find(f"{W}pPr")
@@ -166,13 +189,17 @@ def read(doc_id: str, data: bytes) -> Document:
                 if label and text:
                     text = f"{label} {text}"
             if not text:
-                continue
+                return
             start = emit(text + "\n")
             level = _heading_level(child, styles)
             if level:
                 blocks.append(Block("heading", start, start + len(text), level=level))
             else:
-                blocks += text_blocks("".join(out), start, start + len(text))
+                new = text_blocks("".join(out), start, start + len(text))
+                depth = _list_depth(styles.get(sid or "", sid or ""), num)
+                for b in new:
+                    b.depth = depth if b.kind in ("item", "heading") else None
+                blocks.extend(new)
         elif child.tag == f"{W}tbl":
             rows = []
             open_cells: dict[int, list] = {}  # grid column → the cell a vMerge continues
@@ -210,6 +237,8 @@ def read(doc_id: str, data: bytes) -> Document:
             if rows:
                 grid = layout([[(c[0], c[1], c[2], c[3]) for c in r] for r in rows])
                 blocks.append(Block("table", tstart, pos - 1, rows=grid))
+
+    walk(doc.element.body.iterchildren())
     text = "".join(out)
     if not text.strip():
         raise DocxError("ไม่มีข้อความในไฟล์ .docx")

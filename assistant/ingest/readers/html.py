@@ -1,5 +1,10 @@
 """HTML → document: headings, paragraphs, list items and native tables (rowspan/colspan).
 
+A list item keeps its nesting depth (``<li>`` inside a ``<ul>`` inside a ``<li>``: depth 2),
+and so does the text of the item that holds a nested list. Blocks inside ``<nav>``,
+``<header>``, ``<footer>`` and ``<aside>`` are page furniture: kept in the text (the office
+named there is still read) but marked, so they are no part of the plan.
+
 The document text is built as the page is read: one line per block, a table as one
 tab-separated line per row (cells' text with tabs and newlines folded to spaces)."""
 
@@ -13,7 +18,9 @@ from assistant.ingest.document import Block, Document
 from assistant.ingest.readers.grid import layout
 
 _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "ul", "ol", "article",
-          "header", "footer", "main", "title", "dt", "dd", "blockquote"}
+          "header", "footer", "main", "title", "dt", "dd", "blockquote", "nav", "aside", "hr"}
+_LISTS = {"ul", "ol"}
+_FURNITURE = {"nav", "header", "footer", "aside"}
 
 
 class _Reader(HTMLParser):
@@ -33,6 +40,9 @@ class _Reader(HTMLParser):
         self.heading: int | None = None
         self.li = False
         self.caption: list[str] | None = None
+        self.lists = 0  # open <ul>/<ol> elements
+        self.li_depth: list[int] = []  # the list depth of each open <li>
+        self.furniture = 0  # open furniture elements (nav, header, footer, aside)
 
     # text accumulation
     def _flush(self):
@@ -43,14 +53,18 @@ class _Reader(HTMLParser):
         start = self.pos
         self._emit(raw + "\n")
         if self.heading:
-            self.blocks.append(Block("heading", start, start + len(raw), level=self.heading))
+            blocks = [Block("heading", start, start + len(raw), level=self.heading)]
         else:
             blocks = text_blocks(self.text(), start, start + len(raw))
             if self.li:
                 for b in blocks:
                     if b.kind == "paragraph":
                         b.kind = "item"
-            self.blocks += blocks
+        for b in blocks:
+            if self.li_depth and b.kind != "table":
+                b.depth = self.li_depth[-1]
+            b.furniture = self.furniture > 0
+        self.blocks += blocks
 
     def _emit(self, s: str):
         self.out.append(s)
@@ -90,6 +104,9 @@ class _Reader(HTMLParser):
                 self.heading = int(tag[1])
             if tag == "li":
                 self.li = True
+                self.li_depth.append(max(1, self.lists))
+            self.lists += tag in _LISTS
+            self.furniture += tag in _FURNITURE
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "head"):
@@ -119,7 +136,12 @@ class _Reader(HTMLParser):
             if re.fullmatch(r"h[1-6]", tag):
                 self.heading = None
             if tag == "li":
-                self.li = False
+                self.li_depth = self.li_depth[:-1]
+                self.li = bool(self.li_depth)
+            if tag in _LISTS:
+                self.lists = max(0, self.lists - 1)
+            if tag in _FURNITURE:
+                self.furniture = max(0, self.furniture - 1)
 
     def _row(self):
         if not self.row_cells:

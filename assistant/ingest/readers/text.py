@@ -53,6 +53,9 @@ def _pipe_cells(text: str, start: int, end: int) -> list[Cell]:
     return out
 
 
+_MARKER = re.compile(r"[-*+•]\s|[0-9๐-๙]+[.)]\s")
+
+
 def read_md(doc_id: str, text: str) -> Document:
     lns = content_lines(text, 0, len(text))
     blocks: list[Block] = []
@@ -72,7 +75,27 @@ def read_md(doc_id: str, text: str) -> Document:
             pos = lns[j - 1].end
         i = j
     blocks += text_blocks(text, pos, len(text))
+    _list_depths(text, blocks)
     return Document(doc_id, text, "md", blocks)
+
+
+def _list_depths(text: str, blocks: list[Block]) -> None:
+    """Markdown list items get their nesting depth from indentation (an item indented more
+    than the one above is nested in it); a heading or table ends the list."""
+    stack: list[int] = []
+    for b in blocks:
+        raw = text[b.start:b.end]
+        if b.kind == "table" or b.kind == "heading" and not _MARKER.match(raw):
+            stack = []
+            continue
+        if b.kind not in ("item", "heading"):
+            continue
+        k = text.rfind("\n", 0, b.start) + 1
+        indent = len(text[k:b.start].replace("\t", "    "))
+        while stack and indent <= stack[-1]:
+            stack.pop()
+        stack.append(indent)
+        b.depth = len(stack)
 
 
 def _square(rows: list[list[Cell]]) -> list[list[Cell]]:
