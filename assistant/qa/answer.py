@@ -199,6 +199,12 @@ class Answerer:
             return early
         if q.intent == "pick":
             return self._pick(q, plans)
+        if q.intent == "numeric" and not (q.indicator or q.terms or q.strategy or q.guideline or q.grades
+                                          or q.also_indicators):
+            # "เป้าปี 68 เท่าไหร่" with no row named and none in the conversation: ask which
+            understood = ", ".join(filter(None, [", ".join(sorted({self.office(p) for p in plans})),
+                                                 ("ปี " + ", ".join(map(str, q.years))) if q.years else ""])) or "-"
+            return Answer(q.text, self.T("which_indicator", understood=understood), "clarify")
         if q.intent == "date":
             return self.date(q, plans)
         if q.intent == "absent":
@@ -453,7 +459,21 @@ class Answerer:
         rec = self.r.get(ind.id)
         section = rec and self.r.citation(rec).section
         if q.field == "baseline":
-            return self._baseline(q, plan, s, ind, office)
+            base = self._baseline(q, plan, s, ind, office)
+            other = [y for y in q.years if y != ind.baseline_year] if "year" not in q.inherited else []
+            if not other:
+                return base
+            # "ค่าฐานเท่าไหร่ แล้วปี 70 ตั้งไว้เท่าไหร่": the baseline, then the figures of the years asked
+            figures = self._indicator_values(_with(q, field=None, also_field=None, years=other,
+                                                   year_kinds={y: k for y, k in q.year_kinds.items() if y in other}),
+                                             plan, s, ind, office)
+            if figures.status != "answered":
+                return base if base.status == "answered" else figures
+            if base.status != "answered":
+                figures.answer += "\n" + base.answer.splitlines()[0]
+                return figures
+            return Answer(q.text, base.answer + "\n" + "\n".join(figures.answer.splitlines()[2:]), "answered",
+                          base.values + figures.values, base.citations + figures.citations)
         targets = list(ind.targets)
         subs = _mentioned_sub_items(q.norm, ind, self.lex.query.get("sub_item_prefixes") or ())
         if subs:
@@ -483,7 +503,7 @@ class Answerer:
                 avail = sorted({t.year for t in targets if t.year})
                 text = self.T("numeric_year_missing", office=office, section=section,
                               year=", ".join(map(str, q.years)), years_available=", ".join(map(str, avail)))
-                return Answer(q.text, text, "not_found", citations=[self.r.citation(rec)])
+                return self._year_missing(q, plan, s, ind, rec, text, targets, avail)
             targets = in_year
         lines = [head]
         values = []
@@ -495,6 +515,35 @@ class Answerer:
             values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
         cites = [self.r.citation(rec, cover(ind.span, *(t.span for t in targets)))]
         return Answer(q.text, "\n".join(lines), "answered", values, cites)
+
+    def _year_missing(self, q: Question, plan: Plan, s: Strategy, ind: Indicator, rec, text: str,
+                      targets: list, avail: list[int]) -> Answer:
+        """A row with no figure for the year asked: what the plan notes about it
+        (``Indicator.note``, quoted), and, for a year before the row's first, the first
+        year's figures ("เริ่มมีเป้าปีไหน"). not_found when the plan says nothing more."""
+        cites = [self.r.citation(rec)]
+        values: list[Value] = []
+        said = False
+        doc = self.store.texts.get(plan.doc_id, "")
+        for part in (ind.note or "").split(" / "):
+            i = doc.find(part) if part else -1
+            if i < 0:
+                continue
+            text += "\n" + self.T("numeric_year_note", note=part)
+            cites.append(self.r.citation(rec, Span(plan.doc_id, i, i + len(part))))
+            ar = thai.to_arabic(part)
+            said = said or any(str(y) in ar for y in q.years)
+        if avail and all(y < avail[0] for y in q.years):
+            first = [t for t in targets if t.year == avail[0]]
+            text += "\n" + self.T("numeric_year_first", year=avail[0])
+            for t in first:
+                label = f"{t.sub_item} " if t.sub_item else ""
+                kind_note = " " + self.T("kind_result") if t.kind == "result" else ""
+                text += "\n" + self.T("value_line", label=label, year=t.year, value=fmt_value(t), kind_note=kind_note)
+                values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
+            cites[0] = self.r.citation(rec, cover(ind.span, *(t.span for t in first)))
+            said = True
+        return Answer(q.text, text, "answered" if said else "not_found", values, cites)
 
     def _baseline(self, q: Question, plan: Plan, s: Strategy, ind: Indicator, office: str) -> Answer:
         """The row's ค่าฐาน (``Indicator.baseline``), cited from the row; "ไม่มีค่าฐานในแผน"
@@ -617,7 +666,10 @@ class Answerer:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
                 # plan's one year when it has one; none shown for a multi-year plan asked no year).
                 # A one-year plan's rows always show their target: it is what the row asks of a school
-                years = set(q.years) or (plan_years if len(plan_years := self.plan_years(plan)) == 1 else set())
+                # a list of one row asked its figures ("ตั้งเป้าไว้ 3 ปีเท่าไรบ้าง"): every year of it
+                plan_years = self.plan_years(plan)
+                years = set(q.years) or (plan_years if len(plan_years) == 1 or (len(rows) == 1 and q.asks_value)
+                                         else set())
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
                 lines.append("   " + "; ".join(
@@ -717,7 +769,8 @@ class Answerer:
             g = self._topic_guideline(q, plan)
             if g is not None:
                 return self._guideline_field(q, plan, g, office)
-            if "แนวทาง" in q.norm:  # guidelines asked, none sure: the nearest guidelines, with their units
+            if "แนวทาง" in q.norm and not any(w.lower() in q.norm.lower() for w in self.lex.plan.get("indicators") or ()):
+                # guidelines asked (not "ตัวชี้วัด … ตามแนวทาง…"), none sure: the nearest guidelines, with their units
                 return self._guideline_plan(q, plan)
         found = self.find_indicators(q, plan)
         if not found and q.field == "which_strategy" and q.terms and (prose := self._strategy_by_prose(q, plan)):

@@ -187,7 +187,12 @@ def _names_group(term: str) -> bool:
 
 def pin_answer(q: Query, answer: Answer) -> Query:
     """The context to keep after ``answer``: when it concerned one indicator (found by
-    its topic or number), pin that indicator so "ตัวนี้ใครรับผิดชอบ" finds it."""
+    its topic or number), pin that indicator so "ตัวนี้ใครรับผิดชอบ" finds it. The context
+    keeps what was answered: a question read as another kind ("ตั้งเป้ากี่โรง", a count
+    the plan lacks) but answered with an indicator's figures was a figure question."""
+    if answer.status == "answered" and q.intent in ("absent", "open", "plan_years") \
+            and any(v.indicator and v.kind in ("target", "result") for v in answer.values):
+        q = replace(q, intent="numeric", absent=None)
     if q.intent == "list" and answer.status == "answered":
         rows = list(dict.fromkeys((c.strategy, c.indicator) for c in answer.citations if c.indicator))
         if len(rows) > 1:

@@ -22,7 +22,7 @@ INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "a
            "date", "field", "smalltalk", "more", "absent", "plan_years", "pick")
 FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
-_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])"
+_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|(?<![ก-๙])ยท\.|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])"
                        r"(?!\s*(?:ข้อ(?!\s*\d)|ด้าน|ประการ))", re.I)  # "กลยุทธ์ 4 ข้อ": a count, not strategy 4
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|ข้อ(?:ที่)?|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
@@ -70,6 +70,7 @@ _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื�
 _RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
+_YEAR_RUN = re.compile(r"ปี(?:งบประมาณ|งบ)?\s*(\d{2,4})((?:\s*(?:,|/|\s)\s*\d{2,4}(?![\d.%]|\s*(?:%|เปอร์|คน|โรง|คะแนน|ข้อ|ตัว|แห่ง)))+)")
 _YEAR_PAIR = re.compile(r"ปี(?:งบประมาณ|งบ)?\s*(\d{2,4})\s*(?:กับ|และ|,|หรือ)\s*(\d{2,4})(?!\d)")
 
 
@@ -234,6 +235,13 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             more = thai.find_years(f"ปี {m.group(2)}")
             if thai.find_years(f"ปี {m.group(1)}") and more and more[0] not in q.years:
                 q.years.append(more[0])
+        # "เป้าปี 69 70 71": the bare numbers written right after a year, near it, are years too
+        for m in _YEAR_RUN.finditer(_RECORD_NUMBERS.sub(" ", rest)):
+            first = thai.find_years(f"ปี {m.group(1)}")
+            for n in re.findall(r"\d{2,4}", m.group(2)):
+                more = thai.find_years(f"ปี {n}")
+                if first and more and abs(more[0] - first[0]) <= 10 and more[0] not in q.years:
+                    q.years.append(more[0])
     for y in q.years:
         rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
     if (m := _STRATEGY.search(rest)):
@@ -314,7 +322,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     relative = _relative_years(rest, words, fiscal_year)
     if relative and not q.years:
         q.years = relative
-    asked = _fields(rest, words)
+    asked = _fields(rest, words, lex.plan.get("strategy") or ())
     q.field = asked[0] if asked else None
     q.also_field = asked[1] if len(asked) > 1 else None
     q.level_column = _level_column(rest, words)
@@ -325,7 +333,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.unit_is = m.group(1)  # ("หน่วยนับของตัวชี้วัด X คืออะไร" asks the unit, no condition)
     if (m := _target_is(tuple(words.get("target_equal_links", ()))).search(rest)) \
             and (m.group(1) or m.group(2) or m.group(4)) \
-            and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
+            and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year \
+            and not re.match(r"\s*ปี", rest[m.end():]):  # "ตั้งเป้าไว้ 3 ปี": a span of years, not a value
         if _LIST.search(rest) or _IND_WORD.search(rest):
             q.target_equals = m.group(3)
     squashed = rest.replace(" ", "")
@@ -420,11 +429,20 @@ def _field(s: str, words) -> str | None:
     return found[0] if found else None
 
 
-def _fields(s: str, words) -> list[str]:
-    """Every field a question asks, in the lexicon's order ("อยู่กลยุทธ์ไหน ใครรับผิดชอบ")."""
+def _fields(s: str, words, strategy_words=()) -> list[str]:
+    """Every field a question asks, in the lexicon's order ("อยู่กลยุทธ์ไหน ใครรับผิดชอบ").
+    "Which strategy" is also asked by any of the plan's strategy heading words between
+    "อยู่(ใน)" and a question word ("อยู่ประเด็นยุทธศาสตร์ที่เท่าไหร่", "อยู่จุดเน้นไหน")."""
     squashed = s.replace(" ", "")
-    return [name for name, ws in (words.get("fields") or {}).items()
-            if any(w.replace(" ", "") in squashed for w in ws)]
+    found = [name for name, ws in (words.get("fields") or {}).items()
+             if any(w.replace(" ", "") in squashed for w in ws)]
+    asks = words.get("which_strategy_asks") or ()
+    if "which_strategy" not in found and strategy_words and asks:
+        heads = "|".join(sorted(map(re.escape, strategy_words), key=len, reverse=True))
+        alt = "|".join(sorted(map(re.escape, asks), key=len, reverse=True))
+        if re.search(rf"อยู่(?:ใน)?(?:{heads})(?:ข้อ|ที่)?(?:{alt})", squashed):
+            found.insert(0, "which_strategy")
+    return found
 
 
 def _level_column(s: str, words) -> str | None:
@@ -671,7 +689,7 @@ def _joined_years(norm: str, years: list[int]) -> bool:
             return False
         pos.append((m.start(), m.end()))
     pos.sort()
-    return all(re.fullmatch(r"\s*(?:กับ|และ|หรือ|,|/)\s*(?:ปี(?:งบ(?:ประมาณ)?)?)?\s*(?:พ\.?\s?ศ\.?)?\s*", norm[a[1]:b[0]])
+    return all(re.fullmatch(r"\s*(?:กับ|และ|หรือ|,|/|\s)\s*(?:ปี(?:งบ(?:ประมาณ)?)?)?\s*(?:พ\.?\s?ศ\.?)?\s*", norm[a[1]:b[0]])
                for a, b in zip(pos, pos[1:], strict=False))
 
 
