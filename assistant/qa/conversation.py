@@ -58,6 +58,18 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if not q.offices and prev.offices and not office_given:
             return replace(q, offices=list(prev.offices), inherited=["office"])
         return q
+    if prev.intent == "pick" and prev.listed and (q.indicator or q.ref) and not q.terms \
+            and q.intent in ("open", "numeric", "field", "list"):
+        # "ตัวชี้วัดที่ 2" answering "หมายถึงตัวใด?": the question asked before, about that row
+        rows = _rows_named(prev, q.ref or q.indicator, q.strategy)
+        if len(rows) == 1:
+            s_num, i_num = rows[0]
+            return replace(prev, text=q.text, norm=q.norm, intent=prev.pending or "numeric", pending=None,
+                           strategy=s_num, indicator=i_num, listed=[], terms=[], topic="", pinned=True,
+                           years=list(q.years or prev.years), inherited=["office", "indicator"])
+    retopic = _retopic(q, prev, office_given)
+    if retopic is not None:
+        return retopic
     inherited: list[str] = []
     changes: dict = {}
     if not q.offices and prev.offices and not office_given and not q.unknown_doc:
@@ -75,7 +87,21 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     if q.ref_kind == "item" and q.ref and not (q.indicator or q.guideline):
         # "ข้อ 3": the guideline or the indicator, whichever the turn before was about
         about_guidelines = prev.intent == "guideline" or (prev.guideline and not prev.indicator)
-        q = replace(q, **({"guideline": q.ref} if about_guidelines else {"indicator": q.ref}))
+        rows = _rows_named(prev, q.ref, q.strategy) if prev.listed and not about_guidelines else []
+        if len(rows) > 1:
+            # the row numbered 3 and the third row shown differ: ask which
+            return replace(q, intent="pick", pending=q.intent if q.intent != "open" else prev.intent,
+                           offices=list(prev.offices), listed=[f"{s}|{i}" for s, i in rows], inherited=["office"])
+        if rows:
+            q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
+            inherited.append("indicator")
+        else:
+            q = replace(q, **({"guideline": q.ref} if about_guidelines else {"indicator": q.ref}))
+        if about_guidelines and not q.strategy and prev.strategy:
+            q = replace(q, strategy=prev.strategy)  # "ข้อ 2" of the strategy whose guidelines were listed
+            inherited.append("strategy")
+        if about_guidelines and q.intent in ("field", "numeric"):
+            q = replace(q, intent="guideline")  # the guideline's own line carries its responsible unit
     if q.ref and q.intent == "open" and prev.intent in INHERIT_INTENTS:
         # "ข้อ 2 ล่ะ": the question of the turn before, about that record
         q = replace(q, intent=prev.intent if prev.intent in ("numeric", "field", "guideline")
@@ -84,7 +110,9 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     if q.this_ref and not names_record and len(prev.listed) > 1 and not q.corpus_offices \
             and q.intent in ("open", "numeric", "field", "list", "compare"):
         # "ตัวนี้ใครรับผิดชอบ" after a list of several rows: which one is not known, so ask
-        return replace(q, intent="pick", offices=list(prev.offices), listed=list(prev.listed), inherited=["office"])
+        pending = q.intent if q.intent != "open" else ("field" if q.field else "numeric")
+        return replace(q, intent="pick", pending=pending, offices=list(prev.offices), listed=list(prev.listed),
+                       inherited=["office"])
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
     bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
@@ -177,6 +205,62 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     if not inherited:
         return q
     return replace(q, **changes, inherited=inherited)
+
+
+def _retopic(q: Query, prev: Query, office_given: bool) -> Query | None:
+    """"แล้วเรื่องการออมล่ะ", "ไม่ใช่ หมายถึงด้านเทคโนโลยี", "ไม่ใช่ ชม.6 หมายถึง ลปลพ": a turn
+    that restates only a topic or an office asks the question of the turn before about it.
+    ``None`` when the turn is not of that kind."""
+    if prev.intent not in ("numeric", "field", "list") or not (q.correction or q.followup) or q.same_topic:
+        return None
+    if q.intent not in (("open", "compare") if q.correction else ("open",)) or q.field or q.this_ref \
+            or q.indicator or q.strategy or q.guideline or q.ref:
+        return None
+    offices = list(q.offices)
+    if q.correction and len(offices) > 1:  # "ไม่ใช่ ชม.6 หมายถึง ลปลพ": the office of the turn before is the wrong one
+        offices = [m for m in offices if all(m.office.id != p.office.id for p in prev.offices)] or offices
+    if not q.terms and not (q.correction and offices):
+        return None
+    inherited = []
+    new = replace(prev, text=q.text, norm=q.norm, pending=None, listed=[], page=0, correction=True,
+                  own_office=False, inherited=inherited)
+    if offices:
+        new = replace(new, offices=offices, unknown_doc=False)
+    elif office_given:
+        new = replace(new, offices=[])
+    else:
+        inherited.append("office")
+    if q.terms:  # another topic: its row is linked again
+        new = replace(new, terms=list(q.terms), topic=q.topic, strategy=None, indicator=None, guideline=None,
+                      pinned=False, grades=list(q.grades), group=q.group or None, level=q.level or None)
+        if prev.intent == "list" and prev.strategy and not offices:
+            new = replace(new, strategy=prev.strategy)
+    else:
+        inherited.append("topic" if prev.terms else "indicator")
+        if prev.pinned and prev.terms:  # a row found by topic in one plan means nothing in another
+            new = replace(new, strategy=None, indicator=None, pinned=False)
+    if q.years:
+        new = replace(new, years=list(q.years), year_kinds=dict(q.year_kinds))
+    elif prev.years:
+        inherited.append("year")
+    return new
+
+
+def _rows_named(prev: Query, number: str, strategy: str | None = None) -> list[tuple[str, str]]:
+    """The rows of ``prev``'s list a bare number names: the row numbered so and the row
+    at that position of the page shown ("ข้อ 3": the third row), once each; both when
+    they differ (then the user is asked)."""
+    rows = [tuple(k.split("|", 1)) for k in prev.listed]
+    out = [r for r in rows if r[1] == number and (strategy is None or r[0] == strategy)]
+    if len(out) > 1:
+        return out
+    if number.isdigit() and strategy is None:
+        pos = int(number) - prev.page * (prev.page_size or 0) - 1
+        if not 0 <= pos < len(rows):
+            pos = int(number) - 1
+        if 0 <= pos < len(rows) and rows[pos] not in out:
+            out.append(rows[pos])
+    return out
 
 
 def _names_group(term: str) -> bool:

@@ -134,6 +134,8 @@ class Query:
     this_ref: bool = False  # "ตัวนี้", "ข้อนั้น": the record of the turn before, whatever else is written
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
+    correction: bool = False  # "ไม่ใช่ หมายถึง…": the turn corrects what the turn before understood
+    pending: str | None = None  # a "pick" turn: the intent of the question its choice answers
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
 
@@ -339,6 +341,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.target_equals = m.group(3)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.correction = any(w in squashed for w in words.get("correction", ()))
     q.grades = _grades(norm, words)
     q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
@@ -635,7 +638,8 @@ def _in_office_name(squashed: str, office_words: frozenset[str]) -> bool:
 def _terms(topic: str, q: Query, words=None) -> list[str]:
     """Content words of a list question that can filter indicators literally."""
     w = words or {}
-    skip = set(_vocabulary_stop(tuple(w.get("followup", ())), tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
+    skip = set(_vocabulary_stop(tuple(w.get("followup", ())) + tuple(w.get("correction_words", ())),
+                                tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
                                 tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
