@@ -200,7 +200,8 @@ class Answerer:
         if q.intent == "pick":
             return self._pick(q, plans)
         if q.intent == "numeric" and not (q.indicator or q.terms or q.strategy or q.guideline or q.grades
-                                          or q.also_indicators):
+                                          or q.also_indicators) \
+                and (not q.years or any(set(q.years) & self.plan_years(p) for p in plans)):
             # "เป้าปี 68 เท่าไหร่" with no row named and none in the conversation: ask which
             understood = ", ".join(filter(None, [", ".join(sorted({self.office(p) for p in plans})),
                                                  ("ปี " + ", ".join(map(str, q.years))) if q.years else ""])) or "-"
@@ -406,6 +407,8 @@ class Answerer:
             years = sorted(self.plan_years(plan))
             if years:
                 q = _with(q, years=[years[-1] if q.year_ref == "last" else years[0]])
+        if q.years and plan.years and not set(q.years) & self.plan_years(plan) and "year" in q.inherited:
+            q = _with(q, years=[], year_kinds={})  # a year carried over from another plan's span: this plan's own
         if q.years and plan.years and not set(q.years) & self.plan_years(plan):
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
             return Answer(q.text, self.T("year_outside", office=office, plan_years=py,
@@ -464,11 +467,15 @@ class Answerer:
             if not other:
                 return base
             # "ค่าฐานเท่าไหร่ แล้วปี 70 ตั้งไว้เท่าไหร่": the baseline, then the figures of the years asked
-            figures = self._indicator_values(_with(q, field=None, also_field=None, years=other,
-                                                   year_kinds={y: k for y, k in q.year_kinds.items() if y in other}),
+            # (no ค่าฐาน printed: "ค่าฐานปี 61" is that year's result, when the row prints one)
+            kinds = {y: k for y, k in q.year_kinds.items() if y in other} if base.status == "answered" \
+                else {y: {"result"} for y in other}
+            figures = self._indicator_values(_with(q, field=None, also_field=None, years=other, year_kinds=kinds,
+                                                   kind=None if base.status == "answered" else "result"),
                                              plan, s, ind, office)
-            if figures.status != "answered":
-                return base if base.status == "answered" else figures
+            if figures.status != "answered" or (base.status != "answered"
+                                                and not any(v.kind == "result" for v in figures.values)):
+                return base if base.status == "answered" or figures.status != "answered" else base
             if base.status != "answered":
                 figures.answer += "\n" + base.answer.splitlines()[0]
                 return figures
@@ -791,10 +798,13 @@ class Answerer:
                     text += "\n" + more.answer.splitlines()[-1]
                     cites += more.citations[:1]
             values: list[Value] = []
-            if q.kind or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
+            value_words = any(w in q.norm.replace(" ", "") for w in self.lex.query.get("value_asked") or ())
+            if q.kind or value_words or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
                 figures = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
                 if figures.status == "answered":
-                    text += "\n" + "\n".join(figures.answer.splitlines()[2:])
+                    # the row's whole wording too when it was cut above ("… โดยมีคะแนนอยู่ในระดับ A")
+                    skip = 2 if len(ind.text) <= 160 else 1
+                    text += "\n" + "\n".join(figures.answer.splitlines()[skip:])
                     values, cites = figures.values, cites + figures.citations
             return Answer(q.text, text, "answered", values, cites)
         column = {"responsible": ind.responsible, "source": ind.source, "unit": ind.unit}.get(q.field)

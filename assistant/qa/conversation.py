@@ -141,7 +141,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             changes["field"] = prev.field
         if q.field in ("responsible", "source", "unit", "which_strategy") and q.intent in ("open", "field"):
             changes["intent"] = "field"  # "ตัวนี้ระดับไหนดูแลบ้าง": the row's own column
-    regroup = bare and bool(q.group) and q.group != prev.group
+    regroup = bare and bool(q.group) and q.group != prev.group and not q.this_ref
     if regroup:
         # "แล้วของโรงเรียนล่ะ": the same topic for another group, so another indicator: the
         # topic (without the words that named the earlier group) is linked again
