@@ -262,6 +262,9 @@ class Answerer:
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
             pairs = of_group or pairs
         pairs = self._of_grades(q, pairs)
+        pairs = self._of_facets(q, pairs)
+        if not pairs:
+            return []  # "O-NET ภาษาอังกฤษ" where the plan's O-NET rows are of other subjects
         if q.terms and self._unprinted_names(q.terms, plan):
             return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
@@ -363,7 +366,29 @@ class Answerer:
             return pairs
         forms = [fold(f) for g in q.grades for f in grade_forms(g, self.lex.query)]
         of_grade = [(s, i) for s, i in pairs if any(f in fold(" ".join([i.text, *i.sub_items])) for f in forms)]
-        return of_grade or pairs
+        if of_grade:
+            return of_grade
+        # no row of that grade: a row of another grade is not the one asked ("O-NET ม.3" is no ป.6 row)
+        every = [fold(f) for a in (self.lex.query.get("grades") or {}) for n in range(1, 7)
+                 for f in grade_forms(f"{a}.{n}", self.lex.query)]
+        return [(s, i) for s, i in pairs
+                if not any(re.search(rf"{re.escape(f)}(?!\d)", fold(" ".join([i.text, *i.sub_items]))) for f in every)]
+
+    def _of_facets(self, q: Question, pairs: list) -> list:
+        """Rows that do not name another value of a facet the question names (lexicon
+        ``query.facets``: "O-NET ภาษาไทย" is no row of คณิตศาสตร์ or of the overall mean)."""
+        text = fold(q.norm)
+        for values in (self.lex.query.get("facets") or {}).values():
+            asked = {v for v, forms in values.items() if any(fold(f) in text for f in forms)}
+            if not asked:
+                continue
+
+            def names(i, v, values=values) -> bool:
+                return any(fold(f) in fold(" ".join([i.text, *i.sub_items])) for f in values[v])
+
+            pairs = [(s, i) for s, i in pairs
+                     if any(names(i, v) for v in asked) or not any(names(i, v) for v in values)]
+        return pairs
 
     def _unprinted_names(self, terms: list[str], plan: Plan) -> list[str]:
         """Latin-script words of the question (names: ITA, O-NET, PISA, coding) that no
@@ -947,6 +972,9 @@ class Answerer:
         units = (self.lex.query.get("count_units") or {}).get(q.absent)
         if not units or not q.terms:
             return None
+        if not (q.kind == "target" or q.years or q.field == "baseline" or any(w in q.norm.replace(" ", "")
+                                                     for w in self.lex.query.get("value_asked") or ())):
+            return None  # "มีโรงเรียนในสังกัดกี่โรง" asks a count of the office, not a row's target
         nq = _with(q, intent="numeric", absent=None)
         parts = []
         for plan in plans:
