@@ -145,3 +145,23 @@ def test_a_count_of_the_office_is_not_a_rows_target(bot):
     assert ans.status == "not_found" and not ans.values
     ans = bot.ask("สพม.ลำปาง ลำพูน ตัวชี้วัดโรงเรียนคุณภาพที่ใช้ทรัพยากรร่วมกัน ปี 2568 ตั้งเป้าไว้กี่โรง")
     assert vals(ans) == [(LP, "5", "7", 2568, "2", "target")]
+
+
+def test_years_relative_to_the_conversation_every_year_and_the_result(bot):
+    bot.ask("ชม.6 ตัวชี้วัดภัยคุกคามรูปแบบใหม่ ปี 68 เป้าเท่าไร", conversation_id="k:rel")
+    assert vals(bot.ask("ปีถัดไปล่ะ", conversation_id="k:rel")) == [(CM, "1", "1", 2569, "95", "target")]
+    every = bot.ask("ขอทุกปีเลยครับ", conversation_id="k:rel")
+    assert [v.year for v in every.values] == [2566, 2567, 2568, 2569, 2570]
+    assert "ปี 25" not in every.answer.splitlines()[0]  # no year said to be carried over
+    # a list question about "this strategy": its rows, not its one row or year
+    listed = bot.ask("แล้วกลยุทธ์นี้มีตัวชี้วัดทั้งหมดกี่ตัว", conversation_id="k:rel")
+    assert listed.status == "answered" and "มี 2 ตัว" in listed.answer
+    bot.ask("ตรัง 2 ตัวชี้วัดเด็กพิการผ่านเกณฑ์พัฒนาสมรรถภาพ ปี 61 เป้าเท่าไร", conversation_id="k:res")
+    assert vals(bot.ask("แล้วผลล่ะ", conversation_id="k:res")) == [(TR, "4", "23", 2561, "100", "result")]
+
+
+def test_ordinals_name_rows_of_the_list_shown(bot):
+    bot.ask("ตรัง 2 กลยุทธ์ที่ 4 มีตัวชี้วัดอะไรบ้าง", conversation_id="k:ord")
+    ans = bot.ask("ตัวแรกใครรับผิดชอบ", conversation_id="k:ord")
+    assert "ตัวชี้วัดที่ 19" in ans.answer and "ส่งเสริม" in ans.answer
+    assert bot.understand("ข้อสองล่ะ").ref == "2" and bot.understand("ข้อสิบห้าครับ").ref is None

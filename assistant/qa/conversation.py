@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import replace
 
+from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer
 from assistant.domain.offices import OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES
@@ -84,6 +85,15 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         # "แล้วของ ลปลพ ล่ะ ต่างกันไหม": the earlier office against the new one
         changes["offices"] = [*prev.offices, *q.offices]
         inherited.append("office")
+    if q.ref_kind == "indicator" and q.ref and q.indicator == q.ref and not q.strategy and prev.listed:
+        # "ตัวแรก" / "ตัวที่ 3" after a list: the row numbered so, or the row at that position
+        rows = _rows_named(prev, q.ref)
+        if len(rows) > 1:
+            return replace(q, intent="pick", pending=q.intent if q.intent != "open" else prev.intent,
+                           offices=list(prev.offices), listed=[f"{s}|{i}" for s, i in rows], inherited=["office"])
+        if rows:
+            q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
+            inherited.append("indicator")
     if q.ref_kind == "item" and q.ref and not (q.indicator or q.guideline):
         # "ข้อ 3": the guideline or the indicator, whichever the turn before was about
         about_guidelines = prev.intent == "guideline" or (prev.guideline and not prev.indicator)
@@ -171,6 +181,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if not q.years and prev.years:
             changes.update(years=list(prev.years), year_kinds=dict(prev.year_kinds))
             inherited.append("year")
+    if bare and q.intent == "list" and not q.same_topic and prev.strategy:
+        # "แล้วกลยุทธ์นี้มีตัวชี้วัดกี่ตัว": the rows of the strategy talked about, not its one row
+        changes["strategy"] = prev.strategy
+        inherited.append("strategy")
+        bare = False
+    elif bare and q.intent == "list" and not q.same_topic:
+        bare = False
     if bare and (prev.strategy or prev.indicator or prev.guideline or prev.terms):
         changes.update(strategy=prev.strategy, indicator=prev.indicator, guideline=prev.guideline,
                        topic=prev.topic, terms=list(prev.terms))
@@ -197,11 +214,26 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")
-    if not q.years and prev.years and "year" not in inherited and not q.year_ref and (bare or q.same_year
-                                       or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
+    words = lexicon.load().query
+    squashed = q.norm.replace(" ", "")
+    step = next((off for w, off in (words.get("context_relative_years") or {}).items() if w in squashed), None)
+    if step is not None and prev.years:
+        # "ปีถัดไปล่ะ": the year after the one talked about, not after this fiscal year
+        year = (max(prev.years) if step > 0 else min(prev.years)) + step
+        changes.update(years=[year], year_kinds={})
+        inherited.append("year")
+    elif not q.years and prev.years and "year" not in inherited and not q.year_ref \
+            and not any(w in squashed for w in words.get("all_years") or ()) \
+            and not (q.intent == "list" and "strategy" in inherited and not q.same_topic) \
+            and (bare or q.same_year or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
         changes["years"] = list(prev.years)
         changes["year_kinds"] = dict(prev.year_kinds)
         inherited.append("year")
+    if q.kind is None and bare and set(words.get("result_tokens") or ()) & set(thai.tokenize(q.norm)) \
+            and changes.get("intent", q.intent) in ("numeric", "field"):
+        # "แล้วผลล่ะ": the same row and year, what was achieved
+        changes.update(kind="result", year_kinds={y: {"result"} for y in changes.get("years", q.years)},
+                       intent="numeric", field=None)
     if not inherited:
         return q
     return replace(q, **changes, inherited=inherited)
