@@ -165,3 +165,10 @@ def test_ordinals_name_rows_of_the_list_shown(bot):
     ans = bot.ask("ตัวแรกใครรับผิดชอบ", conversation_id="k:ord")
     assert "ตัวชี้วัดที่ 19" in ans.answer and "ส่งเสริม" in ans.answer
     assert bot.understand("ข้อสองล่ะ").ref == "2" and bot.understand("ข้อสิบห้าครับ").ref is None
+
+
+def test_the_answer_to_an_unclear_question_keeps_its_year(bot):
+    ask = bot.ask("แล้วปี 69 ล่ะ", conversation_id="k:unclear")
+    assert ask.status == "clarify" and not ask.values
+    ans = bot.ask("ตัวชี้วัดเด็กปฐมวัยพัฒนาการสมวัย ชม.6", conversation_id="k:unclear")
+    assert vals(ans) == [(CM, "3", "5", 2569, "90", "target")] and "ปี 2569" in ans.answer.splitlines()[0]

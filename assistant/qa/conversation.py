@@ -20,7 +20,7 @@ from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer
 from assistant.domain.offices import OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES
-from assistant.qa.understand import Query
+from assistant.qa.understand import _LIST, Query
 from assistant.stores.protocols import StateStore
 
 PAGE_SIZE = 10
@@ -38,7 +38,8 @@ def owner_of(conversation_id: str) -> str | None:
     return head if sep and head else None
 
 
-def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_more: bool = False) -> Query:
+def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_more: bool = False,
+              after_clarify: bool = False) -> Query:
     """``q`` with the slots of ``prev`` it does not restate (office, strategy, indicator,
     year, topic); ``q.inherited`` names the slots taken. "ดูต่อ" becomes the next page
     of ``prev``."""
@@ -68,6 +69,12 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             return replace(prev, text=q.text, norm=q.norm, intent=prev.pending or "numeric", pending=None,
                            strategy=s_num, indicator=i_num, listed=[], terms=[], topic="", pinned=True,
                            years=list(q.years or prev.years), inherited=["office", "indicator"])
+    if after_clarify and prev.intent in ("open", "numeric") and not (prev.terms or prev.indicator) and prev.years \
+            and not q.years and (q.terms or q.indicator) and q.intent in ("list", "open") and not _LIST.search(q.norm):
+        # "แล้วปี 69 ล่ะ" → "ถามเรื่องใด?" → "ตัวชี้วัดเด็กปฐมวัย ชม.6": the year's figure of that row
+        q = replace(q, intent="numeric", years=list(prev.years), year_kinds=dict(prev.year_kinds),
+                    offices=list(q.offices or ([] if office_given else prev.offices)), inherited=["year"])
+        return q
     retopic = _retopic(q, prev, office_given)
     if retopic is not None:
         return retopic
@@ -355,7 +362,8 @@ class Conversations:
         prev = Query.from_dict(ctx, self.resolver) if ctx else None
         turns = data.get("turns") or []
         has_more = bool(turns and turns[-1].get("has_more"))
-        q = follow_up(q, prev, office_given=office_given, has_more=has_more)
+        after_clarify = bool(turns and turns[-1].get("status") == "clarify")
+        q = follow_up(q, prev, office_given=office_given, has_more=has_more, after_clarify=after_clarify)
         if q.page_size is None:
             q = replace(q, page_size=self.page_size)
         return q
