@@ -434,7 +434,8 @@ class Answerer:
                 q = _with(q, years=[years[-1] if q.year_ref == "last" else years[0]])
         if q.years and plan.years and not set(q.years) & self.plan_years(plan) and "year" in q.inherited:
             q = _with(q, years=[], year_kinds={})  # a year carried over from another plan's span: this plan's own
-        if q.years and plan.years and not set(q.years) & self.plan_years(plan):
+        if q.years and plan.years and not set(q.years) & self.plan_years(plan) and q.field != "baseline":
+            # (a baseline's year lies before the plan's: "ค่าฐานของปี 66" is looked up in the row)
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
             return Answer(q.text, self.T("year_outside", office=office, plan_years=py,
                                           year=", ".join(map(str, q.years))), "not_found")
@@ -843,7 +844,9 @@ class Answerer:
             if values.status != "answered":
                 return column_part
             if column_part.status == "answered":
-                values.answer += "\n" + column_part.answer.splitlines()[-1]
+                lines = column_part.answer.splitlines()
+                # the column's own line (a unit's answer goes on with the row's figures)
+                values.answer += "\n" + (lines[2] if len(lines) > 2 and lines[2].startswith(label) else lines[-1])
                 values.citations += column_part.citations
             elif column_part.answer:  # "หน่วยนับคืออะไร" of a blank cell: say it is not stated
                 values.answer += "\n" + column_part.answer.splitlines()[0]
