@@ -172,3 +172,13 @@ def test_the_answer_to_an_unclear_question_keeps_its_year(bot):
     assert ask.status == "clarify" and not ask.values
     ans = bot.ask("ตัวชี้วัดเด็กปฐมวัยพัฒนาการสมวัย ชม.6", conversation_id="k:unclear")
     assert vals(ans) == [(CM, "3", "5", 2569, "90", "target")] and "ปี 2569" in ans.answer.splitlines()[0]
+
+
+def test_how_do_they_differ_compares_the_two_offices_talked_about(bot):
+    bot.ask("ชม.6 ตัวชี้วัดเด็กพิการ ผู้ด้อยโอกาสได้รับการศึกษาที่เหมาะสม ปี 2569 เป้าเท่าไร", conversation_id="k:cmp")
+    bot.ask("ตัวนี้ของลปลพตั้งไว้เท่าไหร่", conversation_id="k:cmp")
+    ans = bot.ask("ต่างกันไหม", conversation_id="k:cmp")
+    assert sorted(vals(ans)) == sorted([(CM, "2", "3", 2569, "90", "target"), (LP, "2", "3", 2569, "100", "target")])
+    ctx = bot.conversations.context("k:cmp")
+    back = Query.from_dict(ctx.to_dict(), bot.resolver)
+    assert [m.office.id for m in back.offices] == [CM, LP]

@@ -87,6 +87,14 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif not q.offices and prev.unknown_doc and not office_given:
         changes["unknown_doc"] = True
         inherited.append("office")
+    from_before = q.intent == "compare" and not q.offices and prev.before_offices and prev.offices \
+        and not office_given and not q.terms and not (q.indicator or q.strategy)
+    if from_before:
+        # "ต่างกันไหม" after the same question in two offices: compare those two
+        changes["offices"] = [*prev.before_offices, *prev.offices]
+        changes["unknown_doc"] = False
+        if "office" not in inherited:
+            inherited.append("office")
     if q.intent == "compare" and len(q.corpus_offices) == 1 and prev.offices and not office_given \
             and all(m.office.id != q.corpus_offices[0].office.id for m in prev.offices):
         # "แล้วของ ลปลพ ล่ะ ต่างกันไหม": the earlier office against the new one
@@ -132,7 +140,8 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
                        inherited=["office"])
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
-    bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
+    bare = not names_record and not q.terms and (q.followup or q.same_topic or from_before
+                                                 or q.intent in ("open", "numeric", "field"))
     if q.this_ref and not names_record and (prev.strategy or prev.indicator or prev.guideline or prev.terms) \
             and q.intent in ("open", "numeric", "field", "list", "compare"):
         # "ข้อนี้ตั้งเป้าไว้กี่เปอร์เซ็นต์ อิงเกณฑ์ของใคร": the words ask about the record pointed at
@@ -200,7 +209,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
                        topic=prev.topic, terms=list(prev.terms))
         new_office = bool(q.corpus_offices) and {m.office.id for m in q.corpus_offices} != {
             m.office.id for m in prev.offices}
-        if prev.pinned and new_office and prev.terms:
+        if prev.pinned and (new_office or from_before) and prev.terms:
             # a number found by topic in one plan means nothing in another: link the topic again
             changes.update(strategy=None, indicator=None)
         for cond in ("group", "level", "every_year", "below_target", "unit_not", "no_target", "unit_is",
@@ -364,6 +373,11 @@ class Conversations:
         has_more = bool(turns and turns[-1].get("has_more"))
         after_clarify = bool(turns and turns[-1].get("status") == "clarify")
         q = follow_up(q, prev, office_given=office_given, has_more=has_more, after_clarify=after_clarify)
+        if prev is not None and prev.offices and q.offices and q.intent != "compare" \
+                and {m.office.id for m in q.offices} != {m.office.id for m in prev.offices}:
+            q = replace(q, before_offices=list(prev.offices))  # "ต่างกันไหม" later compares the two
+        elif prev is not None and not q.before_offices and q.intent != "compare":
+            q = replace(q, before_offices=list(prev.before_offices))
         if q.page_size is None:
             q = replace(q, page_size=self.page_size)
         return q

@@ -135,6 +135,7 @@ class Query:
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
     correction: bool = False  # "ไม่ใช่ หมายถึง…": the turn corrects what the turn before understood
+    before_offices: list[OfficeMention] = dataclasses.field(default_factory=list)  # the conversation's office before the last change
     pending: str | None = None  # a "pick" turn: the intent of the question its choice answers
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
@@ -152,7 +153,7 @@ class Query:
         out = {}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
-            if f.name == "offices":
+            if f.name in ("offices", "before_offices"):
                 v = [{"id": m.office.id, "text": m.text} for m in v]
             elif f.name == "year_kinds":
                 v = {str(y): sorted(k) for y, k in v.items()}
@@ -166,8 +167,9 @@ class Query:
         names = {f.name for f in dataclasses.fields(cls)}
         kw = {k: v for k, v in data.items() if k in names}
         by_id = {o.id: o for o in resolver.offices}
-        kw["offices"] = [OfficeMention(by_id[m["id"]], m.get("text") or by_id[m["id"]].short)
-                         for m in data.get("offices") or [] if m.get("id") in by_id]
+        for key in ("offices", "before_offices"):
+            kw[key] = [OfficeMention(by_id[m["id"]], m.get("text") or by_id[m["id"]].short)
+                       for m in data.get(key) or [] if m.get("id") in by_id]
         kw["year_kinds"] = {int(y): set(k) for y, k in (data.get("year_kinds") or {}).items()}
         kw.setdefault("norm", thai.to_arabic(" ".join(str(kw.get("text", "")).split())))
         return cls(**kw)
@@ -181,6 +183,7 @@ class Query:
             props[f.name] = _schema_of(hints[f.name])
         props["offices"] = {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
             "id": {"type": "string"}, "text": {"type": "string"}}}}
+        props["before_offices"] = props["offices"]
         props["year_kinds"] = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
         props["intent"]["enum"] = list(INTENTS)
         props["field"] = {"type": ["string", "null"], "enum": [*FIELDS, None]}
