@@ -433,7 +433,10 @@ class Answerer:
             if years:
                 q = _with(q, years=[years[-1] if q.year_ref == "last" else years[0]])
         if q.years and plan.years and not set(q.years) & self.plan_years(plan) and "year" in q.inherited:
-            q = _with(q, years=[], year_kinds={})  # a year carried over from another plan's span: this plan's own
+            # a year carried over from another plan's span: this plan's own row as printed (every
+            # kind, unless this turn names one)
+            said = any(w in q.norm for w in ("เป้า", *(self.lex.plan.get("target") or ()), *(self.lex.plan.get("result") or ())))
+            q = _with(q, years=[], year_kinds={}, kind=q.kind if said else None)
         if q.years and plan.years and not set(q.years) & self.plan_years(plan) and q.field != "baseline":
             # (a baseline's year lies before the plan's: "ค่าฐานของปี 66" is looked up in the row)
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
