@@ -189,7 +189,10 @@ class Assistant:
             q = self.conversations.continue_query(q, cid, office_given=bool(office))
         ans = self._answer(q, office, deadline, history, on_sentence)
         if cid:
-            label = context_label(q, {o.id: o.short for o in self.store.offices.values()}, self._kind_of) \
+            shown = q
+            if "year" in q.inherited and ans.values and not any(v.year in q.years for v in ans.values):
+                shown = replace(q, years=[])  # the year carried over was outside this plan's span: not used
+            label = context_label(shown, {o.id: o.short for o in self.store.offices.values()}, self._kind_of) \
                 if any(k != "page" for k in q.inherited) else ""
             if label and ans.status != "clarify":
                 ans.answer = self.templates("inherited", context=label) + "\n" + ans.answer

@@ -10,7 +10,8 @@ import pytest
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 # tests never write the project's index/state.sqlite, and never rate-limit their one client
-os.environ.setdefault("PLANQA_STATE", os.path.join(tempfile.mkdtemp(prefix="planqa-state-"), "state.sqlite"))
+# (an exported PLANQA_STATE, a developer's own file, is never used: see _own_state_file)
+os.environ["PLANQA_STATE"] = os.path.join(tempfile.mkdtemp(prefix="planqa-state-"), "state.sqlite")
 os.environ.setdefault("PLANQA_RATE_PER_MINUTE", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,19 @@ def corpus_text(doc_id: str) -> str:
 def vals(ans):
     """An answer's figures as (office, strategy, indicator, year, value, kind)."""
     return [(v.office, v.strategy, v.indicator, v.year, v.value, v.kind) for v in ans.values]
+
+
+@pytest.fixture(autouse=True)
+def _own_state_file(tmp_path_factory, monkeypatch):
+    """Every test its own conversation/feedback/event state file: no test sees another's
+    conversations or handled LINE event ids (nor those of an exported PLANQA_STATE)."""
+    from assistant import settings
+
+    path = tmp_path_factory.mktemp("state") / "state.sqlite"
+    monkeypatch.setenv("PLANQA_STATE", str(path))
+    if settings._current is not None:  # settings already read: point them at this test's file too
+        settings.override(state_file=path)
+    yield path
 
 
 @pytest.fixture(scope="session")

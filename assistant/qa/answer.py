@@ -199,6 +199,13 @@ class Answerer:
             return early
         if q.intent == "pick":
             return self._pick(q, plans)
+        if q.intent == "numeric" and not (q.indicator or q.terms or q.strategy or q.guideline or q.grades
+                                          or q.also_indicators) \
+                and (not q.years or any(set(q.years) & self.plan_years(p) for p in plans)):
+            # "เป้าปี 68 เท่าไหร่" with no row named and none in the conversation: ask which
+            understood = ", ".join(filter(None, [", ".join(sorted({self.office(p) for p in plans})),
+                                                 ("ปี " + ", ".join(map(str, q.years))) if q.years else ""])) or "-"
+            return Answer(q.text, self.T("which_indicator", understood=understood), "clarify")
         if q.intent == "date":
             return self.date(q, plans)
         if q.intent == "absent":
@@ -255,6 +262,9 @@ class Answerer:
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
             pairs = of_group or pairs
         pairs = self._of_grades(q, pairs)
+        pairs = self._of_facets(q, pairs)
+        if not pairs:
+            return []  # "O-NET ภาษาอังกฤษ" where the plan's O-NET rows are of other subjects
         if q.terms and self._unprinted_names(q.terms, plan):
             return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
@@ -356,7 +366,29 @@ class Answerer:
             return pairs
         forms = [fold(f) for g in q.grades for f in grade_forms(g, self.lex.query)]
         of_grade = [(s, i) for s, i in pairs if any(f in fold(" ".join([i.text, *i.sub_items])) for f in forms)]
-        return of_grade or pairs
+        if of_grade:
+            return of_grade
+        # no row of that grade: a row of another grade is not the one asked ("O-NET ม.3" is no ป.6 row)
+        every = [fold(f) for a in (self.lex.query.get("grades") or {}) for n in range(1, 7)
+                 for f in grade_forms(f"{a}.{n}", self.lex.query)]
+        return [(s, i) for s, i in pairs
+                if not any(re.search(rf"{re.escape(f)}(?!\d)", fold(" ".join([i.text, *i.sub_items]))) for f in every)]
+
+    def _of_facets(self, q: Question, pairs: list) -> list:
+        """Rows that do not name another value of a facet the question names (lexicon
+        ``query.facets``: "O-NET ภาษาไทย" is no row of คณิตศาสตร์ or of the overall mean)."""
+        text = fold(q.norm)
+        for values in (self.lex.query.get("facets") or {}).values():
+            asked = {v for v, forms in values.items() if any(fold(f) in text for f in forms)}
+            if not asked:
+                continue
+
+            def names(i, v, values=values) -> bool:
+                return any(fold(f) in fold(" ".join([i.text, *i.sub_items])) for f in values[v])
+
+            pairs = [(s, i) for s, i in pairs
+                     if any(names(i, v) for v in asked) or not any(names(i, v) for v in values)]
+        return pairs
 
     def _unprinted_names(self, terms: list[str], plan: Plan) -> list[str]:
         """Latin-script words of the question (names: ITA, O-NET, PISA, coding) that no
@@ -400,7 +432,13 @@ class Answerer:
             years = sorted(self.plan_years(plan))
             if years:
                 q = _with(q, years=[years[-1] if q.year_ref == "last" else years[0]])
-        if q.years and plan.years and not set(q.years) & self.plan_years(plan):
+        if q.years and plan.years and not set(q.years) & self.plan_years(plan) and "year" in q.inherited:
+            # a year carried over from another plan's span: this plan's own row as printed (every
+            # kind, unless this turn names one)
+            said = any(w in q.norm for w in ("เป้า", *(self.lex.plan.get("target") or ()), *(self.lex.plan.get("result") or ())))
+            q = _with(q, years=[], year_kinds={}, kind=q.kind if said else None)
+        if q.years and plan.years and not set(q.years) & self.plan_years(plan) and q.field != "baseline":
+            # (a baseline's year lies before the plan's: "ค่าฐานของปี 66" is looked up in the row)
             py = f"{plan.years[0]}–{plan.years[1]}" if plan.years[0] != plan.years[1] else str(plan.years[0])
             return Answer(q.text, self.T("year_outside", office=office, plan_years=py,
                                           year=", ".join(map(str, q.years))), "not_found")
@@ -453,7 +491,25 @@ class Answerer:
         rec = self.r.get(ind.id)
         section = rec and self.r.citation(rec).section
         if q.field == "baseline":
-            return self._baseline(q, plan, s, ind, office)
+            base = self._baseline(q, plan, s, ind, office)
+            other = [y for y in q.years if y != ind.baseline_year] if "year" not in q.inherited else []
+            if not other:
+                return base
+            # "ค่าฐานเท่าไหร่ แล้วปี 70 ตั้งไว้เท่าไหร่": the baseline, then the figures of the years asked
+            # (no ค่าฐาน printed: "ค่าฐานปี 61" is that year's result, when the row prints one)
+            kinds = {y: k for y, k in q.year_kinds.items() if y in other} if base.status == "answered" \
+                else {y: {"result"} for y in other}
+            figures = self._indicator_values(_with(q, field=None, also_field=None, years=other, year_kinds=kinds,
+                                                   kind=None if base.status == "answered" else "result"),
+                                             plan, s, ind, office)
+            if figures.status != "answered" or (base.status != "answered"
+                                                and not any(v.kind == "result" for v in figures.values)):
+                return base if base.status == "answered" or figures.status != "answered" else base
+            if base.status != "answered":
+                figures.answer += "\n" + base.answer.splitlines()[0]
+                return figures
+            return Answer(q.text, base.answer + "\n" + "\n".join(figures.answer.splitlines()[2:]), "answered",
+                          base.values + figures.values, base.citations + figures.citations)
         targets = list(ind.targets)
         subs = _mentioned_sub_items(q.norm, ind, self.lex.query.get("sub_item_prefixes") or ())
         if subs:
@@ -483,7 +539,7 @@ class Answerer:
                 avail = sorted({t.year for t in targets if t.year})
                 text = self.T("numeric_year_missing", office=office, section=section,
                               year=", ".join(map(str, q.years)), years_available=", ".join(map(str, avail)))
-                return Answer(q.text, text, "not_found", citations=[self.r.citation(rec)])
+                return self._year_missing(q, plan, s, ind, rec, text, targets, avail)
             targets = in_year
         lines = [head]
         values = []
@@ -495,6 +551,35 @@ class Answerer:
             values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
         cites = [self.r.citation(rec, cover(ind.span, *(t.span for t in targets)))]
         return Answer(q.text, "\n".join(lines), "answered", values, cites)
+
+    def _year_missing(self, q: Question, plan: Plan, s: Strategy, ind: Indicator, rec, text: str,
+                      targets: list, avail: list[int]) -> Answer:
+        """A row with no figure for the year asked: what the plan notes about it
+        (``Indicator.note``, quoted), and, for a year before the row's first, the first
+        year's figures ("เริ่มมีเป้าปีไหน"). not_found when the plan says nothing more."""
+        cites = [self.r.citation(rec)]
+        values: list[Value] = []
+        said = False
+        doc = self.store.texts.get(plan.doc_id, "")
+        for part in (ind.note or "").split(" / "):
+            i = doc.find(part) if part else -1
+            if i < 0:
+                continue
+            text += "\n" + self.T("numeric_year_note", note=part)
+            cites.append(self.r.citation(rec, Span(plan.doc_id, i, i + len(part))))
+            ar = thai.to_arabic(part)
+            said = said or any(str(y) in ar for y in q.years)
+        if avail and all(y < avail[0] for y in q.years):
+            first = [t for t in targets if t.year == avail[0]]
+            text += "\n" + self.T("numeric_year_first", year=avail[0])
+            for t in first:
+                label = f"{t.sub_item} " if t.sub_item else ""
+                kind_note = " " + self.T("kind_result") if t.kind == "result" else ""
+                text += "\n" + self.T("value_line", label=label, year=t.year, value=fmt_value(t), kind_note=kind_note)
+                values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
+            cites[0] = self.r.citation(rec, cover(ind.span, *(t.span for t in first)))
+            said = True
+        return Answer(q.text, text, "answered" if said else "not_found", values, cites)
 
     def _baseline(self, q: Question, plan: Plan, s: Strategy, ind: Indicator, office: str) -> Answer:
         """The row's ค่าฐาน (``Indicator.baseline``), cited from the row; "ไม่มีค่าฐานในแผน"
@@ -617,7 +702,10 @@ class Answerer:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
                 # plan's one year when it has one; none shown for a multi-year plan asked no year).
                 # A one-year plan's rows always show their target: it is what the row asks of a school
-                years = set(q.years) or (plan_years if len(plan_years := self.plan_years(plan)) == 1 else set())
+                # a list of one row asked its figures ("ตั้งเป้าไว้ 3 ปีเท่าไรบ้าง"): every year of it
+                plan_years = self.plan_years(plan)
+                years = set(q.years) or (plan_years if len(plan_years) == 1 or (len(rows) == 1 and q.asks_value)
+                                         else set())
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
                 lines.append("   " + "; ".join(
@@ -717,7 +805,8 @@ class Answerer:
             g = self._topic_guideline(q, plan)
             if g is not None:
                 return self._guideline_field(q, plan, g, office)
-            if "แนวทาง" in q.norm:  # guidelines asked, none sure: the nearest guidelines, with their units
+            if "แนวทาง" in q.norm and not any(w.lower() in q.norm.lower() for w in self.lex.plan.get("indicators") or ()):
+                # guidelines asked (not "ตัวชี้วัด … ตามแนวทาง…"), none sure: the nearest guidelines, with their units
                 return self._guideline_plan(q, plan)
         found = self.find_indicators(q, plan)
         if not found and q.field == "which_strategy" and q.terms and (prose := self._strategy_by_prose(q, plan)):
@@ -738,10 +827,13 @@ class Answerer:
                     text += "\n" + more.answer.splitlines()[-1]
                     cites += more.citations[:1]
             values: list[Value] = []
-            if q.kind or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
+            value_words = any(w in q.norm.replace(" ", "") for w in self.lex.query.get("value_asked") or ())
+            if q.kind or value_words or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
                 figures = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
                 if figures.status == "answered":
-                    text += "\n" + "\n".join(figures.answer.splitlines()[2:])
+                    # the row's whole wording too when it was cut above ("… โดยมีคะแนนอยู่ในระดับ A")
+                    skip = 2 if len(ind.text) <= 160 else 1
+                    text += "\n" + "\n".join(figures.answer.splitlines()[skip:])
                     values, cites = figures.values, cites + figures.citations
             return Answer(q.text, text, "answered", values, cites)
         column = {"responsible": ind.responsible, "source": ind.source, "unit": ind.unit}.get(q.field)
@@ -755,7 +847,9 @@ class Answerer:
             if values.status != "answered":
                 return column_part
             if column_part.status == "answered":
-                values.answer += "\n" + column_part.answer.splitlines()[-1]
+                lines = column_part.answer.splitlines()
+                # the column's own line (a unit's answer goes on with the row's figures)
+                values.answer += "\n" + (lines[2] if len(lines) > 2 and lines[2].startswith(label) else lines[-1])
                 values.citations += column_part.citations
             elif column_part.answer:  # "หน่วยนับคืออะไร" of a blank cell: say it is not stated
                 values.answer += "\n" + column_part.answer.splitlines()[0]
@@ -884,6 +978,9 @@ class Answerer:
         units = (self.lex.query.get("count_units") or {}).get(q.absent)
         if not units or not q.terms:
             return None
+        if not (q.kind == "target" or q.years or q.field == "baseline" or any(w in q.norm.replace(" ", "")
+                                                     for w in self.lex.query.get("value_asked") or ())):
+            return None  # "มีโรงเรียนในสังกัดกี่โรง" asks a count of the office, not a row's target
         nq = _with(q, intent="numeric", absent=None)
         parts = []
         for plan in plans:

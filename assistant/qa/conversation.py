@@ -16,10 +16,11 @@ import threading
 import time
 from dataclasses import replace
 
+from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer
 from assistant.domain.offices import OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES
-from assistant.qa.understand import Query
+from assistant.qa.understand import _LIST, Query
 from assistant.stores.protocols import StateStore
 
 PAGE_SIZE = 10
@@ -37,7 +38,8 @@ def owner_of(conversation_id: str) -> str | None:
     return head if sep and head else None
 
 
-def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_more: bool = False) -> Query:
+def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_more: bool = False,
+              after_clarify: bool = False) -> Query:
     """``q`` with the slots of ``prev`` it does not restate (office, strategy, indicator,
     year, topic); ``q.inherited`` names the slots taken. "ดูต่อ" becomes the next page
     of ``prev``."""
@@ -58,6 +60,24 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if not q.offices and prev.offices and not office_given:
             return replace(q, offices=list(prev.offices), inherited=["office"])
         return q
+    if prev.intent == "pick" and prev.listed and (q.indicator or q.ref) and not q.terms \
+            and q.intent in ("open", "numeric", "field", "list"):
+        # "ตัวชี้วัดที่ 2" answering "หมายถึงตัวใด?": the question asked before, about that row
+        rows = _rows_named(prev, q.ref or q.indicator, q.strategy)
+        if len(rows) == 1:
+            s_num, i_num = rows[0]
+            return replace(prev, text=q.text, norm=q.norm, intent=prev.pending or "numeric", pending=None,
+                           strategy=s_num, indicator=i_num, listed=[], terms=[], topic="", pinned=True,
+                           years=list(q.years or prev.years), inherited=["office", "indicator"])
+    if after_clarify and prev.intent in ("open", "numeric") and not (prev.terms or prev.indicator) and prev.years \
+            and not q.years and (q.terms or q.indicator) and q.intent in ("list", "open") and not _LIST.search(q.norm):
+        # "แล้วปี 69 ล่ะ" → "ถามเรื่องใด?" → "ตัวชี้วัดเด็กปฐมวัย ชม.6": the year's figure of that row
+        q = replace(q, intent="numeric", years=list(prev.years), year_kinds=dict(prev.year_kinds),
+                    offices=list(q.offices or ([] if office_given else prev.offices)), inherited=["year"])
+        return q
+    retopic = _retopic(q, prev, office_given)
+    if retopic is not None:
+        return retopic
     inherited: list[str] = []
     changes: dict = {}
     if not q.offices and prev.offices and not office_given and not q.unknown_doc:
@@ -67,15 +87,46 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif not q.offices and prev.unknown_doc and not office_given:
         changes["unknown_doc"] = True
         inherited.append("office")
+    from_before = q.intent == "compare" and not q.offices and prev.before_offices and prev.offices \
+        and not office_given and not q.terms and not (q.indicator or q.strategy)
+    if from_before:
+        # "ต่างกันไหม" after the same question in two offices: compare those two
+        changes["offices"] = [*prev.before_offices, *prev.offices]
+        changes["unknown_doc"] = False
+        if "office" not in inherited:
+            inherited.append("office")
     if q.intent == "compare" and len(q.corpus_offices) == 1 and prev.offices and not office_given \
             and all(m.office.id != q.corpus_offices[0].office.id for m in prev.offices):
         # "แล้วของ ลปลพ ล่ะ ต่างกันไหม": the earlier office against the new one
         changes["offices"] = [*prev.offices, *q.offices]
         inherited.append("office")
+    if q.ref_kind == "indicator" and q.ref and q.indicator == q.ref and not q.strategy and prev.listed:
+        # "ตัวแรก" / "ตัวที่ 3" after a list: the row numbered so, or the row at that position
+        rows = _rows_named(prev, q.ref)
+        if len(rows) > 1:
+            return replace(q, intent="pick", pending=q.intent if q.intent != "open" else prev.intent,
+                           offices=list(prev.offices), listed=[f"{s}|{i}" for s, i in rows], inherited=["office"])
+        if rows:
+            q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
+            inherited.append("indicator")
     if q.ref_kind == "item" and q.ref and not (q.indicator or q.guideline):
         # "ข้อ 3": the guideline or the indicator, whichever the turn before was about
         about_guidelines = prev.intent == "guideline" or (prev.guideline and not prev.indicator)
-        q = replace(q, **({"guideline": q.ref} if about_guidelines else {"indicator": q.ref}))
+        rows = _rows_named(prev, q.ref, q.strategy) if prev.listed and not about_guidelines else []
+        if len(rows) > 1:
+            # the row numbered 3 and the third row shown differ: ask which
+            return replace(q, intent="pick", pending=q.intent if q.intent != "open" else prev.intent,
+                           offices=list(prev.offices), listed=[f"{s}|{i}" for s, i in rows], inherited=["office"])
+        if rows:
+            q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
+            inherited.append("indicator")
+        else:
+            q = replace(q, **({"guideline": q.ref} if about_guidelines else {"indicator": q.ref}))
+        if about_guidelines and not q.strategy and prev.strategy:
+            q = replace(q, strategy=prev.strategy)  # "ข้อ 2" of the strategy whose guidelines were listed
+            inherited.append("strategy")
+        if about_guidelines and q.intent in ("field", "numeric"):
+            q = replace(q, intent="guideline")  # the guideline's own line carries its responsible unit
     if q.ref and q.intent == "open" and prev.intent in INHERIT_INTENTS:
         # "ข้อ 2 ล่ะ": the question of the turn before, about that record
         q = replace(q, intent=prev.intent if prev.intent in ("numeric", "field", "guideline")
@@ -84,10 +135,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     if q.this_ref and not names_record and len(prev.listed) > 1 and not q.corpus_offices \
             and q.intent in ("open", "numeric", "field", "list", "compare"):
         # "ตัวนี้ใครรับผิดชอบ" after a list of several rows: which one is not known, so ask
-        return replace(q, intent="pick", offices=list(prev.offices), listed=list(prev.listed), inherited=["office"])
+        pending = q.intent if q.intent != "open" else ("field" if q.field else "numeric")
+        return replace(q, intent="pick", pending=pending, offices=list(prev.offices), listed=list(prev.listed),
+                       inherited=["office"])
     # a bare follow-up restates no record and no topic of its own; a new list or
     # overview question ("ตัวชี้วัดทั้งหมดของ ลปลพ") starts afresh unless written as one
-    bare = not names_record and not q.terms and (q.followup or q.same_topic or q.intent in ("open", "numeric", "field"))
+    bare = not names_record and not q.terms and (q.followup or q.same_topic or from_before
+                                                 or q.intent in ("open", "numeric", "field"))
     if q.this_ref and not names_record and (prev.strategy or prev.indicator or prev.guideline or prev.terms) \
             and q.intent in ("open", "numeric", "field", "list", "compare"):
         # "ข้อนี้ตั้งเป้าไว้กี่เปอร์เซ็นต์ อิงเกณฑ์ของใคร": the words ask about the record pointed at
@@ -113,7 +167,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             changes["field"] = prev.field
         if q.field in ("responsible", "source", "unit", "which_strategy") and q.intent in ("open", "field"):
             changes["intent"] = "field"  # "ตัวนี้ระดับไหนดูแลบ้าง": the row's own column
-    regroup = bare and bool(q.group) and q.group != prev.group
+    regroup = bare and bool(q.group) and q.group != prev.group and not q.this_ref
     if regroup:
         # "แล้วของโรงเรียนล่ะ": the same topic for another group, so another indicator: the
         # topic (without the words that named the earlier group) is linked again
@@ -143,12 +197,19 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if not q.years and prev.years:
             changes.update(years=list(prev.years), year_kinds=dict(prev.year_kinds))
             inherited.append("year")
+    if bare and q.intent == "list" and not q.same_topic and prev.strategy:
+        # "แล้วกลยุทธ์นี้มีตัวชี้วัดกี่ตัว": the rows of the strategy talked about, not its one row
+        changes["strategy"] = prev.strategy
+        inherited.append("strategy")
+        bare = False
+    elif bare and q.intent == "list" and not q.same_topic:
+        bare = False
     if bare and (prev.strategy or prev.indicator or prev.guideline or prev.terms):
         changes.update(strategy=prev.strategy, indicator=prev.indicator, guideline=prev.guideline,
                        topic=prev.topic, terms=list(prev.terms))
         new_office = bool(q.corpus_offices) and {m.office.id for m in q.corpus_offices} != {
             m.office.id for m in prev.offices}
-        if prev.pinned and new_office and prev.terms:
+        if prev.pinned and (new_office or from_before) and prev.terms:
             # a number found by topic in one plan means nothing in another: link the topic again
             changes.update(strategy=None, indicator=None)
         for cond in ("group", "level", "every_year", "below_target", "unit_not", "no_target", "unit_is",
@@ -169,14 +230,85 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
     elif q.indicator and not q.strategy and prev.strategy and "." not in q.indicator:
         changes["strategy"] = prev.strategy  # "แล้วตัวชี้วัดที่ 3 ล่ะ": the same strategy
         inherited.append("strategy")
-    if not q.years and prev.years and "year" not in inherited and not q.year_ref and (bare or q.same_year
-                                       or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
+    words = lexicon.load().query
+    squashed = q.norm.replace(" ", "")
+    step = next((off for w, off in (words.get("context_relative_years") or {}).items() if w in squashed), None)
+    if step is not None and prev.years:
+        # "ปีถัดไปล่ะ": the year after the one talked about, not after this fiscal year
+        year = (max(prev.years) if step > 0 else min(prev.years)) + step
+        changes.update(years=[year], year_kinds={})
+        inherited.append("year")
+    elif not q.years and prev.years and "year" not in inherited and not q.year_ref \
+            and not any(w in squashed for w in words.get("all_years") or ()) \
+            and not (q.intent == "list" and "strategy" in inherited and not q.same_topic) \
+            and (bare or q.same_year or (q.followup and q.intent in ("numeric", "field", "list", "compare"))):
         changes["years"] = list(prev.years)
         changes["year_kinds"] = dict(prev.year_kinds)
         inherited.append("year")
+    if q.kind is None and bare and set(words.get("result_tokens") or ()) & set(thai.tokenize(q.norm)) \
+            and changes.get("intent", q.intent) in ("numeric", "field"):
+        # "แล้วผลล่ะ": the same row and year, what was achieved
+        changes.update(kind="result", year_kinds={y: {"result"} for y in changes.get("years", q.years)},
+                       intent="numeric", field=None)
     if not inherited:
         return q
     return replace(q, **changes, inherited=inherited)
+
+
+def _retopic(q: Query, prev: Query, office_given: bool) -> Query | None:
+    """"แล้วเรื่องการออมล่ะ", "ไม่ใช่ หมายถึงด้านเทคโนโลยี", "ไม่ใช่ ชม.6 หมายถึง ลปลพ": a turn
+    that restates only a topic or an office asks the question of the turn before about it.
+    ``None`` when the turn is not of that kind."""
+    if prev.intent not in ("numeric", "field", "list") or not (q.correction or q.followup) or q.same_topic:
+        return None
+    if q.intent not in (("open", "compare") if q.correction else ("open",)) or q.field or q.this_ref \
+            or q.indicator or q.strategy or q.guideline or q.ref:
+        return None
+    offices = list(q.offices)
+    if q.correction and len(offices) > 1:  # "ไม่ใช่ ชม.6 หมายถึง ลปลพ": the office of the turn before is the wrong one
+        offices = [m for m in offices if all(m.office.id != p.office.id for p in prev.offices)] or offices
+    if not q.terms and not (q.correction and offices):
+        return None
+    inherited = []
+    new = replace(prev, text=q.text, norm=q.norm, pending=None, listed=[], page=0, correction=True,
+                  own_office=False, inherited=inherited)
+    if offices:
+        new = replace(new, offices=offices, unknown_doc=False)
+    elif office_given:
+        new = replace(new, offices=[])
+    else:
+        inherited.append("office")
+    if q.terms:  # another topic: its row is linked again
+        new = replace(new, terms=list(q.terms), topic=q.topic, strategy=None, indicator=None, guideline=None,
+                      pinned=False, grades=list(q.grades), group=q.group or None, level=q.level or None)
+        if prev.intent == "list" and prev.strategy and not offices:
+            new = replace(new, strategy=prev.strategy)
+    else:
+        inherited.append("topic" if prev.terms else "indicator")
+        if prev.pinned and prev.terms:  # a row found by topic in one plan means nothing in another
+            new = replace(new, strategy=None, indicator=None, pinned=False)
+    if q.years:
+        new = replace(new, years=list(q.years), year_kinds=dict(q.year_kinds))
+    elif prev.years:
+        inherited.append("year")
+    return new
+
+
+def _rows_named(prev: Query, number: str, strategy: str | None = None) -> list[tuple[str, str]]:
+    """The rows of ``prev``'s list a bare number names: the row numbered so and the row
+    at that position of the page shown ("ข้อ 3": the third row), once each; both when
+    they differ (then the user is asked)."""
+    rows = [tuple(k.split("|", 1)) for k in prev.listed]
+    out = [r for r in rows if r[1] == number and (strategy is None or r[0] == strategy)]
+    if len(out) > 1:
+        return out
+    if number.isdigit() and strategy is None:
+        pos = int(number) - prev.page * (prev.page_size or 0) - 1
+        if not 0 <= pos < len(rows):
+            pos = int(number) - 1
+        if 0 <= pos < len(rows) and rows[pos] not in out:
+            out.append(rows[pos])
+    return out
 
 
 def _names_group(term: str) -> bool:
@@ -187,7 +319,12 @@ def _names_group(term: str) -> bool:
 
 def pin_answer(q: Query, answer: Answer) -> Query:
     """The context to keep after ``answer``: when it concerned one indicator (found by
-    its topic or number), pin that indicator so "ตัวนี้ใครรับผิดชอบ" finds it."""
+    its topic or number), pin that indicator so "ตัวนี้ใครรับผิดชอบ" finds it. The context
+    keeps what was answered: a question read as another kind ("ตั้งเป้ากี่โรง", a count
+    the plan lacks) but answered with an indicator's figures was a figure question."""
+    if answer.status == "answered" and q.intent in ("absent", "open", "plan_years") \
+            and any(v.indicator and v.kind in ("target", "result") for v in answer.values):
+        q = replace(q, intent="numeric", absent=None)
     if q.intent == "list" and answer.status == "answered":
         rows = list(dict.fromkeys((c.strategy, c.indicator) for c in answer.citations if c.indicator))
         if len(rows) > 1:
@@ -234,7 +371,13 @@ class Conversations:
         prev = Query.from_dict(ctx, self.resolver) if ctx else None
         turns = data.get("turns") or []
         has_more = bool(turns and turns[-1].get("has_more"))
-        q = follow_up(q, prev, office_given=office_given, has_more=has_more)
+        after_clarify = bool(turns and turns[-1].get("status") == "clarify")
+        q = follow_up(q, prev, office_given=office_given, has_more=has_more, after_clarify=after_clarify)
+        if prev is not None and prev.offices and q.offices and q.intent != "compare" \
+                and {m.office.id for m in q.offices} != {m.office.id for m in prev.offices}:
+            q = replace(q, before_offices=list(prev.offices))  # "ต่างกันไหม" later compares the two
+        elif prev is not None and not q.before_offices and q.intent != "compare":
+            q = replace(q, before_offices=list(prev.before_offices))
         if q.page_size is None:
             q = replace(q, page_size=self.page_size)
         return q

@@ -301,6 +301,10 @@ def main(args) -> int:
         for dev in sorted((settings.PROJECT_ROOT / "eval").glob("dev_s*.yaml")):
             session = dev.stem.removeprefix("dev_s")
             sets.append((f"development set {session} (session {session}'s held-out, tuned on since)", dev))
+        # conversations_sN.yaml: session N's own conversations (written and tuned on by its engineer)
+        for conv in sorted((settings.PROJECT_ROOT / "eval").glob("conversations_s*.yaml")):
+            session = conv.stem.removeprefix("conversations_s")
+            sets.append((f"conversation set {session} (session {session}'s own conversations, tuned on)", conv))
         heldout = settings.PROJECT_ROOT / "eval" / "heldout.yaml"
         if heldout.exists():
             sets.append(("held-out set", heldout))

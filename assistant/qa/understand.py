@@ -22,7 +22,7 @@ INTENTS = ("numeric", "list", "strategy", "guideline", "overview", "compare", "a
            "date", "field", "smalltalk", "more", "absent", "plan_years", "pick")
 FIELDS = ("target", "result", "baseline", "unit", "responsible", "source", "text", "which_strategy")
 
-_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])"
+_STRATEGY = re.compile(r"(?:กลยุทธ์|กลยุทธ|กยท\.?|(?<![ก-๙])ยท\.|นโยบาย|ยุทธศาสตร์|strategy|policy)\s*(?:ที่|no\.?|#)?\s*(\d{1,2})(?![\d.])"
                        r"(?!\s*(?:ข้อ(?!\s*\d)|ด้าน|ประการ))", re.I)  # "กลยุทธ์ 4 ข้อ": a count, not strategy 4
 _INDICATOR = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|kpi|indicator)\s*(?:ที่|ข้อ(?:ที่)?|no\.?|#)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])", re.I)
 _GUIDELINE = re.compile(r"แนวทาง(?:การพัฒนา|ในการพัฒนา|พัฒนา)?\s*(?:ข้อ|ที่)?\s*(?:ที่)?\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d])")
@@ -70,6 +70,7 @@ _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื�
 _RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
 _TONE_MARKS = re.compile("[\u0e48-\u0e4b]")
+_YEAR_RUN = re.compile(r"ปี(?:งบประมาณ|งบ)?\s*(\d{2,4})((?:\s*(?:,|/|\s)\s*\d{2,4}(?![\d.%]|\s*(?:%|เปอร์|คน|โรง|คะแนน|ข้อ|ตัว|แห่ง)))+)")
 _YEAR_PAIR = re.compile(r"ปี(?:งบประมาณ|งบ)?\s*(\d{2,4})\s*(?:กับ|และ|,|หรือ)\s*(\d{2,4})(?!\d)")
 
 
@@ -133,6 +134,9 @@ class Query:
     this_ref: bool = False  # "ตัวนี้", "ข้อนั้น": the record of the turn before, whatever else is written
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
+    correction: bool = False  # "ไม่ใช่ หมายถึง…": the turn corrects what the turn before understood
+    before_offices: list[OfficeMention] = dataclasses.field(default_factory=list)  # the conversation's office before the last change
+    pending: str | None = None  # a "pick" turn: the intent of the question its choice answers
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
 
@@ -149,7 +153,7 @@ class Query:
         out = {}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
-            if f.name == "offices":
+            if f.name in ("offices", "before_offices"):
                 v = [{"id": m.office.id, "text": m.text} for m in v]
             elif f.name == "year_kinds":
                 v = {str(y): sorted(k) for y, k in v.items()}
@@ -163,8 +167,9 @@ class Query:
         names = {f.name for f in dataclasses.fields(cls)}
         kw = {k: v for k, v in data.items() if k in names}
         by_id = {o.id: o for o in resolver.offices}
-        kw["offices"] = [OfficeMention(by_id[m["id"]], m.get("text") or by_id[m["id"]].short)
-                         for m in data.get("offices") or [] if m.get("id") in by_id]
+        for key in ("offices", "before_offices"):
+            kw[key] = [OfficeMention(by_id[m["id"]], m.get("text") or by_id[m["id"]].short)
+                       for m in data.get(key) or [] if m.get("id") in by_id]
         kw["year_kinds"] = {int(y): set(k) for y, k in (data.get("year_kinds") or {}).items()}
         kw.setdefault("norm", thai.to_arabic(" ".join(str(kw.get("text", "")).split())))
         return cls(**kw)
@@ -178,6 +183,7 @@ class Query:
             props[f.name] = _schema_of(hints[f.name])
         props["offices"] = {"type": "array", "items": {"type": "object", "required": ["id"], "properties": {
             "id": {"type": "string"}, "text": {"type": "string"}}}}
+        props["before_offices"] = props["offices"]
         props["year_kinds"] = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
         props["intent"]["enum"] = list(INTENTS)
         props["field"] = {"type": ["string", "null"], "enum": [*FIELDS, None]}
@@ -234,6 +240,13 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             more = thai.find_years(f"ปี {m.group(2)}")
             if thai.find_years(f"ปี {m.group(1)}") and more and more[0] not in q.years:
                 q.years.append(more[0])
+        # "เป้าปี 69 70 71": the bare numbers written right after a year, near it, are years too
+        for m in _YEAR_RUN.finditer(_RECORD_NUMBERS.sub(" ", rest)):
+            first = thai.find_years(f"ปี {m.group(1)}")
+            for n in re.findall(r"\d{2,4}", m.group(2)):
+                more = thai.find_years(f"ปี {n}")
+                if first and more and abs(more[0] - first[0]) <= 10 and more[0] not in q.years:
+                    q.years.append(more[0])
     for y in q.years:
         rest = re.sub(rf"(?:ปีงบประมาณ|ปีงบฯ?|ปีการศึกษา|ปี|พ\.?\s?ศ\.?)?\s*(?:พ\.?\s?ศ\.?)?\s*{y}|ปี\s*{y % 100}(?!\d)", " ", rest)
     if (m := _STRATEGY.search(rest)):
@@ -314,7 +327,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     relative = _relative_years(rest, words, fiscal_year)
     if relative and not q.years:
         q.years = relative
-    asked = _fields(rest, words)
+    asked = _fields(rest, words, lex.plan.get("strategy") or ())
     q.field = asked[0] if asked else None
     q.also_field = asked[1] if len(asked) > 1 else None
     q.level_column = _level_column(rest, words)
@@ -325,11 +338,13 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.unit_is = m.group(1)  # ("หน่วยนับของตัวชี้วัด X คืออะไร" asks the unit, no condition)
     if (m := _target_is(tuple(words.get("target_equal_links", ()))).search(rest)) \
             and (m.group(1) or m.group(2) or m.group(4)) \
-            and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
+            and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year \
+            and not re.match(r"\s*ปี", rest[m.end():]):  # "ตั้งเป้าไว้ 3 ปี": a span of years, not a value
         if _LIST.search(rest) or _IND_WORD.search(rest):
             q.target_equals = m.group(3)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
+    q.correction = any(w in squashed for w in words.get("correction", ()))
     q.grades = _grades(norm, words)
     q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
@@ -401,7 +416,8 @@ def _number_words(norm: str, words) -> str:
     if not ords:
         return norm
     alt = "|".join(sorted(map(re.escape, ords), key=len, reverse=True))
-    pat = re.compile(rf"(กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|ตัวชี้วัด|ตัวชีวัด|แนวทาง)\s*(ที่|ข้อ)?\s*({alt})(?=$|[^ก-๙]|ของ|ใน|ปี|เป้า|ค่า|ล่ะ|คือ|มี|ตั้ง|ได้|เท่า|กี่|อะไร)")
+    pat = re.compile(rf"(กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|ตัวชี้วัด|ตัวชีวัด|แนวทาง|(?<![ก-๙])(?:ข้อ|ตัว|อัน))\s*(ที่|ข้อ)?\s*({alt})(?=$|[^ก-๙]|ของ|ใน|ปี|เป้า|ค่า|ล่ะ|คือ|มี|ตั้ง|ได้|เท่า|กี่|อะไร"
+                     rf"|ระดับ|ใคร|อยู่|หน่วย|รับผิดชอบ|ดูแล|ที่มา|แหล่ง|ผล|ชื่อ|ครับ|ค่ะ|คะ|นะ|หน่อย|เลย)")
     return pat.sub(lambda m: f"{m.group(1)}ที่ {ords[m.group(3)]}", norm)
 
 
@@ -420,11 +436,20 @@ def _field(s: str, words) -> str | None:
     return found[0] if found else None
 
 
-def _fields(s: str, words) -> list[str]:
-    """Every field a question asks, in the lexicon's order ("อยู่กลยุทธ์ไหน ใครรับผิดชอบ")."""
+def _fields(s: str, words, strategy_words=()) -> list[str]:
+    """Every field a question asks, in the lexicon's order ("อยู่กลยุทธ์ไหน ใครรับผิดชอบ").
+    "Which strategy" is also asked by any of the plan's strategy heading words between
+    "อยู่(ใน)" and a question word ("อยู่ประเด็นยุทธศาสตร์ที่เท่าไหร่", "อยู่จุดเน้นไหน")."""
     squashed = s.replace(" ", "")
-    return [name for name, ws in (words.get("fields") or {}).items()
-            if any(w.replace(" ", "") in squashed for w in ws)]
+    found = [name for name, ws in (words.get("fields") or {}).items()
+             if any(w.replace(" ", "") in squashed for w in ws)]
+    asks = words.get("which_strategy_asks") or ()
+    if "which_strategy" not in found and strategy_words and asks:
+        heads = "|".join(sorted(map(re.escape, strategy_words), key=len, reverse=True))
+        alt = "|".join(sorted(map(re.escape, asks), key=len, reverse=True))
+        if re.search(rf"อยู่(?:ใน)?(?:{heads})(?:ข้อ|ที่)?(?:{alt})", squashed):
+            found.insert(0, "which_strategy")
+    return found
 
 
 def _level_column(s: str, words) -> str | None:
@@ -617,7 +642,8 @@ def _in_office_name(squashed: str, office_words: frozenset[str]) -> bool:
 def _terms(topic: str, q: Query, words=None) -> list[str]:
     """Content words of a list question that can filter indicators literally."""
     w = words or {}
-    skip = set(_vocabulary_stop(tuple(w.get("followup", ())), tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
+    skip = set(_vocabulary_stop(tuple(w.get("followup", ())) + tuple(w.get("correction_words", ())),
+                                tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
                                 tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
@@ -671,7 +697,7 @@ def _joined_years(norm: str, years: list[int]) -> bool:
             return False
         pos.append((m.start(), m.end()))
     pos.sort()
-    return all(re.fullmatch(r"\s*(?:กับ|และ|หรือ|,|/)\s*(?:ปี(?:งบ(?:ประมาณ)?)?)?\s*(?:พ\.?\s?ศ\.?)?\s*", norm[a[1]:b[0]])
+    return all(re.fullmatch(r"\s*(?:กับ|และ|หรือ|,|/|\s)\s*(?:ปี(?:งบ(?:ประมาณ)?)?)?\s*(?:พ\.?\s?ศ\.?)?\s*", norm[a[1]:b[0]])
                for a, b in zip(pos, pos[1:], strict=False))
 
 
