@@ -574,8 +574,13 @@ class Answerer:
                         t.kind == "target" and t.numeric is not None and t.numeric == float(q.target_equals)
                         and (not q.years or t.year in q.years) for t in ind.targets):
                     continue
+                if q.target_not and not _targets_other(ind, q.years, float(q.target_not)):
+                    continue
                 rows.append((s, ind))
         rows, used_terms = self._literal_filter(q, rows, plan)
+        extreme_note = ""
+        if q.extreme:
+            rows, extreme_note = self._extreme_rows(q, rows, plan)
         filters = "".join([
             f" {plan.strategies[0].kind}ที่ {q.strategy}" if q.strategy and plan.strategies else "",
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
@@ -588,6 +593,8 @@ class Answerer:
             f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
             f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
+            f" ที่ค่าเป้าหมายไม่ใช่ {q.target_not}" if q.target_not else "",
+            extreme_note,
             f" ที่กล่าวถึง \"{' '.join(used_terms)}\"" if used_terms else "",
             f" ปี {', '.join(map(str, q.years))}" if q.years else "",
         ])
@@ -611,6 +618,10 @@ class Answerer:
             shown_targets = []
             if q.target_below:
                 shown_targets = _targets_below(ind, q.years, float(q.target_below))
+            elif q.target_not:
+                shown_targets = _targets_other(ind, q.years, float(q.target_not))
+            elif q.extreme:
+                shown_targets = _extreme_targets(ind, q.years, _unit_of(ind) or self._unit_in_text(ind) or "")
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
             elif (q.asks_value or len(self.plan_years(plan)) == 1) and not q.below_target:
@@ -618,6 +629,8 @@ class Answerer:
                 # plan's one year when it has one; none shown for a multi-year plan asked no year).
                 # A one-year plan's rows always show their target: it is what the row asks of a school
                 years = set(q.years) or (plan_years if len(plan_years := self.plan_years(plan)) == 1 else set())
+                if not years and q.asks_value and len({t.numeric for t in ind.targets if t.kind == "target"}) == 1:
+                    years = plan_years  # asked no year, and the row's target is the same every year
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
                 lines.append("   " + "; ".join(
@@ -630,6 +643,26 @@ class Answerer:
             lines.append(self.T("list_more", shown=f"{first + 1}–{first + len(shown)}", count=len(rows),
                                 more=len(rows) - first - len(shown)))
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
+
+    def _extreme_rows(self, q: Question, rows: list, plan: Plan) -> tuple[list, str]:
+        """The rows whose target (of the asked years) is the lowest / highest, compared only
+        among rows of one unit (the most common one): values of different units do not compare."""
+        by_unit: dict[str, list] = {}
+        for s, ind in rows:
+            unit = _unit_of(ind) or self._unit_in_text(ind) or ""
+            if _extreme_targets(ind, q.years, unit):
+                by_unit.setdefault(unit, []).append((s, ind))
+        if not by_unit:
+            return [], ""
+        unit = max(by_unit, key=lambda u: (len(by_unit[u]), u == "ร้อยละ"))
+        cands = by_unit[unit]
+        pick = min if q.extreme == "min" else max
+        best = pick(t.numeric for _s, ind in cands for t in _extreme_targets(ind, q.years, unit))
+        kept = [(s, ind) for s, ind in cands
+                if any(t.numeric == best for t in _extreme_targets(ind, q.years, unit))]
+        word = "ต่ำที่สุด" if q.extreme == "min" else "สูงที่สุด"
+        among = f" (เทียบเฉพาะตัวชี้วัดหน่วยนับ{unit} {len(cands)} ตัว)" if unit and len(by_unit) > 1 else ""
+        return kept, f" ที่ค่าเป้าหมาย{word}{among}"
 
     def _without_title_words(self, q: Question, plan: Plan) -> Question:
         """"กลยุทธ์ที่ 3 การพัฒนาสถานศึกษา … มีตัวชี้วัดกี่ตัว": the words that restate the named
@@ -650,7 +683,7 @@ class Answerer:
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
         if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target or q.target_below \
-                or q.unit_is or q.level_column or q.target_equals:
+                or q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
         if plan is not None and self._unprinted_names(q.terms, plan):  # "PM 2.5": a name no row prints
@@ -733,13 +766,17 @@ class Answerer:
             cites = [c, self.r.citation(self.r.get(s.id))]
             if q.also_field in ("responsible", "source", "unit"):  # "อยู่กลยุทธ์ไหน ใครรับผิดชอบ"
                 more = self._field_plan(_with(q, field=q.also_field, also_field=None, kind=None, years=[],
-                                              year_kinds={}), plan)
+                                              year_kinds={}, followup=True), plan)  # (one line of it: no figures)
                 if more.status == "answered":
                     text += "\n" + more.answer.splitlines()[-1]
                     cites += more.citations[:1]
             values: list[Value] = []
-            if q.kind or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
-                figures = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
+            # "อยู่นโยบายไหน เป้าเท่าไร"; and the row's own targets with any other field answer
+            # (the row is sure: a teacher citing it needs its figures)
+            if q.kind or (q.years and "year" not in q.inherited) or not q.followup:
+                asked = q.kind or (q.years and "year" not in q.inherited)
+                figures = self._indicator_values(_with(q, field=None, also_field=None, **({} if asked else {
+                    "kind": "target", "years": [], "year_kinds": {}})), plan, s, ind, office)
                 if figures.status == "answered":
                     text += "\n" + "\n".join(figures.answer.splitlines()[2:])
                     values, cites = figures.values, cites + figures.citations
@@ -751,7 +788,7 @@ class Answerer:
         if q.kind or (q.years and "year" not in q.inherited):
             # "ปี 70 เป้าเท่าไร ใครรับผิดชอบ" (a value asked in the question itself): the values, then the column
             values = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
-            column_part = self._field_plan(_with(q, kind=None, year_kinds={}, years=[]), plan)
+            column_part = self._field_plan(_with(q, kind=None, year_kinds={}, years=[], followup=True), plan)
             if values.status != "answered":
                 return column_part
             if column_part.status == "answered":
@@ -787,13 +824,14 @@ class Answerer:
         cites = [c]
         if q.also_field in ("responsible", "source", "unit") and q.also_field != q.field:
             # "ใครรับผิดชอบ แล้วหน่วยนับเป็นอะไร": the second column of the same row
-            more = self._field_plan(_with(q, field=q.also_field, also_field=None), plan)
+            more = self._field_plan(_with(q, field=q.also_field, also_field=None, followup=True), plan)
             if more.answer:
                 text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
                 cites += more.citations[:1] if more.status == "answered" else []
         values: list[Value] = []
-        if "unit" in (q.field, q.also_field) and q.field != "which_strategy":
-            # "หน่วยนับเป็นอะไร": the row's figures in that unit show what it counts
+        if "unit" in (q.field, q.also_field) and q.field != "which_strategy" or not q.followup:
+            # "หน่วยนับเป็นอะไร": the row's figures in that unit show what it counts (and, with any
+            # other column of a row the question names itself, the row's targets)
             figures = self._indicator_values(_with(q, field=None, also_field=None, kind="target"), plan, s, ind, office)
             if figures.status == "answered":
                 text += "\n" + "\n".join(figures.answer.splitlines()[2:])
@@ -1295,6 +1333,20 @@ def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
 
 def _unit_of(ind: Indicator) -> str:
     return ind.unit or next((t.unit for t in ind.targets if t.unit), "") or ""
+
+
+def _targets_other(ind: Indicator, years: list[int], value: float) -> list[Target]:
+    """The row's numeric targets of ``years`` (all years when none) when none of them equals
+    ``value`` ("ที่ปี 66 ไม่ได้ตั้งไว้ 100"); [] when one does or there is none."""
+    tg = [t for t in ind.targets if t.kind == "target" and t.numeric is not None and (not years or t.year in years)]
+    return [] if any(t.numeric == value for t in tg) else tg
+
+
+def _extreme_targets(ind: Indicator, years: list[int], unit: str) -> list[Target]:
+    """The row's numeric targets of ``years`` (all years when none): the values a lowest /
+    highest comparison weighs (one sub-item's figure in another unit is left out)."""
+    return [t for t in ind.targets if t.kind == "target" and t.numeric is not None
+            and (not years or t.year in years) and (not t.unit or t.unit == unit or not unit)]
 
 
 def _targets_below(ind: Indicator, years: list[int], limit: float) -> list[Target]:

@@ -115,6 +115,8 @@ class Query:
     unit_is: str | None = None  # list condition: unit equal to this
     level_column: str | None = None  # list condition: the responsible/level column names this
     target_equals: str | None = None  # list condition: some year's target equals this
+    target_not: str | None = None  # list condition: the asked years' targets are not this ("ไม่ได้ตั้งไว้ 100")
+    extreme: str | None = None  # list condition: the row(s) with the lowest ("min") / highest ("max") target
     followup: bool = False  # written as a follow-up ("แล้วปี 69 ล่ะ")
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
     own_office: bool = False  # "ของเรา": the user's own office, which the text does not name
@@ -320,14 +322,21 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.level_column = _level_column(rest, words)
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
-    if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
+    if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*['\"“‘]?\s*(?!ไม่)([ก-๙]+?)(?=['\"”’]|บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         if m.group(1) not in ("อะไร", "ไหน", "ใด") and not m.group(1).startswith("ของ"):
             q.unit_is = m.group(1)  # ("หน่วยนับของตัวชี้วัด X คืออะไร" asks the unit, no condition)
     if (m := _target_is(tuple(words.get("target_equal_links", ()))).search(rest)) \
             and (m.group(1) or m.group(2) or m.group(4)) \
             and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
-        if _LIST.search(rest) or _IND_WORD.search(rest):
+        if _LIST.search(rest) or _IND_WORD.search(rest) or _which_row(rest, words):
             q.target_equals = m.group(3)
+    if (m := _target_not(tuple(words.get("target_not_links", ()))).search(rest)) and not q.indicator \
+            and not re.fullmatch(r"25\d\d", m.group(1)):
+        q.target_not, q.target_equals = m.group(1), None
+    if not q.indicator and (_IND_WORD.search(rest) or _which_row(rest, words)):
+        squashed_rest = rest.replace(" ", "")
+        q.extreme = next((k for k, ws in (words.get("extremes") or {}).items()
+                          if any(w in squashed_rest for w in ws)), None)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
     q.grades = _grades(norm, words)
@@ -346,8 +355,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             and re.search(r"(?:หน่วยงาน|กลุ่ม(?:งาน)?|ฝ่าย)\s*(?:ไหน|ใด)\s*(?:เป็น(?:ผู้)?)?\s*(?:รับผิดชอบ|ดูแล)", rest):
         q.intent = "open"  # "หน่วยงานไหนรับผิดชอบ" asks the row's column, not a comparison
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
-        if (q.unit_is or q.level_column or q.target_equals) and (_IND_WORD.search(rest) or _LIST.search(rest)) \
-                and not q.indicator:
+        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme) \
+                and (_IND_WORD.search(rest) or _LIST.search(rest) or _which_row(rest, words)) and not q.indicator:
             q.intent = "list"
         elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
                 and (not (q.intent == "guideline" or _GUIDE_WORD.search(rest))
@@ -366,6 +375,19 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
+
+
+def _which_row(s: str, words) -> bool:
+    """"ข้อไหนที่ตั้งไว้ 80", "ตัวไหนต่ำที่สุด": a question asking which row, without the word ตัวชี้วัด."""
+    return any(w in s.replace(" ", "") for w in words.get("which_row", ()))
+
+
+@functools.lru_cache(maxsize=8)
+def _target_not(links: tuple[str, ...]) -> re.Pattern:
+    """"ไม่ได้ตั้งไว้ 100", "เป้าไม่ใช่ร้อยละ 100": a target other than a value (the lexicon's
+    ``target_not_links``), compiled once per lexicon."""
+    alts = "|".join(re.escape(w) for w in sorted(links, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?:{alts})\s*(?:ที่|แค่)?\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])")
 
 
 def _bare_ref(s: str, words) -> tuple[str, str] | None:
@@ -388,9 +410,13 @@ def _is_more(norm: str, words) -> bool:
 
 
 def _is_smalltalk(norm: str, words) -> bool:
-    core = _strip_polite(norm)
-    if len(core) > int(words.get("smalltalk_max_chars", 24)) or re.search(r"\d", core):
+    core = _strip_polite(re.sub(r"[^\u0e00-\u0e7fA-Za-z0-9\s.,!?~]", " ", norm))  # emoji and symbols carry no question
+    limit = int(words.get("smalltalk_max_chars", 24))
+    if re.search(r"\d", core) or len(core) > 3 * limit:
         return False
+    if len(core) > limit and (re.search(r"[?？]|ไหม|มั้ย|อะไร|อย่างไร|ยังไง|เท่า(?:ไร|ไหร่)|กี่|ไหน|ใคร|ขอ(?!บคุณ|บใจ)", core)
+                              or not any(core.startswith(w) for w in words.get("smalltalk", ()))):
+        return False  # a longer line is small talk only when it opens with a courtesy and asks nothing
     return any(w in core for w in words.get("smalltalk", ())) and not re.search(
         r"ตัวชี้วัด|กลยุทธ์|เป้า|นโยบาย|แผน|โครงการ|วิสัยทัศน์|พันธกิจ", core)
 
