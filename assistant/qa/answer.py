@@ -502,6 +502,18 @@ class Answerer:
         rec = self.r.get(ind.id)
         c = self.r.citation(rec)
         if not ind.baseline:
+            # no ค่าฐาน column, but the row prints a result of the year asked (or, asked no year, a
+            # result of a year before its targets begin): that printed result is the base, given as a result
+            results = sorted({t.year for t in ind.targets if t.kind == "result" and t.year})
+            first_target = min((t.year for t in ind.targets if t.kind == "target" and t.year), default=None)
+            base_years = [y for y in results if y in q.years] if q.years else [
+                y for y in results[:1] if first_target is None or y <= first_target]
+            if base_years:
+                got = self._indicator_values(_with(q, field=None, also_field=None, kind="result", years=base_years[:1],
+                                                   year_kinds={}), plan, s, ind, office)
+                if got.status == "answered":
+                    got.answer = self.T("baseline_as_result", year=base_years[0]) + "\n" + got.answer
+                    return got
             years = sorted({t.year for t in ind.targets if t.year})
             return Answer(q.text, self.T("no_baseline", office=office, section=c.section,
                                          years=_ranges([str(y) for y in years]) or "-"), "not_found", citations=[c])
@@ -576,6 +588,8 @@ class Answerer:
                     continue
                 if q.target_not and not _targets_other(ind, q.years, float(q.target_not)):
                     continue
+                if q.responsible_is and not _names_unit(ind, q.responsible_is):
+                    continue
                 rows.append((s, ind))
         rows, used_terms = self._literal_filter(q, rows, plan)
         extreme_note = ""
@@ -594,6 +608,7 @@ class Answerer:
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
             f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
             f" ที่ค่าเป้าหมายไม่ใช่ {q.target_not}" if q.target_not else "",
+            f" ที่ผู้รับผิดชอบคือ {q.responsible_is}" if q.responsible_is else "",
             extreme_note,
             f" ที่กล่าวถึง \"{' '.join(used_terms)}\"" if used_terms else "",
             f" ปี {', '.join(map(str, q.years))}" if q.years else "",
@@ -683,7 +698,7 @@ class Answerer:
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
         if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target or q.target_below \
-                or q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme:
+                or q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
         if plan is not None and self._unprinted_names(q.terms, plan):  # "PM 2.5": a name no row prints
@@ -1231,7 +1246,14 @@ class Answerer:
     def open(self, q: Question, plans: list[Plan]) -> Answer:
         part = next((w for w in self.lex.query.get("plan_parts", ()) if w in q.norm.lower()), None)
         if part:
-            lacking = [p for p in plans if part not in thai.normalize(self.store.texts[p.doc_id])]
+            # a part the plan has is a heading: the word opens a line ("ค่านิยม", "1. ค่านิยมองค์กร");
+            # the word inside a sentence ("ถักทอความรู้ ทักษะ เจตคติ ค่านิยม") is no such section
+            heading = re.compile(rf"(?m)^[\s\d.()\-•*๐-๙]*{re.escape(part)}", re.I)
+            # … unless the question names a phrase of it the plan prints ("อัตลักษณ์ท้องถิ่น": a topic)
+            after = thai.tokenize(q.norm.lower().split(part, 1)[1].strip())[:1]
+            phrase = part + after[0] if after and re.match(r"[ก-๙]", after[0]) else None
+            lacking = [p for p in plans if not heading.search(thai.to_arabic(self.store.texts[p.doc_id]))
+                       and not (phrase and phrase in thai.normalize(self.store.texts[p.doc_id]).replace(" ", ""))]
             if lacking and len(lacking) == len(plans):
                 offices = ", ".join(sorted({self.office(p) for p in lacking}))
                 text = self.T("part_absent", office=offices, part=part)
@@ -1333,6 +1355,16 @@ def text_coverage(terms: list[str], text: str, synonyms: dict) -> float:
 
 def _unit_of(ind: Indicator) -> str:
     return ind.unit or next((t.unit for t in ind.targets if t.unit), "") or ""
+
+
+def _names_unit(ind: Indicator, unit: str) -> bool:
+    """Whether the row's responsible (or source) column names ``unit`` ("นโยบายและแผน" names a
+    cell "แผน" or "แผน/ทุกกลุ่ม"; "บุคคล" the cell "บุคคล"): a cell part inside the phrase or
+    the phrase inside a part."""
+    want = fold(unit).replace(" ", "")
+    cells = " / ".join(x for x in (ind.responsible, ind.source) if x)
+    parts = [fold(p).replace(" ", "") for p in re.split(r"[/,]", cells)]
+    return any(len(p) >= 2 and not p.startswith("ทุก") and (p in want or want in p) for p in parts)
 
 
 def _targets_other(ind: Indicator, years: list[int], value: float) -> list[Target]:

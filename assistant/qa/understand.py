@@ -115,6 +115,7 @@ class Query:
     unit_is: str | None = None  # list condition: unit equal to this
     level_column: str | None = None  # list condition: the responsible/level column names this
     target_equals: str | None = None  # list condition: some year's target equals this
+    responsible_is: str | None = None  # list condition: the responsible column names this unit ("กลุ่มแผน")
     target_not: str | None = None  # list condition: the asked years' targets are not this ("ไม่ได้ตั้งไว้ 100")
     extreme: str | None = None  # list condition: the row(s) with the lowest ("min") / highest ("max") target
     followup: bool = False  # written as a follow-up ("แล้วปี 69 ล่ะ")
@@ -256,15 +257,17 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.ref_kind, q.ref = ref
         if q.ref_kind == "indicator":
             q.indicator = q.ref  # "ตัวที่ 6": ตัว counts indicators
-    low = rest.lower()
+    # "เป็น ผอ.รร. ในสังกัด ชม.6 ค่ะ …": who the user is, not the subject of the question
+    subject = _without_self_intro(rest, words)
+    low = subject.lower()
     for word, group in sorted(GROUP_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if word in low and len(word) > 2 and word not in ("เขต", "สำนักงาน"):
             q.group = group
             break
-    if re.search(r"ผู้บริหาร|ผอ\.|ผู้อำนวยการ", rest):
+    if re.search(r"ผู้บริหาร|ผอ\.|ผู้อำนวยการ", subject):
         q.group = "ผู้บริหาร"  # more specific than the school they run
     for word in ("ผู้เรียน", "สถานศึกษา"):
-        if word in rest and not q.group:
+        if word in subject and not q.group:
             q.group = word
     for word, level in sorted(LEVEL_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if word in rest:
@@ -320,6 +323,13 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.field = asked[0] if asked else None
     q.also_field = asked[1] if len(asked) > 1 else None
     q.level_column = _level_column(rest, words)
+    if _level_choices(rest, words):
+        # "อยู่ระดับไหน (สพฐ./สพท./รร.)", "สพฐ. หรือ สพท.": the level column is asked, not a condition
+        q.level_column, q.field = None, q.field or "responsible"
+        if q.group == "สำนักงานเขต":
+            q.group = None
+    elif not q.level_column and (m := _RESPONSIBLE_UNIT.search(rest)) and _LIST.search(rest):
+        q.responsible_is = m.group(1).strip()  # "ตัวชี้วัดที่กลุ่มบุคคลรับผิดชอบ": the column names this unit
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*['\"“‘]?\s*(?!ไม่)([ก-๙]+?)(?=['\"”’]|บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
@@ -355,7 +365,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             and re.search(r"(?:หน่วยงาน|กลุ่ม(?:งาน)?|ฝ่าย)\s*(?:ไหน|ใด)\s*(?:เป็น(?:ผู้)?)?\s*(?:รับผิดชอบ|ดูแล)", rest):
         q.intent = "open"  # "หน่วยงานไหนรับผิดชอบ" asks the row's column, not a comparison
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
-        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme) \
+        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is) \
                 and (_IND_WORD.search(rest) or _LIST.search(rest) or _which_row(rest, words)) and not q.indicator:
             q.intent = "list"
         elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
@@ -373,8 +383,34 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.topic = _topic(rest)
     office_words = _office_words(resolver)
     q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
+    if q.responsible_is:  # the unit's name is the condition, not a topic word
+        q.terms = [t for t in q.terms if t not in q.responsible_is]
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
+
+
+# "ที่กลุ่มนโยบายและแผนรับผิดชอบ", "ซึ่งฝ่ายบุคคลดูแล": a unit named as the row's responsible column
+_RESPONSIBLE_UNIT = re.compile(r"(?:ที่|ซึ่ง)\s*(?:กลุ่ม(?:งาน)?|ฝ่าย|งาน)\s*([ก-๙A-Za-z/ ]{2,30}?)\s*(?:เป็นผู้|เป็น)?\s*(?:รับผิดชอบ|ดูแล)")
+
+
+def _without_self_intro(s: str, words) -> str:
+    """The question without a self-introduction ("เป็น ผอ.รร. ในสังกัด ชม.6 ค่ะ", "ผมเป็นครู
+    ป.4 ครับ"): a clause opening with the lexicon's ``self_intro`` words and closed by a polite word."""
+    intro = words.get("self_intro") or ()
+    if not intro:
+        return s
+    alt = "|".join(sorted(map(re.escape, intro), key=len, reverse=True))
+    return re.sub(rf"^\s*(?:{alt})[^?]{{1,50}}?(?:ครับ|ค่ะ|คะ|นะคะ|นะครับ|คับ)(?=\s+\S{{4}})", " ", s, count=1)
+
+
+def _level_choices(s: str, words) -> bool:
+    """Two or more level-column words offered as choices ("(สพฐ./สพท./รร.)", "สพฐ. หรือ สพท.")."""
+    cols = words.get("level_column") or {}
+    alt = "|".join(sorted(map(re.escape, cols), key=len, reverse=True))
+    if not alt:
+        return False
+    return bool(re.search(rf"(?:{alt})\.?\s*(?:/|หรือ)\s*(?:{alt})", s)) and bool(
+        re.search(r"ไหน|ใด|อะไร|หรือ", s))
 
 
 def _which_row(s: str, words) -> bool:
