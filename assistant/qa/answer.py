@@ -169,7 +169,9 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
-        if q.intent in ("open", "strategy") and not q.indicator and _anchors(q.text, self.lex) \
+        letters = any(w in q.norm for w in self.lex.query.get("letters_asked") or ())  # "S M A R T ย่อมาจากอะไร"
+        if (q.intent in ("open", "strategy") or letters) and not q.indicator \
+                and (_anchors(q.text, self.lex) or letters and re.search(r"[A-Z]{3,}", q.text)) \
                 and not any(w in q.norm for w in self.lex.query.get("definition_asked") or ()):
             # ("4A PLUS คืออะไร" asks a definition: the passages that explain it, below)
             plans, early = self.choose_plans(q, office_id)
@@ -1208,6 +1210,9 @@ class Answerer:
         of one shape: "Q1 : …", "Q2 : …"), or the passage holding it; ``None`` when no plan
         prints it."""
         anchors = _anchors(q.text, self.lex)
+        letters = any(w in q.norm for w in self.lex.query.get("letters_asked") or ())
+        if not anchors and letters:  # "SMART Teachers … ย่อมาจากอะไร": the name, with the word after it
+            anchors = re.findall(r"(?<![A-Za-z])[A-Z]{3,}(?:\s+[A-Z][a-z]+)?(?![A-Za-z])", q.text)[:1]
         if not anchors:
             return None
         for plan in plans:
@@ -1219,6 +1224,8 @@ class Answerer:
                     listed = _listed_after(text, m.start(), m.end(), set(re.sub(r"[^A-Z]", "", a.upper())))
                     if listed is not None:
                         found.append((m, listed))
+                if q.strategy and found and letters:  # "S M A R T ในตารางกลยุทธ์ที่ 1": the place in that strategy
+                    found = self._after_strategy(plan, q.strategy, found)[:1]
                 if not found:
                     continue
                 # "5Q": the place that lists Q1, Q2, … (not an earlier mention listing A1, A2, …)
@@ -1236,6 +1243,19 @@ class Answerer:
                 return Answer(q.text, self.T("anchor_head", office=self.office(plan), section=c.section,
                                              anchor=a) + "\n" + body, "answered", citations=[c])
         return None
+
+    def _after_strategy(self, plan: Plan, number: str, found: list) -> list:
+        """The matches printed among or right after strategy ``number``'s indicators (its table's
+        header row, a note under it): the last indicator before a match names its strategy.
+        All of them when none is."""
+        starts = sorted((i.span.start, st.number) for st in plan.strategies for i in st.indicators
+                        if i.span is not None and i.span.doc_id == plan.doc_id)
+
+        def strategy_before(pos: int) -> str | None:
+            before = [num for start, num in starts if start <= pos]
+            return before[-1] if before else None
+
+        return [x for x in found if strategy_before(x[0].start()) == number] or found
 
     def _passage_at(self, plan: Plan, pos: int) -> Record | None:
         for rec in self.r.of_plan(plan):
@@ -1439,6 +1459,7 @@ def _listed_after(text: str, start: int, end: int, letters: set[str] | frozenset
     if line_end - line_start > 700:  # a long paragraph: the part around the anchor
         line_start, line_end = max(line_start, start - 350), min(line_end, end + 350)
     items, shape, last = [], None, line_end
+    seen: set[str] = set()
     pos = line_end
     while pos < len(text) and len(items) < LISTED_ITEMS_MAX and pos - last < 3000:
         nxt = text.find("\n", pos + 1)
@@ -1450,10 +1471,13 @@ def _listed_after(text: str, start: int, end: int, letters: set[str] | frozenset
             if shape is None:
                 shape = sh
             lettered = bool(letters) and m.group(2) in ":;" and m.group(1)[:1].upper() in letters
+            if letters and m.group(1).upper() in seen:
+                break  # "S ; …" again: the next list of the same letters (another table's note)
             if (lettered and (not items or shape[1] in ":;")) or (not letters and sh == shape) \
                     or (letters and sh == shape and m.group(1)[:1].upper() in letters):
                 head = line.strip().split("หมายถึง")[0]
                 items.append(thai.clip(head, 100))
+                seen.add(m.group(1).upper())
                 last = nxt
         pos = nxt
     if len(items) >= 2:  # the line that introduces them, then the items

@@ -284,6 +284,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         toks = set(thai.tokenize(rest))
         if set(words.get("result_tokens") or ()) & toks and set(words.get("achieved_tokens") or ()) & toks:
             q.kind = "result"  # "ผลอ่านออกเขียนได้ ป.1 ได้เท่าไร": ผล on its own, asked as achieved
+    if q.kind == "result" and any(w in rest.replace(" ", "") for w in words.get("required_words", ())) \
+            and not any(w in rest.replace(" ", "") for w in words.get("result_phrases", ())):
+        q.kind = "target"  # "ผลประเมิน PA ต้องได้กี่คะแนน": what must be reached is the target
     if (m := _EVERY_YEAR.search(norm)):  # "ทุกปี 66-70": the year words are part of the phrase
         q.every_year = m.group(1)
     q.below_target = bool(_BELOW.search(rest))
@@ -340,6 +343,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year:
         if _LIST.search(rest) or _IND_WORD.search(rest) or _which_row(rest, words):
             q.target_equals = m.group(3)
+    elif _which_row(rest, words) and not q.every_year and (m := _target_set(tuple(words.get("target_set_verbs", ()))).search(rest)) \
+            and not re.fullmatch(r"25\d\d", m.group(1)):
+        q.target_equals = m.group(1)  # "ข้อไหนที่ตั้งไว้ 80": the row whose target is that value
     if (m := _target_not(tuple(words.get("target_not_links", ()))).search(rest)) and not q.indicator \
             and not re.fullmatch(r"25\d\d", m.group(1)):
         q.target_not, q.target_equals = m.group(1), None
@@ -380,11 +386,14 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.intent = "more"
     elif _is_smalltalk(norm, words):
         q.intent = "smalltalk"
-    q.topic = _topic(rest)
+    q.topic = _topic(_without_self_intro(rest, words))
     office_words = _office_words(resolver)
     q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
     if q.responsible_is:  # the unit's name is the condition, not a topic word
         q.terms = [t for t in q.terms if t not in q.responsible_is]
+    for role in _roles(subject, words):  # "ผอ.โรงเรียน": the plan's "ผู้อำนวยการสถานศึกษา", one term
+        if role not in q.terms:
+            q.terms.append(role)
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
 
@@ -411,6 +420,28 @@ def _level_choices(s: str, words) -> bool:
         return False
     return bool(re.search(rf"(?:{alt})\.?\s*(?:/|หรือ)\s*(?:{alt})", s)) and bool(
         re.search(r"ไหน|ใด|อะไร|หรือ", s))
+
+
+def _roles(s: str, words) -> list[str]:
+    """The plan's wording of the roles a question names ("ผอ.โรงเรียน" → "ผู้อำนวยการสถานศึกษา"),
+    from the lexicon's ``roles`` (longest form first; a form inside a longer one counts once)."""
+    squashed = thai.squash(s)
+    forms = sorted(((thai.squash(f), canon) for canon, fs in (words.get("roles") or {}).items() for f in fs),
+                   key=lambda x: -len(x[0]))
+    out = []
+    for form, canon in forms:
+        if form and form in squashed:
+            squashed = squashed.replace(form, " ")
+            if canon not in out:
+                out.append(canon)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _target_set(verbs: tuple[str, ...]) -> re.Pattern:
+    """"ตั้งไว้ 80", "กำหนดไว้ร้อยละ 90": a value set as a target, with the lexicon's ``target_set_verbs``."""
+    alts = "|".join(re.escape(w) for w in sorted(verbs, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<!ไม่ได้)(?:{alts})\s*(?:ที่|แค่|เท่ากับ)?\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])")
 
 
 def _which_row(s: str, words) -> bool:
