@@ -48,6 +48,9 @@ TOPIC_TIE_MARGIN = 0.05
 STRATEGY_PROSE_CHARS = 1400
 # a list row's text is shown up to this many characters (most indicators are shorter)
 LIST_ITEM_CHARS = 220
+# a row linked by topic is named beyond doubt (its targets shown with another column) when its text
+# holds this share of the question's content words
+SURE_ROW_COVERAGE = 0.8
 
 
 class Templates:
@@ -86,7 +89,7 @@ class Answerer:
         self.T = templates
         self.lex = lex or lexicon.load()
         self._squashed: dict[str, str] = {}  # doc id -> its text squashed (quote lookups)
-        self._indicator_texts: dict[str, list[str]] = {}  # doc id -> its indicators squashed (term weights)
+        self._indicator_texts: dict[str, list[tuple[str, str]]] = {}  # doc id -> (folded, raw) texts
         self._latin_texts: dict[str, list[str]] = {}  # doc id -> its indicators normalised, lower case
 
     # ------------------------------------------------------------ helpers
@@ -380,13 +383,14 @@ class Answerer:
         texts = self._indicator_texts.get(plan.doc_id)
         if texts is None:
             texts = self._indicator_texts[plan.doc_id] = [
-                fold(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
+                (fold(raw), raw) for s in plan.strategies for i in s.indicators
+                for raw in [" ".join([i.text, *i.sub_items])]]
         syn = self.lex.query.get("synonyms") or {}
         n = max(1, len(texts))
         out = {}
         for t in terms:
-            forms = [fold(x) for x in (t, *syn.get(t.lower(), ()))]
-            df = sum(1 for x in texts if any(f in x for f in forms))
+            forms = (t, *syn.get(t.lower(), ()))
+            df = sum(1 for folded, raw in texts if any(_form_in(f, folded, raw) for f in forms))
             out[t] = math.log(1 + n / max(1, df))
         return out
 
@@ -790,7 +794,7 @@ class Answerer:
             values: list[Value] = []
             # "อยู่นโยบายไหน เป้าเท่าไร"; and the row's own targets with any other field answer
             # (the row is sure: a teacher citing it needs its figures)
-            if q.kind or (q.years and "year" not in q.inherited) or not q.followup:
+            if q.kind or (q.years and "year" not in q.inherited) or self._sure_row(q, ind):
                 asked = q.kind or (q.years and "year" not in q.inherited)
                 figures = self._indicator_values(_with(q, field=None, also_field=None, **({} if asked else {
                     "kind": "target", "years": [], "year_kinds": {}})), plan, s, ind, office)
@@ -846,7 +850,7 @@ class Answerer:
                 text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
                 cites += more.citations[:1] if more.status == "answered" else []
         values: list[Value] = []
-        if "unit" in (q.field, q.also_field) and q.field != "which_strategy" or not q.followup:
+        if "unit" in (q.field, q.also_field) and q.field != "which_strategy" or self._sure_row(q, ind):
             # "หน่วยนับเป็นอะไร": the row's figures in that unit show what it counts (and, with any
             # other column of a row the question names itself, the row's targets)
             figures = self._indicator_values(_with(q, field=None, also_field=None, kind="target"), plan, s, ind, office)
@@ -854,6 +858,13 @@ class Answerer:
                 text += "\n" + "\n".join(figures.answer.splitlines()[2:])
                 values, cites = figures.values, cites + figures.citations
         return Answer(q.text, text, "answered", values, citations=cites)
+
+    def _sure_row(self, q: Question, ind: Indicator) -> bool:
+        """A row the question itself names beyond doubt (by number, or by a topic whose words
+        its text holds): its targets may be given with another column. Not on a follow-up."""
+        if q.followup:
+            return False
+        return bool(q.indicator) or bool(q.terms) and topic_coverage(q.terms, ind) >= SURE_ROW_COVERAGE
 
     def _strategy_by_prose(self, q: Question, plan: Plan) -> Answer | None:
         """"Digital Life & Learning อยู่กลยุทธ์ไหน" where no row prints it: the one strategy whose
@@ -1413,11 +1424,20 @@ def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dic
     ``weights`` (default 1)."""
     if not terms:
         return 0.0
-    text = fold(" ".join([ind.text, *ind.sub_items]))
+    raw = " ".join([ind.text, *ind.sub_items])
+    text = fold(raw)
     syn = synonyms or lexicon.load().query.get("synonyms") or {}
     w = weights or {}
     total = sum(w.get(t, 1.0) for t in terms) or 1.0
-    return sum(w.get(t, 1.0) for t in terms if any(fold(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
+    return sum(w.get(t, 1.0) for t in terms if any(_form_in(x, text, raw) for x in (t, *syn.get(t.lower(), ())))) / total
+
+
+def _form_in(form: str, folded: str, raw: str) -> bool:
+    """A word form in a text: a Latin form as a word of the text ("ita" is not in "Digital"),
+    Thai by :func:`fold` (``folded`` is ``fold(raw)``)."""
+    if re.fullmatch(r"[A-Za-z0-9\-.]+", form):
+        return _holds(raw, form.lower())
+    return fold(form) in folded
 
 
 def _anchors(question: str, lex) -> list[str]:

@@ -66,6 +66,8 @@ _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{8,300})['\"”’]")
 _QUOTE_INTRO = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)?\s*(?:ที่)?\s*(?:เขียน|ระบุ)?\s*ว่า\s*['\"“‘][^'\"”’]{8,300}['\"”’]")
 _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื่อง)?\s*['\"“‘]?\s*วิสัยทัศน์\s*(?:,|และ)?\s*(?:พันธกิจ)?\s*['\"”’]?")
 
+# "วิสัยทัศน์ว่า คนไทยทุกคน…", "ขึ้นต้นว่าคนไทยทุกคน...": the words after ว่า, up to a space (checked against the plans)
+_SAYS = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ|ขึ้นต้น|เขียน|ระบุ)\s*(?:ไว้)?\s*ว่า\s*([ก-๙A-Za-z0-9]{10,200}(?:\.\.\.|…)?)")
 # numbers that name records, never years ("ตัวชี้วัด 60 ถึง 66", "ตัวที่ 63")
 _RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
@@ -292,13 +294,23 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.below_target = bool(_BELOW.search(rest))
     q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
     quotes = [m.group(1).strip() for m in _QUOTED.finditer(norm)]
-    if quotes and quoted_in is not None and not q.offices:
-        owners = set(quoted_in(quotes))
+    # "เอกสารที่วิสัยทัศน์ว่า คนไทยทุกคน…", "วิสัยทัศน์ขึ้นต้นว่าคนไทยทุกคน...": a passage quoted without quote marks
+    unquoted = [(m.group(0), m.group(1).rstrip(".…ฯ")) for m in _SAYS.finditer(norm)
+                if not _QUOTED.search(norm[m.start():m.end() + 1])]
+    if (quotes or unquoted) and quoted_in is not None and not q.offices:
         by_id = {o.id: o for o in resolver.offices}
-        if owners == {None}:
-            q.unknown_doc = True
-        elif len(owners) == 1 and next(iter(owners)) in by_id:
-            q.offices = [OfficeMention(by_id[next(iter(owners))], quotes[0])]
+        for said, group in ([(None, quotes)] if quotes else []) + [(w, [u]) for w, u in unquoted]:
+            owners = set(quoted_in(group))
+            if owners == {None}:
+                q.unknown_doc = True
+            elif len(owners) == 1 and next(iter(owners)) in by_id:
+                q.offices = [OfficeMention(by_id[next(iter(owners))], group[0])]
+            else:
+                continue
+            if said:  # the words that quote it say which document, not what is asked
+                rest = rest.replace(said, " ")
+                quotes.append(group[0])
+            break
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
     q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or ())
@@ -670,7 +682,11 @@ _TERM_STOP = set(
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
     "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
     "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า เลย สุดท้าย แรก ปัจจุบัน หน้า ถัดไป ก่อน ที่แล้ว แบบนี้ แบบ คล้าย คล้ายๆ "
-    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี".split()
+    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี "
+    # words of asking and of who asks ("อยากได้ตัวเลข…", "ของเขตผม"): never the topic
+    "อยากได้ อยาก ตัวเลข ราย ผม ดิฉัน หนู ฉัน กระผม ช่วยบอก ขอดู ขอทราบ "
+    # words about the page the user looks at ("เห็นหัวตารางเขียนว่า…")
+    "เห็น หัว ตาราง หัวตาราง คอลัมน์ แถว เอกสาร ไฟล์".split()
 )
 
 
@@ -718,6 +734,10 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
     for pat in (_IND_WORD, _TARGET, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
+    for key in sorted(w.get("synonyms") or {}, key=len, reverse=True):
+        if re.search(r"[ก-๙]", key) and key in topic:  # "โค้ดดิ้ง": one lexicon word, not "โค้ด" + "ดิ้ง"
+            out.append(key)
+            topic = topic.replace(key, " ")
     for t in thai.tokenize(topic):
         if t in skip or len(t) < 2 or re.fullmatch(r"[\d.\-/]+", t) or not re.search(r"[ก-๙a-z]", t):
             continue
