@@ -264,7 +264,7 @@ class Answerer:
             return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
         if ranked is not None:
-            verdict, chosen = topics.decide(ranked)
+            verdict, chosen = topics.decide(ranked, min_words=self._min_words(q, ranked))
             if q.plural and verdict != "none" and q.intent == "numeric":
                 # "ตั้งเป้าไว้ยังไงบ้าง": every row the topic links to, not only the best
                 chosen = [c for c in ranked if c.score >= max(topics.MIN_SCORE, ranked[0].score - topics.PLURAL_BAND)]
@@ -353,6 +353,18 @@ class Answerer:
 
         named = [(s, i) for s, i in pairs if all(prints(i, t) for t in latin)]
         return named or pairs
+
+    def _min_words(self, q: Question, ranked: list) -> float:
+        """The key-word gate of a topic link: the grade the question names is a key word too
+        ("แล้ว ป.1 ล่ะ" after a ป.3 reading row: ป.1's reading row holds only "อ่าน" of the words,
+        and the grade), so a best row printing that grade needs only some of the words."""
+        if q.grades and ranked and ranked[0].words > 0 and self._prints_grade(q, ranked[0].indicator):
+            return 1e-9
+        return topics.MIN_WORDS
+
+    def _prints_grade(self, q: Question, ind: Indicator) -> bool:
+        forms = [fold(f) for g in q.grades for f in grade_forms(g, self.lex.query)]
+        return any(f in fold(" ".join([ind.text, *ind.sub_items])) for f in forms)
 
     def _of_grades(self, q: Question, pairs: list) -> list:
         """The rows that print one of the grades the question names ("ป.3" → "ประถมศึกษาปีที่ ๓"),
@@ -736,7 +748,7 @@ class Answerer:
         ranked = self.topic_candidates(q, plan)
         if not ranked:
             return []
-        _verdict, chosen = topics.decide(ranked)
+        _verdict, chosen = topics.decide(ranked, min_words=self._min_words(q, ranked))
         ids = {id(c.indicator) for c in chosen}
         return [(s, ind) for s, ind in rows if id(ind) in ids]
 
