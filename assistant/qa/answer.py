@@ -1141,6 +1141,8 @@ class Answerer:
             topical = bool(q.terms) and not re.search(r"กลยุทธ์|นโยบาย|วิสัยทัศน์|กี่ข้อ|กี่ตัว", q.norm)
             if strategies_asked:
                 sub = self._strategy_plan(q, plan)
+            elif len(plans) == 1 and not q.indicator and (two := self._two_subjects(q, plan)) is not None:
+                sub = two  # "ป.3 อ่านคล่องเขียนคล่อง กับ ป.3 คิดคำนวณเป็น ต่างกันไหม": two rows of one plan
             elif q.indicator or topical or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
                 sub = self._numeric_plan(q, plan)
             elif re.search(r"ตัวชี้วัด|kpi", q.norm, re.I):
@@ -1158,6 +1160,34 @@ class Answerer:
         if conclusion:
             merged.answer += "\n" + self.T("compare_conclusion", text=conclusion)
         return merged
+
+    def _two_subjects(self, q: Question, plan: Plan) -> Answer | None:
+        """Two subjects joined by "กับ" / "และ" / "vs" in a comparison of one plan: each side is
+        linked by its own words (each must link to one row, the two rows differ), and both rows'
+        figures are given; ``None`` when the question is not of that form or a side does not link."""
+        sides = [x for x in re.split(r"\s+(?:กับ|และ|vs\.?)\s*|\s*(?:กับ|vs\.?)\s+", q.topic) if x.strip()]
+        if len(sides) != 2:
+            return None
+        rows = []
+        for side in sides:
+            terms = [t for t in q.terms if fold(t) in fold(side)]
+            if not terms:
+                return None
+            group = next((g for w, g in sorted(GROUP_WORDS.items(), key=lambda kv: -len(kv[0]))
+                          if len(w) > 2 and w in side), None)
+            grades = [g for g in q.grades if any(fold(f) in fold(side) for f in grade_forms(g, self.lex.query))]
+            found = self.find_indicators(_with(q, topic=side, terms=list(dict.fromkeys(terms)), group=group,
+                                               grades=grades or q.grades, plural=False), plan)
+            if len(found) != 1:
+                return None
+            rows.append(found[0])
+        if rows[0][1] is rows[1][1]:
+            return None
+        office = self.office(plan)
+        got = [self._indicator_values(q, plan, s, ind, office) for s, ind in rows]
+        if any(g.status != "answered" for g in got):
+            return None
+        return self._merge(q, got)
 
     def _same_titles(self, plans: list[Plan]) -> str | None:
         """How many strategy titles two plans share (compared ignoring spacing and digits' script)."""
