@@ -175,7 +175,7 @@ class Answerer:
         letters = any(w in q.norm for w in self.lex.query.get("letters_asked") or ())  # "S M A R T ย่อมาจากอะไร"
         if (q.intent in ("open", "strategy") or letters) and not q.indicator \
                 and (_anchors(q.text, self.lex) or letters and re.search(r"[A-Z]{3,}", q.text)) \
-                and not any(w in q.norm for w in self.lex.query.get("definition_asked") or ()):
+                and (letters or not any(w in q.norm for w in self.lex.query.get("definition_asked") or ())):
             # ("4A PLUS คืออะไร" asks a definition: the passages that explain it, below)
             plans, early = self.choose_plans(q, office_id)
             if not early and (anchored := self.anchored(q, plans)):
@@ -1199,8 +1199,9 @@ class Answerer:
     def _compare_conclusion(self, values: list[Value]) -> str | None:
         """The conclusion computed from the values: equal, which is higher, or units differ."""
         by_office: dict[str, list[Value]] = defaultdict(list)
-        for v in values:
-            by_office[v.office].append(v)
+        one_office = len({v.office for v in values}) == 1
+        for v in values:  # the sides: offices, or two rows of one office (named by their numbers)
+            by_office[f"ตัวชี้วัดที่ {v.indicator}" if one_office else v.office].append(v)
         if len(by_office) < 2:
             return None
         words = self.lex.query

@@ -67,7 +67,7 @@ _QUOTE_INTRO = re.compile(r"(?:วิสัยทัศน์|พันธกิ
 _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื่อง)?\s*['\"“‘]?\s*วิสัยทัศน์\s*(?:,|และ)?\s*(?:พันธกิจ)?\s*['\"”’]?")
 
 # "วิสัยทัศน์ว่า คนไทยทุกคน…", "ขึ้นต้นว่าคนไทยทุกคน...": the words after ว่า, up to a space (checked against the plans)
-_SAYS = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ|ขึ้นต้น|เขียน|ระบุ)\s*(?:ไว้)?\s*ว่า\s*([ก-๙A-Za-z0-9]{10,200}(?:\.\.\.|…)?)")
+_SAYS = re.compile(r"(?:(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)\s*(?:ที่)?\s*(?:เขียน|ระบุ|ขึ้นต้น)?|ขึ้นต้น|เขียน|ระบุ)\s*(?:ไว้)?\s*ว่า\s*([ก-๙A-Za-z0-9]{10,200}(?:\.\.\.|…)?)")
 # numbers that name records, never years ("ตัวชี้วัด 60 ถึง 66", "ตัวที่ 63")
 _RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
@@ -360,7 +360,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.target_equals = m.group(1)  # "ข้อไหนที่ตั้งไว้ 80": the row whose target is that value
     if (m := _target_not(tuple(words.get("target_not_links", ()))).search(rest)) and not q.indicator \
             and not re.fullmatch(r"25\d\d", m.group(1)):
-        q.target_not, q.target_equals = m.group(1), None
+        q.target_not, q.target_equals, q.no_target, q.no_target_years = m.group(1), None, False, []
     if not q.indicator and (_IND_WORD.search(rest) or _which_row(rest, words)):
         squashed_rest = rest.replace(" ", "")
         q.extreme = next((k for k, ws in (words.get("extremes") or {}).items()
