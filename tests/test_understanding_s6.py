@@ -151,3 +151,11 @@ def test_a_latin_term_counts_only_as_a_word():
                         text="ร้อยละของนักเรียนที่ผ่านเกณฑ์ด้านเทคโนโลยี (Digital Literacy)")
     assert topic_coverage(["ita"], digital) == 0.0
     assert topic_coverage(["digital"], digital) == 1.0
+
+
+def test_a_group_no_row_of_the_plan_is_about_must_be_held_by_the_linked_row(bot):
+    # ชม.6 has no teacher indicator: "ครูได้รับการพัฒนา" must not give a student row's figure
+    ans = bot.ask("เชียงใหม่ เขต 6 ปี 2569 ตั้งเป้าเรื่องครูได้รับการพัฒนาไว้เท่าไร")
+    assert ans.status == "not_found" and ans.values == []
+    other = bot.ask("ลปลพ ปี 2569 ตั้งเป้าเรื่องครูได้รับการพัฒนาไว้เท่าไร")
+    assert vals(other) == [("spm-lampang-lamphun", "3", "18", 2569, "85", "target")]

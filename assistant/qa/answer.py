@@ -256,8 +256,14 @@ class Answerer:
                 hits = anywhere if len(anywhere) == 1 else []
             return hits
         pairs = self._of_names(q, pairs)
+        required = None
         if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
+            if not of_group and any(i.groups for _s, i in pairs):
+                # no row of the group named ("ครูได้รับการพัฒนา" in a plan with no teacher row): the
+                # group's word is then a key word the linked row's own text must hold
+                required = next((w for w, g in sorted(GROUP_WORDS.items(), key=lambda kv: -len(kv[0]))
+                                 if g == q.group and len(w) > 2 and w in q.norm), None)
             pairs = of_group or pairs
         pairs = self._of_grades(q, pairs)
         if q.terms and self._unprinted_names(q.terms, plan):
@@ -271,6 +277,8 @@ class Answerer:
                 chosen = chosen[:topics.MAX_PLURAL]
                 return [(c.strategy, c.indicator) for c in chosen]
             found = [(c.strategy, c.indicator) for c in chosen]
+            if required:
+                found = [(s, i) for s, i in found if fold(required) in fold(" ".join([i.text, *i.sub_items]))]
             if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
                 # "ต้องได้กี่คะแนน": the unit the question names picks one of them
                 by_unit = [(s, i) for s, i in found if _unit_of(i) and _unit_of(i) in q.norm]
@@ -292,6 +300,8 @@ class Answerer:
         for c, _n, s, i in literal[:3]:
             if c >= MIN_TOPIC_COVERAGE and all(i is not x for _s, x in cands):
                 cands.append((s, i))
+        if required:  # (the group's word, as above)
+            cands = [(s, i) for s, i in cands if fold(required) in fold(" ".join([i.text, *i.sub_items]))]
         if not cands:
             return []
         cov = [topic_coverage(q.terms, i, weights=weights) for _s, i in cands]
