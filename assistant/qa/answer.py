@@ -263,7 +263,7 @@ class Answerer:
                 # no row of the group named ("ครูได้รับการพัฒนา" in a plan with no teacher row): the
                 # group's word is then a key word the linked row's own text must hold
                 required = next((w for w, g in sorted(GROUP_WORDS.items(), key=lambda kv: -len(kv[0]))
-                                 if g == q.group and len(w) > 2 and w in q.norm), None)
+                                 if g == q.group and re.fullmatch(r"[ก-๙]{3,}", w) and w in q.norm), None)
             pairs = of_group or pairs
         pairs = self._of_grades(q, pairs)
         if q.terms and self._unprinted_names(q.terms, plan):
