@@ -159,3 +159,10 @@ def test_a_group_no_row_of_the_plan_is_about_must_be_held_by_the_linked_row(bot)
     assert ans.status == "not_found" and ans.values == []
     other = bot.ask("ลปลพ ปี 2569 ตั้งเป้าเรื่องครูได้รับการพัฒนาไว้เท่าไร")
     assert vals(other) == [("spm-lampang-lamphun", "3", "18", 2569, "85", "target")]
+
+
+def test_levels_joined_in_a_list_question_are_the_whole_cell(bot):
+    q = bot.understand("เชียงใหม่ เขต 6 มีตัวชี้วัดอะไรบ้างที่ผู้รับผิดชอบเป็น สพฐ./สพท./รร.")
+    assert q.intent == "list" and q.level_column == "สพฐ./สพท./รร." and q.terms == []
+    ans = bot.ask("เชียงใหม่ เขต 6 มีตัวชี้วัดอะไรบ้างที่ผู้รับผิดชอบเป็น สพฐ./สพท./รร.")
+    assert "ที่ผู้รับผิดชอบระบุ สพฐ./สพท./รร. มี 3 ตัว" in ans.answer

@@ -338,9 +338,13 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.field = asked[0] if asked else None
     q.also_field = asked[1] if len(asked) > 1 else None
     q.level_column = _level_column(rest, words)
-    if _level_choices(rest, words):
-        # "อยู่ระดับไหน (สพฐ./สพท./รร.)", "สพฐ. หรือ สพท.": the level column is asked, not a condition
-        q.level_column, q.field = None, q.field or "responsible"
+    if (joined := _level_choices(rest, words)):
+        if _LIST.search(rest) and "หรือ" not in joined:
+            # "ตัวชี้วัดไหนบ้างที่ระดับเป็น สพฐ./สพท./รร.": rows whose column names all of them
+            q.level_column = joined
+        else:
+            # "อยู่ระดับไหน (สพฐ./สพท./รร.)", "สพฐ. หรือ สพท.": the level column is asked, not a condition
+            q.level_column, q.field = None, q.field or "responsible"
         if q.group == "สำนักงานเขต":
             q.group = None
     elif not q.level_column and (m := _RESPONSIBLE_UNIT.search(rest)) and _LIST.search(rest):
@@ -403,6 +407,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
     if q.responsible_is:  # the unit's name is the condition, not a topic word
         q.terms = [t for t in q.terms if t not in q.responsible_is]
+    if q.level_column or _level_choices(rest, words):  # level words ("สพฐ./สพท./รร.") are no topic words
+        levels = {thai.squash(w) for w in (words.get("level_column") or {})}
+        q.terms = [t for t in q.terms if thai.squash(t) not in levels and t not in ("ครบ", "สาม", "ทั้งสาม")]
     for role in _roles(subject, words):  # "ผอ.โรงเรียน": the plan's "ผู้อำนวยการสถานศึกษา", one term
         if role not in q.terms:
             q.terms.append(role)
@@ -424,14 +431,15 @@ def _without_self_intro(s: str, words) -> str:
     return re.sub(rf"^\s*(?:{alt})[^?]{{1,50}}?(?:ครับ|ค่ะ|คะ|นะคะ|นะครับ|คับ)(?=\s+\S{{4}})", " ", s, count=1)
 
 
-def _level_choices(s: str, words) -> bool:
-    """Two or more level-column words offered as choices ("(สพฐ./สพท./รร.)", "สพฐ. หรือ สพท.")."""
+def _level_choices(s: str, words) -> str | None:
+    """Two or more level-column words joined ("(สพฐ./สพท./รร.)", "สพฐ. หรือ สพท."), as written;
+    None when there are none or nothing asks which."""
     cols = words.get("level_column") or {}
     alt = "|".join(sorted(map(re.escape, cols), key=len, reverse=True))
     if not alt:
-        return False
-    return bool(re.search(rf"(?:{alt})\.?\s*(?:/|หรือ)\s*(?:{alt})", s)) and bool(
-        re.search(r"ไหน|ใด|อะไร|หรือ", s))
+        return None
+    m = re.search(rf"(?:{alt})\.?(?:\s*(?:/|หรือ)\s*(?:{alt})\.?)+", s)
+    return m.group(0) if m and re.search(r"ไหน|ใด|อะไร|หรือ", s) else None
 
 
 def _roles(s: str, words) -> list[str]:
