@@ -11,7 +11,8 @@ features:
   indicator's own text holds.
 
 ``score = W_DENSE * dense + W_LEXICAL * lexical + W_WORDS * words``. The best candidate is
-linked when its score reaches ``MIN_SCORE`` and leads the next by ``MARGIN``; when the
+linked when its score reaches ``MIN_SCORE``, its text holds ``MIN_WORDS`` of the question's
+words (the key-word gate) and it leads the next by ``MARGIN``; when the
 next is within ``MARGIN`` the question is asked back with both; below ``MIN_SCORE`` the
 plan has no such indicator (not_found with the nearest rows). The constants are fitted by
 ``python -m assistant.qa.calibrate`` on eval/gold.yaml + eval/dev_s2.yaml (no wrong
