@@ -54,7 +54,10 @@ def test_follow_up_responsible_column_then_other_office(bot):
     assert other.answer.endswith("แหล่งข้อมูล/หน่วยงานที่ระบุ: สพฐ. 66- 70")
     assert other.citations[0].quote.endswith("สพฐ. 66- 70")
     trang = bot.ask("ตรัง 2 ตัวชี้วัดที่ 1 กลุ่มไหนรับผิดชอบ")
-    assert trang.answer.endswith("ผู้รับผิดชอบ: นิเทศ") and "\tนิเทศ\t" in trang.citations[0].quote
+    # a row the question names itself: its column, then its targets (session 6)
+    assert "\nผู้รับผิดชอบ: นิเทศ\n- ปี 2561: ร้อยละ 100\n- ปี 2562: ร้อยละ 100" in trang.answer
+    assert "\tนิเทศ\t" in trang.citations[0].quote
+    assert [(v.year, v.value, v.kind) for v in trang.values] == [(2561, "100", "target"), (2562, "100", "target")]
 
 
 def test_topic_turn_is_pinned_for_the_next_turn(bot):

@@ -48,6 +48,9 @@ TOPIC_TIE_MARGIN = 0.05
 STRATEGY_PROSE_CHARS = 1400
 # a list row's text is shown up to this many characters (most indicators are shorter)
 LIST_ITEM_CHARS = 220
+# a row linked by topic is named beyond doubt (its targets shown with another column) when its text
+# holds this share of the question's content words
+SURE_ROW_COVERAGE = 0.8
 
 
 class Templates:
@@ -86,7 +89,7 @@ class Answerer:
         self.T = templates
         self.lex = lex or lexicon.load()
         self._squashed: dict[str, str] = {}  # doc id -> its text squashed (quote lookups)
-        self._indicator_texts: dict[str, list[str]] = {}  # doc id -> its indicators squashed (term weights)
+        self._indicator_texts: dict[str, list[tuple[str, str]]] = {}  # doc id -> (folded, raw) texts
         self._latin_texts: dict[str, list[str]] = {}  # doc id -> its indicators normalised, lower case
 
     # ------------------------------------------------------------ helpers
@@ -169,8 +172,10 @@ class Answerer:
             return Answer(q.text, self.T("smalltalk"), "answered")
         if q.intent == "more":
             return Answer(q.text, self.T("more_nothing"), "not_found")
-        if q.intent in ("open", "strategy") and not q.indicator and _anchors(q.text, self.lex) \
-                and not any(w in q.norm for w in self.lex.query.get("definition_asked") or ()):
+        letters = any(w in q.norm for w in self.lex.query.get("letters_asked") or ())  # "S M A R T ย่อมาจากอะไร"
+        if (q.intent in ("open", "strategy") or letters) and not q.indicator \
+                and (_anchors(q.text, self.lex) or letters and re.search(r"[A-Z]{3,}", q.text)) \
+                and (letters or not any(w in q.norm for w in self.lex.query.get("definition_asked") or ())):
             # ("4A PLUS คืออะไร" asks a definition: the passages that explain it, below)
             plans, early = self.choose_plans(q, office_id)
             if not early and (anchored := self.anchored(q, plans)):
@@ -258,8 +263,14 @@ class Answerer:
                 hits = anywhere if len(anywhere) == 1 else []
             return hits
         pairs = self._of_names(q, pairs)
+        required = None
         if q.group:  # "ITA ของโรงเรียน": only the indicators about that group, when the plan marks groups
             of_group = [(s, i) for s, i in pairs if q.group in i.groups]
+            if not of_group and any(i.groups for _s, i in pairs):
+                # no row of the group named ("ครูได้รับการพัฒนา" in a plan with no teacher row): the
+                # group's word is then a key word the linked row's own text must hold
+                required = next((w for w, g in sorted(GROUP_WORDS.items(), key=lambda kv: -len(kv[0]))
+                                 if g == q.group and re.fullmatch(r"[ก-๙]{3,}", w) and w in q.norm), None)
             pairs = of_group or pairs
         pairs = self._of_grades(q, pairs)
         pairs = self._of_facets(q, pairs)
@@ -269,13 +280,15 @@ class Answerer:
             return []  # "coding", "PM 2.5": a named thing no indicator of this plan prints
         ranked = self.topic_candidates(q, plan, pairs) if q.terms else None
         if ranked is not None:
-            verdict, chosen = topics.decide(ranked)
+            verdict, chosen = topics.decide(ranked, min_words=self._min_words(q, ranked))
             if q.plural and verdict != "none" and q.intent == "numeric":
                 # "ตั้งเป้าไว้ยังไงบ้าง": every row the topic links to, not only the best
                 chosen = [c for c in ranked if c.score >= max(topics.MIN_SCORE, ranked[0].score - topics.PLURAL_BAND)]
                 chosen = chosen[:topics.MAX_PLURAL]
                 return [(c.strategy, c.indicator) for c in chosen]
             found = [(c.strategy, c.indicator) for c in chosen]
+            if required:
+                found = [(s, i) for s, i in found if fold(required) in fold(" ".join([i.text, *i.sub_items]))]
             if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
                 # "ต้องได้กี่คะแนน": the unit the question names picks one of them
                 by_unit = [(s, i) for s, i in found if _unit_of(i) and _unit_of(i) in q.norm]
@@ -297,6 +310,8 @@ class Answerer:
         for c, _n, s, i in literal[:3]:
             if c >= MIN_TOPIC_COVERAGE and all(i is not x for _s, x in cands):
                 cands.append((s, i))
+        if required:  # (the group's word, as above)
+            cands = [(s, i) for s, i in cands if fold(required) in fold(" ".join([i.text, *i.sub_items]))]
         if not cands:
             return []
         cov = [topic_coverage(q.terms, i, weights=weights) for _s, i in cands]
@@ -359,6 +374,18 @@ class Answerer:
         named = [(s, i) for s, i in pairs if all(prints(i, t) for t in latin)]
         return named or pairs
 
+    def _min_words(self, q: Question, ranked: list) -> float:
+        """The key-word gate of a topic link: the grade the question names is a key word too
+        ("แล้ว ป.1 ล่ะ" after a ป.3 reading row: ป.1's reading row holds only "อ่าน" of the words,
+        and the grade), so a best row printing that grade needs only some of the words."""
+        if q.grades and ranked and ranked[0].words > 0 and self._prints_grade(q, ranked[0].indicator):
+            return 1e-9
+        return topics.MIN_WORDS
+
+    def _prints_grade(self, q: Question, ind: Indicator) -> bool:
+        forms = [fold(f) for g in q.grades for f in grade_forms(g, self.lex.query)]
+        return any(f in fold(" ".join([ind.text, *ind.sub_items])) for f in forms)
+
     def _of_grades(self, q: Question, pairs: list) -> list:
         """The rows that print one of the grades the question names ("ป.3" → "ประถมศึกษาปีที่ ๓"),
         when some do; all rows otherwise."""
@@ -410,13 +437,14 @@ class Answerer:
         texts = self._indicator_texts.get(plan.doc_id)
         if texts is None:
             texts = self._indicator_texts[plan.doc_id] = [
-                fold(" ".join([i.text, *i.sub_items])) for s in plan.strategies for i in s.indicators]
+                (fold(raw), raw) for s in plan.strategies for i in s.indicators
+                for raw in [" ".join([i.text, *i.sub_items])]]
         syn = self.lex.query.get("synonyms") or {}
         n = max(1, len(texts))
         out = {}
         for t in terms:
-            forms = [fold(x) for x in (t, *syn.get(t.lower(), ()))]
-            df = sum(1 for x in texts if any(f in x for f in forms))
+            forms = (t, *syn.get(t.lower(), ()))
+            df = sum(1 for folded, raw in texts if any(_form_in(f, folded, raw) for f in forms))
             out[t] = math.log(1 + n / max(1, df))
         return out
 
@@ -587,6 +615,18 @@ class Answerer:
         rec = self.r.get(ind.id)
         c = self.r.citation(rec)
         if not ind.baseline:
+            # no ค่าฐาน column, but the row prints a result of the year asked (or, asked no year, a
+            # result of a year before its targets begin): that printed result is the base, given as a result
+            results = sorted({t.year for t in ind.targets if t.kind == "result" and t.year})
+            first_target = min((t.year for t in ind.targets if t.kind == "target" and t.year), default=None)
+            base_years = [y for y in results if y in q.years] if q.years else [
+                y for y in results[:1] if first_target is None or y <= first_target]
+            if base_years:
+                got = self._indicator_values(_with(q, field=None, also_field=None, kind="result", years=base_years[:1],
+                                                   year_kinds={}), plan, s, ind, office)
+                if got.status == "answered":
+                    got.answer = self.T("baseline_as_result", year=base_years[0]) + "\n" + got.answer
+                    return got
             years = sorted({t.year for t in ind.targets if t.year})
             return Answer(q.text, self.T("no_baseline", office=office, section=c.section,
                                          years=_ranges([str(y) for y in years]) or "-"), "not_found", citations=[c])
@@ -659,8 +699,15 @@ class Answerer:
                         t.kind == "target" and t.numeric is not None and t.numeric == float(q.target_equals)
                         and (not q.years or t.year in q.years) for t in ind.targets):
                     continue
+                if q.target_not and not _targets_other(ind, q.years, float(q.target_not)):
+                    continue
+                if q.responsible_is and not _names_unit(ind, q.responsible_is):
+                    continue
                 rows.append((s, ind))
         rows, used_terms = self._literal_filter(q, rows, plan)
+        extreme_note = ""
+        if q.extreme:
+            rows, extreme_note = self._extreme_rows(q, rows, plan)
         filters = "".join([
             f" {plan.strategies[0].kind}ที่ {q.strategy}" if q.strategy and plan.strategies else "",
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
@@ -673,6 +720,9 @@ class Answerer:
             f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
             f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
+            f" ที่ค่าเป้าหมายไม่ใช่ {q.target_not}" if q.target_not else "",
+            f" ที่ผู้รับผิดชอบคือ {q.responsible_is}" if q.responsible_is else "",
+            extreme_note,
             f" ที่กล่าวถึง \"{' '.join(used_terms)}\"" if used_terms else "",
             f" ปี {', '.join(map(str, q.years))}" if q.years else "",
         ])
@@ -696,6 +746,10 @@ class Answerer:
             shown_targets = []
             if q.target_below:
                 shown_targets = _targets_below(ind, q.years, float(q.target_below))
+            elif q.target_not:
+                shown_targets = _targets_other(ind, q.years, float(q.target_not))
+            elif q.extreme:
+                shown_targets = _extreme_targets(ind, q.years, _unit_of(ind) or self._unit_in_text(ind) or "")
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
             elif (q.asks_value or len(self.plan_years(plan)) == 1) and not q.below_target:
@@ -706,6 +760,8 @@ class Answerer:
                 plan_years = self.plan_years(plan)
                 years = set(q.years) or (plan_years if len(plan_years) == 1 or (len(rows) == 1 and q.asks_value)
                                          else set())
+                if not years and q.asks_value and len({t.numeric for t in ind.targets if t.kind == "target"}) == 1:
+                    years = plan_years  # asked no year, and the row's target is the same every year
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
             if shown_targets:
                 lines.append("   " + "; ".join(
@@ -718,6 +774,26 @@ class Answerer:
             lines.append(self.T("list_more", shown=f"{first + 1}–{first + len(shown)}", count=len(rows),
                                 more=len(rows) - first - len(shown)))
         return Answer(q.text, "\n".join(lines), "answered", values, citations=cites, has_more=more)
+
+    def _extreme_rows(self, q: Question, rows: list, plan: Plan) -> tuple[list, str]:
+        """The rows whose target (of the asked years) is the lowest / highest, compared only
+        among rows of one unit (the most common one): values of different units do not compare."""
+        by_unit: dict[str, list] = {}
+        for s, ind in rows:
+            unit = _unit_of(ind) or self._unit_in_text(ind) or ""
+            if _extreme_targets(ind, q.years, unit):
+                by_unit.setdefault(unit, []).append((s, ind))
+        if not by_unit:
+            return [], ""
+        unit = max(by_unit, key=lambda u: (len(by_unit[u]), u == "ร้อยละ"))
+        cands = by_unit[unit]
+        pick = min if q.extreme == "min" else max
+        best = pick(t.numeric for _s, ind in cands for t in _extreme_targets(ind, q.years, unit))
+        kept = [(s, ind) for s, ind in cands
+                if any(t.numeric == best for t in _extreme_targets(ind, q.years, unit))]
+        word = "ต่ำที่สุด" if q.extreme == "min" else "สูงที่สุด"
+        among = f" (เทียบเฉพาะตัวชี้วัดหน่วยนับ{unit} {len(cands)} ตัว)" if unit and len(by_unit) > 1 else ""
+        return kept, f" ที่ค่าเป้าหมาย{word}{among}"
 
     def _without_title_words(self, q: Question, plan: Plan) -> Question:
         """"กลยุทธ์ที่ 3 การพัฒนาสถานศึกษา … มีตัวชี้วัดกี่ตัว": the words that restate the named
@@ -738,7 +814,7 @@ class Answerer:
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
         if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target or q.target_below \
-                or q.unit_is or q.level_column or q.target_equals:
+                or q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
         if plan is not None and self._unprinted_names(q.terms, plan):  # "PM 2.5": a name no row prints
@@ -770,7 +846,7 @@ class Answerer:
         ranked = self.topic_candidates(q, plan)
         if not ranked:
             return []
-        _verdict, chosen = topics.decide(ranked)
+        _verdict, chosen = topics.decide(ranked, min_words=self._min_words(q, ranked))
         ids = {id(c.indicator) for c in chosen}
         return [(s, ind) for s, ind in rows if id(ind) in ids]
 
@@ -822,14 +898,18 @@ class Answerer:
             cites = [c, self.r.citation(self.r.get(s.id))]
             if q.also_field in ("responsible", "source", "unit"):  # "อยู่กลยุทธ์ไหน ใครรับผิดชอบ"
                 more = self._field_plan(_with(q, field=q.also_field, also_field=None, kind=None, years=[],
-                                              year_kinds={}), plan)
+                                              year_kinds={}, followup=True), plan)  # (one line of it: no figures)
                 if more.status == "answered":
                     text += "\n" + more.answer.splitlines()[-1]
                     cites += more.citations[:1]
             values: list[Value] = []
+            # "อยู่นโยบายไหน เป้าเท่าไร"; and the row's own targets with any other field answer
+            # (the row is sure: a teacher citing it needs its figures)
             value_words = any(w in q.norm.replace(" ", "") for w in self.lex.query.get("value_asked") or ())
-            if q.kind or value_words or (q.years and "year" not in q.inherited):  # "อยู่นโยบายไหน เป้าเท่าไร"
-                figures = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
+            asked = q.kind or value_words or (q.years and "year" not in q.inherited)
+            if asked or self._sure_row(q, ind):
+                figures = self._indicator_values(_with(q, field=None, also_field=None, **({} if asked else {
+                    "kind": "target", "years": [], "year_kinds": {}})), plan, s, ind, office)
                 if figures.status == "answered":
                     # the row's whole wording too when it was cut above ("… โดยมีคะแนนอยู่ในระดับ A")
                     skip = 2 if len(ind.text) <= 160 else 1
@@ -843,7 +923,7 @@ class Answerer:
         if q.kind or (q.years and "year" not in q.inherited):
             # "ปี 70 เป้าเท่าไร ใครรับผิดชอบ" (a value asked in the question itself): the values, then the column
             values = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
-            column_part = self._field_plan(_with(q, kind=None, year_kinds={}, years=[]), plan)
+            column_part = self._field_plan(_with(q, kind=None, year_kinds={}, years=[], followup=True), plan)
             if values.status != "answered":
                 return column_part
             if column_part.status == "answered":
@@ -881,18 +961,26 @@ class Answerer:
         cites = [c]
         if q.also_field in ("responsible", "source", "unit") and q.also_field != q.field:
             # "ใครรับผิดชอบ แล้วหน่วยนับเป็นอะไร": the second column of the same row
-            more = self._field_plan(_with(q, field=q.also_field, also_field=None), plan)
+            more = self._field_plan(_with(q, field=q.also_field, also_field=None, followup=True), plan)
             if more.answer:
                 text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
                 cites += more.citations[:1] if more.status == "answered" else []
         values: list[Value] = []
-        if "unit" in (q.field, q.also_field) and q.field != "which_strategy":
-            # "หน่วยนับเป็นอะไร": the row's figures in that unit show what it counts
+        if "unit" in (q.field, q.also_field) and q.field != "which_strategy" or self._sure_row(q, ind):
+            # "หน่วยนับเป็นอะไร": the row's figures in that unit show what it counts (and, with any
+            # other column of a row the question names itself, the row's targets)
             figures = self._indicator_values(_with(q, field=None, also_field=None, kind="target"), plan, s, ind, office)
             if figures.status == "answered":
                 text += "\n" + "\n".join(figures.answer.splitlines()[2:])
                 values, cites = figures.values, cites + figures.citations
         return Answer(q.text, text, "answered", values, citations=cites)
+
+    def _sure_row(self, q: Question, ind: Indicator) -> bool:
+        """A row the question itself names beyond doubt (by number, or by a topic whose words
+        its text holds): its targets may be given with another column. Not on a follow-up."""
+        if q.followup:
+            return False
+        return bool(q.indicator) or bool(q.terms) and topic_coverage(q.terms, ind) >= SURE_ROW_COVERAGE
 
     def _strategy_by_prose(self, q: Question, plan: Plan) -> Answer | None:
         """"Digital Life & Learning อยู่กลยุทธ์ไหน" where no row prints it: the one strategy whose
@@ -1160,6 +1248,8 @@ class Answerer:
             topical = bool(q.terms) and not re.search(r"กลยุทธ์|นโยบาย|วิสัยทัศน์|กี่ข้อ|กี่ตัว", q.norm)
             if strategies_asked:
                 sub = self._strategy_plan(q, plan)
+            elif len(plans) == 1 and not q.indicator and (two := self._two_subjects(q, plan)) is not None:
+                sub = two  # "ป.3 อ่านคล่องเขียนคล่อง กับ ป.3 คิดคำนวณเป็น ต่างกันไหม": two rows of one plan
             elif q.indicator or topical or re.search(r"เป้า|ค่า|ผล|target|o-net|ร้อยละ", q.norm, re.I):
                 sub = self._numeric_plan(q, plan)
             elif re.search(r"ตัวชี้วัด|kpi", q.norm, re.I):
@@ -1178,6 +1268,34 @@ class Answerer:
             merged.answer += "\n" + self.T("compare_conclusion", text=conclusion)
         return merged
 
+    def _two_subjects(self, q: Question, plan: Plan) -> Answer | None:
+        """Two subjects joined by "กับ" / "และ" / "vs" in a comparison of one plan: each side is
+        linked by its own words (each must link to one row, the two rows differ), and both rows'
+        figures are given; ``None`` when the question is not of that form or a side does not link."""
+        sides = [x for x in re.split(r"\s+(?:กับ|และ|vs\.?)\s*|\s*(?:กับ|vs\.?)\s+", q.topic) if x.strip()]
+        if len(sides) != 2:
+            return None
+        rows = []
+        for side in sides:
+            terms = [t for t in q.terms if fold(t) in fold(side)]
+            if not terms:
+                return None
+            group = next((g for w, g in sorted(GROUP_WORDS.items(), key=lambda kv: -len(kv[0]))
+                          if len(w) > 2 and w in side), None)
+            grades = [g for g in q.grades if any(fold(f) in fold(side) for f in grade_forms(g, self.lex.query))]
+            found = self.find_indicators(_with(q, topic=side, terms=list(dict.fromkeys(terms)), group=group,
+                                               grades=grades or q.grades, plural=False), plan)
+            if len(found) != 1:
+                return None
+            rows.append(found[0])
+        if rows[0][1] is rows[1][1]:
+            return None
+        office = self.office(plan)
+        got = [self._indicator_values(q, plan, s, ind, office) for s, ind in rows]
+        if any(g.status != "answered" for g in got):
+            return None
+        return self._merge(q, got)
+
     def _same_titles(self, plans: list[Plan]) -> str | None:
         """How many strategy titles two plans share (compared ignoring spacing and digits' script)."""
         a, b = ({fold(s.title) for s in p.strategies} for p in plans)
@@ -1188,8 +1306,9 @@ class Answerer:
     def _compare_conclusion(self, values: list[Value]) -> str | None:
         """The conclusion computed from the values: equal, which is higher, or units differ."""
         by_office: dict[str, list[Value]] = defaultdict(list)
-        for v in values:
-            by_office[v.office].append(v)
+        one_office = len({v.office for v in values}) == 1
+        for v in values:  # the sides: offices, or two rows of one office (named by their numbers)
+            by_office[f"ตัวชี้วัดที่ {v.indicator}" if one_office else v.office].append(v)
         if len(by_office) < 2:
             return None
         words = self.lex.query
@@ -1252,6 +1371,9 @@ class Answerer:
         of one shape: "Q1 : …", "Q2 : …"), or the passage holding it; ``None`` when no plan
         prints it."""
         anchors = _anchors(q.text, self.lex)
+        letters = any(w in q.norm for w in self.lex.query.get("letters_asked") or ())
+        if not anchors and letters:  # "SMART Teachers … ย่อมาจากอะไร": the name, with the word after it
+            anchors = re.findall(r"(?<![A-Za-z])[A-Z]{3,}(?:\s+[A-Z][a-z]+)?(?![A-Za-z])", q.text)[:1]
         if not anchors:
             return None
         for plan in plans:
@@ -1263,6 +1385,8 @@ class Answerer:
                     listed = _listed_after(text, m.start(), m.end(), set(re.sub(r"[^A-Z]", "", a.upper())))
                     if listed is not None:
                         found.append((m, listed))
+                if q.strategy and found and letters:  # "S M A R T ในตารางกลยุทธ์ที่ 1": the place in that strategy
+                    found = self._after_strategy(plan, q.strategy, found)[:1]
                 if not found:
                     continue
                 # "5Q": the place that lists Q1, Q2, … (not an earlier mention listing A1, A2, …)
@@ -1281,6 +1405,19 @@ class Answerer:
                                              anchor=a) + "\n" + body, "answered", citations=[c])
         return None
 
+    def _after_strategy(self, plan: Plan, number: str, found: list) -> list:
+        """The matches printed among or right after strategy ``number``'s indicators (its table's
+        header row, a note under it): the last indicator before a match names its strategy.
+        All of them when none is."""
+        starts = sorted((i.span.start, st.number) for st in plan.strategies for i in st.indicators
+                        if i.span is not None and i.span.doc_id == plan.doc_id)
+
+        def strategy_before(pos: int) -> str | None:
+            before = [num for start, num in starts if start <= pos]
+            return before[-1] if before else None
+
+        return [x for x in found if strategy_before(x[0].start()) == number] or found
+
     def _passage_at(self, plan: Plan, pos: int) -> Record | None:
         for rec in self.r.of_plan(plan):
             if rec.plan is plan and rec.span.start <= pos < rec.span.end:
@@ -1290,7 +1427,14 @@ class Answerer:
     def open(self, q: Question, plans: list[Plan]) -> Answer:
         part = next((w for w in self.lex.query.get("plan_parts", ()) if w in q.norm.lower()), None)
         if part:
-            lacking = [p for p in plans if part not in thai.normalize(self.store.texts[p.doc_id])]
+            # a part the plan has is a heading: the word opens a line ("ค่านิยม", "1. ค่านิยมองค์กร");
+            # the word inside a sentence ("ถักทอความรู้ ทักษะ เจตคติ ค่านิยม") is no such section
+            heading = re.compile(rf"(?m)^[\s\d.()\-•*๐-๙]*{re.escape(part)}", re.I)
+            # … unless the question names a phrase of it the plan prints ("อัตลักษณ์ท้องถิ่น": a topic)
+            after = thai.tokenize(q.norm.lower().split(part, 1)[1].strip())[:1]
+            phrase = part + after[0] if after and re.match(r"[ก-๙]", after[0]) else None
+            lacking = [p for p in plans if not heading.search(thai.to_arabic(self.store.texts[p.doc_id]))
+                       and not (phrase and phrase in thai.normalize(self.store.texts[p.doc_id]).replace(" ", ""))]
             if lacking and len(lacking) == len(plans):
                 offices = ", ".join(sorted({self.office(p) for p in lacking}))
                 text = self.T("part_absent", office=offices, part=part)
@@ -1394,6 +1538,30 @@ def _unit_of(ind: Indicator) -> str:
     return ind.unit or next((t.unit for t in ind.targets if t.unit), "") or ""
 
 
+def _names_unit(ind: Indicator, unit: str) -> bool:
+    """Whether the row's responsible (or source) column names ``unit`` ("นโยบายและแผน" names a
+    cell "แผน" or "แผน/ทุกกลุ่ม"; "บุคคล" the cell "บุคคล"): a cell part inside the phrase or
+    the phrase inside a part."""
+    want = fold(unit).replace(" ", "")
+    cells = " / ".join(x for x in (ind.responsible, ind.source) if x)
+    parts = [fold(p).replace(" ", "") for p in re.split(r"[/,]", cells)]
+    return any(len(p) >= 2 and not p.startswith("ทุก") and (p in want or want in p) for p in parts)
+
+
+def _targets_other(ind: Indicator, years: list[int], value: float) -> list[Target]:
+    """The row's numeric targets of ``years`` (all years when none) when none of them equals
+    ``value`` ("ที่ปี 66 ไม่ได้ตั้งไว้ 100"); [] when one does or there is none."""
+    tg = [t for t in ind.targets if t.kind == "target" and t.numeric is not None and (not years or t.year in years)]
+    return [] if any(t.numeric == value for t in tg) else tg
+
+
+def _extreme_targets(ind: Indicator, years: list[int], unit: str) -> list[Target]:
+    """The row's numeric targets of ``years`` (all years when none): the values a lowest /
+    highest comparison weighs (one sub-item's figure in another unit is left out)."""
+    return [t for t in ind.targets if t.kind == "target" and t.numeric is not None
+            and (not years or t.year in years) and (not t.unit or t.unit == unit or not unit)]
+
+
 def _targets_below(ind: Indicator, years: list[int], limit: float) -> list[Target]:
     """The targets of ``years`` (all years when none) printed as a number below ``limit``."""
     return [t for t in ind.targets if t.kind == "target" and t.numeric is not None and t.numeric < limit
@@ -1406,11 +1574,20 @@ def topic_coverage(terms: list[str], ind: Indicator, synonyms=None, weights: dic
     ``weights`` (default 1)."""
     if not terms:
         return 0.0
-    text = fold(" ".join([ind.text, *ind.sub_items]))
+    raw = " ".join([ind.text, *ind.sub_items])
+    text = fold(raw)
     syn = synonyms or lexicon.load().query.get("synonyms") or {}
     w = weights or {}
     total = sum(w.get(t, 1.0) for t in terms) or 1.0
-    return sum(w.get(t, 1.0) for t in terms if any(fold(x) in text for x in (t, *syn.get(t.lower(), ())))) / total
+    return sum(w.get(t, 1.0) for t in terms if any(_form_in(x, text, raw) for x in (t, *syn.get(t.lower(), ())))) / total
+
+
+def _form_in(form: str, folded: str, raw: str) -> bool:
+    """A word form in a text: a Latin form as a word of the text ("ita" is not in "Digital"),
+    Thai by :func:`fold` (``folded`` is ``fold(raw)``)."""
+    if re.fullmatch(r"[A-Za-z0-9\-.]+", form):
+        return _holds(raw, form.lower())
+    return fold(form) in folded
 
 
 def _anchors(question: str, lex) -> list[str]:
@@ -1452,6 +1629,7 @@ def _listed_after(text: str, start: int, end: int, letters: set[str] | frozenset
     if line_end - line_start > 700:  # a long paragraph: the part around the anchor
         line_start, line_end = max(line_start, start - 350), min(line_end, end + 350)
     items, shape, last = [], None, line_end
+    seen: set[str] = set()
     pos = line_end
     while pos < len(text) and len(items) < LISTED_ITEMS_MAX and pos - last < 3000:
         nxt = text.find("\n", pos + 1)
@@ -1463,10 +1641,13 @@ def _listed_after(text: str, start: int, end: int, letters: set[str] | frozenset
             if shape is None:
                 shape = sh
             lettered = bool(letters) and m.group(2) in ":;" and m.group(1)[:1].upper() in letters
+            if letters and m.group(1).upper() in seen:
+                break  # "S ; …" again: the next list of the same letters (another table's note)
             if (lettered and (not items or shape[1] in ":;")) or (not letters and sh == shape) \
                     or (letters and sh == shape and m.group(1)[:1].upper() in letters):
                 head = line.strip().split("หมายถึง")[0]
                 items.append(thai.clip(head, 100))
+                seen.add(m.group(1).upper())
                 last = nxt
         pos = nxt
     if len(items) >= 2:  # the line that introduces them, then the items

@@ -85,14 +85,17 @@ def collect(assistant, paths: list[Path]) -> list[dict]:
     return out
 
 
-def _ranked(items: list[dict], w_dense, w_lexical, w_words) -> list[tuple[float, float, bool, str]]:
-    """Per item: best score, runner-up score, whether the best is the gold, the label."""
+def _ranked(items: list[dict], w_dense, w_lexical, w_words) -> list[tuple]:
+    """Per item: best score (minus infinity when the best holds fewer than ``topics.MIN_WORDS``
+    of the question's words: the key-word gate says none), runner-up score, whether the best is
+    the gold, the label, the item id."""
     out = []
     for it in items:
         cands = [topics.Candidate(s, i, cos, bm, w) for s, i, cos, bm, w in it["cands"]]
         ranked = topics.score(cands, w_dense, w_lexical, w_words)
         second = ranked[1].score if len(ranked) > 1 else float("-inf")
-        out.append((ranked[0].score, second, ranked[0].indicator.id == it["label"], it["label"], it["id"]))
+        best = ranked[0].score if ranked[0].words >= topics.MIN_WORDS else float("-inf")
+        out.append((best, second, ranked[0].indicator.id == it["label"], it["label"], it["id"]))
     return out
 
 
@@ -122,8 +125,9 @@ def bounds(items: list[dict], w_dense, w_lexical, w_words) -> dict:
     whose gold is ranked first, the highest of a topic the plan lacks, the narrowest lead."""
     ranked = _ranked(items, w_dense, w_lexical, w_words)
     linked = [r for r in ranked if r[3] not in ("not_found", "clarify")]
-    return {"low": min((r[0] for r in linked if r[2]), default=float("nan")),
-            "absent": max((r[0] for r in ranked if r[3] == "not_found"), default=float("nan")),
+    return {"low": min((r[0] for r in linked if r[2] and r[0] > float("-inf")), default=float("nan")),
+            "absent": max((r[0] for r in ranked if r[3] == "not_found" and r[0] > float("-inf")),
+                          default=float("nan")),
             "gap": min((r[0] - r[1] for r in linked if r[2]), default=float("nan")),
             "misranked": [r[4] for r in linked if not r[2]]}
 

@@ -11,7 +11,8 @@ features:
   indicator's own text holds.
 
 ``score = W_DENSE * dense + W_LEXICAL * lexical + W_WORDS * words``. The best candidate is
-linked when its score reaches ``MIN_SCORE`` and leads the next by ``MARGIN``; when the
+linked when its score reaches ``MIN_SCORE``, its text holds ``MIN_WORDS`` of the question's
+words (the key-word gate) and it leads the next by ``MARGIN``; when the
 next is within ``MARGIN`` the question is asked back with both; below ``MIN_SCORE`` the
 plan has no such indicator (not_found with the nearest rows). The constants are fitted by
 ``python -m assistant.qa.calibrate`` on eval/gold.yaml + eval/dev_s2.yaml (no wrong
@@ -34,6 +35,13 @@ W_LEXICAL = 1.0
 W_WORDS = 1.0
 MIN_SCORE = 0.95
 MARGIN = 0.15
+# the key-word gate (session 6): a topic link needs the indicator's own text to hold this share of
+# the question's content words (weighted by rarity), whatever its meaning score. The features
+# are relative within one plan (the nearest candidate always has dense 0), so a plan lacking the
+# topic still has a "best" row; its words tell. Over the 90 linked items of gold + dev_s2..s5 +
+# paraphrase_s6 (`python -m assistant.qa.calibrate`-style collection) every right link holds >= 0.40;
+# a best row of a plan without the topic held 0.00-0.36 (PISA or ITA in ชม.6, ศาสตร์พระราชา in ลปลพ/ยส.2).
+MIN_WORDS = 0.4
 # a question asking the figures of every row on a topic gets at most this many rows
 MAX_PLURAL = 4
 # … each within this of the best score (a far weaker row is another topic, not one more row of it)
@@ -66,11 +74,13 @@ def score(cands: list[Candidate], w_dense: float = W_DENSE, w_lexical: float = W
     return sorted(cands, key=lambda c: -c.score)
 
 
-def decide(ranked: list[Candidate], min_score: float = MIN_SCORE, margin: float = MARGIN) -> tuple[str, list[Candidate]]:
-    """``("link", [best])``, ``("ask", close ones)`` or ``("none", [])``."""
-    if not ranked or ranked[0].score < min_score:
+def decide(ranked: list[Candidate], min_score: float = MIN_SCORE, margin: float = MARGIN,
+           min_words: float = MIN_WORDS) -> tuple[str, list[Candidate]]:
+    """``("link", [best])``, ``("ask", close ones)`` or ``("none", [])``: none when the best
+    scores below ``min_score`` or holds too few of the question's words (``min_words``)."""
+    if not ranked or ranked[0].score < min_score or ranked[0].words < min_words:
         return "none", []
-    close = [c for c in ranked[1:] if c.score > ranked[0].score - margin]
+    close = [c for c in ranked[1:] if c.score > ranked[0].score - margin and c.words >= min_words]
     if close:
         return "ask", [ranked[0], *close[:2]]
     return "link", [ranked[0]]

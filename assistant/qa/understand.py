@@ -66,6 +66,8 @@ _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{8,300})['\"”’]")
 _QUOTE_INTRO = re.compile(r"(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)?\s*(?:ที่)?\s*(?:เขียน|ระบุ)?\s*ว่า\s*['\"“‘][^'\"”’]{8,300}['\"”’]")
 _DOC_BY_PARTS = re.compile(r"(?:เอกสาร|ไฟล์)\s*(?:เรื่อง)?\s*['\"“‘]?\s*วิสัยทัศน์\s*(?:,|และ)?\s*(?:พันธกิจ)?\s*['\"”’]?")
 
+# "วิสัยทัศน์ว่า คนไทยทุกคน…", "ขึ้นต้นว่าคนไทยทุกคน...": the words after ว่า, up to a space (checked against the plans)
+_SAYS = re.compile(r"(?:(?:วิสัยทัศน์|พันธกิจ|เป้าประสงค์|ข้อความ)\s*(?:ที่)?\s*(?:เขียน|ระบุ|ขึ้นต้น)?|ขึ้นต้น|เขียน|ระบุ)\s*(?:ไว้)?\s*ว่า\s*([ก-๙A-Za-z0-9]{10,200}(?:\.\.\.|…)?)")
 # numbers that name records, never years ("ตัวชี้วัด 60 ถึง 66", "ตัวที่ 63")
 _RECORD_NUMBERS = re.compile(r"(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?|ตัว|ข้อ)\s*(?:ที่|ข้อ)?\s*\d{1,3}(?:\s*(?:-|–|ถึง|และ|,)\s*\d{1,3})*(?!\d)")
 _ALSO_INDICATOR = re.compile(r"\s*(?:และ|กับ|,|/|หรือ)\s*(?:ตัวชี้วัด|ตัวชีวัด|ตชว\.?)?\s*(?:ที่)?\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d])")
@@ -116,6 +118,9 @@ class Query:
     unit_is: str | None = None  # list condition: unit equal to this
     level_column: str | None = None  # list condition: the responsible/level column names this
     target_equals: str | None = None  # list condition: some year's target equals this
+    responsible_is: str | None = None  # list condition: the responsible column names this unit ("กลุ่มแผน")
+    target_not: str | None = None  # list condition: the asked years' targets are not this ("ไม่ได้ตั้งไว้ 100")
+    extreme: str | None = None  # list condition: the row(s) with the lowest ("min") / highest ("max") target
     followup: bool = False  # written as a follow-up ("แล้วปี 69 ล่ะ")
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
     own_office: bool = False  # "ของเรา": the user's own office, which the text does not name
@@ -267,15 +272,17 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.ref_kind, q.ref = ref
         if q.ref_kind == "indicator":
             q.indicator = q.ref  # "ตัวที่ 6": ตัว counts indicators
-    low = rest.lower()
+    # "เป็น ผอ.รร. ในสังกัด ชม.6 ค่ะ …": who the user is, not the subject of the question
+    subject = _without_self_intro(rest, words)
+    low = subject.lower()
     for word, group in sorted(GROUP_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if word in low and len(word) > 2 and word not in ("เขต", "สำนักงาน"):
             q.group = group
             break
-    if re.search(r"ผู้บริหาร|ผอ\.|ผู้อำนวยการ", rest):
+    if re.search(r"ผู้บริหาร|ผอ\.|ผู้อำนวยการ", subject):
         q.group = "ผู้บริหาร"  # more specific than the school they run
     for word in ("ผู้เรียน", "สถานศึกษา"):
-        if word in rest and not q.group:
+        if word in subject and not q.group:
             q.group = word
     for word, level in sorted(LEVEL_ALIASES.items(), key=lambda kv: -len(kv[0])):
         if word in rest:
@@ -292,18 +299,31 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         toks = set(thai.tokenize(rest))
         if set(words.get("result_tokens") or ()) & toks and set(words.get("achieved_tokens") or ()) & toks:
             q.kind = "result"  # "ผลอ่านออกเขียนได้ ป.1 ได้เท่าไร": ผล on its own, asked as achieved
+    if q.kind == "result" and any(w in rest.replace(" ", "") for w in words.get("required_words", ())) \
+            and not any(w in rest.replace(" ", "") for w in words.get("result_phrases", ())):
+        q.kind = "target"  # "ผลประเมิน PA ต้องได้กี่คะแนน": what must be reached is the target
     if (m := _EVERY_YEAR.search(norm)):  # "ทุกปี 66-70": the year words are part of the phrase
         q.every_year = m.group(1)
     q.below_target = bool(_BELOW.search(rest))
     q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
     quotes = [m.group(1).strip() for m in _QUOTED.finditer(norm)]
-    if quotes and quoted_in is not None and not q.offices:
-        owners = set(quoted_in(quotes))
+    # "เอกสารที่วิสัยทัศน์ว่า คนไทยทุกคน…", "วิสัยทัศน์ขึ้นต้นว่าคนไทยทุกคน...": a passage quoted without quote marks
+    unquoted = [(m.group(0), m.group(1).rstrip(".…ฯ")) for m in _SAYS.finditer(norm)
+                if not _QUOTED.search(norm[m.start():m.end() + 1])]
+    if (quotes or unquoted) and quoted_in is not None and not q.offices:
         by_id = {o.id: o for o in resolver.offices}
-        if owners == {None}:
-            q.unknown_doc = True
-        elif len(owners) == 1 and next(iter(owners)) in by_id:
-            q.offices = [OfficeMention(by_id[next(iter(owners))], quotes[0])]
+        for said, group in ([(None, quotes)] if quotes else []) + [(w, [u]) for w, u in unquoted]:
+            owners = set(quoted_in(group))
+            if owners == {None}:
+                q.unknown_doc = True
+            elif len(owners) == 1 and next(iter(owners)) in by_id:
+                q.offices = [OfficeMention(by_id[next(iter(owners))], group[0])]
+            else:
+                continue
+            if said:  # the words that quote it say which document, not what is asked
+                rest = rest.replace(said, " ")
+                quotes.append(group[0])
+            break
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
     q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or ())
@@ -331,17 +351,38 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.field = asked[0] if asked else None
     q.also_field = asked[1] if len(asked) > 1 else None
     q.level_column = _level_column(rest, words)
+    if (joined := _level_choices(rest, words)):
+        if _LIST.search(rest) and "หรือ" not in joined:
+            # "ตัวชี้วัดไหนบ้างที่ระดับเป็น สพฐ./สพท./รร.": rows whose column names all of them
+            q.level_column = joined
+        else:
+            # "อยู่ระดับไหน (สพฐ./สพท./รร.)", "สพฐ. หรือ สพท.": the level column is asked, not a condition
+            q.level_column, q.field = None, q.field or "responsible"
+        if q.group == "สำนักงานเขต":
+            q.group = None
+    elif not q.level_column and (m := _RESPONSIBLE_UNIT.search(rest)) and _LIST.search(rest):
+        q.responsible_is = m.group(1).strip()  # "ตัวชี้วัดที่กลุ่มบุคคลรับผิดชอบ": the column names this unit
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
-    if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*(?!ไม่)([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
+    if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*['\"“‘]?\s*(?!ไม่)([ก-๙]+?)(?=['\"”’]|บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         if m.group(1) not in ("อะไร", "ไหน", "ใด") and not m.group(1).startswith("ของ"):
             q.unit_is = m.group(1)  # ("หน่วยนับของตัวชี้วัด X คืออะไร" asks the unit, no condition)
     if (m := _target_is(tuple(words.get("target_equal_links", ()))).search(rest)) \
             and (m.group(1) or m.group(2) or m.group(4)) \
             and not re.fullmatch(r"25\d\d", m.group(3)) and not q.every_year \
             and not re.match(r"\s*ปี", rest[m.end():]):  # "ตั้งเป้าไว้ 3 ปี": a span of years, not a value
-        if _LIST.search(rest) or _IND_WORD.search(rest):
+        if _LIST.search(rest) or _IND_WORD.search(rest) or _which_row(rest, words):
             q.target_equals = m.group(3)
+    elif _which_row(rest, words) and not q.every_year and (m := _target_set(tuple(words.get("target_set_verbs", ()))).search(rest)) \
+            and not re.fullmatch(r"25\d\d", m.group(1)) and not re.match(r"\s*ปี", rest[m.end():]):
+        q.target_equals = m.group(1)  # "ข้อไหนที่ตั้งไว้ 80": the row whose target is that value
+    if (m := _target_not(tuple(words.get("target_not_links", ()))).search(rest)) and not q.indicator \
+            and not re.fullmatch(r"25\d\d", m.group(1)):
+        q.target_not, q.target_equals, q.no_target, q.no_target_years = m.group(1), None, False, []
+    if not q.indicator and (_IND_WORD.search(rest) or _which_row(rest, words)):
+        squashed_rest = rest.replace(" ", "")
+        q.extreme = next((k for k, ws in (words.get("extremes") or {}).items()
+                          if any(w in squashed_rest for w in ws)), None)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
     q.correction = any(w in squashed for w in words.get("correction", ()))
@@ -361,8 +402,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             and re.search(r"(?:หน่วยงาน|กลุ่ม(?:งาน)?|ฝ่าย)\s*(?:ไหน|ใด)\s*(?:เป็น(?:ผู้)?)?\s*(?:รับผิดชอบ|ดูแล)", rest):
         q.intent = "open"  # "หน่วยงานไหนรับผิดชอบ" asks the row's column, not a comparison
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
-        if (q.unit_is or q.level_column or q.target_equals) and (_IND_WORD.search(rest) or _LIST.search(rest)) \
-                and not q.indicator:
+        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is) \
+                and (_IND_WORD.search(rest) or _LIST.search(rest) or _which_row(rest, words)) and not q.indicator:
             q.intent = "list"
         elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
                 and (not (q.intent == "guideline" or _GUIDE_WORD.search(rest))
@@ -376,11 +417,79 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.intent = "more"
     elif _is_smalltalk(norm, words):
         q.intent = "smalltalk"
-    q.topic = _topic(rest)
+    q.topic = _topic(_without_self_intro(rest, words))
     office_words = _office_words(resolver)
     q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
+    if q.responsible_is:  # the unit's name is the condition, not a topic word
+        q.terms = [t for t in q.terms if t not in q.responsible_is]
+    if q.level_column or _level_choices(rest, words):  # level words ("สพฐ./สพท./รร.") are no topic words
+        levels = {thai.squash(w) for w in (words.get("level_column") or {})}
+        q.terms = [t for t in q.terms if thai.squash(t) not in levels and t not in ("ครบ", "สาม", "ทั้งสาม")]
+    for role in _roles(subject, words):  # "ผอ.โรงเรียน": the plan's "ผู้อำนวยการสถานศึกษา", one term
+        if role not in q.terms:
+            q.terms.append(role)
     q.confidence = _confidence(q, words, fiscal_year, bool(relative))
     return q
+
+
+# "ที่กลุ่มนโยบายและแผนรับผิดชอบ", "ซึ่งฝ่ายบุคคลดูแล": a unit named as the row's responsible column
+_RESPONSIBLE_UNIT = re.compile(r"(?:ที่|ซึ่ง)\s*(?:กลุ่ม(?:งาน)?|ฝ่าย|งาน)\s*([ก-๙A-Za-z/ ]{2,30}?)\s*(?:เป็นผู้|เป็น)?\s*(?:รับผิดชอบ|ดูแล)")
+
+
+def _without_self_intro(s: str, words) -> str:
+    """The question without a self-introduction ("เป็น ผอ.รร. ในสังกัด ชม.6 ค่ะ", "ผมเป็นครู
+    ป.4 ครับ"): a clause opening with the lexicon's ``self_intro`` words and closed by a polite word."""
+    intro = words.get("self_intro") or ()
+    if not intro:
+        return s
+    alt = "|".join(sorted(map(re.escape, intro), key=len, reverse=True))
+    return re.sub(rf"^\s*(?:{alt})[^?]{{1,50}}?(?:ครับ|ค่ะ|คะ|นะคะ|นะครับ|คับ)(?=\s+\S{{4}})", " ", s, count=1)
+
+
+def _level_choices(s: str, words) -> str | None:
+    """Two or more level-column words joined ("(สพฐ./สพท./รร.)", "สพฐ. หรือ สพท."), as written;
+    None when there are none or nothing asks which."""
+    cols = words.get("level_column") or {}
+    alt = "|".join(sorted(map(re.escape, cols), key=len, reverse=True))
+    if not alt:
+        return None
+    m = re.search(rf"(?:{alt})\.?(?:\s*(?:/|หรือ)\s*(?:{alt})\.?)+", s)
+    return m.group(0) if m and re.search(r"ไหน|ใด|อะไร|หรือ", s) else None
+
+
+def _roles(s: str, words) -> list[str]:
+    """The plan's wording of the roles a question names ("ผอ.โรงเรียน" → "ผู้อำนวยการสถานศึกษา"),
+    from the lexicon's ``roles`` (longest form first; a form inside a longer one counts once)."""
+    squashed = thai.squash(s)
+    forms = sorted(((thai.squash(f), canon) for canon, fs in (words.get("roles") or {}).items() for f in fs),
+                   key=lambda x: -len(x[0]))
+    out = []
+    for form, canon in forms:
+        if form and form in squashed:
+            squashed = squashed.replace(form, " ")
+            if canon not in out:
+                out.append(canon)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _target_set(verbs: tuple[str, ...]) -> re.Pattern:
+    """"ตั้งไว้ 80", "กำหนดไว้ร้อยละ 90": a value set as a target, with the lexicon's ``target_set_verbs``."""
+    alts = "|".join(re.escape(w) for w in sorted(verbs, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?<!ไม่ได้)(?:{alts})\s*(?:ที่|แค่|เท่ากับ)?\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])")
+
+
+def _which_row(s: str, words) -> bool:
+    """"ข้อไหนที่ตั้งไว้ 80", "ตัวไหนต่ำที่สุด": a question asking which row, without the word ตัวชี้วัด."""
+    return any(w in s.replace(" ", "") for w in words.get("which_row", ()))
+
+
+@functools.lru_cache(maxsize=8)
+def _target_not(links: tuple[str, ...]) -> re.Pattern:
+    """"ไม่ได้ตั้งไว้ 100", "เป้าไม่ใช่ร้อยละ 100": a target other than a value (the lexicon's
+    ``target_not_links``), compiled once per lexicon."""
+    alts = "|".join(re.escape(w) for w in sorted(links, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?:{alts})\s*(?:ที่|แค่)?\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])")
 
 
 def _bare_ref(s: str, words) -> tuple[str, str] | None:
@@ -403,9 +512,13 @@ def _is_more(norm: str, words) -> bool:
 
 
 def _is_smalltalk(norm: str, words) -> bool:
-    core = _strip_polite(norm)
-    if len(core) > int(words.get("smalltalk_max_chars", 24)) or re.search(r"\d", core):
+    core = _strip_polite(re.sub(r"[^\u0e00-\u0e7fA-Za-z0-9\s.,!?~]", " ", norm))  # emoji and symbols carry no question
+    limit = int(words.get("smalltalk_max_chars", 24))
+    if re.search(r"\d", core) or len(core) > 3 * limit:
         return False
+    if len(core) > limit and (re.search(r"[?？]|ไหม|มั้ย|อะไร|อย่างไร|ยังไง|เท่า(?:ไร|ไหร่)|กี่|ไหน|ใคร|ขอ(?!บคุณ|บใจ)", core)
+                              or not any(core.startswith(w) for w in words.get("smalltalk", ()))):
+        return False  # a longer line is small talk only when it opens with a courtesy and asks nothing
     return any(w in core for w in words.get("smalltalk", ())) and not re.search(
         r"ตัวชี้วัด|กลยุทธ์|เป้า|นโยบาย|แผน|โครงการ|วิสัยทัศน์|พันธกิจ", core)
 
@@ -602,7 +715,11 @@ _TERM_STOP = set(
     "ยว เกี่ยว รวม แต่ หน่วย นี้ นั้น แล้ว ล่ะ ละ ทั้ง เท่ากับ เท่า กัน ดู อัน ๆ "
     "ไร ไห ไหร่ ยังไง เปอร์เซ็นต์ เปอร์ เซ็น เซ็นต์ จริง ต้อง ไว ตอ เท่ากัน "
     "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า เลย สุดท้าย แรก ปัจจุบัน หน้า ถัดไป ก่อน ที่แล้ว แบบนี้ แบบ คล้าย คล้ายๆ "
-    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี".split()
+    "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี "
+    # words of asking and of who asks ("อยากได้ตัวเลข…", "ของเขตผม"): never the topic
+    "อยากได้ อยาก ตัวเลข ราย ผม ดิฉัน หนู ฉัน กระผม ช่วยบอก ขอดู ขอทราบ "
+    # words about the page the user looks at ("เห็นหัวตารางเขียนว่า…")
+    "เห็น หัว ตาราง หัวตาราง คอลัมน์ แถว เอกสาร ไฟล์".split()
 )
 
 
@@ -651,6 +768,10 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
     for pat in (_IND_WORD, _TARGET, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
+    for key in sorted(w.get("synonyms") or {}, key=len, reverse=True):
+        if re.search(r"[ก-๙]", key) and key in topic:  # "โค้ดดิ้ง": one lexicon word, not "โค้ด" + "ดิ้ง"
+            out.append(key)
+            topic = topic.replace(key, " ")
     for t in thai.tokenize(topic):
         if t in skip or len(t) < 2 or re.fullmatch(r"[\d.\-/]+", t) or not re.search(r"[ก-๙a-z]", t):
             continue
