@@ -299,4 +299,51 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
                 out.append(("text", text))
             prev_line = x
         pages.append([(k, fix(v)) if k == "text" else (k, v) for k, v in out])
+    counts_broken = join_broken_rows(pages)
+    if counts_broken:
+        counts["rows_broken_by_page"] = counts_broken
     return pages, counts
+
+
+def _glue(a: str, b: str) -> str:
+    if not a or not b:
+        return a or b
+    return a + ("" if re.search(r"[ก-๙]$", a) and re.match(r"[ก-๙]", b) else " ") + b
+
+
+def broken_row(rows: list[list[tuple[str, tuple | None]]], k: int) -> bool:
+    """Row ``k`` is the rest of a row broken by a page: it holds text, and its leading
+    empty cells include a column every other body row fills (the row number, the
+    indicator's strategy)."""
+    others = [r for i, r in enumerate(rows) if i != k and i > 0]
+    row = rows[k]
+    first = next((j for j, (t, o) in enumerate(row) if t.strip() or o), None)
+    if not others or first is None or row[first][1]:
+        return False
+    return any(all(j < len(r) and (r[j][0].strip() or r[j][1]) for r in others) for j in range(first))
+
+
+def join_broken_rows(pages: list[list[tuple[str, list]]]) -> int:
+    """A table row broken by a page (its rest below the header repeated on the next
+    page, ``ทุก`` | ``โรงเรียน``) is one row again: the rest's cells are glued to the cells
+    of the last row before the break. Returns how many rows were joined."""
+    n = 0
+    for no in range(1, len(pages)):
+        if not pages[no] or not pages[no - 1]:
+            continue
+        (kind, rows), (pkind, prev) = pages[no][0], pages[no - 1][-1]
+        if kind != "table" or pkind not in ("table", "table-cont") or len(prev) < 2:
+            continue
+        same_header = [t for t, _ in rows[0]] == [t for t, _ in prev[0]]
+        k = 1 if same_header else 0
+        if k >= len(rows) or len(rows[k]) != len(prev[-1]):
+            continue
+        if not broken_row(prev + [rows[k]], len(prev)):
+            continue
+        last = prev[-1]
+        prev[-1] = [(_glue(a, b), o) if not o else (a, o) for (a, o), (b, _) in zip(last, rows[k], strict=True)]
+        del rows[k]
+        n += 1
+        if len(rows) == k and same_header:  # nothing left but the repeated header
+            pages[no].pop(0)
+    return n
