@@ -4,6 +4,8 @@ end in as many values (``1. ร้อยละของ... ร้อยละ 80
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 from assistant.ingest.columns import column, units, year_of
 from assistant.ingest.document import Block, Cell
@@ -74,3 +76,73 @@ def find(text, lns):
             out.append((i, k - 1, Block("table", lns[i].start, lns[k - 1].end, rows=rows, decoder=NAME)))
         i = k
     return out
+
+
+# ---------------------------------------------------------------- columns laid out with spaces
+@dataclass
+class LaidOut:
+    """Text whose tables were laid out in columns of spaces, each table written again as
+    tab rows (one line per row, a cell's stacked lines joined, Thai damage repaired):
+    the document's text. ``tables`` are the rewritten tables' spans in it."""
+
+    text: str
+    tables: list[tuple[int, int]]
+    repairs: dict[str, int]
+
+
+def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
+    """Tables in columns of spaces (``pdftotext -layout``) read by position
+    (:mod:`assistant.ingest.positional`), ``None`` when the text has none. Lines holding
+    tabs are left to the tab-rows decoder. ``marks``: whether a Thai combining mark takes
+    a column (``None``: the counting under which the columns line up best)."""
+    from assistant.domain import lexicon, thai
+    from assistant.ingest import positional
+
+    tls = positional.text_lines(text, marks=marks)
+    tls = [t for t in tls if "\t" not in text[t.start:t.end]] if "\t" in text else tls
+    stops = tuple(lexicon.load().words("plan", "section_breaks"))
+    found = positional.find_tables([t.line for t in tls], lambda s: is_heading(thai.repair(s)[0]), stops)
+    found = [f for f in found if f.rows and "\t" not in text[tls[f.first].start:tls[f.end - 1].end]]
+    if not found:
+        return None
+    out: list[str] = []
+    size = 0
+    pos = 0
+    spans: list[tuple[int, int]] = []
+    counts: Counter = Counter()
+
+    def cell(t: str) -> str:
+        fixed, rep = thai.repair(re.sub(r"\s+", " ", t).strip())
+        counts.update(rep)
+        return fixed
+
+    for f in found:
+        a, z = tls[f.first].start, tls[f.end - 1].end
+        out.append(text[pos:a])
+        size += a - pos
+        page = tls[f.first].page - text[a:tls[f.first].end].count("\f")
+        ff = page + text[a:z].count("\f")
+        rows = [(f.first, [cell(c) for c in f.header])] + [(r0, [cell(c) for c in cells]) for r0, _, cells in f.rows]
+        lines = []
+        for r0, cells in rows:
+            lead = "\f" * (tls[r0].page - page)
+            page = tls[r0].page
+            lines.append(lead + "\t".join(cells))
+        body = "\n".join(lines) + "\f" * (ff - page)
+        spans.append((size, size + len(body)))
+        out.append(body)
+        size += len(body)
+        pos = z
+    out.append(text[pos:])
+    counts["positional_tables"] = len(found)
+    return LaidOut("".join(out), spans, dict(counts))
+
+
+def mark(doc, laid: LaidOut):
+    """The document read from a laid-out text: its rewritten tables name this decoder,
+    and the repair counts are the document's."""
+    for b in doc.blocks:
+        if b.kind == "table" and any(a <= b.start < z for a, z in laid.tables):
+            b.decoder = NAME
+    doc.repairs = {**doc.repairs, **laid.repairs}
+    return doc

@@ -50,6 +50,11 @@ def read_document(path: Path, max_bytes: int, doc_id: str | None = None, pdf_ext
         return doc
     if suffix == ".md":
         return text.read_md(doc_id, decoded)
+    from assistant.ingest.decoders import spaced_columns
+
+    laid = spaced_columns.lay_out(decoded)  # tables in columns of spaces, as tab rows
+    if laid is not None:
+        return spaced_columns.mark(text.read_txt(doc_id, laid.text), laid)
     return text.read_txt(doc_id, decoded)
 
 
