@@ -99,6 +99,11 @@ def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
     from assistant.ingest import positional
 
     tls = positional.text_lines(text, marks=marks)
+    ghosts = [t for k, t in enumerate(tls) if _ghost(tls, k)]
+    for t in reversed(ghosts):  # a mark cluster printed again on a line of its own ("ลื่")
+        text = text[:t.start] + "\f" * text[t.start:t.end].count("\f") + text[t.end:]
+    if ghosts:
+        tls = positional.text_lines(text, marks=marks)
     tls = [t for t in tls if "\t" not in text[t.start:t.end]] if "\t" in text else tls
     stops = tuple(lexicon.load().words("plan", "section_breaks"))
     found = positional.find_tables([t.line for t in tls], lambda s: is_heading(thai.repair(s)[0]), stops)
@@ -109,7 +114,7 @@ def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
     size = 0
     pos = 0
     spans: list[tuple[int, int]] = []
-    counts: Counter = Counter()
+    counts: Counter = Counter({"ghost_lines": len(ghosts)} if ghosts else {})
 
     def cell(t: str) -> str:
         fixed, rep = thai.repair(re.sub(r"\s+", " ", t).strip())
@@ -136,6 +141,22 @@ def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
     out.append(text[pos:])
     counts["positional_tables"] = len(found)
     return LaidOut("".join(out), spans, dict(counts))
+
+
+def _ghost(tls, k: int) -> bool:
+    """A line holding only a cluster of one to three letters with a combining mark that
+    the line below or above spells at about the same place (``pdftotext -layout`` prints
+    a stacked cluster twice)."""
+    w = tls[k].line.words
+    if len(w) != 1 or not re.fullmatch(r"[ก-ฮ]{1,3}[ัิ-ฺ็-๎]+[ก-ฮ]?", w[0].text):
+        return False
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(tls) and abs(tls[j].line.top - tls[k].line.top) <= 2 * tls[k].line.em:
+            for o in tls[j].line.words:
+                at = o.text.find(w[0].text)
+                if at >= 0 and o.x0 - 4 <= w[0].x0 <= o.x1:
+                    return True
+    return False
 
 
 def mark(doc, laid: LaidOut):
