@@ -306,8 +306,11 @@ def columns(header: list[Line], body: list[Line]) -> tuple[list[tuple[float, flo
             labels[j] += stacks[si]
     # a band without a label of its own is one column with its neighbour across the
     # narrower gap (an indicator's text with a blank band in it)
-    while len(bands) > 1 and any(not ls for ls in labels):
-        j = next(j for j, ls in enumerate(labels) if not ls)
+    # (a first band of row numbers only is the number column, named or not)
+    numbers = bool(bands) and all(_NUMBERING.fullmatch(w.text) for ln in body for w in ln.words
+                                  if _overlap((w.x0, w.x1), bands[0]) > 0)
+    while len(bands) > 1 and any(not ls for j, ls in enumerate(labels) if j or not numbers):
+        j = next(j for j, ls in enumerate(labels) if not ls and (j or not numbers))
         left = bands[j][0] - bands[j - 1][1] if j else float("inf")
         right = bands[j + 1][0] - bands[j][1] if j + 1 < len(bands) else float("inf")
         k = j - 1 if left <= right else j + 1
@@ -358,6 +361,8 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = ()) ->
         while h < n and h - i < 6 and _header_line(lines[h]) and not is_header(lines[h]) \
                 and lines[h].top - lines[h - 1].bottom < 0.8 * em:
             h += 1
+        if h < n:  # the first row may start left of a centred header
+            left = min(left, lines[h].x0)
         end = h
         while end < n and not _ends(lines, end, h, left, em, heading, stop_words):
             end += 1

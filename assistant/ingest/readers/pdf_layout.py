@@ -344,6 +344,8 @@ def join_broken_rows(pages: list[list[tuple[str, list]]]) -> int:
         prev[-1] = [(_glue(a, b), o) if not o else (a, o) for (a, o), (b, _) in zip(last, rows[k], strict=True)]
         del rows[k]
         n += 1
-        if len(rows) == k and same_header:  # nothing left but the repeated header
+        if len(rows) == k:  # nothing left (but the repeated header)
             pages[no].pop(0)
+        elif not same_header:  # the rest of the table goes on from the row above the break
+            pages[no][0] = ("table-cont", rows)
     return n
