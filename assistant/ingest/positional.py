@@ -226,7 +226,9 @@ def _items(ln: Line) -> list[list[Word]]:
     or damage glued again (``เป้`` ``า``)."""
     out: list[list[Word]] = []
     for w in sorted(ln.words, key=lambda w: w.x0):
-        if out and w.x0 - out[-1][-1].x1 < 0.6 * (w.y1 - w.y0):
+        gap = w.x0 - out[-1][-1].x1 if out else None
+        if out and (gap < 0.12 * (w.y1 - w.y0) or gap < 0.6 * (w.y1 - w.y0) and (
+                NON_INITIAL.match(w.text) or not (year_of(w.text) and year_of(out[-1][-1].text)))):
             out[-1].append(w)
         else:
             out.append([w])
@@ -234,7 +236,7 @@ def _items(ln: Line) -> list[list[Word]]:
 
 
 def _gaps(body: list[Line], em: float, tol: int) -> list[tuple[float, float]]:
-    """x bands at least ``0.4 em`` wide, between the leftmost and rightmost body word,
+    """x bands at least a tenth of an em wide, between the leftmost and rightmost body word,
     crossed by at most ``tol`` body lines (a value a little wider than its cell)."""
     ivs = [[(w.x0, w.x1) for w in ln.words] for ln in body]
     xs = sorted({x for iv in ivs for a, b in iv for x in (a, b)})
@@ -246,7 +248,7 @@ def _gaps(body: list[Line], em: float, tol: int) -> list[tuple[float, float]]:
                 out[-1][1] = b
             else:
                 out.append([a, b])
-    return [(a, b) for a, b in out if b - a >= 0.4 * em]
+    return [(a, b) for a, b in out if b - a >= 0.1 * em]
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -347,7 +349,9 @@ def _crosses(ln: Line, bands: list[tuple[float, float]], em: float) -> bool:
 
 def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = ()) -> list[Table]:
     """Tables among ``lines`` (top to bottom). ``heading(text)`` says whether a line is a
-    heading; a line starting with one of ``stop_words`` (หมายเหตุ) ends a table."""
+    heading; a line starting with one of ``stop_words`` (หมายเหตุ) ends a table. A heading
+    across the table (a strategy row) followed by rows with values goes on in the same
+    columns: the part below it is a table with no header (``header == []``)."""
     out: list[Table] = []
     i = 0
     n = len(lines)
@@ -356,27 +360,95 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = ()) ->
             i += 1
             continue
         em = lines[i].em
-        left = lines[i].x0
         h = i + 1
-        while h < n and h - i < 6 and _header_line(lines[h]) and not is_header(lines[h]) \
+        floor = out[-1].end if out else 0
+        while i > floor and h - i < 4 and _header_above(lines[i - 1], lines[i], heading):
+            i -= 1  # labels of taller header cells centred above the header's line
+        left = min(ln.x0 for ln in lines[i:h])
+        while h < n and h - i < 9 and _header_line(lines[h]) and not is_header(lines[h]) \
                 and lines[h].top - lines[h - 1].bottom < 0.8 * em:
             h += 1
         if h < n:  # the first row may start left of a centred header
             left = min(left, lines[h].x0)
-        end = h
-        while end < n and not _ends(lines, end, h, left, em, heading, stop_words):
-            end += 1
-        got = _table(lines, i, h, end, em)
-        if got is None:
+        parts = []
+        s = h
+        while True:
+            e = s
+            while e < n and not _ends(lines, e, s, left, em, heading, stop_words):
+                e += 1
+            parts.append((s, e))
+            t = lines[e].text().strip() if e < n else ""
+            if e + 1 < n and heading(t) and not (stop_words and t.startswith(stop_words)) \
+                    and not is_header(lines[e]) and _numbered(lines[e + 1], left, em):
+                s = e + 1  # a strategy row across the table: the table may go on below it
+                continue
+            break
+        got = _parts(lines, i, h, parts, em)
+        if not got:
             i += 1
             continue
-        # a line running across the columns (prose) ends the table
-        cut = next((k for k in range(h, got.end) if _crosses(lines[k], got.bands, em)), None)
-        if cut is not None and cut > h:
-            got = _table(lines, i, h, cut, em) or got
-        out.append(got)
-        i = got.end
+        out += got
+        i = max(got[-1].end, i + 1)
     return out
+
+
+def _parts(lines: list[Line], i: int, h: int, parts: list[tuple[int, int]], em: float) -> list[Table]:
+    """The table of header ``lines[i:h]`` and its parts (runs of body lines): the columns
+    from every part's lines; a part after the first must have a value in a value column
+    on its first line (a list below a heading is no part)."""
+    header = lines[i:h]
+    kept = list(parts)
+    # the parts after the first must fit the columns of the first part with rows
+    base = next(((a, z) for a, z in kept if z > a), None)
+    got = columns(header, lines[base[0]:base[1]]) if base else None
+    if got is None:
+        return []
+    for k in range(1, len(kept)):
+        a, z = kept[k]
+        if a >= z or _crosses(lines[a], got[0], em) or not any(  # a value on the part's first line
+                _band(got[0], w) in _value_cols(got[1]) and (_NUMBER.fullmatch(w.text) or w.text in "-–")
+                for w in lines[a].words):
+            kept = kept[:k]
+            break
+    while kept:
+        body = [ln for a, z in kept for ln in lines[a:z]]
+        got = columns(header, body) if body else None
+        if got is None:
+            if len(kept) == 1:
+                return []
+            kept.pop()
+            continue
+        bands, labels = got
+        values = _value_cols(labels)
+        bad = next((k for k, (a, z) in enumerate(kept) if k and (a >= z or _crosses(lines[a], bands, em) or not any(
+            _band(bands, w) in values and bands[_band(bands, w)][0] - em <= w.x0 for w in lines[a].words))), None)
+        if bad is None:
+            # a line running across the columns (prose) ends the table
+            cut = next(((k, m) for k, (a, z) in enumerate(kept) for m in range(a, z)
+                        if m > (h if k == 0 else a) and _crosses(lines[m], bands, em)), None)
+            if cut is None:
+                break
+            k, m = cut
+            kept = kept[:k] + [(kept[k][0], m)]
+            continue
+        kept = kept[:bad]
+    if not kept:
+        return []
+    out = []
+    for k, (a, z) in enumerate(kept):
+        rows = _body_rows(lines[a:z], bands, labels) if z > a else []
+        if k and not rows:
+            break
+        out.append(Table(i if k == 0 else a, z, labels if k == 0 else [],
+                         [(a + r0, a + r1, cells) for r0, r1, cells in rows], bands))
+    if not out or not any(t.rows for t in out):
+        return []
+    return out
+
+
+def _value_cols(labels: list[str]) -> set[int]:
+    return {j for j, t in enumerate(labels) if year_of(t, True) is not None
+            or role_of(t) in ("target", "baseline", "result")}
 
 
 def _ends(lines, k, h, left, em, heading, stop_words) -> bool:
@@ -387,30 +459,32 @@ def _ends(lines, k, h, left, em, heading, stop_words) -> bool:
     if ln.x0 < left - 1.0 * em:
         return True
     blank = k > h and ln.top - lines[k - 1].bottom > 0.8 * em
-    return blank and not _numbered(ln, left, em)
+    # after a blank band the table goes on at a row number or a cell's line inside it
+    return blank and not _numbered(ln, left, em) and not ln.x0 > left + 2 * em
 
 
-def _table(lines: list[Line], i: int, h: int, end: int, em: float) -> Table | None:
-    header, body = lines[i:h], lines[h:end]
-    if not body:
-        return None
-    got = columns(header, body)
-    if got is None:
-        return None
-    bands, labels = got
+def _header_above(up: Line, ln: Line, heading) -> bool:
+    """``up`` is a line of the header starting at ``ln``: right above it (a blank band of
+    less than an em), short words only, one of them a column word or a year, within the
+    header's width."""
+    em = ln.em
+    return (0 <= ln.top - up.bottom < 1.0 * em and _header_line(up) and not heading(up.text().strip())
+            and any(role_of(t) or year_of(t) for t in (up.text(), *(w.text for w in up.words)))
+            and up.x0 >= ln.x0 - em and up.x1 <= ln.x1 + em)
+
+
+def _body_rows(body: list[Line], bands, labels: list[str]) -> list[tuple[int, int, list[str]]]:
+    """Rows of body lines: anchored at the row numbers of a number column, else at the
+    lines with a value."""
     first = [w for ln in body for w in ln.words if _band(bands, w) == 0]
     number_col = role_of(labels[0]) == "number" or (first and all(_NUMBERING.fullmatch(w.text) for w in first))
-    value_cols = {j for j, t in enumerate(labels) if year_of(t, True) is not None
-                  or role_of(t) in ("target", "baseline", "result")}
+    values = _value_cols(labels)
     if number_col:
         anchors = [k for k, ln in enumerate(body)
                    if any(_band(bands, w) == 0 and _NUMBERING.fullmatch(w.text) for w in ln.words)]
     else:
-        anchors = [k for k, ln in enumerate(body) if any(_band(bands, w) in value_cols for w in ln.words)]
-    if not anchors:
-        return None
-    rows = _rows(body, bands, anchors)
-    return Table(i, end, labels, [(h + a, h + z, cells) for a, z, cells in rows], bands)
+        anchors = [k for k, ln in enumerate(body) if any(_band(bands, w) in values for w in ln.words)]
+    return _rows(body, bands, anchors) if anchors else []
 
 
 def _rows(body: list[Line], bands, anchors: list[int]) -> list[tuple[int, int, list[str]]]:

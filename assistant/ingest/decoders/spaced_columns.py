@@ -127,7 +127,8 @@ def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
         size += a - pos
         page = tls[f.first].page - text[a:tls[f.first].end].count("\f")
         ff = page + text[a:z].count("\f")
-        rows = [(f.first, [cell(c) for c in f.header])] + [(r0, [cell(c) for c in cells]) for r0, _, cells in f.rows]
+        rows = ([(f.first, [cell(c) for c in f.header])] if f.header else []) + [
+            (r0, [cell(c) for c in cells]) for r0, _, cells in f.rows]
         lines = []
         for r0, cells in rows:
             lead = "\f" * (tls[r0].page - page)
