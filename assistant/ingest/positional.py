@@ -538,9 +538,17 @@ def split_runs(per_line, anchors: list[int], ys: list[float], middle: bool) -> t
     dp = [[inf] * (n + 1) for _ in range(m + 1)]
     back = [[0] * (n + 1) for _ in range(m + 1)]
     dp[0][0] = 0.0
+    order = [tops[k] for k, _ in per_line]
     for r in range(m):
+        # a run lies between the anchors of the rows beside it: only those lines are tried
+        # (the same least-cost split as trying every run, in the same order)
+        lo = ys[r - 1] if r > 0 else -inf
+        hi = ys[r + 1] if r + 1 < m else inf
+        first = next((x for x in range(n) if order[x] > lo), n)
+        last = next((x for x in range(n - 1, -1, -1) if order[x] < hi), -1)
         for j in range(n + 1):
-            for i in range(j + 1):
+            starts = range(first, j) if first < j <= last + 1 else ()
+            for i in (*starts, j):
                 if dp[r][i] == inf:
                     continue
                 c = dp[r][i] + cost(r, i, j)

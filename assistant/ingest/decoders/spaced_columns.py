@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.ingest.columns import column, units, year_of
 from assistant.ingest.document import Block, Cell
@@ -106,7 +107,8 @@ def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
         tls = positional.text_lines(text, marks=marks)
     tls = [t for t in tls if "\t" not in text[t.start:t.end]] if "\t" in text else tls
     stops = tuple(lexicon.load().words("plan", "section_breaks"))
-    found = positional.find_tables([t.line for t in tls], lambda s: is_heading(thai.repair(s)[0]), stops)
+    heading = lru_cache(maxsize=None)(lambda s: is_heading(thai.repair(s)[0]))
+    found = positional.find_tables([t.line for t in tls], heading, stops)
     found = [f for f in found if f.rows and "\t" not in text[tls[f.first].start:tls[f.end - 1].end]]
     if not found:
         return None

@@ -185,11 +185,13 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
         kept_of.append(kept)
     # border-less tables, over the pages' lines in a row (a table broken by a page is one)
     flat = [(no, ln) for no, kept in enumerate(kept_of) for ln in kept]
+    from functools import lru_cache
+
+    is_heading = lru_cache(maxsize=None)(lambda t: heading(repair(t)[0]))  # each line asked many times
     if BORDERLESS == "positional":
-        found = borderless_tables(flat, lambda t: heading(repair(t)[0]), stops)
+        found = borderless_tables(flat, is_heading, stops)
     else:
-        found = pdf_columns.find_tables([ln for _, ln in flat], lambda t: heading(repair(t)[0]), stops,
-                                        [no for no, _ in flat])
+        found = pdf_columns.find_tables([ln for _, ln in flat], is_heading, stops, [no for no, _ in flat])
     free_tables: dict[int, list[tuple[float, list[list[str]], bool]]] = {}
     in_table: set[int] = set()  # ids of lines inside them
     for f in found:
