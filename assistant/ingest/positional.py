@@ -362,6 +362,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = ()) ->
         em = lines[i].em
         h = i + 1
         floor = out[-1].end if out else 0
+        seen = i  # the header's line: the search goes on after it (not after the lines above it)
         while i > floor and h - i < 4 and _header_above(lines[i - 1], lines[i], heading):
             i -= 1  # labels of taller header cells centred above the header's line
         left = min(ln.x0 for ln in lines[i:h])
@@ -385,10 +386,10 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = ()) ->
             break
         got = _parts(lines, i, h, parts, em)
         if not got:
-            i += 1
+            i = seen + 1
             continue
         out += got
-        i = max(got[-1].end, i + 1)
+        i = max(got[-1].end, seen + 1)
     return out
 
 

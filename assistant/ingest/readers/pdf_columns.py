@@ -403,6 +403,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
         # cells centred vertically: ``หน่วย ค่าเป้าหมาย`` over ``ที่ ตัวชี้วัด นับ ๒๕๖๘``) and
         # the lines below it until the first body line
         floor = out[-1].end if out else 0
+        seen = i  # the header's line: the search goes on after it (not after the lines above it)
         while i > floor and _header_above(lines[i - 1], lines[i], heading):
             i -= 1
         h = i + 1
@@ -420,7 +421,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
                 end2 += 1
             cols = _columns(lines[i:h], lines[end + 1:end2])
         if cols is None:
-            i += 1
+            i = seen + 1
             continue
         end = _extent(lines, h, cols, heading, stop_words)
         cols = _columns(lines[i:h], lines[h:end]) or cols
@@ -436,7 +437,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
             found.append(Found(k, e, [], _rows(lines, body, cols, pages), cols, body))
             end = e
         if not any(f.rows for f in found):
-            i += 1
+            i = seen + 1
             continue
         out += found
         i = end
