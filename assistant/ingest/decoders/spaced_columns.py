@@ -142,7 +142,6 @@ def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
         size += len(body)
         pos = z
     out.append(text[pos:])
-    counts["positional_tables"] = len(found)
     return LaidOut("".join(out), spans, dict(counts))
 
 
