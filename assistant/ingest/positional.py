@@ -455,7 +455,8 @@ def _value_cols(labels: list[str]) -> set[int]:
 def _ends(lines, k, h, left, em, heading, stop_words) -> bool:
     ln = lines[k]
     t = ln.text().strip()
-    if heading(t) or (stop_words and t.startswith(stop_words)) or is_header(ln):
+    inside = ln.x0 > left + 2 * em  # a cell's line (``มาตรการ...`` wrapped) is no heading
+    if (heading(t) and not inside) or (stop_words and t.startswith(stop_words)) or is_header(ln):
         return True
     if ln.x0 < left - 1.0 * em:
         return True

@@ -91,11 +91,12 @@ class LaidOut:
     repairs: dict[str, int]
 
 
-def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
+def lay_out(text: str, marks: bool | None = None, skip: set[int] = frozenset()) -> LaidOut | None:
     """Tables in columns of spaces (``pdftotext -layout``) read by position
     (:mod:`assistant.ingest.positional`), ``None`` when the text has none. Lines holding
     tabs are left to the tab-rows decoder. ``marks``: whether a Thai combining mark takes
-    a column (``None``: the counting under which the columns line up best)."""
+    a column (``None``: the counting under which the columns line up best). ``skip``: the
+    offsets of lines that are page furniture (a table reads on over them)."""
     from assistant.domain import lexicon, thai
     from assistant.ingest import positional
 
@@ -105,7 +106,7 @@ def lay_out(text: str, marks: bool | None = None) -> LaidOut | None:
         text = text[:t.start] + "\f" * text[t.start:t.end].count("\f") + text[t.end:]
     if ghosts:
         tls = positional.text_lines(text, marks=marks)
-    tls = [t for t in tls if "\t" not in text[t.start:t.end]] if "\t" in text else tls
+    tls = [t for t in tls if "\t" not in text[t.start:t.end] and t.start not in skip]
     stops = tuple(lexicon.load().words("plan", "section_breaks"))
     heading = lru_cache(maxsize=None)(lambda s: is_heading(thai.repair(s)[0]))
     found = positional.find_tables([t.line for t in tls], heading, stops)
