@@ -268,14 +268,14 @@ def _glue(a: str, b: str) -> str:
 
 def broken_row(rows: list[list[tuple[str, tuple | None]]], k: int) -> bool:
     """Row ``k`` is the rest of a row broken by a page: it holds text, and its leading
-    empty cells include a column every other body row fills (the row number, the
-    indicator's strategy)."""
+    empty cells include a column every other body row fills with text (the row number)."""
     others = [r for i, r in enumerate(rows) if i != k and i > 0]
     row = rows[k]
     first = next((j for j, (t, o) in enumerate(row) if t.strip() or o), None)
     if not others or first is None or row[first][1]:
         return False
-    return any(all(j < len(r) and (r[j][0].strip() or r[j][1]) for r in others) for j in range(first))
+    # (filled with text: a column merged down over rows, one row per year, goes on by merging)
+    return any(all(j < len(r) and r[j][0].strip() and not r[j][1] for r in others) for j in range(first))
 
 
 BORDERLESS = "columns"  # the reader of tables without ruling lines: "columns" (pdf_columns) or "positional"
