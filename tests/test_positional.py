@@ -132,3 +132,28 @@ def test_a_row_broken_by_a_page_is_joined_to_the_row_above():
 
 def test_repair_of_laid_out_cells_keeps_words():
     assert thai.repair("ไม่น้ อยกว่า")[0] == "ไม่น้อยกว่า"
+
+
+def test_a_table_reads_on_over_page_furniture_and_a_wrapped_line_is_no_heading(tmp_path):
+    """A table broken by a page (running header and footer between its rows) is one
+    table, and a cell's wrapped line that starts with a heading word stays in its cell."""
+    from pathlib import Path
+
+    from assistant.ingest.readers import read_document
+
+    head, rows = LAYOUT.split("  4 ", 1)
+    body = "  4 " + rows.split("\nแนวทาง")[0]
+    row5 = body[body.index("  5 "):]
+    row4 = body[: body.index("  5 ")].replace("        ชั้นมัธยมศึกษาปีที่ 6",
+                                                "        มาตรการยกระดับชั้น ม.6    ")
+    foot = "\n\n                แผนปฏิบัติราชการ สพม.ทดสอบ หน้า {}\n"
+    text = ("แผนปฏิบัติราชการ สพม.ทดสอบ\n" + head + row4 + foot.format(1) + "\f" + "แผนปฏิบัติราชการ สพม.ทดสอบ\n"
+            + row5 + "\nแนวทางการดำเนินงาน\n" + foot.format(2))
+    p = Path(tmp_path) / "t.txt"
+    p.write_text(text, encoding="utf-8")
+    doc = read_document(p, 10**6)
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert [b.decoder for b in tables] == ["spaced-columns"]
+    got = [[doc.cell_text(c) for c in r] for r in tables[0].rows]
+    assert [r[:2] for r in got[1:]] == [["4", "ค่าเฉลี่ยผลการทดสอบ O-NET มาตรการยกระดับชั้น ม.6"],
+                                        ["5", "จำนวนครูที่ได้รับรางวัลระดับชาติ"]]

@@ -106,7 +106,8 @@ def lay_out(text: str, marks: bool | None = None, skip: set[int] = frozenset()) 
         text = text[:t.start] + "\f" * text[t.start:t.end].count("\f") + text[t.end:]
     if ghosts:
         tls = positional.text_lines(text, marks=marks)
-    tls = [t for t in tls if "\t" not in text[t.start:t.end] and t.start not in skip]
+    tls = [t for t in tls if "\t" not in text[t.start:t.end]
+           and t.start + len(text[t.start:t.end]) - len(text[t.start:t.end].lstrip("\f")) not in skip]
     stops = tuple(lexicon.load().words("plan", "section_breaks"))
     heading = lru_cache(maxsize=None)(lambda s: is_heading(thai.repair(s)[0]))
     found = positional.find_tables([t.line for t in tls], heading, stops)
@@ -128,16 +129,11 @@ def lay_out(text: str, marks: bool | None = None, skip: set[int] = frozenset()) 
         a, z = tls[f.first].start, tls[f.end - 1].end
         out.append(text[pos:a])
         size += a - pos
-        page = tls[f.first].page - text[a:tls[f.first].end].count("\f")
-        ff = page + text[a:z].count("\f")
-        rows = ([(f.first, [cell(c) for c in f.header])] if f.header else []) + [
-            (r0, [cell(c) for c in cells]) for r0, _, cells in f.rows]
-        lines = []
-        for r0, cells in rows:
-            lead = "\f" * (tls[r0].page - page)
-            page = tls[r0].page
-            lines.append(lead + "\t".join(cells))
-        body = "\n".join(lines) + "\f" * (ff - page)
+        rows = ([[cell(c) for c in f.header]] if f.header else []) + [[cell(c) for c in cells] for _, _, cells in f.rows]
+        # a table broken by a page stays one table: its page breaks follow it (the rows
+        # after a break cite the page the table starts on)
+        lead = text[a:tls[f.first].end].count("\f")  # a table starting a page
+        body = "\f" * lead + "\n".join("\t".join(r) for r in rows) + "\f" * (text[a:z].count("\f") - lead)
         spans.append((size, size + len(body)))
         out.append(body)
         size += len(body)
