@@ -50,7 +50,31 @@ def read_document(path: Path, max_bytes: int, doc_id: str | None = None, pdf_ext
         return doc
     if suffix == ".md":
         return text.read_md(doc_id, decoded)
+    from assistant.ingest.decoders import spaced_columns
+
+    laid = spaced_columns.lay_out(decoded, skip=_furniture_lines(decoded))  # tables in columns of spaces, as tab rows
+    if laid is not None:
+        return spaced_columns.mark(text.read_txt(doc_id, laid.text), laid)
     return text.read_txt(doc_id, decoded)
+
+
+def _furniture_lines(text: str) -> set[int]:
+    """Offsets of the running headers and footers at the edges of a text's pages (form
+    feeds): a table broken by a page reads on over them."""
+    from assistant.ingest.readers import furniture
+
+    if "\f" not in text.strip("\f\n "):
+        return set()
+    pages = text.split("\f")
+    keys, pats = furniture.repeated(pages), furniture.patterns()
+    out, pos = set(), 0
+    for page in pages:
+        lns = [m for m in re.finditer(r"[^\n]+", page) if m.group().strip()]
+        for m in lns[:3] + lns[-3:]:
+            if furniture.is_furniture(m.group(), keys, pats):
+                out.add(pos + m.start())
+        pos += len(page) + 1
+    return out
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:

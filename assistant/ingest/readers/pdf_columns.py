@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from assistant.domain import lexicon, thai
 from assistant.ingest.columns import ROLES, is_header_label, role_of, year_of
+from assistant.ingest.positional import split_runs
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
 
 _NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
@@ -364,49 +365,7 @@ def _separators(body: list[Line], tops: list[float], anchors: list[int]) -> list
     return out
 
 
-def _split(per_line, anchors: list[int], ys: list[float], middle: bool) -> tuple[list[list], float]:
-    """One run of ``per_line`` (a column's lines, in order) per anchor, by least cost
-    (the runs, and the cost: how far the runs sit from their anchors)."""
-    n, m = len(per_line), len(anchors)
-    inf = float("inf")
-    tops = {k: min(w.y0 for w in ws) for k, ws in per_line}
-
-    def cost(r: int, i: int, j: int) -> float:  # lines i..j-1 to row r
-        if i == j:
-            return 0.0
-        ks = [per_line[x][0] for x in range(i, j)]
-        ts = [tops[k] for k in ks]
-        lo = ys[r - 1] if r > 0 else -inf
-        hi = ys[r + 1] if r + 1 < m else inf
-        if ts[0] <= lo or ts[-1] >= hi or any(k in anchors and k != anchors[r] for k in ks):
-            return inf
-        if r == 0 and not middle:
-            return 0.0 if ts[0] >= ys[0] - 1 else abs(ts[0] - ys[0])
-        return abs((sum(ts) / len(ts) if middle else ts[0]) - ys[r])
-
-    dp = [[inf] * (n + 1) for _ in range(m + 1)]
-    back = [[0] * (n + 1) for _ in range(m + 1)]
-    dp[0][0] = 0.0
-    for r in range(m):
-        for j in range(n + 1):
-            for i in range(j + 1):
-                if dp[r][i] == inf:
-                    continue
-                c = dp[r][i] + cost(r, i, j)
-                if c < dp[r + 1][j]:
-                    dp[r + 1][j], back[r + 1][j] = c, i
-    out: list[list] = [[] for _ in range(m)]
-    if dp[m][n] == inf:  # no split fits: each line to the last anchor at or above it
-        for k, ws in per_line:
-            r = max([i for i, y in enumerate(ys) if y <= tops[k]] or [0])
-            out[r].append((k, ws))
-        return out, 1e9
-    j = n
-    for r in range(m, 0, -1):
-        i = back[r][j]
-        out[r - 1] = per_line[i:j]
-        j = i
-    return out, dp[m][n]
+_split = split_runs  # one least-cost split of a column's lines into rows (positional)
 
 
 @dataclass
@@ -444,6 +403,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
         # cells centred vertically: ``หน่วย ค่าเป้าหมาย`` over ``ที่ ตัวชี้วัด นับ ๒๕๖๘``) and
         # the lines below it until the first body line
         floor = out[-1].end if out else 0
+        seen = i  # the header's line: the search goes on after it (not after the lines above it)
         while i > floor and _header_above(lines[i - 1], lines[i], heading):
             i -= 1
         h = i + 1
@@ -461,7 +421,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
                 end2 += 1
             cols = _columns(lines[i:h], lines[end + 1:end2])
         if cols is None:
-            i += 1
+            i = seen + 1
             continue
         end = _extent(lines, h, cols, heading, stop_words)
         cols = _columns(lines[i:h], lines[h:end]) or cols
@@ -477,7 +437,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
             found.append(Found(k, e, [], _rows(lines, body, cols, pages), cols, body))
             end = e
         if not any(f.rows for f in found):
-            i += 1
+            i = seen + 1
             continue
         out += found
         i = end

@@ -12,48 +12,15 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 
+from assistant.ingest.positional import Line, Word, cell_text, join_words
+
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 _LINE = re.compile(r"<line [^>]*>(.*?)</line>", re.S)
 _PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
 
 
-@dataclass
-class Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-@dataclass
-class Line:
-    words: list[Word]
-
-    @property
-    def top(self) -> float:
-        return min(w.y0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    def text(self) -> str:
-        return join_words(self.words)
-
-
-def join_words(words: list[Word]) -> str:
-    """Words of one line: a gap narrower than an eighth of the line height is no space
-    (a Thai word split by kerning, ``เป้`` ``าประสงค์``)."""
-    out = ""
-    prev = None
-    for w in sorted(words, key=lambda w: w.x0):
-        if prev is not None:
-            gap = w.x0 - prev.x1
-            out += "" if gap < 0.12 * (prev.y1 - prev.y0) else " "
-        out += w.text
-        prev = w
-    return out
+# the word and line model is the positional reader's (one model for PDF boxes and laid-out text)
+__all__ = ["Line", "Word", "cell_text", "join_words"]
 
 
 def pages_lines(data: bytes) -> list[list[Line]]:
@@ -121,23 +88,6 @@ def _box(table) -> tuple[float, float, float, float]:
 def inside(w: Word, box) -> bool:
     cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
-
-
-def cell_text(words: list[Word]) -> str:
-    """A cell's words, line by line; a line break between Thai letters is no space."""
-    rows: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (round(w.y0), w.x0)):
-        if rows and abs(rows[-1][0].y0 - w.y0) < 0.5 * (w.y1 - w.y0):
-            rows[-1].append(w)
-        else:
-            rows.append([w])
-    out = ""
-    for r in rows:
-        t = join_words(r)
-        if out:
-            out += "" if re.match(r"[ก-๙]", t) and re.search(r"[ก-๙]$", out) else " "
-        out += t
-    return out
 
 
 def grid(rows) -> list[list[tuple[str, tuple[int, int] | None, tuple]]]:
@@ -235,8 +185,13 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
         kept_of.append(kept)
     # border-less tables, over the pages' lines in a row (a table broken by a page is one)
     flat = [(no, ln) for no, kept in enumerate(kept_of) for ln in kept]
-    found = pdf_columns.find_tables([ln for _, ln in flat], lambda t: heading(repair(t)[0]), stops,
-                                    [no for no, _ in flat])
+    from functools import lru_cache
+
+    is_heading = lru_cache(maxsize=None)(lambda t: heading(repair(t)[0]))  # each line asked many times
+    if BORDERLESS == "positional":
+        found = borderless_tables(flat, is_heading, stops)
+    else:
+        found = pdf_columns.find_tables([ln for _, ln in flat], is_heading, stops, [no for no, _ in flat])
     free_tables: dict[int, list[tuple[float, list[list[str]], bool]]] = {}
     in_table: set[int] = set()  # ids of lines inside them
     for f in found:
@@ -299,4 +254,81 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
                 out.append(("text", text))
             prev_line = x
         pages.append([(k, fix(v)) if k == "text" else (k, v) for k, v in out])
+    counts_broken = join_broken_rows(pages)
+    if counts_broken:
+        counts["rows_broken_by_page"] = counts_broken
     return pages, counts
+
+
+def _glue(a: str, b: str) -> str:
+    if not a or not b:
+        return a or b
+    return a + ("" if re.search(r"[ก-๙]$", a) and re.match(r"[ก-๙]", b) else " ") + b
+
+
+def broken_row(rows: list[list[tuple[str, tuple | None]]], k: int) -> bool:
+    """Row ``k`` is the rest of a row broken by a page: it holds text, and its leading
+    empty cells include a column every other body row fills with text (the row number)."""
+    others = [r for i, r in enumerate(rows) if i != k and i > 0]
+    row = rows[k]
+    first = next((j for j, (t, o) in enumerate(row) if t.strip() or o), None)
+    if not others or first is None or row[first][1]:
+        return False
+    # (filled with text: a column merged down over rows, one row per year, goes on by merging)
+    return any(all(j < len(r) and r[j][0].strip() and not r[j][1] for r in others) for j in range(first))
+
+
+BORDERLESS = "columns"  # the reader of tables without ruling lines: "columns" (pdf_columns) or "positional"
+
+
+@dataclass
+class Found:
+    start: int  # index (in the lines given) of the table's first line
+    end: int  # index after its last line
+    header: list[str]  # the header row, [] for a part below a strategy row
+    rows: list[tuple[int, list[str]]]  # body rows: (index of the row's first line, cells)
+
+
+def borderless_tables(flat: list[tuple[int, Line]], heading, stops) -> list[Found]:
+    """Tables without ruling lines over the pages' lines in a row (``(page, line)``),
+    read by :mod:`assistant.ingest.positional`: each page's lines are moved right below
+    the page before, so a table (or a row) broken by a page reads as one."""
+    from assistant.ingest import positional
+
+    moved: list[Line] = []
+    shift, page = 0.0, None
+    for no, ln in flat:
+        if page is not None and no != page and moved:
+            shift = moved[-1].bottom + 0.2 * ln.em - ln.top
+        page = no
+        moved.append(Line([Word(w.x0, w.y0 + shift, w.x1, w.y1 + shift, w.text) for w in ln.words]))
+    return [Found(t.first, t.end, t.header, [(a, cells) for a, _, cells in t.rows])
+            for t in positional.find_tables(moved, heading, stops)]
+
+
+def join_broken_rows(pages: list[list[tuple[str, list]]]) -> int:
+    """A table row broken by a page (its rest below the header repeated on the next
+    page, ``ทุก`` | ``โรงเรียน``) is one row again: the rest's cells are glued to the cells
+    of the last row before the break. Returns how many rows were joined."""
+    n = 0
+    for no in range(1, len(pages)):
+        if not pages[no] or not pages[no - 1]:
+            continue
+        (kind, rows), (pkind, prev) = pages[no][0], pages[no - 1][-1]
+        if kind != "table" or pkind not in ("table", "table-cont") or len(prev) < 2:
+            continue
+        same_header = [t for t, _ in rows[0]] == [t for t, _ in prev[0]]
+        k = 1 if same_header else 0
+        if k >= len(rows) or len(rows[k]) != len(prev[-1]):
+            continue
+        if not broken_row(prev + [rows[k]], len(prev)):
+            continue
+        last = prev[-1]
+        prev[-1] = [(_glue(a, b), o) if not o else (a, o) for (a, o), (b, _) in zip(last, rows[k], strict=True)]
+        del rows[k]
+        n += 1
+        if len(rows) == k:  # nothing left (but the repeated header)
+            pages[no].pop(0)
+        elif not same_header:  # the rest of the table goes on from the row above the break
+            pages[no][0] = ("table-cont", rows)
+    return n
