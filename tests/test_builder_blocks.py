@@ -125,7 +125,7 @@ def test_vowel_and_tone_drawn_one_consonant_late_are_put_back():
     assert thai.repair("ครูคนนั้นสอนดี") == ("ครูคนนั้นสอนดี", {})
 
 
-@pytest.mark.parametrize("folder", ["eval/plans", "eval/plans/s3", "eval/plans/s4"])
+@pytest.mark.parametrize("folder", ["eval/plans", "eval/plans/s3", "eval/plans/s4", "eval/plans/s5"])
 def test_the_eval_plans_read_exactly(folder):
     """The development plans (with session 2's held-out plans, tuned on since session 3), .pdf
     included: every yearly target, unit, baseline, responsible unit and guideline as in
