@@ -166,3 +166,14 @@ def test_levels_joined_in_a_list_question_are_the_whole_cell(bot):
     assert q.intent == "list" and q.level_column == "สพฐ./สพท./รร." and q.terms == []
     ans = bot.ask("เชียงใหม่ เขต 6 มีตัวชี้วัดอะไรบ้างที่ผู้รับผิดชอบเป็น สพฐ./สพท./รร.")
     assert "ที่ผู้รับผิดชอบระบุ สพฐ./สพท./รร. มี 3 ตัว" in ans.answer
+
+
+def test_a_list_of_one_grades_rows_lists_only_the_rows_that_print_that_grade(bot):
+    """'ตัวชี้วัดระดับ ป.3 มีอะไรบ้าง' lists the rows printing ป.3 (ประถมศึกษาปีที่ ๓), not every
+    row of the plan with its figures; a grade no row prints is said plainly."""
+    a = bot.ask("ยโสธร เขต 2 มีตัวชี้วัดของเด็ก ป.3 อะไรบ้าง ตั้งเป้าไว้เท่าไร")
+    assert a.status == "answered"
+    assert sorted(v.value for v in a.values) == ["60", "70"]
+    assert "ประถมศึกษาปีที่ ๓" in a.answer and "ปฐมวัย" not in a.answer
+    none = bot.ask("ชม.6 มีตัวชี้วัดของชั้น ป.2 อะไรบ้าง")
+    assert none.status == "not_found" and not none.values

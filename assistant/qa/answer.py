@@ -704,6 +704,8 @@ class Answerer:
                 if q.responsible_is and not _names_unit(ind, q.responsible_is):
                     continue
                 rows.append((s, ind))
+        if q.grades:  # "ตัวชี้วัดระดับ ป.3 มีอะไรบ้าง": the rows that print one of the grades named
+            rows = [(s, ind) for s, ind in rows if self._prints_grade(q, ind)]
         rows, used_terms = self._literal_filter(q, rows, plan)
         extreme_note = ""
         if q.extreme:
@@ -712,6 +714,7 @@ class Answerer:
             f" {plan.strategies[0].kind}ที่ {q.strategy}" if q.strategy and plan.strategies else "",
             f" ที่เกี่ยวกับ{q.group}" if q.group else "",
             f" ระดับ{q.level}" if q.level else "",
+            f" ของชั้น {' '.join(q.grades)}" if q.grades else "",
             f" ที่มีค่าเป้าหมาย {q.every_year} ทุกปี" if q.every_year else "",
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
