@@ -177,3 +177,16 @@ def test_a_list_of_one_grades_rows_lists_only_the_rows_that_print_that_grade(bot
     assert "ประถมศึกษาปีที่ ๓" in a.answer and "ปฐมวัย" not in a.answer
     none = bot.ask("ชม.6 มีตัวชี้วัดของชั้น ป.2 อะไรบ้าง")
     assert none.status == "not_found" and not none.values
+
+
+def test_one_years_target_against_another_years_is_a_list_condition(bot):
+    """'เป้าปี 70 สูงกว่าปี 69' keeps the rows whose 2570 target is above their 2569 target
+    (both shown); rows with equal targets are left out."""
+    a = bot.ask("เชียงใหม่ เขต 6 กลยุทธ์ที่ 2 มีตัวชี้วัดไหนบ้างที่เป้าปี 70 สูงกว่าปี 69")
+    assert a.status == "answered"
+    assert "ที่ค่าเป้าหมายปี 2570 สูงกว่าปี 2569" in a.answer
+    by_row: dict[str, dict[int, float]] = {}
+    for v in a.values:
+        by_row.setdefault(f"{v.strategy}.{v.indicator}", {})[v.year] = float(v.value)
+    assert by_row and all(ys[2570] > ys[2569] for ys in by_row.values())
+    assert "ตัวชี้วัดที่ 1:" not in a.answer  # 100 and 100: no rise

@@ -703,6 +703,8 @@ class Answerer:
                     continue
                 if q.responsible_is and not _names_unit(ind, q.responsible_is):
                     continue
+                if q.year_change and not _year_change(ind, q):
+                    continue
                 rows.append((s, ind))
         if q.grades:  # "ตัวชี้วัดระดับ ป.3 มีอะไรบ้าง": the rows that print one of the grades named
             rows = [(s, ind) for s, ind in rows if self._prints_grade(q, ind)]
@@ -725,6 +727,8 @@ class Answerer:
             f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
             f" ที่ค่าเป้าหมายไม่ใช่ {q.target_not}" if q.target_not else "",
             f" ที่ผู้รับผิดชอบคือ {q.responsible_is}" if q.responsible_is else "",
+            (f" ที่ค่าเป้าหมายปี {next(y for y in q.years if y != q.year_change_from)} "
+             f"{'ต่ำกว่า' if q.year_change == 'lower' else 'สูงกว่า'}ปี {q.year_change_from}") if q.year_change else "",
             extreme_note,
             f" ที่กล่าวถึง \"{' '.join(used_terms)}\"" if used_terms else "",
             f" ปี {', '.join(map(str, q.years))}" if q.years else "",
@@ -1549,6 +1553,16 @@ def _names_unit(ind: Indicator, unit: str) -> bool:
     cells = " / ".join(x for x in (ind.responsible, ind.source) if x)
     parts = [fold(p).replace(" ", "") for p in re.split(r"[/,]", cells)]
     return any(len(p) >= 2 and not p.startswith("ทุก") and (p in want or want in p) for p in parts)
+
+
+def _year_change(ind: Indicator, q: Question) -> bool:
+    """The row's target of the other year asked is lower / higher than its target of
+    ``q.year_change_from`` (both printed as numbers)."""
+    other = next(y for y in q.years if y != q.year_change_from)
+    tv = {t.year: t.numeric for t in ind.targets if t.kind == "target" and t.numeric is not None}
+    if other not in tv or q.year_change_from not in tv:
+        return False
+    return tv[other] < tv[q.year_change_from] if q.year_change == "lower" else tv[other] > tv[q.year_change_from]
 
 
 def _targets_other(ind: Indicator, years: list[int], value: float) -> list[Target]:

@@ -121,6 +121,8 @@ class Query:
     responsible_is: str | None = None  # list condition: the responsible column names this unit ("กลุ่มแผน")
     target_not: str | None = None  # list condition: the asked years' targets are not this ("ไม่ได้ตั้งไว้ 100")
     extreme: str | None = None  # list condition: the row(s) with the lowest ("min") / highest ("max") target
+    year_change: str | None = None  # list condition: the other year's target "lower" / "higher" than year_change_from's
+    year_change_from: int | None = None  # the year compared against ("เป้าปี 67 ต่ำกว่าปี 66": 2566)
     followup: bool = False  # written as a follow-up ("แล้วปี 69 ล่ะ")
     absent: str | None = None  # a fact plans do not hold (signer, school_count, ...)
     own_office: bool = False  # "ของเรา": the user's own office, which the text does not name
@@ -337,7 +339,13 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.no_target_years = before[-1:] if before and len(before) < len(q.years) else []
     if (m := _TARGET_BELOW.search(rest)) and not q.below_target and not q.indicator and _LIST.search(rest):
         q.target_below = m.group(1)
-    if len(q.years) > 1 and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
+    if len(q.years) == 2 and not q.indicator:  # "เป้าปี 67 ต่ำกว่าปี 66": one year's target against another's
+        for change, ws in (words.get("target_vs_year") or {}).items():
+            for w in ws:
+                m = re.search(re.escape(w) + r"\s*ปี(?:งบ(?:ประมาณ)?)?\s*(?:พ\.?\s?ศ\.?\s*)?(?:25)?(\d\d)(?!\d)", norm)
+                if m and (y := 2500 + int(m.group(1))) in q.years:
+                    q.year_change, q.year_change_from = change, y
+    if len(q.years) > 1 and not q.year_change and not re.search(r"\d\s*(?:-|–|ถึง)\s*(?:ปี\s*)?\d", norm):
         q.years = _asked_years(norm, q.years, words.get("met_target") or ())
     q.year_ref = next((v for w, v in (words.get("relative_years") or {}).items()
                        if w in rest and v in ("first", "last")), None) if not q.years else None
@@ -687,7 +695,8 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     listy = bool(_LIST.search(s))
     if q.indicator and (not listy or not re.search(r"(?:ไหน|อะไร|ใด)บ้าง|ทั้งหมด|รายการ|ทุกตัว|มีกี่", s)):
         return "numeric", None  # "ตัวชี้วัดที่ 14 ผลปี 61 เป็นยังไงบ้าง": that row's figures
-    if q.every_year or q.below_target or q.unit_not or q.target_below or (q.no_target and _IND_WORD.search(s)):
+    if q.every_year or q.below_target or q.unit_not or q.target_below or q.year_change \
+            or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
         return "numeric", None
