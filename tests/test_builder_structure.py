@@ -262,3 +262,36 @@ def test_number_column_named_with_ti_and_check_mark_columns(tmp_path):
     assert (i1.number, i1.text, i1.attributes) == ("1", "ร้อยละของโรงเรียนที่ผ่านเกณฑ์สถานศึกษาปลอดภัย", {"สพฐ.": "✓"})
     assert (i2.number, i2.attributes) == ("2", {"สพท.": "✓"})
     assert [(t.year, t.value) for t in i2.targets] == [(2569, "70"), (2570, "80")]
+
+
+def test_one_table_of_every_strategys_indicators_numbered_in_their_text(tmp_path):
+    """One indicator table printed after the strategies' sections, each row's number written
+    into its text ("ตัวชี้วัด 2.1 ..."): every row goes to the strategy its number names, its
+    text loses the number, and "≥ 80" is the figure 80 with its qualifier."""
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("แผนพัฒนาการศึกษา สพป.น่าน เขต 1 ปีงบประมาณ 2569 - 2570", style="Title")
+    d.add_heading("ยุทธศาสตร์ที่ 1 ความปลอดภัยของผู้เรียน", level=2)
+    d.add_paragraph("จัดอบรมครูแกนนำด้านความปลอดภัย", style="List Bullet")
+    d.add_heading("ยุทธศาสตร์ที่ 2 คุณภาพผู้เรียน", level=2)
+    d.add_paragraph("ส่งเสริมการอ่านในทุกห้องเรียน", style="List Bullet")
+    d.add_heading("ตัวชี้วัดของแผน", level=2)
+    rows = [("ตัวชี้วัด", "หน่วยนับ", "พ.ศ. ๒๕๖๙", "ปีงบ 70"),
+            ("ตัวชี้วัด 1.1 ร้อยละของโรงเรียนที่มีแผนเผชิญเหตุ", "ร้อยละ", "≥ 80", "≥ 90"),
+            ("ตัวชี้วัด ๑.๒ จำนวนอุบัติเหตุของนักเรียน", "ครั้ง", "ไม่เกิน ๖", "ไม่เกิน ๔"),
+            ("ตัวชี้วัด 2.1 ร้อยละของนักเรียนที่อ่านคล่อง", "ร้อยละ", "75", "78")]
+    t = d.add_table(rows=len(rows), cols=4)
+    for r, vals in zip(t.rows, rows, strict=True):
+        for c, v in zip(r.cells, vals, strict=True):
+            c.text = v
+    p = tmp_path / "nan1.docx"
+    d.save(p)
+    plan = parse_file(p).plan
+    s1, s2 = plan.strategy("1"), plan.strategy("2")
+    assert [(i.number, i.text) for i in s1.indicators] == [
+        ("1.1", "ร้อยละของโรงเรียนที่มีแผนเผชิญเหตุ"), ("1.2", "จำนวนอุบัติเหตุของนักเรียน")]
+    assert [(i.number, i.text) for i in s2.indicators] == [("2.1", "ร้อยละของนักเรียนที่อ่านคล่อง")]
+    assert [(t.year, t.value, t.qualifier) for t in s1.indicators[0].targets] == [
+        (2569, "80", "≥"), (2570, "90", "≥")]
+    assert [(t.year, t.value) for t in s2.indicators[0].targets] == [(2569, "75"), (2570, "78")]

@@ -82,6 +82,7 @@ class _Builder:
     def __init__(self, doc: Document, opts: BuildOptions, lex: lexicon.Lexicon):
         self.doc, self.opts, self.lex = doc, opts, lex
         self.plan = Plan(doc.doc_id)
+        self.numbered_into: set[str] = set()  # strategies given rows by the rows' own numbers
         self.warnings: list[str] = []
         self.section: str | None = None
         self.strategy: Strategy | None = None
@@ -904,6 +905,20 @@ class _Builder:
             return None
         return None
 
+    def _strategy_of_number(self, s: Strategy, no: str) -> Strategy:
+        """The strategy an indicator's own number names ("ตัวชี้วัด 2.1" in one table of every
+        strategy's indicators, printed after the strategies' sections): the strategy numbered
+        2, when ``s`` is another and that strategy has no indicators of its own section (none
+        yet, or only rows given to it by their numbers); else ``s``."""
+        head = no.split(".")[0] if "." in no else None
+        if head is None or head == s.number:
+            return s
+        other = next((x for x in self.plan.strategies if x.number == head), None)
+        if other is None or (other.indicators and head not in self.numbered_into):
+            return s
+        self.numbered_into.add(head)
+        return other
+
     # ------------------------------------------------------------ records
     def indicator(self, s: Strategy, no: str | None, raw_no: str | None, text: str, a: int, b: int,
                   unit: str | None) -> Indicator:
@@ -1136,14 +1151,18 @@ class _Builder:
                 m = NUMBERING.match(text)
                 if not no and m and m.group(1):
                     no, raw_no = thai.to_arabic(m.group(1)).rstrip("."), m.group(1)
-                hw = heading_word(text) if transposed else None
-                if hw and self.roles.get(hw) == "indicators":  # "ตัวชี้วัด 1.1 <text>" heads a column
+                hw = heading_word(text)
+                if hw and self.roles.get(hw) == "indicators":
+                    # "ตัวชี้วัด 1.1 <text>": heads a transposed table's column; in a row's cell, the
+                    # row's number written into its text
                     pos, number = self._after_word(Block("item", cell.start, cell.end), text, hw)
                     m2 = re.match(r"\s*([0-9๐-๙]+(?:\.[0-9๐-๙]+)*)\.?\s+", self.doc.text[pos:cell.end]) if not number else None
                     number = number or (m2.group(1) if m2 else "")
-                    text = self.doc.text[pos + (m2.end() if m2 else 0):cell.end]
+                    if transposed or (number and not no):
+                        text = self.doc.text[pos + (m2.end() if m2 else 0):cell.end]
                     if number and not no:
                         no, raw_no = thai.to_arabic(number), number
+                        s = self._strategy_of_number(s, no)
                 ind_text = self._item_text(text)
                 unit = None
                 if "unit" in roles:
