@@ -179,7 +179,7 @@ class Table:
     bands: list[tuple[float, float]] = field(default_factory=list)  # each column's x range
 
 
-def _runs(ln: Line) -> list[list[Word]]:
+def word_runs(ln: Line) -> list[list[Word]]:
     """Runs of words on a line separated by gaps wider than nine tenths of an em."""
     out: list[list[Word]] = []
     for w in sorted(ln.words, key=lambda w: w.x0):
@@ -194,7 +194,7 @@ def is_header(ln: Line) -> bool:
     """A line with at least two column words (or years) in separate runs, one of them the
     indicator column (else three)."""
     roles = []
-    for g in _runs(ln):
+    for g in word_runs(ln):
         t = "".join(w.text for w in g)
         r = role_of(t)
         if r is None and year_of(t) is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from assistant.domain import lexicon, thai
 from assistant.ingest.columns import ROLES, is_header_label, role_of, year_of
-from assistant.ingest.positional import split_runs
+from assistant.ingest.positional import split_runs, word_runs
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
 
 _NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
@@ -62,22 +62,11 @@ class Columns:
         return True
 
 
-def _groups(ln: Line) -> list[list[Word]]:
-    """Runs of words on a line separated by gaps wider than the line height."""
-    out: list[list[Word]] = []
-    for w in sorted(ln.words, key=lambda w: w.x0):
-        if out and w.x0 - out[-1][-1].x1 < 0.9 * (w.y1 - w.y0):
-            out[-1].append(w)
-        else:
-            out.append([w])
-    return out
-
-
 def is_header(ln: Line) -> bool:
     """A line with at least two column words (or years) in separate runs, one of them the
     indicator column."""
     roles = []
-    for g in _groups(ln):
+    for g in word_runs(ln):
         t = "".join(w.text for w in g)
         r = role_of(t)
         if r is None and year_of(t) is not None:
