@@ -104,8 +104,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         # "ตัวแรก" / "ตัวที่ 3" after a list: the row numbered so, or the row at that position
         rows = _rows_named(prev, q.ref)
         if len(rows) > 1:
-            return replace(q, intent="pick", pending=q.intent if q.intent != "open" else prev.intent,
-                           offices=list(prev.offices), listed=[f"{s}|{i}" for s, i in rows], inherited=["office"])
+            return _pick(q, prev, rows)
         if rows:
             q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
             inherited.append("indicator")
@@ -115,8 +114,7 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         rows = _rows_named(prev, q.ref, q.strategy) if prev.listed and not about_guidelines else []
         if len(rows) > 1:
             # the row numbered 3 and the third row shown differ: ask which
-            return replace(q, intent="pick", pending=q.intent if q.intent != "open" else prev.intent,
-                           offices=list(prev.offices), listed=[f"{s}|{i}" for s, i in rows], inherited=["office"])
+            return _pick(q, prev, rows)
         if rows:
             q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
             inherited.append("indicator")
@@ -292,6 +290,13 @@ def _retopic(q: Query, prev: Query, office_given: bool) -> Query | None:
     elif prev.years:
         inherited.append("year")
     return new
+
+
+def _pick(q: Query, prev: Query, rows: list[tuple[str, str]]) -> Query:
+    """Ask which of ``rows`` (of the list shown before) the turn means; the question the turn
+    asked waits as ``pending`` and is answered once a choice is made."""
+    return replace(q, intent="pick", pending=q.intent if q.intent != "open" else prev.intent,
+                   offices=list(prev.offices), listed=[f"{s}|{i}" for s, i in rows], inherited=["office"])
 
 
 def _rows_named(prev: Query, number: str, strategy: str | None = None) -> list[tuple[str, str]]:

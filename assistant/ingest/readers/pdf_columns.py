@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from assistant.domain import lexicon, thai
 from assistant.ingest.columns import ROLES, is_header_label, role_of, year_of
-from assistant.ingest.positional import split_runs, word_runs
+from assistant.ingest.positional import is_header, split_runs
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
 
 _NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
@@ -60,20 +60,6 @@ class Columns:
             if len(over) > 1 or (over and over[0] not in self.value_cols):
                 return False
         return True
-
-
-def is_header(ln: Line) -> bool:
-    """A line with at least two column words (or years) in separate runs, one of them the
-    indicator column."""
-    roles = []
-    for g in word_runs(ln):
-        t = "".join(w.text for w in g)
-        r = role_of(t)
-        if r is None and year_of(t) is not None:
-            r = "year"
-        if r:
-            roles.append(r)
-    return len(set(roles)) >= (2 if "indicators" in roles else 3)
 
 
 def _starts(lines: list[Line]) -> list[float]:
