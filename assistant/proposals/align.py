@@ -84,6 +84,8 @@ EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic o
 SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
 RARE_DF = 2  # a word in at most this many of the plan's items is rare (telling)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
+GENERIC_W = 1.0  # weight of a generic idea word (not specific) in the word share, against a specific one
+PLACES = True  # province names (pythainlp's list) are no topic words: a plan names its own everywhere
 # --- with vectors (session 4): A_* fitted on eval/align_gold.yaml, align_calibration.yaml and
 # align_dev_s2.yaml (157 ideas); FIT_* and CLEAR_W refitted in session 5 on those and
 # align_dev_s3.yaml + align_dev_s4.yaml (237 ideas; A_* refit to the same values), each
@@ -350,6 +352,8 @@ class Aligner:
         self.generic = {_match_form(w) for w in str(self.T.t.get("generic") or "").split()}
         # an idea's words that say nothing about its topic: ours and Thai function words
         self.idea_stopwords = self.T.stopwords | {_match_form(w) for w in thai.function_words()}
+        # where the idea happens is no topic: "…ในลำปาง" matches every text naming the office
+        self.places = {_match_form(p[0]) for p in thai.provinces()} if PLACES else set()
 
     # ------------------------------------------------------------ plumbing
     def dense(self) -> _DenseView | None:
@@ -437,7 +441,7 @@ class Aligner:
                 out.append(_Concept(key, [(a,) for a in alts]))
                 used.append(key)
         for t in toks:
-            if (len(t) < 2 or t in self.idea_stopwords
+            if (len(t) < 2 or t in self.idea_stopwords or t in self.places
                     or re.fullmatch(r"[\d.]+|[ปม]\.?\d*", t) or any(t in u for u in used)):
                 continue
             if all(c.key != t for c in out):
@@ -504,6 +508,9 @@ class Aligner:
         lexical = {} if dense else self._lexical(idea, plan)
 
         specific = self.specific(concepts, list(texts.values()))
+        if GENERIC_W != 1.0 and specific:  # generic words say less than the idea's specific ones
+            keys = {c.key for c in specific}
+            weights = {k: (w if k in keys else GENERIC_W * w) for k, w in weights.items()}
 
         def item(rec: Record, sim: float | None) -> ItemFit:
             text = texts.get(rec.id) or _match_form(self._item_text(rec))
