@@ -103,6 +103,7 @@ RUNNER_P = 0.5  # a runner-up is "possible" at this probability of its own …
 RUNNER_GAP = 1.0  # … and within this much of the first's score
 CLEAR_W = (0.161, -1.225, -0.785, 0.848, 1.462)  # clear logit: bias, rank (0 = first), gap to the
 CLEAR_P = 0.9  # first, lead over the next, specific-word share; "clear" at this probability
+UNSURE_GAP = 0.3  # the first two within this score: "ไม่แน่ใจ" between them (dense path; see Alignment.unsure)
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
 MAX_ITEMS = 3  # goals / guidelines / indicators listed per strategy
@@ -214,6 +215,9 @@ class Alignment:
     fits: bool
     message: str
     dense: bool  # meaning evidence was available (vector index built)
+    # the two strategies the aligner cannot choose between (their scores within UNSURE_GAP):
+    # both are shown as "อาจสอดคล้อง" and the text says so; empty when the first stands out
+    unsure: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -579,7 +583,9 @@ class Aligner:
             sf.goals, sf.guidelines, sf.indicators = (g[:MAX_ITEMS] for g in (sf.goals, sf.guidelines, sf.indicators))
         msg = "" if ok else (self.T("align_outside_level", idea=idea, kind=kind, office=office, level=level)
                              if level else self.T("align_none", idea=idea, kind=kind, office=office))
-        return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None)
+        unsure = [sf.number for sf in ranked[:2] if getattr(sf, "unsure", False)] if ok else []
+        return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None,
+                         unsure if len(unsure) == 2 else [])
 
     def _rank_dense(self, plan: Plan, pv: _PlanVectors, qv: np.ndarray, by_strategy: dict[str, list[ItemFit]],
                     mu: float, sd: float) -> list[StrategyFit]:
@@ -629,6 +635,12 @@ class Aligner:
             sf.evident = fits and (i == 0 or (p >= RUNNER_P and gap <= RUNNER_GAP))
             clear = b0 + b_rank * min(i, 2) + b_gap * gap + b_lead * lead + b_spec * spec >= clear_logit
             sf.label = "weak" if not sf.evident else ("clear" if clear else "possible")
+        if fits and len(rows) >= 2 and first - rows[1][0].score < UNSURE_GAP:
+            # too close to call: neither is "clear", both are candidates (the dev sets: the
+            # first right for 26 of 39 such ideas, one of the two for 35; elsewhere 257 of 268)
+            for sf, _, _ in rows[:2]:
+                sf.evident, sf.label = True, "possible"
+                sf.unsure = True
         return [sf for sf, _, _ in rows]
 
     @staticmethod
@@ -821,6 +833,8 @@ def _coverage(concepts: list[_Concept], weights: dict[str, float], text: str) ->
 
 def format_alignment(al: Alignment, T: ProposalTemplates, year: int | None = None) -> str:
     lines = [T("align_head", idea=al.idea, office=al.office, plan=al.plan_title), ""]
+    if al.unsure:
+        lines += [T("align_unsure", kind=al.kind, first=al.unsure[0], second=al.unsure[1]), ""]
     if not al.fits:
         lines.append(al.message)
         if al.strategies:
@@ -876,7 +890,7 @@ def alignment_payload(al: Alignment, T: ProposalTemplates, year: int | None = No
             "indicators": [item(f) for f in shown_items(sf.indicators)],
         })
     return {"idea": al.idea, "office_id": al.office_id, "office": al.office, "doc": al.doc_id,
-            "plan": al.plan_title, "fits": al.fits, "message": al.message, "year": year,
+            "plan": al.plan_title, "fits": al.fits, "message": al.message, "year": year, "unsure": al.unsure,
             "text": format_alignment(al, T, year), "strategies": out}
 
 
@@ -890,9 +904,15 @@ def summary_text(al: Alignment, T: ProposalTemplates, year: int | None = None) -
              T("align_strategy", n=1, kind=sf.kind, number=sf.number, title=sf.title,
                strength=strength_of(sf, T)).strip(),
              T("align_reason", reason=sf.reason).strip()]
+    if al.unsure:
+        lines.insert(1, T("align_unsure", kind=al.kind, first=al.unsure[0], second=al.unsure[1]))
     for f in (sf.guidelines[:1] + sf.indicators[:1]):
         extra = " · " + T("targets_line", values=_targets_text(f.targets, year)) if f.targets else ""
         lines.append(f"- {f.section}: \"{_clip(f.text, 160)}\"{extra}")
+    if al.unsure and len(al.strategies) > 1:  # the other candidate, named
+        s2 = al.strategies[1]
+        lines.append(T("align_strategy", n=2, kind=s2.kind, number=s2.number, title=s2.title,
+                       strength=strength_of(s2, T)).strip())
     return "\n".join(lines)
 
 
