@@ -97,6 +97,16 @@ def test_vocabulary_matches_whole_tokens(lexical):
     assert all(c.key != "นม" for c in aligner.concepts("ชุดฝึกสำหรับนักเรียน ม.1-3"))
 
 
+def test_place_names_are_no_topic_words(lexical):
+    # where a project happens says nothing about its topic: the plan names its own
+    # province in many items ("สำนักงานเขตพื้นที่การศึกษา...ตรัง เขต 2")
+    aligner = Aligner(lexical)
+    keys = [c.key for c in aligner.concepts("พาเด็กไปเที่ยวพิพิธภัณฑ์ที่ลำปาง กับ น่าน")]
+    assert "ลำปาง" not in keys and "น่าน" not in keys and "พิพิธภัณฑ์" in keys
+    al = aligner.align("จัดงานวันเด็กที่จังหวัดตรัง", "spp-trang-2")
+    assert all("ตรัง" not in t for sf in al.strategies for t in sf.best.terms)
+
+
 def test_compound_split_into_plan_words(lexical):
     aligner = Aligner(lexical)
     plan = lexical.store.plans[DOC_000]

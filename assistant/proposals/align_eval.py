@@ -56,7 +56,7 @@ def evaluate(aligner, ideas: list[dict]) -> list[dict]:
             "gold": g, "ranked": ranked, "labels": labels, "fits": al.fits, "top1": top1, "top3": top3,
             "clear": claimed, "clear_right": [n for n in claimed if n in clear_ok],
             "nofit_on_right": bool(want) and not al.fits and ranked[:1] != [] and ranked[0] in want,
-            "seconds": dt,
+            "seconds": dt, "unsure": list(getattr(al, "unsure", []) or []),
         })
     return out
 
@@ -113,6 +113,13 @@ def report(rows: list[dict], path: Path | str) -> str:
              f"top-3 >= {TARGETS['top3']:.0%}, สอดคล้องชัดเจน precision >= {TARGETS['clear']:.0%})",
              table(["office", "n", "top-1", "top-3", "clear precision"], body),
              f"first-ranked right but said 'no fit': {s['nofit_on_right']}", nofit_text(s)]
+    unsure = [r for r in rows if r.get("unsure")]
+    if unsure:
+        want = [[str(x) for x in r["gold"].get("strategies") or []] for r in unsure]
+        first = sum(r["unsure"][0] in w for r, w in zip(unsure, want, strict=True))
+        either = sum(any(n in w for n in r["unsure"]) for r, w in zip(unsure, want, strict=True))
+        lines.append(f"'ไม่แน่ใจ' between the first two: {len(unsure)} ideas; the first right {first}, "
+                     f"one of the two right {either}")
     if secs:
         lines.append(f"latency p50 / max: {1000 * statistics.median(secs):.0f} / {1000 * secs[-1]:.0f} ms")
     wrong = [r for r in rows if not r["top1"]]
