@@ -164,6 +164,10 @@ class _Builder:
         self._spread_every_year()
         self._fiscal_year()
         for ind in self.plan.indicators():
+            us = {t.unit for t in ind.targets if t.kind == "target"}
+            if ind.unit is None and len(us) == 1 and None not in us and all(t.numeric is not None for t in ind.targets):
+                ind.unit = us.pop()  # an empty unit cell, every figure printed with one unit ("ร้อยละ ๘๒")
+        for ind in self.plan.indicators():
             if ind.id in self.guessed_units and ind.targets and all(t.numeric is None for t in ind.targets) \
                     and (self.unit_labels or not all(t.value.startswith(ind.unit or "\0") for t in ind.targets)):
                 # targets that are words ("ทุกโรงเรียน"): a word of the text is no unit of theirs, unless
@@ -210,7 +214,7 @@ class _Builder:
         if self.breaks and _strip_number(thai.clean(raw)).startswith(self.breaks):
             self.section, self.open_ind = None, None  # a table caption or notes end the section
             return
-        if title is not None and b.kind == "paragraph" and self._wrapped(b):
+        if title is not None and b.kind == "paragraph" and self._wrapped(b) and not self._part_line(raw):
             title.title = f"{title.title}{_glue(title.title, raw)}{thai.one_line(raw)}"
             return
         if self.open_ind is not None and b.kind in ("paragraph", "item") and self.indicator_lines(b):
@@ -276,6 +280,11 @@ class _Builder:
         gap = self.doc.text[self.prev_end:b.start]
         before = gap.split("\f", 1)[0] if "\f" in gap else gap[: gap.find("\n") + 1]
         return not re.search(r"\n[ \t]*\n", before)
+    def _part_line(self, raw: str) -> bool:
+        """A line opening a numbered part of the document (lexicon ``part_words``: ``ส่วนที่ 2 …``)."""
+        words = "|".join(map(re.escape, self.lex.words("plan", "part_words")))
+        return bool(words and re.match(rf"[\s#*]*(?:{words})\s*[0-9๐-๙]", raw))
+
     def _wrapped(self, b: Block) -> bool:
         """A single line right below the previous block in text laid out by lines (plain
         text, PDF): the previous block's line wrapped."""
@@ -971,6 +980,13 @@ class _Builder:
                    sub: str | None = None) -> None:
         a, b = trim(self.doc.text, a, b)
         raw = self.doc.text[a:b]
+        note = re.match(r"(.*?[0-9๐-๙]%?)\s*[(（]([^()（）]+)[)）]\s*$", raw, re.S)
+        if note and not re.search(r"(?:25|๒๕)[0-9๐-๙]{2}", note.group(2)) \
+                and thai.parse_number(re.sub(r"^\D*", "", thai.printed_value(note.group(1))).rstrip("%")) is not None:
+            # "๖๐ (นำร่อง ๒๐ โรงเรียน)", "42.00⏎(เพิ่มขึ้นจากปีก่อน ๒ คะแนน)": a remark in brackets after the
+            # figure is no part of the value (a bracketed year is: "80 (2568)")
+            b = a + len(note.group(1))
+            raw = self.doc.text[a:b]
         qualifier, value = split_qualifier(thai.printed_value(raw), self.lex.words("plan", "qualifiers"))
         if not value or value in ("-", "–", "—"):
             return
@@ -1235,6 +1251,9 @@ class _Builder:
                     self.add_target(ind, c.year, c.role, cl.start, cl.end, ind.unit, sub)
                 elif c.role == "baseline" and sub is None:
                     v = thai.printed_value(self.doc.cell_text(cl))
+                    u = next((u for u in units() if v.startswith(u) and thai.parse_number(v[len(u):].strip()) is not None), None)
+                    if u:  # "ร้อยละ ๗๙.๕๐": the figure, with the unit printed before it
+                        v, ind.unit = v[len(u):].strip(), ind.unit or u
                     if v and v != "-":
                         ind.baseline = v
                         ind.baseline_year = c.year
