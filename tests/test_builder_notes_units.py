@@ -71,3 +71,19 @@ def test_a_sentence_target_takes_the_plans_one_fiscal_year():
     # "ทั้ง ๓ อำเภอ" is a number of the text; the figure is "๒ ครั้ง", bounded by อย่างน้อย
     assert [(t.year, t.value, t.unit, t.qualifier) for t in i2.targets] == [(2569, "2", "ครั้ง", "อย่างน้อย")]
     assert i1.attributes == {"S": "✓"}
+
+
+WEB_PAGE = ("แผนพัฒนาการศึกษา สพม.ตัวอย่าง พ.ศ. 2568-2570\n\n"
+            "ค่านิยม\n\nร่วมคิด ร่วมทำ ร่วมพัฒนา\n\n\u00a0\n\n"
+            "การขับเคลื่อนแผนด้วยรูปแบบ SMART TEAM\n\nS : Service mind หมายถึง การบริการ\n\n"
+            "กลยุทธ์ที่ 1 พัฒนาผู้เรียน\n\n1.2 แนวทางการพัฒนา\n\n"
+            + "".join(f"1.2.{k} แนวทางข้อ {k}\n\n" for k in range(1, 11))
+            + "1.2.1 1 แนวทางข้อสิบเอ็ด\n")
+
+
+def test_an_empty_web_paragraph_ends_a_section_and_a_stray_space_inside_a_number():
+    plan = build(read_txt("wp", WEB_PAGE)).plan
+    assert [v.text for v in plan.values] == ["ร่วมคิด ร่วมทำ ร่วมพัฒนา"]
+    s = plan.strategy("1")
+    assert [g.number for g in s.guidelines] == [f"1.2.{k}" for k in range(1, 12)]
+    assert s.guidelines[-1].text == "แนวทางข้อสิบเอ็ด"

@@ -50,12 +50,17 @@ class BuildOptions:
     sentence_targets: bool = True  # read "ปี 2567 = 80" inside indicator text
     word_targets: bool = True  # accept words (ดีเยี่ยม) as target values
     unit_words: bool = True  # a word value keeps the unit printed before it (ระดับดีมาก, not ดีมาก)
+    # a column's role by its header label, over the lexicon's (``{"ผู้รับผิดชอบ": "source"}``: a
+    # column headed "responsible" that holds the figures' sources)
+    column_roles: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_meta(cls, raw: dict | None) -> BuildOptions:
         raw = dict(raw or {})
         if "strategy_words" in raw:
             raw["strategy_words"] = tuple(raw["strategy_words"])
+        if "column_roles" in raw:
+            raw["column_roles"] = tuple(sorted(dict(raw["column_roles"]).items()))
         known = set(cls.__dataclass_fields__)
         unknown = set(raw) - known
         if unknown:
@@ -204,7 +209,13 @@ class _Builder:
             self.section = self.open_ind = None  # a note ends the section, as หมายเหตุ does
             return
         title, self.open_title = self.open_title, None
+        if self.section in ("vision", "missions", "goals", "values") and self._empty_paragraph_before(b):
+            self.section = None  # a web page's empty paragraph (<p>&nbsp;</p>) ends a plan-level section
         role, word = self._role(raw)
+        if role is None and self.strategy is not None and self._goal_heading(raw):
+            # "1.1 เป้าหมาย" inside a strategy: its goals follow
+            self.section, self.open_ind, self.child_section, self.list_section = "sgoals", None, False, False
+            return
         if role and (b.kind == "heading" or self._heading_like(raw, word)):
             self.open_ind = None
             self.heading(b, raw, role, word)
@@ -280,6 +291,20 @@ class _Builder:
         gap = self.doc.text[self.prev_end:b.start]
         before = gap.split("\f", 1)[0] if "\f" in gap else gap[: gap.find("\n") + 1]
         return not re.search(r"\n[ \t]*\n", before)
+    def _empty_paragraph_before(self, b: Block) -> bool:
+        """A line of only no-break spaces between the previous block and ``b`` (text of a web
+        page, where blank lines separate every paragraph)."""
+        gap = self.doc.text[self.prev_end:b.start].split("\n")[1:-1]
+        return any(ln.strip(" \t\u00a0") == "" and "\u00a0" in ln for ln in gap)
+
+    def _goal_heading(self, raw: str) -> bool:
+        """A numbered line that is only a word of lexicon ``goal_headings_alone`` ("1.1 เป้าหมาย"),
+        with no indicator open (whose labelled line "เป้าหมาย:" it would be)."""
+        m = NUMBERING.match(raw)
+        if not m or not m.group(1) or self.open_ind is not None:
+            return False
+        return thai.one_line(raw[m.end():]).strip(" *#") in self.lex.words("plan", "goal_headings_alone")
+
     def _part_line(self, raw: str) -> bool:
         """A line opening a numbered part of the document (lexicon ``part_words``: ``ส่วนที่ 2 …``)."""
         words = "|".join(map(re.escape, self.lex.words("plan", "part_words")))
@@ -748,6 +773,7 @@ class _Builder:
                 self.last_item = top[0]
                 return
             n = no or str(len(s.guidelines) + 1)
+            n, text = _split_number(n, text, [g.number for g in s.guidelines])
             resp = _RESP.search(text)
             if resp:
                 text = text[: resp.start()].strip()
@@ -1040,6 +1066,7 @@ class _Builder:
                 role = "target"
             if role is None and year is None and c.label in self.lex.words("plan", "year"):
                 role = "year"  # a column of years: one row per indicator and year
+            role = dict(self.opts.column_roles).get(c.label, role)
             cols.append(Column(role, year, c.label, years_in(c.label) if role in ("target", "result") else ()))
         if not any(c.role == "indicators" for c in cols):
             # "ตัวชี้วัดและค่าเป้าหมายตัวชี้วัด": a column naming indicators (and their targets) with no year
@@ -1232,8 +1259,15 @@ class _Builder:
                 if not transposed and not text_targets:
                     # an indicator's span is its row (number, text, values, who); a sentence holding
                     # its own target, with only its number and check marks around it, is its text
-                    filled = [c for c in r if c.start < c.end and not c.merged]
-                    a, z = min(a, filled[0].start), max(z, filled[-1].end)
+                    # (not its source: where the figure comes from is no part of the indicator)
+                    filled = [c for j, c in enumerate(r) if c.start < c.end and not c.merged
+                              and not (j < len(cols) and cols[j].role == "source")]
+                    after = next((c for c in filled if c.start >= cell.end), None)
+                    gap = self.doc.text[cell.end:after.start] if after else ""
+                    if "\n" not in gap or "\t" in gap:
+                        a, z = min(a, filled[0].start), max(z, filled[-1].end)
+                    else:  # a row of one cell per line: its number and text
+                        a = min(a, filled[0].start)
                 ind = self.indicator(s, no, raw_no, ind_text, a, z, unit)
                 last = ind
                 self.last_ind = ind
@@ -1529,6 +1563,21 @@ def _label_roles(lex: lexicon.Lexicon) -> dict[str, str]:
             if w not in unit_words:
                 out.setdefault(w, role)
     return out
+
+
+def _split_number(n: str, text: str, before: list[str]) -> tuple[str, str]:
+    """A number printed with a stray space ("3.2.1 1 ส่งเสริม…" after 3.2.10): the number that
+    continues the list, when the one read repeats an earlier one and its text starts with
+    the missing digits."""
+    m = re.match(r"([0-9๐-๙]+)\s+(?=\S)", text)
+    if not m or n not in before or not before:
+        return n, text
+    joined = n + thai.to_arabic(m.group(1))
+    last = before[-1].rsplit(".", 1)
+    head, tail = (last[0] + ".", last[1]) if len(last) == 2 else ("", last[0])
+    if tail.isdigit() and joined == f"{head}{int(tail) + 1}":
+        return joined, text[m.end():]
+    return n, text
 
 
 def _printed_number(raw: str) -> str:

@@ -12,7 +12,6 @@ from assistant.ingest.layouts.base import SourceDoc
 LAYOUTS = (
     "assistant.ingest.layouts.tab_table",
     "assistant.ingest.layouts.merged_table",
-    "assistant.ingest.layouts.cell_lines",
 )
 MIN_SCORE = 0.2
 

@@ -41,9 +41,18 @@ def ingest_record(doc_id: str) -> tuple[dict, str]:
 
     path = CORPUS / f"{doc_id}.txt"
     doc = read_document(path, 10**9, doc_id=doc_id)
-    plan, how, _ = parse_doc(doc)
+    plan, how, _ = parse_doc(doc, metadata_options(doc_id))
     plan.title = metadata_title(doc_id) or plan.title or plan_title(doc.text)
     return _record(plan), how
+
+
+def metadata_options(doc_id: str):
+    """The build options corpus/metadata.yaml names for the plan (``parse_options``), as ingest uses them."""
+    from assistant.ingest.builder import BuildOptions
+    from assistant.ingest.corpus import load_metadata
+
+    meta = load_metadata(CORPUS).documents.get(f"{doc_id}.txt")
+    return BuildOptions.from_meta(meta.parse_options if meta else None)
 
 
 def metadata_title(doc_id: str) -> str | None:
