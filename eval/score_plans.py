@@ -43,6 +43,15 @@ def _same_word(got, want: str, unit, gold_unit) -> bool:
     return any(u and (got == u + want or want == u + got) for u in {unit, gold_unit})
 
 
+# a qualifier printed as a sign means the words gold writers put for it ("≥ 80": ไม่น้อยกว่า 80);
+# the record keeps the sign as printed
+_SIGNS = {"≥": "ไม่น้อยกว่า", ">=": "ไม่น้อยกว่า", "≤": "ไม่เกิน", "<=": "ไม่เกิน"}
+
+
+def _same_qualifier(got, want) -> bool:
+    return got == want or (got in _SIGNS and _SIGNS[got] == want)
+
+
 def score(plan_path: Path, gold: dict) -> Counter:
     c = Counter()
     res = parse_file(plan_path)
@@ -69,7 +78,7 @@ def score(plan_path: Path, gold: dict) -> Counter:
             quals = {t.year: t.qualifier for t in (pi.targets if pi else []) if t.kind == "target" and not t.sub_item}
             for y, q in (gi.get("qualifiers") or {}).items():
                 c["qualifiers"] += 1
-                c["qualifiers_ok"] += quals.get(int(y)) == q
+                c["qualifiers_ok"] += _same_qualifier(quals.get(int(y)), q)
             for y, v in (gi.get("targets") or {}).items():
                 c["targets"] += 1
                 want = thai.to_arabic(str(v))

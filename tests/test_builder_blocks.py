@@ -261,3 +261,24 @@ def test_a_word_file_converted_to_pdf_reads_like_the_word_file():
     assert docx[0][0] == ("1", "1", thai.squash("ร้อยละของนักเรียนชั้นประถมศึกษาปีที่ 3 ที่อ่านออกเขียนได้คล่อง"),
                           "ร้อยละ", "82.40", "กลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา",
                           [(2568, "85"), (2569, "88"), (2570, "90")])
+
+
+
+@pytest.mark.parametrize("name", ["tak2_direction_2568-2570.docx", "ubon4_plan_2568-2571.html",
+                                  "sakon3_devplan_2568-2570.pdf"])
+def test_session6_fresh_plans_read_exactly(name):
+    """Session 6's fresh plans that read exactly (a Word table with "พ.ศ. ๒๕๖๙" / "ปีงบ 70"
+    headers and a bracketed remark under a value; a Word-"Save as Web Page" HTML whose
+    unit column is empty and values print "ร้อยละ ๘๒"; a Chromium PDF whose last strategy
+    heading is followed by "ส่วนที่ 2 …"): every field as in the gold file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_plans", ROOT / "eval" / "score_plans.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    p = ROOT / "eval" / "plans" / "s6" / name
+    g = p.with_name(p.stem + ".gold.yaml")
+    c = mod.score(p, yaml.safe_load(g.read_text(encoding="utf-8")))
+    for k in ("targets", "qualifiers", "indicators", "units", "baselines", "responsible", "strategies", "guidelines",
+              "vision", "office"):
+        assert c[k + "_ok"] == c[k], (name, k, c[k + "_ok"], c[k])

@@ -50,12 +50,17 @@ class BuildOptions:
     sentence_targets: bool = True  # read "ปี 2567 = 80" inside indicator text
     word_targets: bool = True  # accept words (ดีเยี่ยม) as target values
     unit_words: bool = True  # a word value keeps the unit printed before it (ระดับดีมาก, not ดีมาก)
+    # a column's role by its header label, over the lexicon's (``{"ผู้รับผิดชอบ": "source"}``: a
+    # column headed "responsible" that holds the figures' sources)
+    column_roles: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_meta(cls, raw: dict | None) -> BuildOptions:
         raw = dict(raw or {})
         if "strategy_words" in raw:
             raw["strategy_words"] = tuple(raw["strategy_words"])
+        if "column_roles" in raw:
+            raw["column_roles"] = tuple(sorted(dict(raw["column_roles"]).items()))
         known = set(cls.__dataclass_fields__)
         unknown = set(raw) - known
         if unknown:
@@ -103,6 +108,8 @@ class _Builder:
         self.open_year: int | None = None  # a block that is only a year (<dt>ปี 2569</dt>): its value follows
         self.top_guideline: tuple[Guideline, int] | None = None  # the last guideline of a nested list, its depth
         self.list_section = False  # the current section's content so far came as list items
+        self.numbered_list = False  # ... and the last of them was numbered
+        self.child_section = False  # the section is the role a list of strategies named for its items
         self.is_furniture = web_furniture(lex)
         self.last_item: TextItem | Guideline | None = None  # the list item read last
         self.labels = _label_pattern(lex)
@@ -160,6 +167,11 @@ class _Builder:
                     t.unit = None if t.unit == ind.unit else t.unit
                 ind.unit = None
         self._spread_every_year()
+        self._fiscal_year()
+        for ind in self.plan.indicators():
+            us = {t.unit for t in ind.targets if t.kind == "target"}
+            if ind.unit is None and len(us) == 1 and None not in us and all(t.numeric is not None for t in ind.targets):
+                ind.unit = us.pop()  # an empty unit cell, every figure printed with one unit ("ร้อยละ ๘๒")
         for ind in self.plan.indicators():
             if ind.id in self.guessed_units and ind.targets and all(t.numeric is None for t in ind.targets) \
                     and (self.unit_labels or not all(t.value.startswith(ind.unit or "\0") for t in ind.targets)):
@@ -197,7 +209,13 @@ class _Builder:
             self.section = self.open_ind = None  # a note ends the section, as หมายเหตุ does
             return
         title, self.open_title = self.open_title, None
+        if self.section in ("vision", "missions", "goals", "values") and self._empty_paragraph_before(b):
+            self.section = None  # a web page's empty paragraph (<p>&nbsp;</p>) ends a plan-level section
         role, word = self._role(raw)
+        if role is None and self.strategy is not None and self._goal_heading(raw):
+            # "1.1 เป้าหมาย" inside a strategy: its goals follow
+            self.section, self.open_ind, self.child_section, self.list_section = "sgoals", None, False, False
+            return
         if role and (b.kind == "heading" or self._heading_like(raw, word)):
             self.open_ind = None
             self.heading(b, raw, role, word)
@@ -207,7 +225,7 @@ class _Builder:
         if self.breaks and _strip_number(thai.clean(raw)).startswith(self.breaks):
             self.section, self.open_ind = None, None  # a table caption or notes end the section
             return
-        if title is not None and b.kind == "paragraph" and self._wrapped(b):
+        if title is not None and b.kind == "paragraph" and self._wrapped(b) and not self._part_line(raw):
             title.title = f"{title.title}{_glue(title.title, raw)}{thai.one_line(raw)}"
             return
         if self.open_ind is not None and b.kind in ("paragraph", "item") and self.indicator_lines(b):
@@ -273,6 +291,25 @@ class _Builder:
         gap = self.doc.text[self.prev_end:b.start]
         before = gap.split("\f", 1)[0] if "\f" in gap else gap[: gap.find("\n") + 1]
         return not re.search(r"\n[ \t]*\n", before)
+    def _empty_paragraph_before(self, b: Block) -> bool:
+        """A line of only no-break spaces between the previous block and ``b`` (text of a web
+        page, where blank lines separate every paragraph)."""
+        gap = self.doc.text[self.prev_end:b.start].split("\n")[1:-1]
+        return any(ln.strip(" \t\u00a0") == "" and "\u00a0" in ln for ln in gap)
+
+    def _goal_heading(self, raw: str) -> bool:
+        """A numbered line that is only a word of lexicon ``goal_headings_alone`` ("1.1 เป้าหมาย"),
+        with no indicator open (whose labelled line "เป้าหมาย:" it would be)."""
+        m = NUMBERING.match(raw)
+        if not m or not m.group(1) or self.open_ind is not None:
+            return False
+        return thai.one_line(raw[m.end():]).strip(" *#") in self.lex.words("plan", "goal_headings_alone")
+
+    def _part_line(self, raw: str) -> bool:
+        """A line opening a numbered part of the document (lexicon ``part_words``: ``ส่วนที่ 2 …``)."""
+        words = "|".join(map(re.escape, self.lex.words("plan", "part_words")))
+        return bool(words and re.match(rf"[\s#*]*(?:{words})\s*[0-9๐-๙]", raw))
+
     def _wrapped(self, b: Block) -> bool:
         """A single line right below the previous block in text laid out by lines (plain
         text, PDF): the previous block's line wrapped."""
@@ -566,7 +603,7 @@ class _Builder:
         return b.start + k + m.end(), m.group(1) or m.group(2) or ""
 
     def heading(self, b: Block, raw: str, role: str, word: str) -> None:
-        self.list_section, self.top_guideline = False, None
+        self.list_section, self.top_guideline, self.child_section = False, None, False
         pos, number = self._after_word(b, raw, word)
         rest = self.quote(pos, b.end).strip(" *#:")
         if role in ("goals", "sgoals", "missions", "values") and number and rest and self.section == role:
@@ -602,6 +639,10 @@ class _Builder:
             if number or (rest and b.number and self.section == "strategy-list"):
                 n = thai.to_arabic(number or b.number or "")
                 self.new_strategy(n, rest, b, word, pos)
+                lead = re.search(r"\s(?:มี|ประกอบด้วย)(\S.*?)\s*ดังนี้\s*$", rest)
+                if self.section is None and lead and self._other_role(lead.group(1)) in ("guidelines", "sgoals"):
+                    # "กลยุทธ์ที่ 2 <title> มีแนวทางในการพัฒนาตามกลยุทธ์ ดังนี้": the items below are its guidelines
+                    self.section = self._other_role(lead.group(1))
             elif rest and self.strategy is None and not number and b.number:
                 self.new_strategy(thai.to_arabic(b.number), rest, b, word, pos)
             else:
@@ -637,8 +678,15 @@ class _Builder:
             self.strategy = existing
             if b.kind == "heading" and not (existing.indicators or existing.guidelines or existing.goals
                                             or existing.description):
-                # the strategy's own heading after a list naming it: it is cited there, by its word
-                existing.span = self.span(b.start, b.end)
+                # the strategy's own heading after a list naming it: it is cited there, by its word,
+                # number and the title the list gave it (not the lead-in words after the title,
+                # "… มีแนวทางในการพัฒนาตามกลยุทธ์ ดังนี้")
+                a, z = b.start, b.end
+                k = self.doc.text.find(existing.title, pos, b.end) if existing.title else -1
+                w = self.doc.text.rfind(word, b.start, pos)
+                if k >= 0 and w >= 0 and not self.doc.text[pos:k].strip(" *:："):
+                    a, z = w, k + len(existing.title)
+                existing.span = self.span(a, z)
                 existing.kind = word
         else:
             self.strategy = Strategy(strategy_id(self.doc.doc_id, number), number, thai.one_line(title),
@@ -647,6 +695,7 @@ class _Builder:
             if title.strip() and b.kind in ("heading", "item"):
                 self.open_title = self.strategy
         self.section = self.list_child
+        self.child_section = self.list_child is not None
         self.last_ind = None
         self.list_section, self.top_guideline = False, None
 
@@ -662,19 +711,37 @@ class _Builder:
             self.new_strategy(thai.to_arabic(b.number or ""), title, b, self.list_word or "กลยุทธ์", b.start)
             self.section = "strategy-list"
             return
+        if sec is not None and self.child_section and b.kind == "paragraph" and not b.number:
+            # the role a list of strategies names is its items' ("๑. …" below each one): a
+            # paragraph there is prose about the list ("ซึ่งแต่ละกลยุทธ์ มีแนวทาง… ดังนี้")
+            self.section = None
+            return
         if sec in ("missions", "goals", "values", "sgoals", "guidelines", "indicators"):
             if sec == "indicators" and b.kind == "paragraph" and not self._has_targets(raw) \
                     and self.strategy and self.strategy.indicators:
                 return
-            if sec != "indicators" and b.kind == "paragraph" and self.list_section and self.doc.format in ("html", "docx"):
-                self.section = None  # a paragraph after a native list: the list (and its section) ended
+            if sec != "indicators" and b.kind == "paragraph" and self.list_section \
+                    and (self.doc.format in ("html", "docx") or self.numbered_list):
+                # a paragraph after a native list, or after numbered items (a plain text's
+                # "๑. …" lines): the list (and its section) ended
+                self.section = None
                 return
             self.add_item(sec, b, raw)
             self.list_section = self.list_section or b.kind == "item"
+            self.numbered_list = b.kind == "item" and b.number is not None
             return
-        if self.strategy is not None and self.section is None and self.strategy.description is None \
-                and b.kind == "paragraph":
-            self.strategy.description = thai.one_line(raw)
+        st = self.strategy
+        if st is not None and self.section is None and b.kind == "paragraph" \
+                and not (st.indicators or st.guidelines or st.goals):
+            # the prose of a strategy with nothing else yet: its description, every paragraph
+            # of it (sub-topic lines included), and the strategy is cited with it
+            text = thai.one_line(raw)
+            if st.description is None:
+                st.description = text
+            else:
+                st.description = thai.one_line(st.description + " " + text)
+            if st.span.end <= b.start:
+                st.span = self.span(st.span.start, b.end)
 
     def _item_text(self, raw: str) -> str:
         s = BULLET.sub("", raw)
@@ -706,6 +773,7 @@ class _Builder:
                 self.last_item = top[0]
                 return
             n = no or str(len(s.guidelines) + 1)
+            n, text = _split_number(n, text, [g.number for g in s.guidelines])
             resp = _RESP.search(text)
             if resp:
                 text = text[: resp.start()].strip()
@@ -938,6 +1006,13 @@ class _Builder:
                    sub: str | None = None) -> None:
         a, b = trim(self.doc.text, a, b)
         raw = self.doc.text[a:b]
+        note = re.match(r"(.*?[0-9๐-๙]%?)\s*[(（]([^()（）]+)[)）]\s*$", raw, re.S)
+        if note and not re.search(r"(?:25|๒๕)[0-9๐-๙]{2}", note.group(2)) \
+                and thai.parse_number(re.sub(r"^\D*", "", thai.printed_value(note.group(1))).rstrip("%")) is not None:
+            # "๖๐ (นำร่อง ๒๐ โรงเรียน)", "42.00⏎(เพิ่มขึ้นจากปีก่อน ๒ คะแนน)": a remark in brackets after the
+            # figure is no part of the value (a bracketed year is: "80 (2568)")
+            b = a + len(note.group(1))
+            raw = self.doc.text[a:b]
         qualifier, value = split_qualifier(thai.printed_value(raw), self.lex.words("plan", "qualifiers"))
         if not value or value in ("-", "–", "—"):
             return
@@ -991,6 +1066,7 @@ class _Builder:
                 role = "target"
             if role is None and year is None and c.label in self.lex.words("plan", "year"):
                 role = "year"  # a column of years: one row per indicator and year
+            role = dict(self.opts.column_roles).get(c.label, role)
             cols.append(Column(role, year, c.label, years_in(c.label) if role in ("target", "result") else ()))
         if not any(c.role == "indicators" for c in cols):
             # "ตัวชี้วัดและค่าเป้าหมายตัวชี้วัด": a column naming indicators (and their targets) with no year
@@ -1109,6 +1185,12 @@ class _Builder:
         unit_words = "|".join(map(re.escape, units()))
         head_unit = next((m.group(1) for c in cols if c.role == "target"
                           and (m := re.search(rf"[(（]\s*({unit_words})\s*[)）]", c.label))), None)
+        # "ตัวชี้วัดและค่าเป้าหมาย" over sentences, with no column of values: each sentence
+        # holds its target (``ร้อยละ ๘๐ ของผู้เรียน ...``)
+        text_targets = not any(c.role in ("target", "result", "baseline", "unit", "year") for c in cols) \
+            and (any(w in cols[ind_col].label for w in self.lex.words("plan", "target"))
+                 or any(c.role == "attribute" for c in cols)) \
+            and all(c.role in ("indicators", "number", "attribute") for c in cols)
         # a table continued without its header continues the indicator above it, too
         last: Indicator | None = self.last_ind if continued else None
         if "year" in roles and any(c.role in ("target", "result") and c.year is None for c in cols):
@@ -1174,12 +1256,23 @@ class _Builder:
                 elif head_unit:
                     unit = head_unit  # "ค่าเป้าหมาย (ร้อยละ)" over the year columns
                 a, z = cell.start, cell.end
-                if not transposed:  # an indicator's span is its row (number, text, values, who)
-                    filled = [c for c in r if c.start < c.end and not c.merged]
-                    a, z = min(a, filled[0].start), max(z, filled[-1].end)
+                if not transposed and not text_targets:
+                    # an indicator's span is its row (number, text, values, who); a sentence holding
+                    # its own target, with only its number and check marks around it, is its text
+                    # (not its source: where the figure comes from is no part of the indicator)
+                    filled = [c for j, c in enumerate(r) if c.start < c.end and not c.merged
+                              and not (j < len(cols) and cols[j].role == "source")]
+                    after = next((c for c in filled if c.start >= cell.end), None)
+                    gap = self.doc.text[cell.end:after.start] if after else ""
+                    if "\n" not in gap or "\t" in gap:
+                        a, z = min(a, filled[0].start), max(z, filled[-1].end)
+                    else:  # a row of one cell per line: its number and text
+                        a = min(a, filled[0].start)
                 ind = self.indicator(s, no, raw_no, ind_text, a, z, unit)
                 last = ind
                 self.last_ind = ind
+                if text_targets:
+                    self.text_figures(ind, cell)
             for j, c in enumerate(cols):
                 if j >= len(r) or r[j].merged and c.role in ("target", "result") and not self._spans_years(r, cols, j):
                     continue
@@ -1192,6 +1285,9 @@ class _Builder:
                     self.add_target(ind, c.year, c.role, cl.start, cl.end, ind.unit, sub)
                 elif c.role == "baseline" and sub is None:
                     v = thai.printed_value(self.doc.cell_text(cl))
+                    u = next((u for u in units() if v.startswith(u) and thai.parse_number(v[len(u):].strip()) is not None), None)
+                    if u:  # "ร้อยละ ๗๙.๕๐": the figure, with the unit printed before it
+                        v, ind.unit = v[len(u):].strip(), ind.unit or u
                     if v and v != "-":
                         ind.baseline = v
                         ind.baseline_year = c.year
@@ -1201,6 +1297,70 @@ class _Builder:
                     ind.source = _filled(self.doc.cell_text(cl)) or ind.source
                 elif c.role == "attribute" and sub is None and _filled(self.doc.cell_text(cl)):
                     ind.attributes[c.label] = _filled(self.doc.cell_text(cl))
+
+    def text_figures(self, ind: Indicator, cell: Cell) -> None:
+        """The target a sentence states without a year (``ร้อยละ ๘๐ ของผู้เรียน``, ``คะแนนไม่ต่ำกว่า
+        ๓๐๐ คะแนน``, ``๕ โรงเรียน``): its first figure with a unit; a further threshold
+        (``๘๐ คะแนนขึ้นไป``, lexicon ``threshold_after``) is a second target of the same year.
+        Year-forms (``ปี 2567 = 80``) are read as in any sentence. The year is given later
+        (:meth:`_fiscal_year`)."""
+        raw = self.doc.text[cell.start:cell.end]
+        vals = self._sentence_values(raw, cell.start)
+        if vals:
+            for year, a, z, _, kind in vals:
+                if kind != "baseline":
+                    self.add_target(ind, year, kind, a, z, ind.unit)
+            return
+        num = r"[0-9๐-๙]+(?:,[0-9๐-๙]{3})*(?:\.[0-9๐-๙]+)?"
+        us = "|".join(map(re.escape, units()))
+        pats = [(re.compile(rf"ร้อยละ\s*(?P<num>{num})(?![0-9๐-๙])"), "ร้อยละ"),
+                (re.compile(rf"(?<![0-9๐-๙.])(?P<num>{num})\s*(?:%|เปอร์เซ็นต์)"), "ร้อยละ"),
+                (re.compile(rf"ระดับ\s*(?P<num>{num})(?![0-9๐-๙])"), "ระดับ"),
+                (re.compile(rf"จำนวน\s*(?P<num>{num})\s*(?P<unit>{us})?"), None),
+                # a number of the text is no figure: "ที่ ๖", "ทั้ง ๔ ด้าน", "ม.๓"
+                (re.compile(rf"(?<![0-9๐-๙.])(?<!ที่\s)(?<!ที่)(?<!ทั้ง\s)(?<!ทั้ง)(?<![ก-ฮ]\.)(?<![ก-ฮ]\.\s)"
+                            rf"(?P<num>{num})\s*(?P<unit>{us})"), None)]
+        found = [(m, u) for p, u in pats if (m := p.search(raw))]
+        if not found:
+            return
+        m, unit = min(found, key=lambda f: f[0].start())
+        unit = unit or m.groupdict().get("unit")
+        ind.unit = ind.unit or unit
+        figures = [(m, unit)]
+        after = "|".join(map(re.escape, self.lex.words("plan", "threshold_after")))
+        if after:
+            extra = re.compile(rf"(?<![0-9๐-๙.])(?P<num>{num})\s*(?P<unit>{us})\s*(?:{after})")
+            figures += [(x, x.group("unit")) for x in extra.finditer(raw, m.end())]
+        quals = tuple(self.lex.words("plan", "qualifiers"))
+        for n, (f, u) in enumerate(figures, 1):
+            value = thai.printed_value(f.group("num"))
+            before = raw[:f.start()].rstrip()
+            qualifier = next((q for q in sorted(quals, key=len, reverse=True) if before.endswith(q)), None)
+            tid = target_id(ind.id, None, "target") + (f"/{n}" if n > 1 else "")
+            ind.targets.append(Target(tid, ind.id, None, "target", value, thai.parse_number(value), u,
+                                      self.span(cell.start + f.start(), cell.start + f.end()), None, qualifier))
+
+    def _fiscal_year(self) -> None:
+        """Targets without a year in a plan whose head names one fiscal year and no range of
+        years (``ประจำปีงบประมาณ พ.ศ. ๒๕๖๖``), when no target of the plan has a year: that year."""
+        inds = self.plan.indicators()
+        if not any(t.year is None for i in inds for t in i.targets) \
+                or any(t.year is not None for i in inds for t in i.targets):
+            return
+        head = thai.to_arabic(self.doc.text[:6000])
+        if re.search(r"(?:พ\.\s?ศ\.?|ปี(?:งบประมาณ)?)\s*(?:พ\.\s?ศ\.?)?\s*25\d\d\s*[-–]\s*(?:พ\.\s?ศ\.?)?\s*25\d\d", head):
+            return
+        # the plan's own year (ประจำปีงบประมาณ), else a fiscal year that is no horizon (ภายในปีงบประมาณ ๒๕๗๐)
+        fy = set(re.findall(r"ประจำปีงบประมาณ\s*(?:พ\.\s?ศ\.?)?\s*(25\d\d)", head)) \
+            or set(re.findall(r"(?<!ภายใน)ปีงบประมาณ\s*(?:พ\.\s?ศ\.?)?\s*(25\d\d)", head))
+        if len(fy) != 1:
+            return
+        year = int(fy.pop())
+        for ind in inds:
+            for t in ind.targets:
+                if t.year is None:
+                    rest = t.id[len(target_id(ind.id, None, t.kind, t.sub_item)):]
+                    t.year, t.id = year, target_id(ind.id, year, t.kind, t.sub_item) + rest
 
     def _cell_unit(self, text: str) -> tuple[str, str] | None:
         """An indicator cell that ends with its unit as a labelled line (``... หน่วยนับ : คน``)."""
@@ -1403,6 +1563,21 @@ def _label_roles(lex: lexicon.Lexicon) -> dict[str, str]:
             if w not in unit_words:
                 out.setdefault(w, role)
     return out
+
+
+def _split_number(n: str, text: str, before: list[str]) -> tuple[str, str]:
+    """A number printed with a stray space ("3.2.1 1 ส่งเสริม…" after 3.2.10): the number that
+    continues the list, when the one read repeats an earlier one and its text starts with
+    the missing digits."""
+    m = re.match(r"([0-9๐-๙]+)\s+(?=\S)", text)
+    if not m or n not in before or not before:
+        return n, text
+    joined = n + thai.to_arabic(m.group(1))
+    last = before[-1].rsplit(".", 1)
+    head, tail = (last[0] + ".", last[1]) if len(last) == 2 else ("", last[0])
+    if tail.isdigit() and joined == f"{head}{int(tail) + 1}":
+        return joined, text[m.end():]
+    return n, text
 
 
 def _printed_number(raw: str) -> str:

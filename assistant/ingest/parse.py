@@ -11,10 +11,7 @@ from assistant.ingest.layouts.base import SourceDoc
 # Order matters only for ties; every module has NAME, detect(text) and parse(doc).
 LAYOUTS = (
     "assistant.ingest.layouts.tab_table",
-    "assistant.ingest.layouts.prose_targets",
     "assistant.ingest.layouts.merged_table",
-    "assistant.ingest.layouts.cell_lines",
-    "assistant.ingest.layouts.prose_only",
 )
 MIN_SCORE = 0.2
 

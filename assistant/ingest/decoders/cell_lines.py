@@ -19,6 +19,19 @@ def _leaves(header):
     """Leaf column labels of a header run, with group words (a word line followed by
     year lines) merged into the years under them."""
     cols = []
+    # a two-row header flattened: "ค่าเป้าหมาย (ปี)" spanning the years of the second row, other
+    # labels after it, then the years ("ที่ ตัวชี้วัด หน่วยนับ ค่าเป้าหมาย ผู้รับผิดชอบ 2566 … 2570"):
+    # the years stand where the spanning word is
+    cs = [column(x.text, bare_two_digit=True) for x in header]
+    tail = len(header)
+    while tail > 0 and cs[tail - 1].year is not None and cs[tail - 1].role == "target":
+        tail -= 1
+    groups = [g for g in range(tail) if cs[g].year is None and cs[g].role in ("target", "result", "baseline")]
+    if tail < len(header) and len(groups) == 1 and groups[0] + 1 < tail \
+            and all(c.year is None for c in cs[:tail]):
+        g = groups[0]
+        return ([(None, x) for x in header[:g]] + [(header[g], y) for y in header[tail:]]
+                + [(None, x) for x in header[g + 1:tail]])
     i = 0
     while i < len(header):
         ln = header[i]
@@ -48,6 +61,17 @@ def _two_digit_year_context(lns, i: int, j: int) -> bool:
     return c.year is None and c.role in ("target", "result", "baseline")
 
 
+def _empty_cells(text: str, prev, nxt) -> list:
+    """Empty cells between two lines: a line holding only a no-break space (``\xa0``) is a
+    cell left empty (a blank unit), where blank lines only separate the cells."""
+    out, pos = [], prev.end
+    for part in text[prev.end:nxt.start].split("\n")[1:-1]:
+        pos = text.index(part, pos) if part else pos
+        if part and not part.strip(" \t\u00a0\u202f\u2007") and any(c in part for c in "\u00a0\u202f\u2007"):
+            out.append(type(prev)(prev.no, pos, pos, ""))
+    return out
+
+
 def find(text, lns):
     out = []
     i = 0
@@ -60,7 +84,8 @@ def find(text, lns):
         header = lns[i:j]
         # a section heading word just before the header ("ตัวชี้วัด" then "ที่", "ตัวชี้วัด", ...)
         while len(header) > 1 and column(header[0].text, True).role in \
-                {column(x.text, True).role for x in header[1:]} and column(header[0].text, True).role != "target":
+                {column(x.text, True).role for x in header[1:]} \
+                and column(header[0].text, True).role not in ("target", None):  # ("ที่" is no section word)
             header = header[1:]
             i += 1
         years = [x for x in header if column(x.text, True).year is not None]
@@ -74,6 +99,8 @@ def find(text, lns):
         first_role = column(leaves[0][1].text, True).role
         k, rows_lines = j, []
         while k < len(lns) and "\t" not in lns[k].text:
+            if rows_lines and len(rows_lines[-1]) < n and k > j:
+                rows_lines[-1] += _empty_cells(text, lns[k - 1], lns[k])
             boundary = not rows_lines or len(rows_lines[-1]) >= n
             if boundary and is_heading(lns[k].text):
                 break

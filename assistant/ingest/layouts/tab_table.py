@@ -38,9 +38,79 @@ from assistant.domain.models import (
 )
 from assistant.ingest.layouts.base import BULLET, Line, SourceDoc, arabic_no, lines
 from assistant.ingest.layouts.common import items, section_body, vision_missions_goals
-from assistant.ingest.layouts.prose_only import first_heading, strategy_sections
 
 NAME = "tab_table"
+
+# Strategy headings (kept from the retired prose_only layout): a plan often lists its
+# strategies once in a summary before the real sections; only the real sections count.
+# A strategy heading at the start of a line (markdown, bullets and indentation allowed):
+# "กลยุทธ์ที่ 1 ส่งเสริม...", "- กลยุทธ์ที่ ๑ ...", "**นโยบายที่ 2** ...", "ยุทธศาสตร์ที่ 3 : ...".
+HEADING = re.compile(
+    r"^[ \t\u00a0#*\-–•●▪]*(?P<kind>กลยุทธ์|นโยบาย|ยุทธศาสตร์)ที่\s*(?P<no>[0-9๐-๙]+)(?![0-9๐-๙]|\.[0-9๐-๙])"
+    r"[*\s]*[:：.]?[*\s]*"
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: Line
+    kind: str  # the word used: กลยุทธ์ / นโยบาย / ยุทธศาสตร์
+    number_raw: str
+    number: str  # Arabic digits
+    title_start: int  # absolute offset where the title starts on the heading line
+
+
+def strategy_headings(all_lines: list[Line]) -> list[Heading]:
+    out = []
+    for ln in all_lines:
+        m = HEADING.match(ln.text)
+        if m:
+            no = m.group("no")
+            out.append(Heading(ln, m.group("kind"), no, arabic_no(no), ln.start + m.end()))
+    return out
+
+
+def _next_content(all_lines: list[Line], idx: int) -> Line | None:
+    return next((ln for ln in all_lines[idx + 1 :] if not ln.blank), None)
+
+
+def strategy_sections(all_lines: list[Line]) -> list[tuple[Heading, int]]:
+    """The real strategy sections as (heading, index of the line after the section).
+
+    A heading directly followed (blank lines aside) by another heading is an entry of
+    a summary list, not a section. When a number still occurs more than once
+    (``(ต่อ)`` continuations, a repeated list), the occurrence with the longest
+    section is kept. Sections are returned in document order."""
+    heads = strategy_headings(all_lines)
+    head_nos = {h.line.no for h in heads}
+    real = []
+    for h in heads:
+        nxt = _next_content(all_lines, h.line.no)
+        if nxt is not None and nxt.no in head_nos:
+            continue
+        real.append(h)
+    if not real:
+        return []
+    kind = max({h.kind for h in real}, key=lambda k: sum(h.kind == k for h in real))
+    real = [h for h in real if h.kind == kind]
+    spans = []
+    for i, h in enumerate(real):
+        end = real[i + 1].line.no if i + 1 < len(real) else len(all_lines)
+        spans.append((h, end))
+    best: dict[str, tuple[int, Heading, int]] = {}
+    for h, end in spans:
+        size = sum(1 for ln in all_lines[h.line.no + 1 : end] if not ln.blank)
+        if h.number not in best or size > best[h.number][0]:
+            best[h.number] = (size, h, end)
+    return [(h, end) for _, h, end in sorted(best.values(), key=lambda t: t[1].line.no)]
+
+
+def first_heading(doc: SourceDoc) -> str | None:
+    for ln in lines(doc.text):
+        if not ln.blank:
+            return thai.one_line(ln.text) or None
+    return None
+
 
 _NUMBER_CELL = re.compile(r"[0-9๐-๙]{1,3}\.?")
 _YEAR_CELL = re.compile(r"(?:พ\.?\s?ศ\.?\s*)?((?:25|20)[0-9]{2})")

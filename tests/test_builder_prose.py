@@ -1,4 +1,5 @@
-"""Fallback layout ``prose_only`` on the prose plan (seed 003) and synthetic variants."""
+"""The one builder on a plan written as prose (seed 003, read by the builder since session
+7; session 1's ``prose_only`` layout is retired) and on small prose variants."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ import pytest
 
 from assistant.domain import thai
 from assistant.domain.models import Plan
-from assistant.ingest.layouts import prose_only
-from assistant.ingest.layouts.base import SourceDoc
-from tests.conftest import ALL_DOCS, DOC_003, corpus_text
+from assistant.ingest.builder import build
+from assistant.ingest.readers.text import read_txt
+from tests.conftest import DOC_003, corpus_text
+
+
+def _build(doc_id: str, text: str) -> Plan:
+    return build(read_txt(doc_id, text)).plan
 
 
 @pytest.fixture(scope="module")
@@ -18,24 +23,10 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def plan(text) -> Plan:
-    return prose_only.parse(SourceDoc(DOC_003, text))
-
-
-@pytest.mark.parametrize("doc_id", ALL_DOCS)
-def test_detect_is_fallback(doc_id):
-    # Every corpus document has at least two strategy/policy headings on their own lines.
-    assert prose_only.detect(corpus_text(doc_id)) == 0.3
-
-
-def test_detect_without_headings():
-    assert prose_only.detect("วิสัยทัศน์\n\nโรงเรียนดี\n") == 0.0
-    assert prose_only.detect("กลยุทธ์ที่ 1 หนึ่งเดียว\nเนื้อหา\n") == 0.0
-    # Mentioned inside a sentence, not a heading.
-    assert prose_only.detect("ตาม กลยุทธ์ที่ 1 และ กลยุทธ์ที่ 2 ของแผน\n") == 0.0
+    return _build(DOC_003, text)
 
 
 def test_counts(plan):
-    assert plan.layout == "prose_only"
     assert len(plan.strategies) == 4
     assert all(s.title for s in plan.strategies)
     assert len(plan.missions) == 5
@@ -46,7 +37,6 @@ def test_counts(plan):
 
 
 def test_values(plan, text):
-    assert plan.title == "วิสัยทัศน์ พันธกิจ"
     assert plan.vision.text.startswith("คนไทยทุกคนได้รับการศึกษาและเรียนรู้ตลอดชีวิตอย่างมีคุณภาพ")
     # A mission continued on an indented line.
     assert plan.missions[0].text == (
@@ -102,8 +92,7 @@ POLICIES = """แผนพัฒนาการศึกษา
 
 
 def test_policy_word_and_summary_list():
-    assert prose_only.detect(POLICIES) == 0.3
-    plan = prose_only.parse(SourceDoc("pol", POLICIES))
+    plan = _build("pol", POLICIES)
     assert [(s.kind, s.number, s.title) for s in plan.strategies] == [
         ("นโยบาย", "1", "ความปลอดภัย"),
         ("นโยบาย", "2", "โอกาส"),
@@ -121,10 +110,16 @@ def test_policy_word_and_summary_list():
     )
 
 
-def test_yuttasat_word_and_title_on_next_line():
-    text = "ยุทธศาสตร์ที่ ๑\nพัฒนาผู้เรียน\nรายละเอียดหนึ่ง\n\n**ยุทธศาสตร์ที่ ๒** : พัฒนาครู\nรายละเอียดสอง\n"
-    plan = prose_only.parse(SourceDoc("yt", text))
-    assert [(s.kind, s.number, s.title, s.description) for s in plan.strategies] == [
-        ("ยุทธศาสตร์", "1", "พัฒนาผู้เรียน", "รายละเอียดหนึ่ง"),
-        ("ยุทธศาสตร์", "2", "พัฒนาครู", "รายละเอียดสอง"),
-    ]
+def test_paragraphs_of_a_strategy_in_other_wording():
+    """Every paragraph under a strategy with nothing else is its description; the next
+    heading of another section ends it."""
+    text = ("ยุทธศาสตร์ที่ ๑ พัฒนาผู้เรียน\n\nรายละเอียดหนึ่ง\n\nด้านการอ่าน\n\nส่งเสริมการอ่าน\n\n"
+            "ยุทธศาสตร์ที่ ๒ พัฒนาครู\n\nรายละเอียดสอง\n\nตัวชี้วัด\n\n1. ร้อยละของครูที่ผ่านการอบรม ปี 2568 = 80\n")
+    plan = _build("yt", text)
+    s1, s2 = plan.strategies
+    assert (s1.kind, s1.title, s1.description) == ("ยุทธศาสตร์", "พัฒนาผู้เรียน",
+                                                  "รายละเอียดหนึ่ง ด้านการอ่าน ส่งเสริมการอ่าน")
+    assert s1.span.quote(text) == "ยุทธศาสตร์ที่ ๑ พัฒนาผู้เรียน\n\nรายละเอียดหนึ่ง\n\nด้านการอ่าน\n\nส่งเสริมการอ่าน"
+    assert s2.description == "รายละเอียดสอง"
+    assert s2.span.quote(text) == "ยุทธศาสตร์ที่ ๒ พัฒนาครู\n\nรายละเอียดสอง"
+    assert [(t.year, t.value) for t in s2.indicators[0].targets] == [(2568, "80")]
