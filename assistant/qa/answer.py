@@ -561,6 +561,12 @@ class Answerer:
         if not targets:
             return Answer(q.text, head + "\n" + self.T("numeric_none", office=office, section=section),
                           "not_found", citations=[self.r.citation(rec)])
+        held = _years_holding(targets, q.which_years) if q.which_years else []
+        if held:
+            # "เป้าเป็น 90 ปีไหน", "หยุดเพิ่มตั้งแต่ปีไหน": the years of this row that hold it (and a year written)
+            asked = [y for y in q.years if "year" not in q.inherited]
+            targets = [t for t in targets if (t.year in held and t.kind == "target") or t.year in asked]
+            q = _with(q, years=[])
         if q.years:
             in_year = [t for t in targets if t.year in q.years]
             if not in_year:
@@ -577,6 +583,15 @@ class Answerer:
             key = "value_line" if t.year else "value_line_noyear"
             lines.append(self.T(key, label=label, year=t.year, value=fmt_value(t), kind_note=kind_note))
             values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
+        if held:
+            lines.append(self.T("which_years_flat" if q.which_years == "flat" else "which_years",
+                                value=fmt_value(next(t for t in targets if t.year == held[0])),
+                                years=", ".join(map(str, held)), first=held[0]))
+        if q.met_asked:
+            lower = any(w in ind.text for w in self.lex.query.get("lower_is_better") or ())
+            lines += [self.T("met_line", year=y, result=fmt_value(r), target=fmt_value(t),
+                             verdict=self.T("met_yes" if met else "met_no"))
+                      for y, r, t, met in _met_by_year(targets, lower)]
         cites = [self.r.citation(rec, cover(ind.span, *(t.span for t in targets)))]
         return Answer(q.text, "\n".join(lines), "answered", values, cites)
 
@@ -1495,6 +1510,45 @@ def _with(q: Question, **changes) -> Question:
     from dataclasses import replace
 
     return replace(q, **changes)
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(thai.to_arabic(value).replace(",", ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _years_holding(targets: list[Target], which: str) -> list[int]:
+    """The years whose target is ``which`` (else the years at or above it); for "flat",
+    the years of the row's last level, when it held for two years or more."""
+    ts = sorted((t for t in targets if t.kind == "target" and t.year and _number(t.value) is not None
+                 and not t.sub_item), key=lambda t: t.year)
+    if len({t.year for t in ts}) != len(ts):
+        return []  # two figures in one year: which series is asked is not known
+    if which == "flat":
+        run = []
+        for t in reversed(ts):
+            if run and _number(t.value) != _number(run[-1].value):
+                break
+            run.append(t)
+        return sorted(t.year for t in run) if len(run) > 1 else []
+    want = _number(which)
+    if want is None:
+        return []
+    return [t.year for t in ts if _number(t.value) == want] or [t.year for t in ts if _number(t.value) >= want]
+
+
+def _met_by_year(targets: list[Target], lower_is_better: bool) -> list[tuple[int, Target, Target, bool]]:
+    """(year, result, target, met) for each year that prints both, as numbers."""
+    out = []
+    for y in sorted({t.year for t in targets if t.year}):
+        res = [t for t in targets if t.year == y and t.kind == "result" and _number(t.value) is not None]
+        tgt = [t for t in targets if t.year == y and t.kind == "target" and _number(t.value) is not None]
+        if len(res) == 1 and len(tgt) == 1:
+            r, t = _number(res[0].value), _number(tgt[0].value)
+            out.append((y, res[0], tgt[0], r <= t if lower_is_better else r >= t))
+    return out
 
 
 def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target]]:

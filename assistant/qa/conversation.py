@@ -146,6 +146,11 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         bare = True
         if q.intent == "list":
             q = replace(q, intent="numeric" if q.asks_value else "open")
+        if prev.guideline and not prev.indicator and q.intent in ("field", "numeric", "open") \
+                and q.field in (None, "responsible", "text"):
+            # "ข้อนี้ใครรับผิดชอบ" after a guideline: that guideline's own line (its responsible unit)
+            changes["intent"] = "guideline"
+            q = replace(q, intent="guideline", terms=[])
     if bare and (q.intent in ("open", "numeric", "compare") or (q.same_topic and q.intent == "list")) \
             and prev.intent in INHERIT_INTENTS:
         intent = prev.intent
@@ -244,7 +249,9 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         changes["year_kinds"] = dict(prev.year_kinds)
         inherited.append("year")
     if q.kind is None and bare and set(words.get("result_tokens") or ()) & set(thai.tokenize(q.norm)) \
-            and changes.get("intent", q.intent) in ("numeric", "field"):
+            and changes.get("intent", q.intent) in ("numeric", "field") \
+            and not any(len(k) > 1 for k in q.year_kinds.values()):
+        # ("ผลปี 61 ได้เท่าไร ถึงเป้าไหม" asks the result and the target of its year: kept)
         # "แล้วผลล่ะ": the same row and year, what was achieved
         changes.update(kind="result", year_kinds={y: {"result"} for y in changes.get("years", q.years)},
                        intent="numeric", field=None)
