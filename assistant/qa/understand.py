@@ -438,7 +438,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     office_words = _office_words(resolver)
     said = q.topic
     for w in words.get("same_topic", ()) if q.same_topic else ():  # "มีเรื่องเดียวกันไหม": no topic word of its own
-        said = re.sub(r"(?:มี)?\s*" + re.escape(w), " ", said)
+        said = re.sub(r"(?:มี)?\s*(?:เรื่อง|ตัวชี้วัด|ตัว|อัน)?\s*" + re.escape(w), " ", said)
     q.terms = [t for t in _terms(said, q, words) if not _in_office_name(thai.squash(t), office_words)]
     if q.responsible_is:  # the unit's name is the condition, not a topic word
         q.terms = [t for t in q.terms if t not in q.responsible_is]
@@ -782,7 +782,9 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
     w = words or {}
     skip = set(_vocabulary_stop(tuple(w.get("followup", ())) + tuple(w.get("correction_words", ())),
                                 tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
-                                tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
+                                tuple(x for ws in (w.get("fields") or {}).values() for x in ws)
+                                + tuple(w.get("met_target", ())) + tuple(w.get("result_phrases", ()))
+                                + tuple(w.get("flat_from", ())) + tuple(w.get("which_year_asks", ()))))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
     topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
