@@ -549,6 +549,8 @@ class Answerer:
             return Answer(q.text, text, "not_found", citations=[self.r.citation(rec)])
 
         def wanted(t: Target) -> bool:
+            if q.met_asked:  # "ถึงเป้าไหม": the result and the target it is checked against
+                return t.kind in ("target", "result")
             kinds = q.year_kinds.get(t.year) if t.year else None
             if kinds:
                 return t.kind in kinds

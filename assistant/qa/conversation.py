@@ -12,6 +12,7 @@ whose past conversations are listed.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -23,6 +24,8 @@ from assistant.qa.lookup import GROUP_ALIASES
 from assistant.qa.understand import _LIST, Query
 from assistant.stores.protocols import StateStore
 
+# "ของเขต 2", "เขต 3 ล่ะ": an area named without its province
+_AREA_ONLY = re.compile(r"(?:^|ของ|แล้ว|\s)\s*เขต\s*(\d{1,2})(?![\d.])")
 PAGE_SIZE = 10
 MAX_TURNS = 100
 MAX_ID_CHARS = 200
@@ -75,6 +78,10 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         q = replace(q, intent="numeric", years=list(prev.years), year_kinds=dict(prev.year_kinds),
                     offices=list(q.offices or ([] if office_given else prev.offices)), inherited=["year"])
         return q
+    if (q.which_years or q.met_asked) and prev.indicator and not (q.strategy or q.indicator or q.guideline or q.ref) \
+            and not q.corpus_offices and prev.intent in ("numeric", "field", "list") and q.intent in ("open", "numeric", "list"):
+        # "มันขึ้นถึง 90 ปีไหน", "แล้วถึงเป้าไหม": asked of the row talked about, whatever other words it has
+        q = replace(q, this_ref=True, terms=[], intent="numeric")
     retopic = _retopic(q, prev, office_given)
     if retopic is not None:
         return retopic
@@ -384,6 +391,11 @@ class Conversations:
         turns = data.get("turns") or []
         has_more = bool(turns and turns[-1].get("has_more"))
         after_clarify = bool(turns and turns[-1].get("status") == "clarify")
+        if prev is not None and not q.offices and not office_given and len(prev.corpus_offices) == 1 \
+                and (m := _AREA_ONLY.search(q.norm)):
+            # "ของเขต 2 ล่ะ": area 2 of the province talked about (often an office with no plan here)
+            o = prev.corpus_offices[0].office
+            q = replace(q, offices=self.resolver.resolve(f"{o.kind}{o.province} เขต {m.group(1)}")[:1])
         q = follow_up(q, prev, office_given=office_given, has_more=has_more, after_clarify=after_clarify)
         if prev is not None and prev.offices and q.offices and q.intent != "compare" \
                 and {m.office.id for m in q.offices} != {m.office.id for m in prev.offices}:

@@ -784,7 +784,9 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
                                 tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
                                 tuple(x for ws in (w.get("fields") or {}).values() for x in ws)
                                 + tuple(w.get("met_target", ())) + tuple(w.get("result_phrases", ()))
-                                + tuple(w.get("flat_from", ())) + tuple(w.get("which_year_asks", ()))))
+                                + tuple(w.get("flat_from", ())) + tuple(w.get("which_year_asks", ()))
+                                + tuple(w.get("context_relative_years") or ()) + tuple(w.get("relative_years") or ())
+                                + tuple(w.get("pair_words", ()))))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
     topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
