@@ -323,6 +323,9 @@ class Answerer:
             return []  # a figure only for an indicator whose own text holds the topic (one word too)
         close = [cands[n] for n in range(len(cands)) if n != best and cov[best] < 1.0
                  and cov[n] >= cov[best] - TOPIC_TIE_MARGIN]
+        if cov[best] >= 1.0 and not q.pinned and len(q.terms) == 1 and len(q.terms[0]) >= 3:
+            # "เป้า O-NET ปี 69": one word asked, printed by several rows; nothing says which: ask
+            close = [cands[n] for n in range(len(cands)) if n != best and cov[n] >= 1.0]
         if close and q.intent in ("numeric", "field", "compare"):
             tied = [cands[best], *close]
             # "ต้องได้กี่คะแนน": the unit the question names picks one of them
@@ -944,6 +947,8 @@ class Answerer:
         label = self.T(f"field_label_{q.field}")
         if not column and q.field == "responsible" and ind.source:
             column, label = ind.source, self.T("field_label_source")
+        if not column and q.field == "unit":
+            column = self._unit_in_text(ind)  # a blank unit cell of a row that says what it counts ("ร้อยละของ…")
         if q.kind or (q.years and "year" not in q.inherited):
             # "ปี 70 เป้าเท่าไร ใครรับผิดชอบ" (a value asked in the question itself): the values, then the column
             values = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
