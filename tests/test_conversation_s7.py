@@ -50,3 +50,42 @@ def test_the_same_topic_in_another_office(bot):
     ans = bot.ask("ชม.6 มีเรื่องแบบเดียวกันไหม ปี 69 ตั้งไว้เท่าไหร่", conversation_id="s7:other")
     assert vals(ans) == [(CM, "3", "4", 2569, "65", "target")]
     assert_quoted(ans)
+
+
+def test_an_area_without_its_province_is_of_the_province_talked_about(bot):
+    bot.ask("ชม.6 ตัวชี้วัด Active Learning ปี 67 เป้าเท่าไร", conversation_id="s7:area")
+    ans = bot.ask("ของเขต 2 ล่ะ", conversation_id="s7:area")
+    # สพป.เชียงใหม่ เขต 2 has no plan here: said so, and ชม.6's figure is not stated again
+    assert ans.values == [] and "เชียงใหม่ เขต 2" in ans.answer
+
+
+def test_an_abbreviation_with_khet_glued_to_khong_names_the_office(bot):
+    bot.ask("ลปลพ ตัวชี้วัดนักเรียนพิการ ผู้ด้อยโอกาส ได้รับการศึกษาที่เหมาะสม ปี 70 เป้าเท่าไร", conversation_id="s7:glued")
+    ans = bot.ask("ของชม.เขต 6 ล่ะ", conversation_id="s7:glued")
+    assert vals(ans) == [(CM, "2", "3", 2570, "90", "target")]
+
+
+def test_the_one_just_now_points_back(bot):
+    bot.ask("ยส.2 ตัวชี้วัดที่ 23 เรื่องอะไร", conversation_id="s7:justnow")
+    ans = bot.ask("ข้อเมื่อกี้อยู่กลยุทธ์ไหน", conversation_id="s7:justnow")
+    assert ans.status == "answered" and "กลยุทธ์ที่ 2" in ans.answer
+
+
+def test_a_reason_asked_gets_the_rows_figure_and_says_the_plan_gives_none(bot):
+    bot.ask("ชม.6 กลยุทธ์ที่ 4 ตัวชี้วัดที่ 4 เป้าปี 68 เท่าไร", conversation_id="s7:why")
+    ans = bot.ask("ทำไมถึงตั้งไว้ 30", conversation_id="s7:why")
+    assert vals(ans) == [(CM, "4", "4", 2568, "30", "target")]
+    assert "ไม่ได้ระบุเหตุผล" in ans.answer
+
+
+def test_a_new_topic_after_a_strategy_list_does_not_inherit_the_strategy(bot):
+    bot.ask("ยส.2 กลยุทธ์ที่ 2 มีตัวชี้วัดกี่ตัว", conversation_id="s7:new")
+    ans = bot.ask("ผู้เรียนปฐมวัยมีพัฒนาการสมวัย เป้าเท่าไร", conversation_id="s7:new")
+    assert vals(ans) == [("spp-yasothon-2", "1", "11", 2566, "80", "target")]
+
+
+def test_the_two_offices_just_discussed_are_compared(bot):
+    bot.ask("ชม.6 ตัวชี้วัดประกันคุณภาพภายในระดับดีเลิศขึ้นไป ปี 68 เป้าเท่าไร", conversation_id="s7:pair")
+    bot.ask("แล้วของ ลปลพ ล่ะ", conversation_id="s7:pair")
+    ans = bot.ask("สองเขตนี้ต่างกันไหม", conversation_id="s7:pair")
+    assert sorted(vals(ans)) == [(LP, "5", "4", 2568, "69", "target"), (CM, "4", "3", 2568, "90", "target")]

@@ -581,6 +581,8 @@ class Answerer:
                 return self._year_missing(q, plan, s, ind, rec, text, targets, avail)
             targets = in_year
         lines = [head]
+        if q.why:  # "ทำไมถึงตั้งไว้ 30": the plan gives figures, not reasons
+            lines.insert(0, self.T("why_not_stated"))
         values = []
         for t in targets:
             label = f"{t.sub_item} " if t.sub_item else ""

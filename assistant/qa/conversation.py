@@ -78,9 +78,9 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         q = replace(q, intent="numeric", years=list(prev.years), year_kinds=dict(prev.year_kinds),
                     offices=list(q.offices or ([] if office_given else prev.offices)), inherited=["year"])
         return q
-    if (q.which_years or q.met_asked) and prev.indicator and not (q.strategy or q.indicator or q.guideline or q.ref) \
+    if (q.which_years or q.met_asked or q.why) and prev.indicator and not (q.strategy or q.indicator or q.guideline or q.ref) \
             and not q.corpus_offices and prev.intent in ("numeric", "field", "list") and q.intent in ("open", "numeric", "list"):
-        # "มันขึ้นถึง 90 ปีไหน", "แล้วถึงเป้าไหม": asked of the row talked about, whatever other words it has
+        # "มันขึ้นถึง 90 ปีไหน", "แล้วถึงเป้าไหม", "ทำไมถึงตั้งไว้ 30": asked of the row talked about
         q = replace(q, this_ref=True, terms=[], intent="numeric")
     retopic = _retopic(q, prev, office_given)
     if retopic is not None:

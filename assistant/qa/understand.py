@@ -148,6 +148,7 @@ class Query:
     page_size: int | None = None  # None: the whole list
     which_years: str | None = None  # "เป้าเป็น 90 ปีไหน": the value whose years are asked; "flat": from which year it stops changing
     met_asked: bool = False  # "ถึงเป้าไหม": whether the result reached the target is asked
+    why: bool = False  # "ทำไมถึงตั้งไว้ 30": the reason for a figure is asked (plans state none)
 
     @property
     def corpus_offices(self) -> list[OfficeMention]:
@@ -401,6 +402,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
     q.same_year = any(w in squashed for w in words.get("same_year", ()))
     q.met_asked = any(w in squashed for w in words.get("met_target", ()))
+    q.why = any(w in squashed for w in words.get("why_asks", ()))
     if any(w in squashed for w in words.get("which_year_asks", ())):
         if any(w in squashed for w in words.get("flat_from", ())):
             q.which_years = "flat"
@@ -786,7 +788,7 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
                                 + tuple(w.get("met_target", ())) + tuple(w.get("result_phrases", ()))
                                 + tuple(w.get("flat_from", ())) + tuple(w.get("which_year_asks", ()))
                                 + tuple(w.get("context_relative_years") or ()) + tuple(w.get("relative_years") or ())
-                                + tuple(w.get("pair_words", ()))))
+                                + tuple(w.get("pair_words", ())) + tuple(w.get("why_asks", ()))))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
     topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
