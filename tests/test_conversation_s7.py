@@ -89,3 +89,17 @@ def test_the_two_offices_just_discussed_are_compared(bot):
     bot.ask("แล้วของ ลปลพ ล่ะ", conversation_id="s7:pair")
     ans = bot.ask("สองเขตนี้ต่างกันไหม", conversation_id="s7:pair")
     assert sorted(vals(ans)) == [(LP, "5", "4", 2568, "69", "target"), (CM, "4", "3", 2568, "90", "target")]
+
+
+def test_the_last_one_after_a_list_is_its_last_row(bot):
+    bot.ask("ลปลพ นโยบายที่ 1 มีตัวชี้วัดอะไรบ้าง", conversation_id="s7:last")
+    ans = bot.ask("อันสุดท้ายเป้าปี 70 เท่าไร", conversation_id="s7:last")
+    assert vals(ans) == [(LP, "1", "6", 2570, "100", "target")]
+
+
+def test_a_figure_asked_after_a_list_naming_no_row_asks_which(bot):
+    bot.ask("ลปลพ นโยบายที่ 1 มีตัวชี้วัดอะไรบ้าง", conversation_id="s7:which")
+    ask = bot.ask("ตั้งเป้าปี 68 ไว้เท่าไหร่", conversation_id="s7:which")
+    assert ask.status == "clarify" and ask.values == [] and len(ask.choices) == 6
+    ans = bot.ask("ตัวชี้วัดที่ 4", conversation_id="s7:which")
+    assert vals(ans) == [(LP, "1", "4", 2568, "60", "target")]

@@ -115,6 +115,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if rows:
             q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
             inherited.append("indicator")
+    last = lexicon.load().query.get("last_refs") or ()
+    if prev.listed and not (q.indicator or q.guideline or q.ref) and any(w in q.norm.replace(" ", "") for w in last):
+        # "อันสุดท้าย": the last row of the page shown
+        shown = prev.listed[:(prev.page + 1) * prev.page_size] if prev.page_size else prev.listed
+        s_num, i_num = shown[-1].split("|", 1)
+        q = replace(q, strategy=s_num, indicator=i_num, terms=[], intent="numeric" if q.intent in ("open", "list") else q.intent)
+        inherited.append("indicator")
     if q.ref_kind == "item" and q.ref and not (q.indicator or q.guideline):
         # "ข้อ 3": the guideline or the indicator, whichever the turn before was about
         about_guidelines = prev.intent == "guideline" or (prev.guideline and not prev.indicator)
@@ -396,7 +403,12 @@ class Conversations:
             # "ของเขต 2 ล่ะ": area 2 of the province talked about (often an office with no plan here)
             o = prev.corpus_offices[0].office
             q = replace(q, offices=self.resolver.resolve(f"{o.kind}{o.province} เขต {m.group(1)}")[:1])
+        asked = q
         q = follow_up(q, prev, office_given=office_given, has_more=has_more, after_clarify=after_clarify)
+        if prev is not None and len(prev.listed) > 1 and q.intent in ("numeric", "field") and not asked.offices \
+                and not (q.indicator or q.guideline or q.terms or q.also_indicators):
+            # a figure asked after a list of several rows, naming none of them: ask which, never guess
+            q = _pick(q, prev, [tuple(k.split("|", 1)) for k in prev.listed])
         if prev is not None and prev.offices and q.offices and q.intent != "compare" \
                 and {m.office.id for m in q.offices} != {m.office.id for m in prev.offices}:
             q = replace(q, before_offices=list(prev.offices))  # "ต่างกันไหม" later compares the two
