@@ -103,3 +103,12 @@ def test_a_figure_asked_after_a_list_naming_no_row_asks_which(bot):
     assert ask.status == "clarify" and ask.values == [] and len(ask.choices) == 6
     ans = bot.ask("ตัวชี้วัดที่ 4", conversation_id="s7:which")
     assert vals(ans) == [(LP, "1", "4", 2568, "60", "target")]
+
+
+def test_a_year_against_the_year_before_and_the_highest_year(bot):
+    bot.ask("ลปลพ ตัวชี้วัดผลงานวิจัย นวัตกรรม สิ่งประดิษฐ์ ปี 66 เป้าเท่าไร", conversation_id="s7:trend")
+    ans = bot.ask("ปี 67 ลดลงหรือเพิ่มขึ้น", conversation_id="s7:trend")
+    assert vals(ans) == [(LP, "3", "19", 2566, "85", "target"), (LP, "3", "19", 2567, "84", "target")]
+    assert "ปี 2567: ร้อยละ 84 ลดลงจากปี 2566 (ร้อยละ 85)" in ans.answer
+    ans = bot.ask("เป้าสูงสุดอยู่ปีไหน", conversation_id="s7:trend")
+    assert vals(ans) == [(LP, "3", "19", 2570, "90", "target")]

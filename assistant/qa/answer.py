@@ -566,7 +566,7 @@ class Answerer:
         if not targets:
             return Answer(q.text, head + "\n" + self.T("numeric_none", office=office, section=section),
                           "not_found", citations=[self.r.citation(rec)])
-        held = _years_holding(targets, q.which_years) if q.which_years else []
+        held = _years_holding(targets, q.which_years, q.years) if q.which_years else []
         if held:
             # "เป้าเป็น 90 ปีไหน", "หยุดเพิ่มตั้งแต่ปีไหน": the years of this row that hold it (and a year written)
             asked = [y for y in q.years if "year" not in q.inherited]
@@ -590,9 +590,15 @@ class Answerer:
             key = "value_line" if t.year else "value_line_noyear"
             lines.append(self.T(key, label=label, year=t.year, value=fmt_value(t), kind_note=kind_note))
             values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
-        if held:
-            lines.append(self.T("which_years_flat" if q.which_years == "flat" else "which_years",
-                                value=fmt_value(next(t for t in targets if t.year == held[0])),
+        if held and q.which_years == "trend":
+            by_year = {t.year: t for t in targets if t.kind == "target" and t.year in held}
+            for a, b in zip(held, held[1:], strict=False):
+                va, vb = _number(by_year[a].value), _number(by_year[b].value)
+                change = "trend_same" if va == vb else ("trend_up" if vb > va else "trend_down")
+                lines.append(self.T(change, year=b, value=fmt_value(by_year[b]), before=a, before_value=fmt_value(by_year[a])))
+        elif held:
+            key = {"flat": "which_years_flat", "max": "which_years_max", "min": "which_years_min"}.get(q.which_years, "which_years")
+            lines.append(self.T(key, value=fmt_value(next(t for t in targets if t.year == held[0])),
                                 years=", ".join(map(str, held)), first=held[0]))
         if q.met_asked:
             lower = any(w in ind.text for w in self.lex.query.get("lower_is_better") or ())
@@ -1528,13 +1534,22 @@ def _number(value: str) -> float | None:
         return None
 
 
-def _years_holding(targets: list[Target], which: str) -> list[int]:
+def _years_holding(targets: list[Target], which: str, asked: list[int] | None = None) -> list[int]:
     """The years whose target is ``which`` (else the years at or above it); for "flat",
-    the years of the row's last level, when it held for two years or more."""
+    the years of the row's last level, when it held for two years or more; "max"/"min":
+    the years of the highest/lowest target; "trend": each year asked and the year before."""
     ts = sorted((t for t in targets if t.kind == "target" and t.year and _number(t.value) is not None
                  and not t.sub_item), key=lambda t: t.year)
     if len({t.year for t in ts}) != len(ts):
         return []  # two figures in one year: which series is asked is not known
+    if which in ("max", "min") and ts:
+        best = (max if which == "max" else min)(_number(t.value) for t in ts)
+        return [t.year for t in ts if _number(t.value) == best]
+    if which == "trend":
+        years = [t.year for t in ts]
+        out = {y for a in (asked or years[-1:]) if a in years and years.index(a) > 0
+               for y in (years[years.index(a) - 1], a)}
+        return sorted(out)
     if which == "flat":
         run = []
         for t in reversed(ts):

@@ -403,9 +403,14 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.same_year = any(w in squashed for w in words.get("same_year", ()))
     q.met_asked = any(w in squashed for w in words.get("met_target", ()))
     q.why = any(w in squashed for w in words.get("why_asks", ()))
-    if any(w in squashed for w in words.get("which_year_asks", ())):
+    if any(w in squashed for w in words.get("trend_asks", ())):
+        q.which_years = "trend"
+    elif any(w in squashed for w in words.get("which_year_asks", ())):
+        extreme = next((k for k, ws in (words.get("extremes") or {}).items() if any(w in squashed for w in ws)), None)
         if any(w in squashed for w in words.get("flat_from", ())):
             q.which_years = "flat"
+        elif extreme:  # "เป้าสูงสุดอยู่ปีไหน"
+            q.which_years = extreme
         elif (m := re.search(r"(?:เป็น|ถึง|แตะ|เท่ากับ|ที่|ได้|ไว้)\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])\s*(?:%|เปอร์เซ็นต์)?"
                              r"(?!\s*(?:ปี(?!ไหน|ใด|อะไร)|คน|โรง|แห่ง|ตัว|ข้อ))", rest)):
             q.which_years = m.group(1)
@@ -788,7 +793,8 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
                                 + tuple(w.get("met_target", ())) + tuple(w.get("result_phrases", ()))
                                 + tuple(w.get("flat_from", ())) + tuple(w.get("which_year_asks", ()))
                                 + tuple(w.get("context_relative_years") or ()) + tuple(w.get("relative_years") or ())
-                                + tuple(w.get("pair_words", ())) + tuple(w.get("why_asks", ()))))
+                                + tuple(w.get("pair_words", ())) + tuple(w.get("why_asks", ()))
+                                + tuple(w.get("trend_asks", ()))))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
     topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
