@@ -112,3 +112,14 @@ def test_a_year_against_the_year_before_and_the_highest_year(bot):
     assert "ปี 2567: ร้อยละ 84 ลดลงจากปี 2566 (ร้อยละ 85)" in ans.answer
     ans = bot.ask("เป้าสูงสุดอยู่ปีไหน", conversation_id="s7:trend")
     assert vals(ans) == [(LP, "3", "19", 2570, "90", "target")]
+
+
+def test_a_row_named_by_number_is_linked_by_its_wording_in_another_office(bot):
+    bot.ask("ชม.6 กลยุทธ์ที่ 2 ตัวชี้วัดที่ 4 ปี 68 เป้าเท่าไร", conversation_id="s7:number")
+    ans = bot.ask("แล้วของ ลปลพ ล่ะ", conversation_id="s7:number")
+    # ลปลพ's row of the same wording (gifted students), not whatever ลปลพ numbers 2.4 by chance
+    assert vals(ans) == [(LP, "2", "4", 2568, "100", "target")]
+    bot.ask("ยส.2 ตัวชี้วัดที่ 23 เรื่องอะไร", conversation_id="s7:number2")
+    ans = bot.ask("ของตรัง 2 ล่ะ", conversation_id="s7:number2")
+    # ตรัง 2's indicator 23 is about disabled children: its figure must not be stated for PA
+    assert all(v.indicator != "23" for v in ans.values)

@@ -21,7 +21,7 @@ from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer
 from assistant.domain.offices import OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES
-from assistant.qa.understand import _LIST, Query
+from assistant.qa.understand import _LIST, Query, _terms
 from assistant.stores.protocols import StateStore
 
 # "ของเขต 2", "เขต 3 ล่ะ": an area named without its province
@@ -229,6 +229,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if prev.pinned and (new_office or from_before) and prev.terms:
             # a number found by topic in one plan means nothing in another: link the topic again
             changes.update(strategy=None, indicator=None)
+        elif new_office and prev.indicator and not prev.terms and prev.row_text and not q.unknown_doc:
+            # a row named by its number in one plan ("ตัวชี้วัดที่ 17") is another row in another plan:
+            # the earlier row's own wording is the topic linked there
+            terms = _terms(prev.row_text, q, lexicon.load().query)
+            if terms:
+                changes.update(strategy=None, indicator=None, terms=terms, topic=prev.row_text, pinned=False)
+                inherited.append("topic")
         for cond in ("group", "level", "every_year", "below_target", "unit_not", "no_target", "unit_is",
                      "level_column", "target_equals"):
             if not getattr(q, cond):
@@ -362,6 +369,9 @@ def pin_answer(q: Query, answer: Answer) -> Query:
             pairs = set()
     if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field", "list"):
         # a list of one row pins it too ("มีตัวชี้วัดเรื่อง Active Learning ไหม" → "ขอดูเป้าทุกปี")
+        s, i = next(iter(pairs))
+        text = next((c.quote for c in answer.citations if (c.strategy, c.indicator) == (s, i)), "")
+        q = replace(q, row_text=thai.one_line(text)[:300])
         s, i = pairs.pop()
         if (q.strategy, q.indicator) == (s, i):
             return q

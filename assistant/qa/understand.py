@@ -149,6 +149,7 @@ class Query:
     which_years: str | None = None  # "เป้าเป็น 90 ปีไหน": the value whose years are asked; "flat": from which year it stops changing
     met_asked: bool = False  # "ถึงเป้าไหม": whether the result reached the target is asked
     why: bool = False  # "ทำไมถึงตั้งไว้ 30": the reason for a figure is asked (plans state none)
+    row_text: str = ""  # the wording of the one row the turn's answer was about (kept by the conversation)
 
     @property
     def corpus_offices(self) -> list[OfficeMention]:
