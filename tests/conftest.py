@@ -34,6 +34,12 @@ def vals(ans):
     return [(v.office, v.strategy, v.indicator, v.year, v.value, v.kind) for v in ans.values]
 
 
+def assert_quoted(ans) -> None:
+    """Every citation of ``ans`` quotes its plan's text exactly."""
+    for c in ans.citations:
+        assert c.quote in corpus_text(c.doc)
+
+
 @pytest.fixture(autouse=True)
 def _own_state_file(tmp_path_factory, monkeypatch):
     """Every test its own conversation/feedback/event state file: no test sees another's
@@ -61,6 +67,19 @@ def built_index(tmp_path_factory):
     report = ingest(corpus_dir=CORPUS, index_dir=index_dir)
     assert report.ok, [f.message() for f in report.failed]
     return index_dir
+
+
+@pytest.fixture(scope="module")
+def bot(built_index, tmp_path_factory):
+    """An Assistant over the structured index (no vectors) with a state store of its own
+    per test module and a fixed date (fiscal year 2568): the conversation tests' bot."""
+    import datetime
+
+    from assistant.service import Assistant
+    from assistant.stores.state import SqliteState
+
+    state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
+    return Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -19,12 +18,6 @@ from tests.conftest import DOC_000, corpus_text, vals
 
 Q1 = "ค่าเป้าหมายตัวชี้วัดที่ 1 กลยุทธ์ที่ 1 ปี 2568 ของ สพป.เชียงใหม่ เขต 6"
 YS_LIST = "ตัวชี้วัดของ สพป.ยโสธร เขต 2 กลยุทธ์ที่ 1"
-
-
-@pytest.fixture(scope="module")
-def bot(built_index, tmp_path_factory):
-    state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
-    return Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
 
 
 def test_follow_up_inherits_office_strategy_indicator_and_says_so(bot):

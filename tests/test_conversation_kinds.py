@@ -7,28 +7,11 @@ runs of years, notes of a year without a target, facets, and a figure asked of n
 
 from __future__ import annotations
 
-import datetime
-
-import pytest
-
 from assistant.qa.conversation import _rows_named, follow_up
 from assistant.qa.understand import Query
-from assistant.service import Assistant
-from assistant.stores.state import SqliteState
-from tests.conftest import corpus_text, vals
+from tests.conftest import assert_quoted, vals
 
 YS, CM, TR, LP = "spp-yasothon-2", "spp-chiangmai-6", "spp-trang-2", "spm-lampang-lamphun"
-
-
-@pytest.fixture(scope="module")
-def bot(built_index, tmp_path_factory):
-    state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
-    return Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
-
-
-def _quoted(ans) -> None:
-    for c in ans.citations:
-        assert c.quote in corpus_text(c.doc)
 
 
 def test_a_choice_answers_the_pending_field_question(bot):
@@ -39,7 +22,7 @@ def test_a_choice_answers_the_pending_field_question(bot):
     # no responsible cell: the row's source column is given, for that row, cited
     assert ans.status == "answered" and "แผน ศธ.ลป" in ans.answer and "ตัวชี้วัดที่ 2" in ans.answer
     assert ans.answer.startswith("(ต่อจากคำถามก่อน: สพม.ลำปาง ลำพูน · นโยบายที่ 4 › ตัวชี้วัดที่ 2")
-    _quoted(ans)
+    assert_quoted(ans)
 
 
 def test_item_n_after_a_list_is_the_nth_row_shown(bot):

@@ -4,29 +4,12 @@ prose, the document without an office compared, and names quoted from a plan (5Q
 
 from __future__ import annotations
 
-import datetime
-
-import pytest
-
 from assistant.domain import lexicon
 from assistant.qa.understand import _grades
-from assistant.service import Assistant
-from assistant.stores.state import SqliteState
-from tests.conftest import corpus_text, vals
+from tests.conftest import assert_quoted, vals
 
 YS, CM, TR, LP = "spp-yasothon-2", "spp-chiangmai-6", "spp-trang-2", "spm-lampang-lamphun"
 DOC_003 = "unknown-office_vision-strategies"
-
-
-@pytest.fixture(scope="module")
-def bot(built_index, tmp_path_factory):
-    state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
-    return Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
-
-
-def _quoted(ans) -> None:
-    for c in ans.citations:
-        assert c.quote in corpus_text(c.doc)
 
 
 def test_a_demonstrative_with_words_of_its_own_keeps_the_record(bot):
@@ -58,7 +41,7 @@ def test_an_indicator_number_with_yang_ngai_bang_is_that_rows_figures_and_its_ce
     # the sub-items' cells "นิเทศ ส่งเสริม ส่งเสริม": cited cell by cell from the row
     assert ans.status == "answered" and ans.answer.endswith("ผู้รับผิดชอบ: นิเทศ, ส่งเสริม")
     assert "นิเทศ ส่งเสริม" in ans.citations[0].quote
-    _quoted(ans)
+    assert_quoted(ans)
 
 
 def test_a_strategy_printed_as_prose_is_answered_by_its_prose(bot):
@@ -66,7 +49,7 @@ def test_a_strategy_printed_as_prose_is_answered_by_its_prose(bot):
     assert ans.status == "answered"
     assert "คุณภาพผู้เรียน" in ans.answer and "คุณภาพครูและบุคลากร" in ans.answer
     assert ans.citations[0].doc == DOC_003
-    _quoted(ans)
+    assert_quoted(ans)
 
 
 def test_strategy_lists_compared_with_the_document_without_an_office(bot):
@@ -92,7 +75,7 @@ def test_names_quoted_from_a_plan_are_answered_where_it_prints_them(bot):
     assert "ได้แก่ ภัยยาเสพติด" in threats.answer and "อาชญากรรมไซเบอร์" in threats.answer
     for a in (ans, law, threats):
         assert a.values == []
-        _quoted(a)
+        assert_quoted(a)
 
 
 def test_topic_lists_match_spelling_variants_and_prefer_rows_with_every_word(bot):

@@ -239,8 +239,8 @@ class OfficeResolver:
                 office = office or self._generic(kind, province, area)
                 found.append((a, OfficeMention(office, s[a:b], province if corrected else None)))
                 used.append((a, b))
-        # abbreviations glued to the word before them ("ของยส.2")
-        for m in re.finditer(r"([ก-๙]{2})\.\s*(\d{1,2})(?![\d.])", s):
+        # abbreviations glued to the word before them ("ของยส.2", "ของชม.เขต 6", "ของชมเขต 6")
+        for m in re.finditer(r"([ก-๙]{2})(?:\.\s*(?:เขต\s*)?|\.?\s*เขต\s*)(\d{1,2})(?![\d.])", s):
             a, b = m.span()
             province = self._prov_abbr.get(m.group(1))
             if province and free(a, b):

@@ -323,6 +323,9 @@ class Answerer:
             return []  # a figure only for an indicator whose own text holds the topic (one word too)
         close = [cands[n] for n in range(len(cands)) if n != best and cov[best] < 1.0
                  and cov[n] >= cov[best] - TOPIC_TIE_MARGIN]
+        if cov[best] >= 1.0 and not q.pinned and len(q.terms) == 1 and len(q.terms[0]) >= 3:
+            # "เป้า O-NET ปี 69": one word asked, printed by several rows; nothing says which: ask
+            close = [cands[n] for n in range(len(cands)) if n != best and cov[n] >= 1.0]
         if close and q.intent in ("numeric", "field", "compare"):
             tied = [cands[best], *close]
             # "ต้องได้กี่คะแนน": the unit the question names picks one of them
@@ -549,6 +552,8 @@ class Answerer:
             return Answer(q.text, text, "not_found", citations=[self.r.citation(rec)])
 
         def wanted(t: Target) -> bool:
+            if q.met_asked:  # "ถึงเป้าไหม": the result and the target it is checked against
+                return t.kind in ("target", "result")
             kinds = q.year_kinds.get(t.year) if t.year else None
             if kinds:
                 return t.kind in kinds
@@ -561,6 +566,12 @@ class Answerer:
         if not targets:
             return Answer(q.text, head + "\n" + self.T("numeric_none", office=office, section=section),
                           "not_found", citations=[self.r.citation(rec)])
+        held = _years_holding(targets, q.which_years, q.years) if q.which_years else []
+        if held:
+            # "เป้าเป็น 90 ปีไหน", "หยุดเพิ่มตั้งแต่ปีไหน": the years of this row that hold it (and a year written)
+            asked = [y for y in q.years if "year" not in q.inherited]
+            targets = [t for t in targets if (t.year in held and t.kind == "target") or t.year in asked]
+            q = _with(q, years=[])
         if q.years:
             in_year = [t for t in targets if t.year in q.years]
             if not in_year:
@@ -570,6 +581,8 @@ class Answerer:
                 return self._year_missing(q, plan, s, ind, rec, text, targets, avail)
             targets = in_year
         lines = [head]
+        if q.why:  # "ทำไมถึงตั้งไว้ 30": the plan gives figures, not reasons
+            lines.insert(0, self.T("why_not_stated"))
         values = []
         for t in targets:
             label = f"{t.sub_item} " if t.sub_item else ""
@@ -577,6 +590,21 @@ class Answerer:
             key = "value_line" if t.year else "value_line_noyear"
             lines.append(self.T(key, label=label, year=t.year, value=fmt_value(t), kind_note=kind_note))
             values.append(Value(plan.office_id or "", s.number, ind.number, t.year, t.value, t.unit, t.kind))
+        if held and q.which_years == "trend":
+            by_year = {t.year: t for t in targets if t.kind == "target" and t.year in held}
+            for a, b in zip(held, held[1:], strict=False):
+                va, vb = _number(by_year[a].value), _number(by_year[b].value)
+                change = "trend_same" if va == vb else ("trend_up" if vb > va else "trend_down")
+                lines.append(self.T(change, year=b, value=fmt_value(by_year[b]), before=a, before_value=fmt_value(by_year[a])))
+        elif held:
+            key = {"flat": "which_years_flat", "max": "which_years_max", "min": "which_years_min"}.get(q.which_years, "which_years")
+            lines.append(self.T(key, value=fmt_value(next(t for t in targets if t.year == held[0])),
+                                years=", ".join(map(str, held)), first=held[0]))
+        if q.met_asked:
+            lower = any(w in ind.text for w in self.lex.query.get("lower_is_better") or ())
+            lines += [self.T("met_line", year=y, result=fmt_value(r), target=fmt_value(t),
+                             verdict=self.T("met_yes" if met else "met_no"))
+                      for y, r, t, met in _met_by_year(targets, lower)]
         cites = [self.r.citation(rec, cover(ind.span, *(t.span for t in targets)))]
         return Answer(q.text, "\n".join(lines), "answered", values, cites)
 
@@ -927,6 +955,8 @@ class Answerer:
         label = self.T(f"field_label_{q.field}")
         if not column and q.field == "responsible" and ind.source:
             column, label = ind.source, self.T("field_label_source")
+        if not column and q.field == "unit":
+            column = self._unit_in_text(ind)  # a blank unit cell of a row that says what it counts ("ร้อยละของ…")
         if q.kind or (q.years and "year" not in q.inherited):
             # "ปี 70 เป้าเท่าไร ใครรับผิดชอบ" (a value asked in the question itself): the values, then the column
             values = self._indicator_values(_with(q, field=None, also_field=None), plan, s, ind, office)
@@ -1495,6 +1525,54 @@ def _with(q: Question, **changes) -> Question:
     from dataclasses import replace
 
     return replace(q, **changes)
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(thai.to_arabic(value).replace(",", ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _years_holding(targets: list[Target], which: str, asked: list[int] | None = None) -> list[int]:
+    """The years whose target is ``which`` (else the years at or above it); for "flat",
+    the years of the row's last level, when it held for two years or more; "max"/"min":
+    the years of the highest/lowest target; "trend": each year asked and the year before."""
+    ts = sorted((t for t in targets if t.kind == "target" and t.year and _number(t.value) is not None
+                 and not t.sub_item), key=lambda t: t.year)
+    if len({t.year for t in ts}) != len(ts):
+        return []  # two figures in one year: which series is asked is not known
+    if which in ("max", "min") and ts:
+        best = (max if which == "max" else min)(_number(t.value) for t in ts)
+        return [t.year for t in ts if _number(t.value) == best]
+    if which == "trend":
+        years = [t.year for t in ts]
+        out = {y for a in (asked or years[-1:]) if a in years and years.index(a) > 0
+               for y in (years[years.index(a) - 1], a)}
+        return sorted(out)
+    if which == "flat":
+        run = []
+        for t in reversed(ts):
+            if run and _number(t.value) != _number(run[-1].value):
+                break
+            run.append(t)
+        return sorted(t.year for t in run) if len(run) > 1 else []
+    want = _number(which)
+    if want is None:
+        return []
+    return [t.year for t in ts if _number(t.value) == want] or [t.year for t in ts if _number(t.value) >= want]
+
+
+def _met_by_year(targets: list[Target], lower_is_better: bool) -> list[tuple[int, Target, Target, bool]]:
+    """(year, result, target, met) for each year that prints both, as numbers."""
+    out = []
+    for y in sorted({t.year for t in targets if t.year}):
+        res = [t for t in targets if t.year == y and t.kind == "result" and _number(t.value) is not None]
+        tgt = [t for t in targets if t.year == y and t.kind == "target" and _number(t.value) is not None]
+        if len(res) == 1 and len(tgt) == 1:
+            r, t = _number(res[0].value), _number(tgt[0].value)
+            out.append((y, res[0], tgt[0], r <= t if lower_is_better else r >= t))
+    return out
 
 
 def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target]]:

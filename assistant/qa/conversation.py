@@ -12,6 +12,7 @@ whose past conversations are listed.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -20,9 +21,11 @@ from assistant.domain import lexicon, thai
 from assistant.domain.models import Answer
 from assistant.domain.offices import OfficeResolver
 from assistant.qa.lookup import GROUP_ALIASES
-from assistant.qa.understand import _LIST, Query
+from assistant.qa.understand import _LIST, Query, _terms
 from assistant.stores.protocols import StateStore
 
+# "ของเขต 2", "เขต 3 ล่ะ": an area named without its province
+_AREA_ONLY = re.compile(r"(?:^|ของ|แล้ว|\s)\s*เขต\s*(\d{1,2})(?![\d.])")
 PAGE_SIZE = 10
 MAX_TURNS = 100
 MAX_ID_CHARS = 200
@@ -75,6 +78,10 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         q = replace(q, intent="numeric", years=list(prev.years), year_kinds=dict(prev.year_kinds),
                     offices=list(q.offices or ([] if office_given else prev.offices)), inherited=["year"])
         return q
+    if (q.which_years or q.met_asked or q.why) and prev.indicator and not (q.strategy or q.indicator or q.guideline or q.ref) \
+            and not q.corpus_offices and prev.intent in ("numeric", "field", "list") and q.intent in ("open", "numeric", "list"):
+        # "มันขึ้นถึง 90 ปีไหน", "แล้วถึงเป้าไหม", "ทำไมถึงตั้งไว้ 30": asked of the row talked about
+        q = replace(q, this_ref=True, terms=[], intent="numeric")
     retopic = _retopic(q, prev, office_given)
     if retopic is not None:
         return retopic
@@ -108,6 +115,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if rows:
             q = replace(q, strategy=rows[0][0], indicator=rows[0][1])
             inherited.append("indicator")
+    last = lexicon.load().query.get("last_refs") or ()
+    if prev.listed and not (q.indicator or q.guideline or q.ref) and any(w in q.norm.replace(" ", "") for w in last):
+        # "อันสุดท้าย": the last row of the page shown
+        shown = prev.listed[:(prev.page + 1) * prev.page_size] if prev.page_size else prev.listed
+        s_num, i_num = shown[-1].split("|", 1)
+        q = replace(q, strategy=s_num, indicator=i_num, terms=[], intent="numeric" if q.intent in ("open", "list") else q.intent)
+        inherited.append("indicator")
     if q.ref_kind == "item" and q.ref and not (q.indicator or q.guideline):
         # "ข้อ 3": the guideline or the indicator, whichever the turn before was about
         about_guidelines = prev.intent == "guideline" or (prev.guideline and not prev.indicator)
@@ -146,6 +160,11 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         bare = True
         if q.intent == "list":
             q = replace(q, intent="numeric" if q.asks_value else "open")
+        if prev.guideline and not prev.indicator and q.intent in ("field", "numeric", "open") \
+                and q.field in (None, "responsible", "text"):
+            # "ข้อนี้ใครรับผิดชอบ" after a guideline: that guideline's own line (its responsible unit)
+            changes["intent"] = "guideline"
+            q = replace(q, intent="guideline", terms=[])
     if bare and (q.intent in ("open", "numeric", "compare") or (q.same_topic and q.intent == "list")) \
             and prev.intent in INHERIT_INTENTS:
         intent = prev.intent
@@ -210,6 +229,13 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         if prev.pinned and (new_office or from_before) and prev.terms:
             # a number found by topic in one plan means nothing in another: link the topic again
             changes.update(strategy=None, indicator=None)
+        elif new_office and prev.indicator and not prev.terms and prev.row_text and not q.unknown_doc:
+            # a row named by its number in one plan ("ตัวชี้วัดที่ 17") is another row in another plan:
+            # the earlier row's own wording is the topic linked there
+            terms = _terms(prev.row_text, q, lexicon.load().query)
+            if terms:
+                changes.update(strategy=None, indicator=None, terms=terms, topic=prev.row_text, pinned=False)
+                inherited.append("topic")
         for cond in ("group", "level", "every_year", "below_target", "unit_not", "no_target", "unit_is",
                      "level_column", "target_equals"):
             if not getattr(q, cond):
@@ -244,7 +270,9 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
         changes["year_kinds"] = dict(prev.year_kinds)
         inherited.append("year")
     if q.kind is None and bare and set(words.get("result_tokens") or ()) & set(thai.tokenize(q.norm)) \
-            and changes.get("intent", q.intent) in ("numeric", "field"):
+            and changes.get("intent", q.intent) in ("numeric", "field") \
+            and not any(len(k) > 1 for k in q.year_kinds.values()):
+        # ("ผลปี 61 ได้เท่าไร ถึงเป้าไหม" asks the result and the target of its year: kept)
         # "แล้วผลล่ะ": the same row and year, what was achieved
         changes.update(kind="result", year_kinds={y: {"result"} for y in changes.get("years", q.years)},
                        intent="numeric", field=None)
@@ -341,6 +369,9 @@ def pin_answer(q: Query, answer: Answer) -> Query:
             pairs = set()
     if len(pairs) == 1 and answer.status == "answered" and q.intent in ("numeric", "field", "list"):
         # a list of one row pins it too ("มีตัวชี้วัดเรื่อง Active Learning ไหม" → "ขอดูเป้าทุกปี")
+        s, i = next(iter(pairs))
+        text = next((c.quote for c in answer.citations if (c.strategy, c.indicator) == (s, i)), "")
+        q = replace(q, row_text=thai.one_line(text)[:300])
         s, i = pairs.pop()
         if (q.strategy, q.indicator) == (s, i):
             return q
@@ -377,7 +408,17 @@ class Conversations:
         turns = data.get("turns") or []
         has_more = bool(turns and turns[-1].get("has_more"))
         after_clarify = bool(turns and turns[-1].get("status") == "clarify")
+        if prev is not None and not q.offices and not office_given and len(prev.corpus_offices) == 1 \
+                and (m := _AREA_ONLY.search(q.norm)):
+            # "ของเขต 2 ล่ะ": area 2 of the province talked about (often an office with no plan here)
+            o = prev.corpus_offices[0].office
+            q = replace(q, offices=self.resolver.resolve(f"{o.kind}{o.province} เขต {m.group(1)}")[:1])
+        asked = q
         q = follow_up(q, prev, office_given=office_given, has_more=has_more, after_clarify=after_clarify)
+        if prev is not None and len(prev.listed) > 1 and q.intent in ("numeric", "field") and not asked.offices \
+                and not (q.indicator or q.guideline or q.terms or q.also_indicators):
+            # a figure asked after a list of several rows, naming none of them: ask which, never guess
+            q = _pick(q, prev, [tuple(k.split("|", 1)) for k in prev.listed])
         if prev is not None and prev.offices and q.offices and q.intent != "compare" \
                 and {m.office.id for m in q.offices} != {m.office.id for m in prev.offices}:
             q = replace(q, before_offices=list(prev.offices))  # "ต่างกันไหม" later compares the two

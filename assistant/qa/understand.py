@@ -146,6 +146,10 @@ class Query:
     pending: str | None = None  # a "pick" turn: the intent of the question its choice answers
     page: int = 0  # list page shown (set by the conversation for "ดูต่อ")
     page_size: int | None = None  # None: the whole list
+    which_years: str | None = None  # "เป้าเป็น 90 ปีไหน": the value whose years are asked; "flat": from which year it stops changing
+    met_asked: bool = False  # "ถึงเป้าไหม": whether the result reached the target is asked
+    why: bool = False  # "ทำไมถึงตั้งไว้ 30": the reason for a figure is asked (plans state none)
+    row_text: str = ""  # the wording of the one row the turn's answer was about (kept by the conversation)
 
     @property
     def corpus_offices(self) -> list[OfficeMention]:
@@ -398,6 +402,19 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
     q.same_year = any(w in squashed for w in words.get("same_year", ()))
+    q.met_asked = any(w in squashed for w in words.get("met_target", ()))
+    q.why = any(w in squashed for w in words.get("why_asks", ()))
+    if any(w in squashed for w in words.get("trend_asks", ())):
+        q.which_years = "trend"
+    elif any(w in squashed for w in words.get("which_year_asks", ())):
+        extreme = next((k for k, ws in (words.get("extremes") or {}).items() if any(w in squashed for w in ws)), None)
+        if any(w in squashed for w in words.get("flat_from", ())):
+            q.which_years = "flat"
+        elif extreme:  # "เป้าสูงสุดอยู่ปีไหน"
+            q.which_years = extreme
+        elif (m := re.search(r"(?:เป็น|ถึง|แตะ|เท่ากับ|ที่|ได้|ไว้)\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])\s*(?:%|เปอร์เซ็นต์)?"
+                             r"(?!\s*(?:ปี(?!ไหน|ใด|อะไร)|คน|โรง|แห่ง|ตัว|ข้อ))", rest)):
+            q.which_years = m.group(1)
     q.absent = next((k for k, ws in (words.get("absent_facts") or {}).items()
                      if any(w in squashed for w in ws)), None)
     q.intent, q.part = _intent(q, rest)
@@ -427,7 +444,10 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.intent = "smalltalk"
     q.topic = _topic(_without_self_intro(rest, words))
     office_words = _office_words(resolver)
-    q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
+    said = q.topic
+    for w in words.get("same_topic", ()) if q.same_topic else ():  # "มีเรื่องเดียวกันไหม": no topic word of its own
+        said = re.sub(r"(?:มี)?\s*(?:เรื่อง|ตัวชี้วัด|ตัว|อัน)?\s*" + re.escape(w), " ", said)
+    q.terms = [t for t in _terms(said, q, words) if not _in_office_name(thai.squash(t), office_words)]
     if q.responsible_is:  # the unit's name is the condition, not a topic word
         q.terms = [t for t in q.terms if t not in q.responsible_is]
     if q.level_column or _level_choices(rest, words):  # level words ("สพฐ./สพท./รร.") are no topic words
@@ -770,7 +790,12 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
     w = words or {}
     skip = set(_vocabulary_stop(tuple(w.get("followup", ())) + tuple(w.get("correction_words", ())),
                                 tuple(w.get("more", ())), tuple(w.get("smalltalk", ())),
-                                tuple(x for ws in (w.get("fields") or {}).values() for x in ws)))
+                                tuple(x for ws in (w.get("fields") or {}).values() for x in ws)
+                                + tuple(w.get("met_target", ())) + tuple(w.get("result_phrases", ()))
+                                + tuple(w.get("flat_from", ())) + tuple(w.get("which_year_asks", ()))
+                                + tuple(w.get("context_relative_years") or ()) + tuple(w.get("relative_years") or ())
+                                + tuple(w.get("pair_words", ())) + tuple(w.get("why_asks", ()))
+                                + tuple(w.get("trend_asks", ()))))
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
     topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
