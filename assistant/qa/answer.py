@@ -548,11 +548,15 @@ class Answerer:
             text = self.T("no_results", office=office, section=section, years=_ranges([str(y) for y in years]))
             return Answer(q.text, text, "not_found", citations=[self.r.citation(rec)])
 
+        # a row measured as a change ("เพิ่มขึ้นไม่น้อยกว่าร้อยละ 3 ของปีการศึกษาที่ผ่านมา"): its result
+        # (a change, maybe negative) is stated with the same year's target, which gives it its meaning
+        change_row = any(fold(w) in fold(ind.text) for w in self.lex.query.get("change_rows") or ())
+
         def wanted(t: Target) -> bool:
             kinds = q.year_kinds.get(t.year) if t.year else None
             if kinds:
-                return t.kind in kinds
-            return q.kind is None or t.kind == q.kind
+                return t.kind in kinds or (change_row and "result" in kinds and t.kind == "target")
+            return q.kind is None or t.kind == q.kind or (change_row and q.kind == "result")
 
         targets = [t for t in targets if wanted(t)] or targets
         if (unit := self._unit_in_text(ind)) and not ind.unit:
@@ -759,13 +763,16 @@ class Answerer:
                 shown_targets = _extreme_targets(ind, q.years, _unit_of(ind) or self._unit_in_text(ind) or "")
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
-            elif (q.asks_value or len(self.plan_years(plan)) == 1) and not q.below_target:
+            elif (q.asks_value or len(set(range(plan.years[0], plan.years[1] + 1)) if plan.years
+                                      else self.plan_years(plan)) == 1) and not q.below_target:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
                 # plan's one year when it has one; none shown for a multi-year plan asked no year).
                 # A one-year plan's rows always show their target: it is what the row asks of a school
                 # a list of one row asked its figures ("ตั้งเป้าไว้ 3 ปีเท่าไรบ้าง"): every year of it
                 plan_years = self.plan_years(plan)
-                years = set(q.years) or (plan_years if len(plan_years) == 1 or (len(rows) == 1 and q.asks_value)
+                # the plan's own years when it states them (a one-year plan may print last year's figures too)
+                own = set(range(plan.years[0], plan.years[1] + 1)) if plan.years else plan_years
+                years = set(q.years) or (own if len(own) == 1 else plan_years if len(rows) == 1 and q.asks_value
                                          else set())
                 if not years and q.asks_value and len({t.numeric for t in ind.targets if t.kind == "target"}) == 1:
                     years = plan_years  # asked no year, and the row's target is the same every year
@@ -970,7 +977,11 @@ class Answerer:
             # "ใครรับผิดชอบ แล้วหน่วยนับเป็นอะไร": the second column of the same row
             more = self._field_plan(_with(q, field=q.also_field, also_field=None, followup=True), plan)
             if more.answer:
-                text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
+                more_lines = more.answer.splitlines()
+                # the second column's own line (a unit's answer goes on with the row's figures)
+                own = [ln for ln in more_lines if ln.startswith(self.T(f"field_label_{q.also_field}"))]
+                text += "\n" + (own[0] if own and more.status == "answered"
+                                else more_lines[-1 if more.status == "answered" else 0])
                 cites += more.citations[:1] if more.status == "answered" else []
         values: list[Value] = []
         if "unit" in (q.field, q.also_field) and q.field != "which_strategy" or self._sure_row(q, ind):

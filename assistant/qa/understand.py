@@ -328,7 +328,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             break
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
-    q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or ())
+    q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or (), words.get("result_phrases") or ())
     if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         q.unit_not = m.group(1)
     nt = re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest)
@@ -370,6 +370,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.group = None
     elif not q.level_column and (m := _RESPONSIBLE_UNIT.search(rest)) and _LIST.search(rest):
         q.responsible_is = m.group(1).strip()  # "ตัวชี้วัดที่กลุ่มบุคคลรับผิดชอบ": the column names this unit
+    elif not q.level_column and _LIST.search(rest) and (said := _column_says(rest, words)):
+        q.responsible_is = said  # "ที่ช่องผู้รับผิดชอบเขียนว่า แผนภาค 15": the column names these words
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*['\"“‘]?\s*(?!ไม่)([ก-๙]+?)(?=['\"”’]|บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
@@ -442,6 +444,19 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
 
 # "ที่กลุ่มนโยบายและแผนรับผิดชอบ", "ซึ่งฝ่ายบุคคลดูแล": a unit named as the row's responsible column
 _RESPONSIBLE_UNIT = re.compile(r"(?:ที่|ซึ่ง)\s*(?:กลุ่ม(?:งาน)?|ฝ่าย|งาน)\s*([ก-๙A-Za-z/ ]{2,30}?)\s*(?:เป็นผู้|เป็น)?\s*(?:รับผิดชอบ|ดูแล)")
+
+
+def _column_says(s: str, words) -> str | None:
+    """The words a list asks the responsible/source column to hold ("ที่ช่องผู้รับผิดชอบเขียนว่า
+    แผนภาค 15 มีอะไรบ้าง" -> "แผนภาค 15"): lexicon ``column_names`` then ``column_says``."""
+    cols, says = words.get("column_names") or (), words.get("column_says") or ()
+    if not cols or not says:
+        return None
+    alt = lambda ws: "|".join(sorted(map(re.escape, ws), key=len, reverse=True))  # noqa: E731
+    m = re.search(rf"(?:{alt(cols)})\s*(?:{alt(says)})\s*['\"“‘]?\s*(.{{2,40}}?)\s*['\"”’]?\s*"
+                  rf"(?:มีอะไรบ้าง|มีอะไร|มีข้อไหน|มีตัวไหน|มีกี่|มีบ้าง|บ้าง|ครับ|ค่ะ|คะ|$)", s)
+    said = m.group(1).strip() if m else ""
+    return said if len(said.replace(" ", "")) >= 2 and said not in ("อะไร", "ใคร", "ไหน") else None
 
 
 def _without_self_intro(s: str, words) -> str:
@@ -605,7 +620,7 @@ def _year_pos(norm: str, y: int) -> int | None:
 _JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
 
 
-def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str]]:
+def _year_kinds(norm: str, years: list[int], met_target=(), result_phrases=()) -> dict[int, set[str]]:
     """Which kinds (target/result) the user asks for each year: each kind word belongs
     to the year written nearest to it ("ผลปี 61 กับเป้าปี 62")."""
     if not years:
@@ -619,7 +634,9 @@ def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str
         return {}
     out: dict[int, set[str]] = {y: set() for y in pos}
     met = re.compile("|".join(map(re.escape, met_target))) if met_target else None
-    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD), ("result", met)):
+    # "แล้วปี 61 ทำได้เท่าไร": a phrase asking what was achieved names its year's result
+    done = re.compile("|".join(map(re.escape, result_phrases))) if result_phrases else None
+    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD), ("result", met), ("result", done)):
         if pat is None:
             continue
         for m in pat.finditer(norm):
