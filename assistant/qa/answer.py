@@ -690,6 +690,9 @@ class Answerer:
                     continue
                 if q.target_below and not _targets_below(ind, q.years, float(q.target_below)):
                     continue
+                if q.target_words and not any(t.kind == "target" and t.numeric is None and t.value.strip()
+                                              and (not q.years or t.year in q.years) for t in ind.targets):
+                    continue
                 if q.every_year:
                     tg = [t for t in ind.targets if t.kind == "target"]
                     if not tg or any(t.numeric is None or t.numeric != float(q.every_year) for t in tg) or len(tg) < 2:
@@ -724,7 +727,9 @@ class Answerer:
             f" ที่มีค่าเป้าหมาย {q.every_year} ทุกปี" if q.every_year else "",
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
-            " ที่ไม่มีค่าเป้าหมาย" if q.no_target else "",
+            (f" ที่ไม่มีค่าเป้าหมายปี {', '.join(map(str, q.no_target_years))}" if q.no_target_years
+             else " ที่ไม่มีค่าเป้าหมาย") if q.no_target else "",
+            " ที่ค่าเป้าหมายเป็นข้อความ" if q.target_words else "",
             f" ที่ค่าเป้าหมายต่ำกว่า {q.target_below}" if q.target_below else "",
             f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
@@ -763,15 +768,17 @@ class Answerer:
                 shown_targets = _extreme_targets(ind, q.years, _unit_of(ind) or self._unit_in_text(ind) or "")
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
-            elif (q.asks_value or len(set(range(plan.years[0], plan.years[1] + 1)) if plan.years
-                                      else self.plan_years(plan)) == 1) and not q.below_target:
+            elif q.target_words:
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.numeric is None
+                                 and (not q.years or t.year in q.years)]
+            elif (q.asks_value or len(_own_years(plan, self.plan_years(plan))) == 1) and not q.below_target:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
                 # plan's one year when it has one; none shown for a multi-year plan asked no year).
                 # A one-year plan's rows always show their target: it is what the row asks of a school
                 # a list of one row asked its figures ("ตั้งเป้าไว้ 3 ปีเท่าไรบ้าง"): every year of it
                 plan_years = self.plan_years(plan)
                 # the plan's own years when it states them (a one-year plan may print last year's figures too)
-                own = set(range(plan.years[0], plan.years[1] + 1)) if plan.years else plan_years
+                own = _own_years(plan, plan_years)
                 years = set(q.years) or (own if len(own) == 1 else plan_years if len(rows) == 1 and q.asks_value
                                          else set())
                 if not years and q.asks_value and len({t.numeric for t in ind.targets if t.kind == "target"}) == 1:
@@ -891,7 +898,10 @@ class Answerer:
     def _field_plan(self, q: Question, plan: Plan) -> Answer:
         """A row's own column: responsible, source, unit, or the strategy it is in."""
         office = self.office(plan)
-        if not q.indicator and q.terms and q.field in ("which_strategy", "responsible"):
+        names_rows = "แนวทาง" not in q.norm and any(
+            w.lower() in q.norm.lower() for w in self.lex.plan.get("indicators") or ())
+        if not q.indicator and q.terms and q.field in ("which_strategy", "responsible") \
+                and not (names_rows and q.also_field == "unit"):  # "ตัวชี้วัด… หน่วยอะไร อยู่ระดับไหน": a row
             g = self._topic_guideline(q, plan)
             if g is not None:
                 return self._guideline_field(q, plan, g, office)
@@ -1506,6 +1516,14 @@ def _with(q: Question, **changes) -> Question:
     from dataclasses import replace
 
     return replace(q, **changes)
+
+
+def _own_years(plan: Plan, plan_years: set[int]) -> set[int]:
+    """The years a plan sets targets for: its stated years, less the years it reports results
+    of (a one-year plan that prints last year's target and result beside its own year's)."""
+    stated = set(range(plan.years[0], plan.years[1] + 1)) if plan.years else set(plan_years)
+    reported = {t.year for i in plan.indicators() for t in i.targets if t.kind == "result" and t.year}
+    return (stated - reported) or stated
 
 
 def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target]]:

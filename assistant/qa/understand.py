@@ -112,6 +112,7 @@ class Query:
     terms: list[str] = field(default_factory=list)  # content words, for filtering lists
     unit_not: str | None = None  # list condition: unit other than this
     no_target: bool = False  # list condition: no target printed for the year
+    target_words: bool = False  # list condition: a target written in words ("ดีเยี่ยม"), not a number
     topic: str = ""
     field: str | None = None  # the column asked: one of FIELDS
     also_field: str | None = None  # a second column asked in the same question
@@ -335,8 +336,12 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.no_target = bool(nt)
     if nt and len(q.years) > 1:
         # "ปี 61 ยังไม่มีเป้า … เพิ่งมาตั้งปี 62": the year written before the phrase lacks one
-        before = [y for y in q.years if (p := _year_pos(norm, y)) is not None and p < norm.find(nt.group(0))]
-        q.no_target_years = before[-1:] if before and len(before) < len(q.years) else []
+        at = norm.find(nt.group(0))
+        before = sorted((p, y) for y in q.years if (p := _year_pos(norm, y)) is not None and p < at)
+        q.no_target_years = [before[-1][1]] if before and (len(before) < len(q.years) or not _joined_years(
+            norm, q.years)) else []  # ("ที่เพิ่งมีในปี 62 (ปี 61 ยังไม่มีเป้า)": 61, the year right before it)
+    # "ข้อไหนที่เป้าหมายเป็นข้อความ ไม่ใช่ตัวเลข": rows whose target is words
+    q.target_words = any(w.replace(" ", "") in rest.replace(" ", "") for w in words.get("target_in_words") or ())
     if (m := _TARGET_BELOW.search(rest)) and not q.below_target and not q.indicator and _LIST.search(rest):
         q.target_below = m.group(1)
     if len(q.years) == 2 and not q.indicator:  # "เป้าปี 67 ต่ำกว่าปี 66": one year's target against another's
@@ -395,7 +400,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                           if any(w in squashed_rest for w in ws)), None)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
-    q.correction = any(w in squashed for w in words.get("correction", ()))
+    q.correction = any(w in squashed for w in words.get("correction", ())) and not q.target_words
+    # ("เป้าเป็นข้อความ ไม่ใช่ตัวเลข": ไม่ใช่ belongs to the condition, it corrects no turn before)
     q.grades = _grades(norm, words)
     q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
@@ -412,7 +418,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             and re.search(r"(?:หน่วยงาน|กลุ่ม(?:งาน)?|ฝ่าย)\s*(?:ไหน|ใด)\s*(?:เป็น(?:ผู้)?)?\s*(?:รับผิดชอบ|ดูแล)", rest):
         q.intent = "open"  # "หน่วยงานไหนรับผิดชอบ" asks the row's column, not a comparison
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
-        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is) \
+        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is
+                or q.target_words) \
                 and (_IND_WORD.search(rest) or _LIST.search(rest) or _which_row(rest, words)) and not q.indicator:
             q.intent = "list"
         elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
@@ -430,6 +437,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     q.topic = _topic(_without_self_intro(rest, words))
     office_words = _office_words(resolver)
     q.terms = [t for t in _terms(q.topic, q, words) if not _in_office_name(thai.squash(t), office_words)]
+    if q.target_words:  # the condition's own words ("เป้าเชิงคุณภาพ ไม่ใช่ตัวเลข") are no topic words
+        said = " ".join(words.get("target_in_words") or ()).replace(" ", "")
+        q.terms = [t for t in q.terms if t.replace(" ", "") not in said and t not in ("ข้อความ", "ตัวเลข")]
     if q.responsible_is:  # the unit's name is the condition, not a topic word
         q.terms = [t for t in q.terms if t not in q.responsible_is]
     if q.level_column or _level_choices(rest, words):  # level words ("สพฐ./สพท./รร.") are no topic words
