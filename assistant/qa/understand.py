@@ -414,7 +414,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if q.intent in ("open", "numeric", "strategy") and not q.indicator and not q.strategy \
             and any(w in squashed for w in words.get("plan_years", ())):
         q.intent = "plan_years"
-    if q.intent == "compare" and q.field in ("responsible", "source") and len(q.corpus_offices) <= 1 \
+    if q.intent == "compare" and (q.field in ("responsible", "source") or q.also_field in ("responsible", "source")) \
+            and len(q.corpus_offices) <= 1 \
             and re.search(r"(?:หน่วยงาน|กลุ่ม(?:งาน)?|ฝ่าย)\s*(?:ไหน|ใด)\s*(?:เป็น(?:ผู้)?)?\s*(?:รับผิดชอบ|ดูแล)", rest):
         q.intent = "open"  # "หน่วยงานไหนรับผิดชอบ" asks the row's column, not a comparison
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
