@@ -126,3 +126,22 @@ def test_the_level_column_asked_with_the_unit(bot):
     assert any(ln.startswith("หน่วยนับ:") for ln in lines)
     years = [ln for ln in lines if ln.lstrip("- ").startswith("ปี ")]
     assert len(years) == len(set(years))  # no line repeated
+
+
+def _row(number: str, text: str):
+    from assistant.domain.models import Indicator, Span, Strategy
+
+    span = Span("d", 0, 1)
+    return (Strategy(id="s", number="1", title="t", span=span),
+            Indicator(id=number, strategy="s", number=number, number_raw=number, text=text, unit="ร้อยละ", span=span))
+
+
+def test_a_question_copying_one_rows_name_picks_it_among_rows_with_the_same_words():
+    from assistant.qa import topics
+
+    rows = [_row("4", "ร้อยละของความสำเร็จในการจัดกิจกรรมส่งเสริมการอ่านของห้องสมุดโรงเรียน (ห้องสมุดมีชีวิต) และชุมชนร่วมกัน"),
+            _row("9", "ร้อยละของห้องสมุดโรงเรียนที่มีการจัดกิจกรรมส่งเสริมการอ่านร่วมกับชุมชนได้ตามเกณฑ์")]
+    picked = topics.quoted_pick("ตัวชี้วัดร้อยละของห้องสมุดโรงเรียนที่จัดกิจกรรมส่งเสริมการอ่านร่วมกับชุมชน ปี 69 เท่าไร", rows)
+    assert [i.number for _s, i in picked] == ["9"]
+    # a few shared words only: both rows stay (the question is asked back)
+    assert len(topics.quoted_pick("ห้องสมุด กิจกรรมส่งเสริมการอ่าน เป้าเท่าไร", rows)) == 2

@@ -292,7 +292,7 @@ class Answerer:
             if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
                 # "ต้องได้กี่คะแนน": the unit the question names picks one of them
                 by_unit = [(s, i) for s, i in found if _unit_of(i) and _unit_of(i) in q.norm]
-                return by_unit if len(by_unit) == 1 else found
+                return by_unit if len(by_unit) == 1 else topics.quoted_pick(q.norm, found)
             return found[:1]
         hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"], strategy=q.strategy, k=3)
         cands = []
@@ -329,7 +329,7 @@ class Answerer:
             by_unit = [(s, i) for s, i in tied if _unit_of(i) and _unit_of(i) in q.norm]
             if len(by_unit) == 1:
                 return by_unit
-            return tied  # two indicators fit the words as well: ask which
+            return topics.quoted_pick(q.norm, tied)  # two indicators fit the words as well: ask which
         return [cands[best]]
 
     def topic_candidates(self, q: Question, plan: Plan, pairs=None) -> list[topics.Candidate] | None:
