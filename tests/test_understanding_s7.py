@@ -145,3 +145,17 @@ def test_a_question_copying_one_rows_name_picks_it_among_rows_with_the_same_word
     assert [i.number for _s, i in picked] == ["9"]
     # a few shared words only: both rows stay (the question is asked back)
     assert len(topics.quoted_pick("ห้องสมุด กิจกรรมส่งเสริมการอ่าน เป้าเท่าไร", rows)) == 2
+
+
+def test_the_years_whose_target_is_a_value(other):
+    q = other.understand("สพม.ตรัง กระบี่ ตัวชี้วัดที่ 1.1 ตั้งเป้าไว้ 65 ปีใด")
+    assert q.year_of_value and q.target_equals == "65"
+    assert rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดที่ 1.1 ตั้งเป้าไว้ 65 ปีใด")) == [("1.1", 2569, "65", "target")]
+    assert rows(other.ask("สพม.ตรัง กระบี่ กลยุทธ์ที่ 2 ตัวชี้วัดที่ 2.1 เป้าขึ้นเป็น 100 ปีไหน")) == [
+        ("2.1", 2570, "100", "target")]
+
+
+def test_a_list_of_rows_with_a_target_value_shows_only_those_targets(other):
+    # row 2 has 70 (2568) and 80 (2569): the list of rows set to 70 shows 2568's, not its own year's 80
+    ans = other.ask("ลพบุรี 1 มีตัวชี้วัดไหนบ้างที่ตั้งเป้าไว้ 70")
+    assert rows(ans) == [("2", 2568, "70", "target")]

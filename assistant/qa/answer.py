@@ -559,6 +559,10 @@ class Answerer:
             return q.kind is None or t.kind == q.kind or (change_row and q.kind == "result")
 
         targets = [t for t in targets if wanted(t)] or targets
+        if q.year_of_value and q.target_equals and not q.years:
+            # "เป้าเป็น 90 ปีไหน": the years whose target is that value (none: every year, as printed)
+            targets = [t for t in targets if t.kind == "target" and t.numeric is not None
+                       and t.numeric == float(q.target_equals)] or targets
         if (unit := self._unit_in_text(ind)) and not ind.unit:
             # a blank unit cell of a row that says what it counts ("ร้อยละของนักเรียน…"): that unit
             targets = [t if t.unit else dataclasses.replace(t, unit=unit) for t in targets]
@@ -771,6 +775,9 @@ class Answerer:
             elif q.target_words:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.numeric is None
                                  and (not q.years or t.year in q.years)]
+            elif q.target_equals:  # the targets that meet the condition, not the row's other years
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.numeric is not None
+                                 and t.numeric == float(q.target_equals) and (not q.years or t.year in q.years)]
             elif (q.asks_value or len(_own_years(plan, self.plan_years(plan))) == 1) and not q.below_target:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
                 # plan's one year when it has one; none shown for a multi-year plan asked no year).

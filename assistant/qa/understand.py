@@ -113,6 +113,7 @@ class Query:
     unit_not: str | None = None  # list condition: unit other than this
     no_target: bool = False  # list condition: no target printed for the year
     target_words: bool = False  # list condition: a target written in words ("ดีเยี่ยม"), not a number
+    year_of_value: bool = False  # "เป้าเป็น 90 ปีไหน": the years of the row whose target is target_equals
     topic: str = ""
     field: str | None = None  # the column asked: one of FIELDS
     also_field: str | None = None  # a second column asked in the same question
@@ -394,8 +395,16 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if (m := _target_not(tuple(words.get("target_not_links", ()))).search(rest)) and not q.indicator \
             and not re.fullmatch(r"25\d\d", m.group(1)):
         q.target_not, q.target_equals, q.no_target, q.no_target_years = m.group(1), None, False, []
+    squashed_rest = rest.replace(" ", "")
+    if any(w in squashed_rest for w in words.get("which_year") or ()) and not q.years:
+        # "ตัวนี้เป้าขยับขึ้นเป็น 90 ปีไหน", "ตั้งเป้าไว้ 80 ตั้งแต่ปีไหน": the years whose target is that value
+        links = "|".join(sorted((re.escape(w) for w in words.get("target_equal_links") or () if w != "ที่"),
+                                key=len, reverse=True))
+        bare = _RECORD_NUMBERS.sub(" ", rest)  # ("กลยุทธ์ที่ 2 ตัวชี้วัดที่ 3" names rows, no value)
+        if links and (m := re.search(rf"(?:{links})\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?!\d)\s*(?:%|เปอร์เซ็นต์)?", bare)) \
+                and not re.fullmatch(r"25\d\d", m.group(1)) and (q.target_equals in (None, m.group(1))):
+            q.target_equals, q.year_of_value = m.group(1), True
     if not q.indicator and (_IND_WORD.search(rest) or _which_row(rest, words)):
-        squashed_rest = rest.replace(" ", "")
         q.extreme = next((k for k, ws in (words.get("extremes") or {}).items()
                           if any(w in squashed_rest for w in ws)), None)
     squashed = rest.replace(" ", "")
