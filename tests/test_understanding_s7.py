@@ -159,3 +159,8 @@ def test_a_list_of_rows_with_a_target_value_shows_only_those_targets(other):
     # row 2 has 70 (2568) and 80 (2569): the list of rows set to 70 shows 2568's, not its own year's 80
     ans = other.ask("ลพบุรี 1 มีตัวชี้วัดไหนบ้างที่ตั้งเป้าไว้ 70")
     assert rows(ans) == [("2", 2568, "70", "target")]
+
+
+def test_a_baseline_of_a_year_is_that_years_result_alone(other):
+    # the plan has no baseline column: the year's printed result, without that year's target
+    assert rows(other.ask("ลพบุรี เขต 1 ชุมนุมดนตรีพื้นบ้าน ค่าฐานปี 68 เท่าไร")) == [("2", 2568, "72.50", "result")]

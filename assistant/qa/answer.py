@@ -520,7 +520,8 @@ class Answerer:
         section = rec and self.r.citation(rec).section
         if q.field == "baseline":
             base = self._baseline(q, plan, s, ind, office)
-            other = [y for y in q.years if y != ind.baseline_year] if "year" not in q.inherited else []
+            given = {v.year for v in base.values} if base.status == "answered" else set()  # ("ค่าฐานปี 61": 61's result)
+            other = [y for y in q.years if y != ind.baseline_year and y not in given] if "year" not in q.inherited else []
             if not other:
                 return base
             # "ค่าฐานเท่าไหร่ แล้วปี 70 ตั้งไว้เท่าไหร่": the baseline, then the figures of the years asked
