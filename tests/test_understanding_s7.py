@@ -164,3 +164,11 @@ def test_a_list_of_rows_with_a_target_value_shows_only_those_targets(other):
 def test_a_baseline_of_a_year_is_that_years_result_alone(other):
     # the plan has no baseline column: the year's printed result, without that year's target
     assert rows(other.ask("ลพบุรี เขต 1 ชุมนุมดนตรีพื้นบ้าน ค่าฐานปี 68 เท่าไร")) == [("2", 2568, "72.50", "result")]
+
+
+def test_the_years_a_target_stays_the_same_from(other):
+    assert rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดที่ 3.1 เป้าคงที่ตั้งแต่ปีไหน")) == [
+        ("3.1", 2569, "AA", "target"), ("3.1", 2570, "AA", "target")]
+    # a target that rises every year: every year as printed
+    assert [y for _i, y, _v, _k in rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดที่ 1.1 เป้าหยุดเพิ่มตั้งแต่ปีไหน"))] == [
+        2568, 2569, 2570]

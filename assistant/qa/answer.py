@@ -560,6 +560,19 @@ class Answerer:
             return q.kind is None or t.kind == q.kind or (change_row and q.kind == "result")
 
         targets = [t for t in targets if wanted(t)] or targets
+        if q.plateau and not subs:
+            # "หยุดเพิ่มตั้งแต่ปีไหน": the last years whose target stays the same (two or more), the
+            # other years asked too
+            tg = sorted((t for t in ind.targets if t.kind == "target" and t.year and not t.sub_item), key=lambda t: t.year)
+            run = tg[-1:]
+            for t in reversed(tg[:-1]):
+                if t.value.strip() != run[0].value.strip():
+                    break
+                run.insert(0, t)
+            if len(run) >= 2:
+                keep = {t.year for t in run} | set(q.years)
+                targets = [t for t in tg if t.year in keep]
+                q = _with(q, years=sorted(keep))
         if q.year_of_value and q.target_equals and not q.years:
             # "เป้าเป็น 90 ปีไหน": the years whose target is that value (none: every year, as printed)
             targets = [t for t in targets if t.kind == "target" and t.numeric is not None

@@ -114,6 +114,7 @@ class Query:
     no_target: bool = False  # list condition: no target printed for the year
     target_words: bool = False  # list condition: a target written in words ("ดีเยี่ยม"), not a number
     year_of_value: bool = False  # "เป้าเป็น 90 ปีไหน": the years of the row whose target is target_equals
+    plateau: bool = False  # "หยุดเพิ่มตั้งแต่ปีไหน": the last years whose target stays the same
     topic: str = ""
     field: str | None = None  # the column asked: one of FIELDS
     also_field: str | None = None  # a second column asked in the same question
@@ -396,6 +397,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             and not re.fullmatch(r"25\d\d", m.group(1)):
         q.target_not, q.target_equals, q.no_target, q.no_target_years = m.group(1), None, False, []
     squashed_rest = rest.replace(" ", "")
+    q.plateau = any(w in squashed_rest for w in words.get("plateau") or ())
     if any(w in squashed_rest for w in words.get("which_year") or ()) and not q.years:
         # "ตัวนี้เป้าขยับขึ้นเป็น 90 ปีไหน", "ตั้งเป้าไว้ 80 ตั้งแต่ปีไหน": the years whose target is that value
         links = "|".join(sorted((re.escape(w) for w in words.get("target_equal_links") or () if w != "ที่"),
