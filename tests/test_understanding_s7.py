@@ -172,3 +172,10 @@ def test_the_years_a_target_stays_the_same_from(other):
     # a target that rises every year: every year as printed
     assert [y for _i, y, _v, _k in rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดที่ 1.1 เป้าหยุดเพิ่มตั้งแต่ปีไหน"))] == [
         2568, 2569, 2570]
+
+
+def test_an_ordinal_followed_by_a_verb(other):
+    assert other.understand("สพม.ตรัง กระบี่ กลยุทธ์ที่สองเน้นเรื่องอะไร").strategy == "2"
+    assert other.understand("ลพบุรี เขต 1 กลยุทธ์แรกว่าด้วยอะไร").strategy == "1"
+    ans = other.ask("ลพบุรี เขต 1 กลยุทธ์แรกว่าด้วยอะไร")
+    assert "กลยุทธ์ที่ 1: พัฒนาคุณภาพผู้เรียน" in ans.answer

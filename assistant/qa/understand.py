@@ -574,8 +574,10 @@ def _number_words(norm: str, words) -> str:
     if not ords:
         return norm
     alt = "|".join(sorted(map(re.escape, ords), key=len, reverse=True))
+    # words that may follow the ordinal ("กลยุทธ์แรกว่าด้วยอะไร"): the lexicon's, with the built-in ones
+    more = "".join(f"|{re.escape(w)}" for w in words.get("ordinal_followers") or ())
     pat = re.compile(rf"(กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|ตัวชี้วัด|ตัวชีวัด|แนวทาง|(?<![ก-๙])(?:ข้อ|ตัว|อัน))\s*(ที่|ข้อ)?\s*({alt})(?=$|[^ก-๙]|ของ|ใน|ปี|เป้า|ค่า|ล่ะ|คือ|มี|ตั้ง|ได้|เท่า|กี่|อะไร"
-                     rf"|ระดับ|ใคร|อยู่|หน่วย|รับผิดชอบ|ดูแล|ที่มา|แหล่ง|ผล|ชื่อ|ครับ|ค่ะ|คะ|นะ|หน่อย|เลย)")
+                     rf"|ระดับ|ใคร|อยู่|หน่วย|รับผิดชอบ|ดูแล|ที่มา|แหล่ง|ผล|ชื่อ|ครับ|ค่ะ|คะ|นะ|หน่อย|เลย{more})")
     return pat.sub(lambda m: f"{m.group(1)}ที่ {ords[m.group(3)]}", norm)
 
 
