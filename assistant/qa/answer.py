@@ -292,7 +292,7 @@ class Answerer:
             if verdict == "ask" and q.intent in ("numeric", "field", "compare"):
                 # "ต้องได้กี่คะแนน": the unit the question names picks one of them
                 by_unit = [(s, i) for s, i in found if _unit_of(i) and _unit_of(i) in q.norm]
-                return by_unit if len(by_unit) == 1 else found
+                return by_unit if len(by_unit) == 1 else topics.quoted_pick(q.norm, found)
             return found[:1]
         hits = self.search(q.topic or q.text, doc_id=plan.doc_id, kinds=["indicator"], strategy=q.strategy, k=3)
         cands = []
@@ -332,7 +332,7 @@ class Answerer:
             by_unit = [(s, i) for s, i in tied if _unit_of(i) and _unit_of(i) in q.norm]
             if len(by_unit) == 1:
                 return by_unit
-            return tied  # two indicators fit the words as well: ask which
+            return topics.quoted_pick(q.norm, tied)  # two indicators fit the words as well: ask which
         return [cands[best]]
 
     def topic_candidates(self, q: Question, plan: Plan, pairs=None) -> list[topics.Candidate] | None:
@@ -523,7 +523,8 @@ class Answerer:
         section = rec and self.r.citation(rec).section
         if q.field == "baseline":
             base = self._baseline(q, plan, s, ind, office)
-            other = [y for y in q.years if y != ind.baseline_year] if "year" not in q.inherited else []
+            given = {v.year for v in base.values} if base.status == "answered" else set()  # ("ค่าฐานปี 61": 61's result)
+            other = [y for y in q.years if y != ind.baseline_year and y not in given] if "year" not in q.inherited else []
             if not other:
                 return base
             # "ค่าฐานเท่าไหร่ แล้วปี 70 ตั้งไว้เท่าไหร่": the baseline, then the figures of the years asked
@@ -551,15 +552,36 @@ class Answerer:
             text = self.T("no_results", office=office, section=section, years=_ranges([str(y) for y in years]))
             return Answer(q.text, text, "not_found", citations=[self.r.citation(rec)])
 
+        # a row measured as a change ("เพิ่มขึ้นไม่น้อยกว่าร้อยละ 3 ของปีการศึกษาที่ผ่านมา"): its result
+        # (a change, maybe negative) is stated with the same year's target, which gives it its meaning
+        change_row = any(fold(w) in fold(ind.text) for w in self.lex.query.get("change_rows") or ())
+
         def wanted(t: Target) -> bool:
             if q.met_asked:  # "ถึงเป้าไหม": the result and the target it is checked against
                 return t.kind in ("target", "result")
             kinds = q.year_kinds.get(t.year) if t.year else None
             if kinds:
-                return t.kind in kinds
-            return q.kind is None or t.kind == q.kind
+                return t.kind in kinds or (change_row and "result" in kinds and t.kind == "target")
+            return q.kind is None or t.kind == q.kind or (change_row and q.kind == "result")
 
         targets = [t for t in targets if wanted(t)] or targets
+        if q.plateau and not subs:
+            # "หยุดเพิ่มตั้งแต่ปีไหน": the last years whose target stays the same (two or more), the
+            # other years asked too
+            tg = sorted((t for t in ind.targets if t.kind == "target" and t.year and not t.sub_item), key=lambda t: t.year)
+            run = tg[-1:]
+            for t in reversed(tg[:-1]):
+                if t.value.strip() != run[0].value.strip():
+                    break
+                run.insert(0, t)
+            if len(run) >= 2:
+                keep = {t.year for t in run} | set(q.years)
+                targets = [t for t in tg if t.year in keep]
+                q = _with(q, years=sorted(keep))
+        if q.year_of_value and q.target_equals and not q.years:
+            # "เป้าเป็น 90 ปีไหน": the years whose target is that value (none: every year, as printed)
+            targets = [t for t in targets if t.kind == "target" and t.numeric is not None
+                       and t.numeric == float(q.target_equals)] or targets
         if (unit := self._unit_in_text(ind)) and not ind.unit:
             # a blank unit cell of a row that says what it counts ("ร้อยละของนักเรียน…"): that unit
             targets = [t if t.unit else dataclasses.replace(t, unit=unit) for t in targets]
@@ -714,6 +736,9 @@ class Answerer:
                     continue
                 if q.target_below and not _targets_below(ind, q.years, float(q.target_below)):
                     continue
+                if q.target_words and not any(t.kind == "target" and t.numeric is None and t.value.strip()
+                                              and (not q.years or t.year in q.years) for t in ind.targets):
+                    continue
                 if q.every_year:
                     tg = [t for t in ind.targets if t.kind == "target"]
                     if not tg or any(t.numeric is None or t.numeric != float(q.every_year) for t in tg) or len(tg) < 2:
@@ -748,7 +773,9 @@ class Answerer:
             f" ที่มีค่าเป้าหมาย {q.every_year} ทุกปี" if q.every_year else "",
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
-            " ที่ไม่มีค่าเป้าหมาย" if q.no_target else "",
+            (f" ที่ไม่มีค่าเป้าหมายปี {', '.join(map(str, q.no_target_years))}" if q.no_target_years
+             else " ที่ไม่มีค่าเป้าหมาย") if q.no_target else "",
+            " ที่ค่าเป้าหมายเป็นข้อความ" if q.target_words else "",
             f" ที่ค่าเป้าหมายต่ำกว่า {q.target_below}" if q.target_below else "",
             f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
@@ -787,13 +814,21 @@ class Answerer:
                 shown_targets = _extreme_targets(ind, q.years, _unit_of(ind) or self._unit_in_text(ind) or "")
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
-            elif (q.asks_value or len(self.plan_years(plan)) == 1) and not q.below_target:
+            elif q.target_words:
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.numeric is None
+                                 and (not q.years or t.year in q.years)]
+            elif q.target_equals:  # the targets that meet the condition, not the row's other years
+                shown_targets = [t for t in ind.targets if t.kind == "target" and t.numeric is not None
+                                 and t.numeric == float(q.target_equals) and (not q.years or t.year in q.years)]
+            elif (q.asks_value or len(_own_years(plan, self.plan_years(plan))) == 1) and not q.below_target:
                 # "มีตัวชี้วัดอะไรบ้าง ตั้งเป้าเท่าไหร่": each row's targets of the year asked (of the
                 # plan's one year when it has one; none shown for a multi-year plan asked no year).
                 # A one-year plan's rows always show their target: it is what the row asks of a school
                 # a list of one row asked its figures ("ตั้งเป้าไว้ 3 ปีเท่าไรบ้าง"): every year of it
                 plan_years = self.plan_years(plan)
-                years = set(q.years) or (plan_years if len(plan_years) == 1 or (len(rows) == 1 and q.asks_value)
+                # the plan's own years when it states them (a one-year plan may print last year's figures too)
+                own = _own_years(plan, plan_years)
+                years = set(q.years) or (own if len(own) == 1 else plan_years if len(rows) == 1 and q.asks_value
                                          else set())
                 if not years and q.asks_value and len({t.numeric for t in ind.targets if t.kind == "target"}) == 1:
                     years = plan_years  # asked no year, and the row's target is the same every year
@@ -912,7 +947,10 @@ class Answerer:
     def _field_plan(self, q: Question, plan: Plan) -> Answer:
         """A row's own column: responsible, source, unit, or the strategy it is in."""
         office = self.office(plan)
-        if not q.indicator and q.terms and q.field in ("which_strategy", "responsible"):
+        names_rows = "แนวทาง" not in q.norm and any(
+            w.lower() in q.norm.lower() for w in self.lex.plan.get("indicators") or ())
+        if not q.indicator and q.terms and q.field in ("which_strategy", "responsible") \
+                and not (names_rows and q.also_field == "unit"):  # "ตัวชี้วัด… หน่วยอะไร อยู่ระดับไหน": a row
             g = self._topic_guideline(q, plan)
             if g is not None:
                 return self._guideline_field(q, plan, g, office)
@@ -1000,7 +1038,11 @@ class Answerer:
             # "ใครรับผิดชอบ แล้วหน่วยนับเป็นอะไร": the second column of the same row
             more = self._field_plan(_with(q, field=q.also_field, also_field=None, followup=True), plan)
             if more.answer:
-                text += "\n" + more.answer.splitlines()[-1 if more.status == "answered" else 0]
+                more_lines = more.answer.splitlines()
+                # the second column's own line (a unit's answer goes on with the row's figures)
+                own = [ln for ln in more_lines if ln.startswith(self.T(f"field_label_{q.also_field}"))]
+                text += "\n" + (own[0] if own and more.status == "answered"
+                                else more_lines[-1 if more.status == "answered" else 0])
                 cites += more.citations[:1] if more.status == "answered" else []
         values: list[Value] = []
         if "unit" in (q.field, q.also_field) and q.field != "which_strategy" or self._sure_row(q, ind):
@@ -1573,6 +1615,14 @@ def _met_by_year(targets: list[Target], lower_is_better: bool) -> list[tuple[int
             r, t = _number(res[0].value), _number(tgt[0].value)
             out.append((y, res[0], tgt[0], r <= t if lower_is_better else r >= t))
     return out
+
+
+def _own_years(plan: Plan, plan_years: set[int]) -> set[int]:
+    """The years a plan sets targets for: its stated years, less the years it reports results
+    of (a one-year plan that prints last year's target and result beside its own year's)."""
+    stated = set(range(plan.years[0], plan.years[1] + 1)) if plan.years else set(plan_years)
+    reported = {t.year for i in plan.indicators() for t in i.targets if t.kind == "result" and t.year}
+    return (stated - reported) or stated
 
 
 def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target]]:

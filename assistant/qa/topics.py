@@ -22,6 +22,7 @@ link allowed) and checked on eval/dev_s3.yaml.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from assistant.domain.models import Indicator, Strategy
 
@@ -84,3 +85,38 @@ def decide(ranked: list[Candidate], min_score: float = MIN_SCORE, margin: float 
     if close:
         return "ask", [ranked[0], *close[:2]]
     return "link", [ranked[0]]
+
+
+# a question that copies one row's name: the characters of the question's runs of >= QUOTE_RUN
+# characters found in the row's text in order (squashed), at least QUOTE_MIN of them, covering
+# QUOTE_SHARE of the row's text and QUOTE_LEAD times the share of any other candidate row, picks
+# that row among rows tied on words ("ร้อยละของโรงเรียนคุณภาพที่บริหารจัดการและใช้ทรัพยากรร่วมกัน
+# ได้สำเร็จ" is 0.85 of one row's text and 0.50 of the other row with the same words)
+QUOTE_RUN = 4
+QUOTE_MIN = 30
+QUOTE_SHARE = 0.6
+QUOTE_LEAD = 1.5
+
+
+def quoted_chars(question: str, text: str) -> int:
+    """How many characters of ``question`` (squashed) appear in ``text`` in the same order,
+    in runs of at least :data:`QUOTE_RUN`."""
+    a, b = "".join(question.split()), "".join(text.split())
+    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return sum(m.size for m in blocks if m.size >= QUOTE_RUN)
+
+
+def quoted_pick(question: str, rows: list) -> list:
+    """Of rows tied on the question's words (``(strategy, indicator)`` pairs), the one whose
+    name the question copies (:func:`quoted_chars`), as a one-row list; else ``rows``."""
+    if len(rows) < 2:
+        return rows
+    shares = []
+    for n, (_s, i) in enumerate(rows):
+        chars = quoted_chars(question, i.text)
+        shares.append((chars / max(1, len("".join(i.text.split()))), chars, n))
+    shares.sort(reverse=True)
+    (best, chars, n), (second, _c, _m) = shares[0], shares[1]
+    if chars >= QUOTE_MIN and best >= QUOTE_SHARE and best >= QUOTE_LEAD * second:
+        return [rows[n]]
+    return rows

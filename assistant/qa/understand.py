@@ -112,6 +112,9 @@ class Query:
     terms: list[str] = field(default_factory=list)  # content words, for filtering lists
     unit_not: str | None = None  # list condition: unit other than this
     no_target: bool = False  # list condition: no target printed for the year
+    target_words: bool = False  # list condition: a target written in words ("ดีเยี่ยม"), not a number
+    year_of_value: bool = False  # "เป้าเป็น 90 ปีไหน": the years of the row whose target is target_equals
+    plateau: bool = False  # "หยุดเพิ่มตั้งแต่ปีไหน": the last years whose target stays the same
     topic: str = ""
     field: str | None = None  # the column asked: one of FIELDS
     also_field: str | None = None  # a second column asked in the same question
@@ -332,15 +335,19 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             break
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
-    q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or ())
+    q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or (), words.get("result_phrases") or ())
     if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
         q.unit_not = m.group(1)
     nt = re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest)
     q.no_target = bool(nt)
     if nt and len(q.years) > 1:
         # "ปี 61 ยังไม่มีเป้า … เพิ่งมาตั้งปี 62": the year written before the phrase lacks one
-        before = [y for y in q.years if (p := _year_pos(norm, y)) is not None and p < norm.find(nt.group(0))]
-        q.no_target_years = before[-1:] if before and len(before) < len(q.years) else []
+        at = norm.find(nt.group(0))
+        before = sorted((p, y) for y in q.years if (p := _year_pos(norm, y)) is not None and p < at)
+        q.no_target_years = [before[-1][1]] if before and (len(before) < len(q.years) or not _joined_years(
+            norm, q.years)) else []  # ("ที่เพิ่งมีในปี 62 (ปี 61 ยังไม่มีเป้า)": 61, the year right before it)
+    # "ข้อไหนที่เป้าหมายเป็นข้อความ ไม่ใช่ตัวเลข": rows whose target is words
+    q.target_words = any(w.replace(" ", "") in rest.replace(" ", "") for w in words.get("target_in_words") or ())
     if (m := _TARGET_BELOW.search(rest)) and not q.below_target and not q.indicator and _LIST.search(rest):
         q.target_below = m.group(1)
     if len(q.years) == 2 and not q.indicator:  # "เป้าปี 67 ต่ำกว่าปี 66": one year's target against another's
@@ -374,6 +381,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
             q.group = None
     elif not q.level_column and (m := _RESPONSIBLE_UNIT.search(rest)) and _LIST.search(rest):
         q.responsible_is = m.group(1).strip()  # "ตัวชี้วัดที่กลุ่มบุคคลรับผิดชอบ": the column names this unit
+    elif not q.level_column and _LIST.search(rest) and (said := _column_says(rest, words)):
+        q.responsible_is = said  # "ที่ช่องผู้รับผิดชอบเขียนว่า แผนภาค 15": the column names these words
     if q.level_column and q.group == "สำนักงานเขต":
         q.group = None  # "ที่ สพท. รับผิดชอบ" is a column condition, not the subject group
     if (m := re.search(r"หน่วยนับ(?:เป็น|คือ|ว่า)?\s*['\"“‘]?\s*(?!ไม่)([ก-๙]+?)(?=['\"”’]|บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
@@ -391,13 +400,23 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if (m := _target_not(tuple(words.get("target_not_links", ()))).search(rest)) and not q.indicator \
             and not re.fullmatch(r"25\d\d", m.group(1)):
         q.target_not, q.target_equals, q.no_target, q.no_target_years = m.group(1), None, False, []
+    squashed_rest = rest.replace(" ", "")
+    q.plateau = any(w in squashed_rest for w in words.get("plateau") or ())
+    if any(w in squashed_rest for w in words.get("which_year") or ()) and not q.years:
+        # "ตัวนี้เป้าขยับขึ้นเป็น 90 ปีไหน", "ตั้งเป้าไว้ 80 ตั้งแต่ปีไหน": the years whose target is that value
+        links = "|".join(sorted((re.escape(w) for w in words.get("target_equal_links") or () if w != "ที่"),
+                                key=len, reverse=True))
+        bare = _RECORD_NUMBERS.sub(" ", rest)  # ("กลยุทธ์ที่ 2 ตัวชี้วัดที่ 3" names rows, no value)
+        if links and (m := re.search(rf"(?:{links})\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?!\d)\s*(?:%|เปอร์เซ็นต์)?", bare)) \
+                and not re.fullmatch(r"25\d\d", m.group(1)) and (q.target_equals in (None, m.group(1))):
+            q.target_equals, q.year_of_value = m.group(1), True
     if not q.indicator and (_IND_WORD.search(rest) or _which_row(rest, words)):
-        squashed_rest = rest.replace(" ", "")
         q.extreme = next((k for k, ws in (words.get("extremes") or {}).items()
                           if any(w in squashed_rest for w in ws)), None)
     squashed = rest.replace(" ", "")
     q.followup = any(w in squashed for w in words.get("followup", ()))
-    q.correction = any(w in squashed for w in words.get("correction", ()))
+    q.correction = any(w in squashed for w in words.get("correction", ())) and not q.target_words
+    # ("เป้าเป็นข้อความ ไม่ใช่ตัวเลข": ไม่ใช่ belongs to the condition, it corrects no turn before)
     q.grades = _grades(norm, words)
     q.this_ref = any(w in squashed for w in words.get("demonstratives", ()))
     q.own_office = any(w in squashed for w in words.get("own_office", ()))
@@ -423,11 +442,13 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if q.intent in ("open", "numeric", "strategy") and not q.indicator and not q.strategy \
             and any(w in squashed for w in words.get("plan_years", ())):
         q.intent = "plan_years"
-    if q.intent == "compare" and q.field in ("responsible", "source") and len(q.corpus_offices) <= 1 \
+    if q.intent == "compare" and (q.field in ("responsible", "source") or q.also_field in ("responsible", "source")) \
+            and len(q.corpus_offices) <= 1 \
             and re.search(r"(?:หน่วยงาน|กลุ่ม(?:งาน)?|ฝ่าย)\s*(?:ไหน|ใด)\s*(?:เป็น(?:ผู้)?)?\s*(?:รับผิดชอบ|ดูแล)", rest):
         q.intent = "open"  # "หน่วยงานไหนรับผิดชอบ" asks the row's column, not a comparison
     if q.intent not in ("align", "compare", "whose", "date", "budget"):
-        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is) \
+        if (q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is
+                or q.target_words) \
                 and (_IND_WORD.search(rest) or _LIST.search(rest) or _which_row(rest, words)) and not q.indicator:
             q.intent = "list"
         elif q.field in ("responsible", "source", "unit", "which_strategy") and not _LIST.search(rest) \
@@ -448,6 +469,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     for w in words.get("same_topic", ()) if q.same_topic else ():  # "มีเรื่องเดียวกันไหม": no topic word of its own
         said = re.sub(r"(?:มี)?\s*(?:เรื่อง|ตัวชี้วัด|ตัว|อัน)?\s*" + re.escape(w), " ", said)
     q.terms = [t for t in _terms(said, q, words) if not _in_office_name(thai.squash(t), office_words)]
+    if q.target_words:  # the condition's own words ("เป้าเชิงคุณภาพ ไม่ใช่ตัวเลข") are no topic words
+        said = " ".join(words.get("target_in_words") or ()).replace(" ", "")
+        q.terms = [t for t in q.terms if t.replace(" ", "") not in said and t not in ("ข้อความ", "ตัวเลข")]
     if q.responsible_is:  # the unit's name is the condition, not a topic word
         q.terms = [t for t in q.terms if t not in q.responsible_is]
     if q.level_column or _level_choices(rest, words):  # level words ("สพฐ./สพท./รร.") are no topic words
@@ -462,6 +486,19 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
 
 # "ที่กลุ่มนโยบายและแผนรับผิดชอบ", "ซึ่งฝ่ายบุคคลดูแล": a unit named as the row's responsible column
 _RESPONSIBLE_UNIT = re.compile(r"(?:ที่|ซึ่ง)\s*(?:กลุ่ม(?:งาน)?|ฝ่าย|งาน)\s*([ก-๙A-Za-z/ ]{2,30}?)\s*(?:เป็นผู้|เป็น)?\s*(?:รับผิดชอบ|ดูแล)")
+
+
+def _column_says(s: str, words) -> str | None:
+    """The words a list asks the responsible/source column to hold ("ที่ช่องผู้รับผิดชอบเขียนว่า
+    แผนภาค 15 มีอะไรบ้าง" -> "แผนภาค 15"): lexicon ``column_names`` then ``column_says``."""
+    cols, says = words.get("column_names") or (), words.get("column_says") or ()
+    if not cols or not says:
+        return None
+    alt = lambda ws: "|".join(sorted(map(re.escape, ws), key=len, reverse=True))  # noqa: E731
+    m = re.search(rf"(?:{alt(cols)})\s*(?:{alt(says)})\s*['\"“‘]?\s*(.{{2,40}}?)\s*['\"”’]?\s*"
+                  rf"(?:มีอะไรบ้าง|มีอะไร|มีข้อไหน|มีตัวไหน|มีกี่|มีบ้าง|บ้าง|ครับ|ค่ะ|คะ|$)", s)
+    said = m.group(1).strip() if m else ""
+    return said if len(said.replace(" ", "")) >= 2 and said not in ("อะไร", "ใคร", "ไหน") else None
 
 
 def _without_self_intro(s: str, words) -> str:
@@ -557,8 +594,10 @@ def _number_words(norm: str, words) -> str:
     if not ords:
         return norm
     alt = "|".join(sorted(map(re.escape, ords), key=len, reverse=True))
+    # words that may follow the ordinal ("กลยุทธ์แรกว่าด้วยอะไร"): the lexicon's, with the built-in ones
+    more = "".join(f"|{re.escape(w)}" for w in words.get("ordinal_followers") or ())
     pat = re.compile(rf"(กลยุทธ์|กลยุทธ|นโยบาย|ยุทธศาสตร์|ตัวชี้วัด|ตัวชีวัด|แนวทาง|(?<![ก-๙])(?:ข้อ|ตัว|อัน))\s*(ที่|ข้อ)?\s*({alt})(?=$|[^ก-๙]|ของ|ใน|ปี|เป้า|ค่า|ล่ะ|คือ|มี|ตั้ง|ได้|เท่า|กี่|อะไร"
-                     rf"|ระดับ|ใคร|อยู่|หน่วย|รับผิดชอบ|ดูแล|ที่มา|แหล่ง|ผล|ชื่อ|ครับ|ค่ะ|คะ|นะ|หน่อย|เลย)")
+                     rf"|ระดับ|ใคร|อยู่|หน่วย|รับผิดชอบ|ดูแล|ที่มา|แหล่ง|ผล|ชื่อ|ครับ|ค่ะ|คะ|นะ|หน่อย|เลย{more})")
     return pat.sub(lambda m: f"{m.group(1)}ที่ {ords[m.group(3)]}", norm)
 
 
@@ -625,7 +664,7 @@ def _year_pos(norm: str, y: int) -> int | None:
 _JUST_YEAR_WORDS = re.compile(r"\s*(?:ของ|ใน|ประจำ)?\s*(?:ปี(?:งบ(?:ประมาณ)?|การศึกษา)?)?\s*(?:พ\.?\s?ศ\.?)?\s*(?:25)?")
 
 
-def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str]]:
+def _year_kinds(norm: str, years: list[int], met_target=(), result_phrases=()) -> dict[int, set[str]]:
     """Which kinds (target/result) the user asks for each year: each kind word belongs
     to the year written nearest to it ("ผลปี 61 กับเป้าปี 62")."""
     if not years:
@@ -639,7 +678,9 @@ def _year_kinds(norm: str, years: list[int], met_target=()) -> dict[int, set[str
         return {}
     out: dict[int, set[str]] = {y: set() for y in pos}
     met = re.compile("|".join(map(re.escape, met_target))) if met_target else None
-    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD), ("result", met)):
+    # "แล้วปี 61 ทำได้เท่าไร": a phrase asking what was achieved names its year's result
+    done = re.compile("|".join(map(re.escape, result_phrases))) if result_phrases else None
+    for kind, pat in (("result", _RESULT), ("target", _TARGET_WORD), ("result", met), ("result", done)):
         if pat is None:
             continue
         for m in pat.finditer(norm):
