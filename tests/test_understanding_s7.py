@@ -120,7 +120,7 @@ def test_rows_new_in_a_year(other):
 
 
 def test_the_level_column_asked_with_the_unit(bot):
-    ans = bot.ask("ชม.6 ตัวชี้วัดเด็กพิการได้รับการศึกษาตามแผนเฉพาะบุคคล ใช้หน่วยอะไร อยู่ระดับไหน")
+    ans = bot.ask("ชม.6 ตัวชี้วัดผู้พิการ ผู้ด้อยโอกาสได้รับการศึกษาที่เหมาะสม ใช้หน่วยอะไร อยู่ระดับไหน")
     lines = ans.answer.splitlines()
     assert any(ln.startswith("ผู้รับผิดชอบ:") for ln in lines)
     assert any(ln.startswith("หน่วยนับ:") for ln in lines)
