@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from assistant.domain import lexicon, thai
 from assistant.ingest.columns import ROLES, is_header_label, role_of, year_of
-from assistant.ingest.positional import is_header, split_runs
+from assistant.ingest.positional import is_header, split_runs, word_runs
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
 
 _NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
@@ -498,7 +498,15 @@ def _header_above(up: Line, ln: Line, heading) -> bool:
 
 def _stops(ln: Line, heading, stop_words) -> bool:
     t = ln.text().strip()
-    return bool(heading(t)) or (bool(stop_words) and t.startswith(stop_words))
+    return (bool(heading(t)) and not _row_with_figures(ln)) or (bool(stop_words) and t.startswith(stop_words))
+
+
+def _row_with_figures(ln: Line) -> bool:
+    """A line starting with a heading word that is a table's row: a cell of a strategy
+    column (``ประเด็นกลยุทธ์ที่ 1 ...`` merged down the rows) beside figures in two or more
+    columns of their own."""
+    runs = word_runs(ln)
+    return len(runs) >= 3 and sum(1 for g in runs[1:] if all(_NUMBER.fullmatch(w.text) or w.text in "-–" for w in g)) >= 2
 
 
 def _extent(lines: list[Line], start: int, cols: Columns, heading, stop_words) -> int:

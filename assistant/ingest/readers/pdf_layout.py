@@ -196,7 +196,9 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
         kept = []
         for k, ln in enumerate(free):
             edge = k < 2 or k >= len(free) - 2
-            if furniture_ok(no, k, len(free), ln.text()) and not (edge and furniture.key(ln.text().strip()) in placed):
+            # (a table's header repeated at the top of each page is no page furniture: the table reader reads it)
+            if pdf_columns.is_header(ln) or furniture_ok(no, k, len(free), ln.text()) and not (
+                    edge and furniture.key(ln.text().strip()) in placed):
                 kept.append(ln)
             else:
                 counts["page_furniture"] = counts.get("page_furniture", 0) + 1
