@@ -143,6 +143,9 @@ def _heading_ends(prev: Line, ln: Line, width: float) -> bool:
     below are centred on one axis (a centred heading wrapped)."""
     if prev.x1 >= 0.85 * width:
         return False
+    first = min(ln.words, key=lambda w: w.x0)
+    if prev.x1 + 0.5 * prev.em + (first.x1 - first.x0) > width:
+        return False  # the next line's first word (Thai has no spaces: a long one) did not fit: wrapped
     return abs((prev.x0 + prev.x1) / 2 - (ln.x0 + ln.x1) / 2) > prev.em
 
 
@@ -151,8 +154,17 @@ def _item_goes_on(block: str, prev: Line, ln: Line) -> bool:
     wrapped above it: the item's line runs the page's width, and this line starts where
     it starts, in the same font size, with no number of its own (a heading would be
     outdented, larger, or numbered)."""
+    from assistant.ingest.columns import role_of
+    from assistant.ingest.segment import heading_word
+
+    text = ln.text().strip()
+    word = heading_word(text)
+    rest = text.split(word, 1)[1].strip(" :") if word else ""
+    # (a bare section word, ``ตัวชี้วัด``, or one with column words, ``ตัวชี้วัดและค่าเป้าหมาย``, is a heading)
+    if not rest or role_of(rest) or heading_word(rest):
+        return False
     return bool(_STRUCTURAL.match(block)) and abs(ln.x0 - prev.x0) <= 1.0 and abs(ln.em - prev.em) <= 0.3 \
-        and not _NUMBERED_HEADING.search(ln.text())
+        and not _NUMBERED_HEADING.search(text)
 
 
 def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[str, list]], dict] | None:
