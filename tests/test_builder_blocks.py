@@ -144,17 +144,20 @@ def test_the_eval_plans_read_exactly(folder):
                 assert c[k + "_ok"] == c[k], (p.name, k, c[k + "_ok"], c[k])
 
 
-@pytest.mark.parametrize("name", ["lopburi2_plan_2568-2571.pdf", "nakhonsi_sec_actionplan_2569-2571.txt"])
+@pytest.mark.parametrize("name", ["lopburi2_plan_2568-2571.pdf", "nakhonsi_sec_actionplan_2569-2571.txt",
+                                  "phetchaburi_sec_actionplan_2569-2570.pdf", "sakon3_devplan_2568-2570.pdf"])
 def test_session5_fresh_plans_read_exactly(name):
-    """Session 5's fresh plans that read exactly (a LibreOffice PDF whose long table has
-    rows broken by pages; ``pdftotext -layout`` text with stacked headers and values):
-    every field as in the gold file."""
+    """Session 5's and 6's fresh plans that read exactly (a LibreOffice PDF whose long table
+    has rows broken by pages; ``pdftotext -layout`` text with stacked headers and values; a
+    LibreOffice PDF of one field table per indicator, cards broken by pages (s6
+    phetchaburi); a Chromium PDF with a bordered table over pages and policy rows (s6
+    sakon3)): every field as in the gold file."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("score_plans", ROOT / "eval" / "score_plans.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    p = ROOT / "eval" / "plans" / "s5" / name
+    p = ROOT / "eval" / "plans" / ("s6" if name.startswith(("phetchaburi", "sakon3")) else "s5") / name
     g = p.with_name(p.stem + ".gold.yaml")
     c = mod.score(p, yaml.safe_load(g.read_text(encoding="utf-8")))
     for k in ("targets", "qualifiers", "indicators", "units", "baselines", "responsible", "strategies", "guidelines",

@@ -283,7 +283,7 @@ def repair_mark_order(text: str) -> tuple[str, int]:
 
 
 _TONE_AFTER = re.compile(r"([ก-ฮ])([ัิีึื])([ก-ฮ])([่้๊๋์])")
-_VOWEL_AFTER = re.compile(r"([ก-ฮ])([่้๊๋])([ก-ฮ])([ิีึื])")
+_VOWEL_AFTER = re.compile(r"([ก-ฮ])([่้๊๋])([ก-ฮ])([ัิีึื])")  # ข้นั → ขั้น too
 _BOTH_AFTER = re.compile(r"([ก-ฮ])([ก-ฮ])([ัิีึื])([่้๊๋])")  # ตงั้ → ตั้ง: vowel and tone one too late
 
 

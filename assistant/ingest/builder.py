@@ -152,6 +152,7 @@ class _Builder:
         for b in self.doc.blocks:
             if b.kind == "table":
                 self.open_ind = self.open_title = None
+                self.last_item = None  # a paragraph after a table is no rest of an item above it
                 self.table(b)
             elif b.furniture or self.is_furniture(self.quote(b.start, b.end)):
                 continue

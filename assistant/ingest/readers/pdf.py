@@ -176,6 +176,9 @@ def _read_laid_out(doc_id: str, data: bytes, furniture: set[str], patterns) -> D
     for no, items in enumerate(pages, 1):
         starts.append(pos)
         for kind, x in items:
+            if kind == "blank":
+                emit("\n")
+                continue
             if kind == "text":
                 a = emit(x + "\n")
                 blocks += text_blocks("".join(out), a, a + len(x), page=no)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from assistant.domain import lexicon, thai
 from assistant.ingest.columns import ROLES, is_header_label, role_of, year_of
-from assistant.ingest.positional import is_header, split_runs
+from assistant.ingest.positional import is_header, split_runs, word_runs
 from assistant.ingest.readers.pdf_layout import Line, Word, cell_text
 
 _NUMBERING = re.compile(r"[0-9๐-๙]+(?:\.[0-9๐-๙]+)*\.?")
@@ -362,7 +362,7 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
     out: list[Found] = []
     i = 0
     while i < len(lines):
-        if not is_header(lines[i]):
+        if not is_header(lines[i]) and not _stacked_header(lines, i):
             i += 1
             continue
         if out and out[-1].end == i and (k := _repeated_header(lines, i, out[-1])):
@@ -417,6 +417,37 @@ def find_tables(lines: list[Line], heading, stop_words: tuple[str, ...] = (),
         out += found
         i = end
     return out
+
+
+def _stacked_header(lines: list[Line], i: int) -> bool:
+    """``lines[i]`` starts a header whose labels are stacked over lines (narrow columns:
+    ``หน่วย`` over ``นับ``, ``ผู้รับ`` / ``ผิด`` / ``ชอบ``): no line names two columns, but
+    the words of the short lines from ``i`` down, joined where they overlap in x, do."""
+    if not _header_line(lines[i]) or any(_NUMBER.fullmatch(w.text) and not year_of(w.text) for w in lines[i].words):
+        return False
+    stack = [lines[i]]
+    for ln in lines[i + 1:i + 6]:
+        if not _header_line(ln) or ln.top - stack[-1].bottom > 0.8 * ln.em:
+            break
+        stack.append(ln)
+    if len(stack) < 2:
+        return False
+    # the first line is a label's start: a column word, or one with the word below it (``ค่า`` / ``ฐาน``)
+    below = _glued(stack[1])
+    if not any(_label(t) or any(min(b, d) > max(a, c) and _label(t + u) for u, c, d in below) for t, a, b in _glued(stack[0])):
+        return False
+    cols: list[list] = []  # [x0, x1, words]
+    for ln in stack:
+        for t, a, b in _glued(ln):
+            hit = [c for c in cols if min(c[1], b) - max(c[0], a) > 0]
+            if hit and len(hit) == 1:
+                hit[0][0], hit[0][1] = min(hit[0][0], a), max(hit[0][1], b)
+                hit[0][2].append(t)
+            elif not hit:
+                cols.append([a, b, [t]])
+    labels = ["".join(c[2]) for c in sorted(cols)]
+    roles = {role_of(t) or ("year" if year_of(t) else None) for t in labels} - {None}
+    return "indicators" in roles and len(roles) >= 3
 
 
 def _repeated_header(lines: list[Line], i: int, prev: Found) -> int | None:
@@ -483,7 +514,17 @@ def _names_a_column(ln: Line, above: list[Line]) -> bool:
     if _label(thai.one_line(ln.text())) or any(_label(t) for t, _, _ in mine):
         return True
     ups = [u for a in above for u in _glued(a)]
-    return any(min(u[2], b) > max(u[1], a) and _label(u[0] + t) for t, a, b in mine for u in ups)
+    return any(min(u[2], b) > max(u[1], a) and _whole_label(u[0] + t) for t, a, b in mine for u in ups)
+
+
+def _whole_label(t: str) -> bool:
+    """A label completed by the line below: a column word (or a year) and at most a few
+    characters more (``หน่วย`` + ``นับ``, ``ค่าฐาน`` + ``ปี``; not ``ตัวชี้วัด`` + ``ร้อยละ``,
+    a first row's text)."""
+    if year_of(t) is not None:
+        return True
+    words = lexicon.load().words
+    return any(t.startswith(w) and len(t) - len(w) <= 3 for r in ROLES for w in words("plan", r))
 
 
 def _header_above(up: Line, ln: Line, heading) -> bool:
@@ -498,7 +539,15 @@ def _header_above(up: Line, ln: Line, heading) -> bool:
 
 def _stops(ln: Line, heading, stop_words) -> bool:
     t = ln.text().strip()
-    return bool(heading(t)) or (bool(stop_words) and t.startswith(stop_words))
+    return (bool(heading(t)) and not _row_with_figures(ln)) or (bool(stop_words) and t.startswith(stop_words))
+
+
+def _row_with_figures(ln: Line) -> bool:
+    """A line starting with a heading word that is a table's row: a cell of a strategy
+    column (``ประเด็นกลยุทธ์ที่ 1 ...`` merged down the rows) beside figures in two or more
+    columns of their own."""
+    runs = word_runs(ln)
+    return len(runs) >= 3 and sum(1 for g in runs[1:] if all(_NUMBER.fullmatch(w.text) or w.text in "-–" for w in g)) >= 2
 
 
 def _extent(lines: list[Line], start: int, cols: Columns, heading, stop_words) -> int:

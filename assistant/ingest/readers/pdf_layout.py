@@ -135,6 +135,36 @@ def _header_only(table, words: list[Word], repair) -> bool:
 # glyphs); a bare number after a full-width line is the line above wrapped ("... ตั้งเป้าหมายปี⏎2568 ...")
 _STRUCTURAL = re.compile(r"^\s*(?:[(（]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)）]|[•●▪◦\-–*\uf0b7\uf0a7\uf0d8\uf076\uf0fc○■□➢✓]\s?)")
 _MARK_FIRST = re.compile(r"^[ัิีึืฺุู็่้๊๋์ํ]")
+_NUMBERED_HEADING = re.compile(r"ที่\s*[0-9๐-๙]|^\S+\s*[0-9๐-๙]")
+
+
+def _heading_ends(prev: Line, ln: Line, width: float) -> bool:
+    """A line that does not run the page's width ends its paragraph unless it and the line
+    below are centred on one axis (a centred heading wrapped)."""
+    if prev.x1 >= 0.85 * width:
+        return False
+    first = min(ln.words, key=lambda w: w.x0)
+    if prev.x1 + 0.5 * prev.em + (first.x1 - first.x0) > width:
+        return False  # the next line's first word (Thai has no spaces: a long one) did not fit: wrapped
+    return abs((prev.x0 + prev.x1) / 2 - (ln.x0 + ln.x1) / 2) > prev.em
+
+
+def _item_goes_on(block: str, prev: Line, ln: Line) -> bool:
+    """A line with a heading word (``แนวทางการประเมิน PISA``) is the rest of a list item
+    wrapped above it: the item's line runs the page's width, and this line starts where
+    it starts, in the same font size, with no number of its own (a heading would be
+    outdented, larger, or numbered)."""
+    from assistant.ingest.columns import role_of
+    from assistant.ingest.segment import heading_word
+
+    text = ln.text().strip()
+    word = heading_word(text)
+    rest = text.split(word, 1)[1].strip(" :") if word else ""
+    # (a bare section word, ``ตัวชี้วัด``, or one with column words, ``ตัวชี้วัดและค่าเป้าหมาย``, is a heading)
+    if not rest or role_of(rest) or heading_word(rest):
+        return False
+    return bool(_STRUCTURAL.match(block)) and abs(ln.x0 - prev.x0) <= 1.0 and abs(ln.em - prev.em) <= 0.3 \
+        and not _NUMBERED_HEADING.search(text)
 
 
 def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[str, list]], dict] | None:
@@ -178,7 +208,9 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
         kept = []
         for k, ln in enumerate(free):
             edge = k < 2 or k >= len(free) - 2
-            if furniture_ok(no, k, len(free), ln.text()) and not (edge and furniture.key(ln.text().strip()) in placed):
+            # (a table's header repeated at the top of each page is no page furniture: the table reader reads it)
+            if pdf_columns.is_header(ln) or furniture_ok(no, k, len(free), ln.text()) and not (
+                    edge and furniture.key(ln.text().strip()) in placed):
                 kept.append(ln)
             else:
                 counts["page_furniture"] = counts.get("page_furniture", 0) + 1
@@ -245,18 +277,24 @@ def read_pages(data: bytes, furniture_ok, repair, heading) -> tuple[list[tuple[s
             mark_first = bool(_MARK_FIRST.match(text)) and out and out[-1][0] == "text"
             wrapped = mark_first or (
                 prev_line is not None and prev_line.x1 >= 0.85 * width and out and out[-1][0] == "text"
-                and not _STRUCTURAL.match(text) and not heading(repair(text)[0]))
+                and not _STRUCTURAL.match(text) and (not heading(repair(text)[0]) or _item_goes_on(out[-1][1], prev_line, x)))
             if wrapped:
                 glue = "" if re.match(r"[ก-๙]", text) and re.search(r"[ก-๙]$", out[-1][1]) else " "
                 out[-1] = ("text", out[-1][1] + glue + text)
                 counts["unwrapped_lines"] = counts.get("unwrapped_lines", 0) + 1
             else:
+                if prev_line is not None and out and out[-1][0] == "text" and _heading_ends(prev_line, x, width) \
+                        and heading(repair(out[-1][1])[0]):
+                    out.append(("blank", ""))  # the heading ends here (the builder must not glue the line below)
                 out.append(("text", text))
             prev_line = x
         pages.append([(k, fix(v)) if k == "text" else (k, v) for k, v in out])
     counts_broken = join_broken_rows(pages)
     if counts_broken:
         counts["rows_broken_by_page"] = counts_broken
+    joined = join_field_tables(pages)
+    if joined:
+        counts["field_tables_broken_by_page"] = joined
     return pages, counts
 
 
@@ -331,4 +369,49 @@ def join_broken_rows(pages: list[list[tuple[str, list]]]) -> int:
             pages[no].pop(0)
         elif not same_header:  # the rest of the table goes on from the row above the break
             pages[no][0] = ("table-cont", rows)
+    return n
+
+
+def _field_labels(rows: list[list[tuple[str, tuple | None]]]) -> list[str] | None:
+    """The labels of a field table (label | value rows: ตัวชี้วัด | …, หน่วยนับ | …), ``None``
+    when some row's first cell names no field."""
+    from assistant.ingest.columns import role_of
+
+    if not rows or any(len(r) != len(rows[0]) or len(r) < 2 for r in rows):
+        return None
+    labels = [r[0][0].strip() for r in rows]
+    return labels if all(t and len(t) <= 40 and role_of(t) for t in labels) else None
+
+
+def join_field_tables(pages: list[list[tuple[str, list]]]) -> int:
+    """A field table (label | value rows, one indicator's card) broken by a page is one
+    table again: the table at the top of a page goes on from the field table ending the
+    page before when its rows repeat none of that table's labels (else it is the next
+    card). Its rows are moved to the page the table starts on; a first row that is the
+    rest of a broken row (a label's last word, ``๒๕๖๙``, and no value; or no label) is
+    glued to the last row. Returns how many tables were joined."""
+    n = 0
+    for no in range(1, len(pages)):
+        if not pages[no] or not pages[no - 1]:
+            continue
+        (kind, rows), (pkind, prev) = pages[no][0], pages[no - 1][-1]
+        if kind not in ("table", "table-cont") or pkind not in ("table", "table-cont") or not rows:
+            continue
+        before = _field_labels(prev)
+        if before is None or len(rows[0]) != len(prev[0]):
+            continue
+        first = rows[0]
+        rest_of_row = not any(t.strip() for t, _ in first[1:]) or not first[0][0].strip()
+        after = _field_labels(rows[1:] if rest_of_row else rows)
+        if after is None and not (rest_of_row and len(rows) == 1):
+            continue
+        if set(after or []) & set(before):
+            continue
+        if rest_of_row:
+            last = prev[-1]
+            prev[-1] = [(_glue(a, b), o) if not o else (a, o) for (a, o), (b, _) in zip(last, first, strict=True)]
+            rows = rows[1:]
+        prev.extend(rows)
+        pages[no].pop(0)
+        n += 1
     return n
