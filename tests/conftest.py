@@ -72,14 +72,17 @@ def built_index(tmp_path_factory):
 @pytest.fixture(scope="module")
 def bot(built_index, tmp_path_factory):
     """An Assistant over the structured index (no vectors) with a state store of its own
-    per test module and a fixed date (fiscal year 2568): the conversation tests' bot."""
+    per test module and a fixed date (fiscal year 2568), rules only: the conversation and
+    understanding tests' bot."""
     import datetime
 
     from assistant.service import Assistant
     from assistant.stores.state import SqliteState
 
     state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
-    return Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
+    a = Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
+    a.llm = None  # the rules' answers only
+    return a
 
 
 @pytest.fixture(scope="session")

@@ -7,24 +7,12 @@ and the key-word gate of topic links. Structured path (no vectors) except the ga
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from assistant.domain.models import Indicator, Span, Strategy
 from assistant.qa import topics
 from assistant.qa.answer import topic_coverage
-from assistant.service import Assistant
-from assistant.stores.state import SqliteState
 from tests.conftest import vals
-
-
-@pytest.fixture(scope="module")
-def bot(built_index, tmp_path_factory):
-    state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
-    a = Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
-    a.llm = None
-    return a
 
 
 def test_target_other_than_a_value_is_a_negated_condition(bot):

@@ -62,14 +62,6 @@ def other(tmp_path_factory):
     return a
 
 
-@pytest.fixture(scope="module")
-def bot(built_index, tmp_path_factory):
-    state = SqliteState(tmp_path_factory.mktemp("state") / "state.sqlite")
-    a = Assistant(built_index, hybrid=False, state=state, today=lambda: datetime.date(2024, 12, 1))
-    a.llm = None
-    return a
-
-
 def rows(ans):
     return [(v.indicator, v.year, v.value, v.kind) for v in ans.values]
 
