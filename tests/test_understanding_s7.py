@@ -141,7 +141,7 @@ def test_a_question_copying_one_rows_name_picks_it_among_rows_with_the_same_word
 
 def test_the_years_whose_target_is_a_value(other):
     q = other.understand("สพม.ตรัง กระบี่ ตัวชี้วัดที่ 1.1 ตั้งเป้าไว้ 65 ปีใด")
-    assert q.year_of_value and q.target_equals == "65"
+    assert q.which_years == "65" and q.target_equals == "65"
     assert rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดที่ 1.1 ตั้งเป้าไว้ 65 ปีใด")) == [("1.1", 2569, "65", "target")]
     assert rows(other.ask("สพม.ตรัง กระบี่ กลยุทธ์ที่ 2 ตัวชี้วัดที่ 2.1 เป้าขึ้นเป็น 100 ปีไหน")) == [
         ("2.1", 2570, "100", "target")]

@@ -565,23 +565,6 @@ class Answerer:
             return q.kind is None or t.kind == q.kind or (change_row and q.kind == "result")
 
         targets = [t for t in targets if wanted(t)] or targets
-        if q.plateau and not subs:
-            # "หยุดเพิ่มตั้งแต่ปีไหน": the last years whose target stays the same (two or more), the
-            # other years asked too
-            tg = sorted((t for t in ind.targets if t.kind == "target" and t.year and not t.sub_item), key=lambda t: t.year)
-            run = tg[-1:]
-            for t in reversed(tg[:-1]):
-                if t.value.strip() != run[0].value.strip():
-                    break
-                run.insert(0, t)
-            if len(run) >= 2:
-                keep = {t.year for t in run} | set(q.years)
-                targets = [t for t in tg if t.year in keep]
-                q = _with(q, years=sorted(keep))
-        if q.year_of_value and q.target_equals and not q.years:
-            # "เป้าเป็น 90 ปีไหน": the years whose target is that value (none: every year, as printed)
-            targets = [t for t in targets if t.kind == "target" and t.numeric is not None
-                       and t.numeric == float(q.target_equals)] or targets
         if (unit := self._unit_in_text(ind)) and not ind.unit:
             # a blank unit cell of a row that says what it counts ("ร้อยละของนักเรียน…"): that unit
             targets = [t if t.unit else dataclasses.replace(t, unit=unit) for t in targets]
@@ -1592,10 +1575,13 @@ def _years_holding(targets: list[Target], which: str, asked: list[int] | None = 
         out = {y for a in (asked or years[-1:]) if a in years and years.index(a) > 0
                for y in (years[years.index(a) - 1], a)}
         return sorted(out)
-    if which == "flat":
+    if which == "flat":  # as printed: a target in words ("ดีเยี่ยม") may stay the same too
+        printed = sorted((t for t in targets if t.kind == "target" and t.year and not t.sub_item), key=lambda t: t.year)
+        if len({t.year for t in printed}) != len(printed):
+            return []
         run = []
-        for t in reversed(ts):
-            if run and _number(t.value) != _number(run[-1].value):
+        for t in reversed(printed):
+            if run and t.value.strip() != run[-1].value.strip():
                 break
             run.append(t)
         return sorted(t.year for t in run) if len(run) > 1 else []
