@@ -171,3 +171,17 @@ def test_an_ordinal_followed_by_a_verb(other):
     assert other.understand("ลพบุรี เขต 1 กลยุทธ์แรกว่าด้วยอะไร").strategy == "1"
     ans = other.ask("ลพบุรี เขต 1 กลยุทธ์แรกว่าด้วยอะไร")
     assert "กลยุทธ์ที่ 1: พัฒนาคุณภาพผู้เรียน" in ans.answer
+
+
+def test_rows_whose_target_rises_by_a_step_every_year(other):
+    # a condition the list once ignored: every row was listed with its figures (confidently wrong)
+    ans = other.ask("สพม.ตรัง กระบี่ มีตัวไหนบ้างที่ค่าเป้าหมายขยับทีละ 5 ทุกปี")
+    assert rows(ans) == [("1.1", 2568, "60", "target"), ("1.1", 2569, "65", "target"), ("1.1", 2570, "70", "target")]
+    assert [r[0] for r in rows(other.ask("ตรังกระบี่ ตัวชี้วัดที่เพิ่มปีละ 1"))] == ["2.2", "2.2", "2.2"]
+    # a step no row has: nothing listed
+    assert rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดที่เป้าสูงขึ้นปีละ 7 มีไหม")) == []
+
+
+def test_which_indicator_is_set_to_a_value(other):
+    # "ตัวชี้วัดไหน/ใด" asks which row, like "ตัวไหน"
+    assert rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดใดตั้งไว้ 96 บ้าง")) == [("2.2", 2569, "96", "target")]

@@ -726,6 +726,8 @@ class Answerer:
                     tg = [t for t in ind.targets if t.kind == "target"]
                     if not tg or any(t.numeric is None or t.numeric != float(q.every_year) for t in tg) or len(tg) < 2:
                         continue
+                if q.target_step and not _rises_by(ind, float(q.target_step)):
+                    continue
                 if q.unit_is and thai.squash(ind.unit or "") != thai.squash(q.unit_is):
                     continue
                 if q.level_column and thai.squash(q.level_column) not in thai.squash(
@@ -754,6 +756,7 @@ class Answerer:
             f" ระดับ{q.level}" if q.level else "",
             f" ของชั้น {' '.join(q.grades)}" if q.grades else "",
             f" ที่มีค่าเป้าหมาย {q.every_year} ทุกปี" if q.every_year else "",
+            f" ที่ค่าเป้าหมายเพิ่มขึ้นปีละ {q.target_step}" if q.target_step else "",
             " ที่ผลการดำเนินงานต่ำกว่าเป้าหมาย" if q.below_target else "",
             f" ที่หน่วยนับไม่ใช่{q.unit_not}" if q.unit_not else "",
             (f" ที่ไม่มีค่าเป้าหมายปี {', '.join(map(str, q.no_target_years))}" if q.no_target_years
@@ -797,6 +800,9 @@ class Answerer:
                 shown_targets = _extreme_targets(ind, q.years, _unit_of(ind) or self._unit_in_text(ind) or "")
             elif q.every_year and q.years:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in q.years][:1]
+            elif q.target_step:  # the rising figures are the condition: each year's
+                shown_targets = sorted((t for t in ind.targets if t.kind == "target" and t.year and not t.sub_item),
+                                       key=lambda t: t.year)
             elif q.target_words:
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.numeric is None
                                  and (not q.years or t.year in q.years)]
@@ -866,7 +872,8 @@ class Answerer:
         """Keep indicators that contain the question's rarest content word, when that
         word is specific (found in some but not most indicators). Returns the rows and
         the words used (local to the call: the Answerer is shared by threads)."""
-        if not rows or not q.terms or q.below_target or q.every_year or q.unit_not or q.no_target or q.target_below \
+        if not rows or not q.terms or q.below_target or q.every_year or q.target_step or q.unit_not or q.no_target \
+                or q.target_below \
                 or q.unit_is or q.level_column or q.target_equals or q.target_not or q.extreme or q.responsible_is:
             return rows, []
         norm = {id(ind): thai.normalize(" ".join([ind.text, *ind.sub_items])) for _, ind in rows}
@@ -1609,6 +1616,15 @@ def _own_years(plan: Plan, plan_years: set[int]) -> set[int]:
     stated = set(range(plan.years[0], plan.years[1] + 1)) if plan.years else set(plan_years)
     reported = {t.year for i in plan.indicators() for t in i.targets if t.kind == "result" and t.year}
     return (stated - reported) or stated
+
+
+def _rises_by(ind: Indicator, step: float) -> bool:
+    """A row whose yearly targets (one number a year, three years or more) rise by ``step``
+    from each year to the next ("เพิ่มขึ้นปีละ 2")."""
+    tg = sorted((t for t in ind.targets if t.kind == "target" and t.year and not t.sub_item), key=lambda t: t.year)
+    if len(tg) < 3 or len({t.year for t in tg}) != len(tg) or any(t.numeric is None for t in tg):
+        return False
+    return all(abs(b.numeric - a.numeric - step) < 1e-9 for a, b in zip(tg, tg[1:], strict=False))
 
 
 def _below_target(ind: Indicator, years: list[int]) -> list[tuple[Target, Target]]:

@@ -104,6 +104,7 @@ class Query:
     intent: str = "open"
     part: str | None = None  # for overview: vision | mission | goal
     every_year: str | None = None  # list condition: value equal in every year
+    target_step: str | None = None  # list condition: "เพิ่มขึ้นปีละ 2": the target rises by this every year
     below_target: bool = False  # list condition: result below target
     target_below: str | None = None  # list condition: a target of the asked years below this
     no_target_years: list[int] = dataclasses.field(default_factory=list)  # no target in these (others asked: some)
@@ -311,6 +312,8 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
         q.kind = "target"  # "ผลประเมิน PA ต้องได้กี่คะแนน": what must be reached is the target
     if (m := _EVERY_YEAR.search(norm)):  # "ทุกปี 66-70": the year words are part of the phrase
         q.every_year = m.group(1)
+    if (m := _target_step(tuple(words.get("step_each_year", ()))).search(rest)):
+        q.target_step, q.every_year = m.group(1), None  # "เป้าเพิ่มขึ้นปีละ 2 เท่าๆ กันทุกปี": the same step
     q.below_target = bool(_BELOW.search(rest))
     q.unknown_doc = bool(_UNKNOWN_DOC.search(rest))
     quotes = [m.group(1).strip() for m in _QUOTED.finditer(norm)]
@@ -544,6 +547,13 @@ def _target_set(verbs: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<!ไม่ได้)(?:{alts})\s*(?:ที่|แค่|เท่ากับ)?\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])")
 
 
+@functools.lru_cache(maxsize=8)
+def _target_step(words: tuple[str, ...]) -> re.Pattern:
+    """"เพิ่มขึ้นปีละ 2", "ขยับทีละร้อยละ 5": a step each year (the lexicon's ``step_each_year``)."""
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?:{alts})\s*(?:ร้อยละ\s*)?(\d+(?:\.\d+)?)(?![\d.])")
+
+
 def _which_row(s: str, words) -> bool:
     """"ข้อไหนที่ตั้งไว้ 80", "ตัวไหนต่ำที่สุด": a question asking which row, without the word ตัวชี้วัด."""
     return any(w in s.replace(" ", "") for w in words.get("which_row", ()))
@@ -756,7 +766,7 @@ def _intent(q: Query, s: str) -> tuple[str, str | None]:
     listy = bool(_LIST.search(s))
     if q.indicator and (not listy or not re.search(r"(?:ไหน|อะไร|ใด)บ้าง|ทั้งหมด|รายการ|ทุกตัว|มีกี่", s)):
         return "numeric", None  # "ตัวชี้วัดที่ 14 ผลปี 61 เป็นยังไงบ้าง": that row's figures
-    if q.every_year or q.below_target or q.unit_not or q.target_below or q.year_change \
+    if q.every_year or q.below_target or q.unit_not or q.target_below or q.year_change or q.target_step \
             or (q.no_target and _IND_WORD.search(s)):
         return "list", None
     if numeric_words and not listy and not _GUIDE_WORD.search(s):
