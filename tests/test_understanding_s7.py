@@ -185,3 +185,16 @@ def test_rows_whose_target_rises_by_a_step_every_year(other):
 def test_which_indicator_is_set_to_a_value(other):
     # "ตัวชี้วัดไหน/ใด" asks which row, like "ตัวไหน"
     assert rows(other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดใดตั้งไว้ 96 บ้าง")) == [("2.2", 2569, "96", "target")]
+
+
+def test_rows_not_set_to_a_value_every_year(other):
+    # "ไม่ได้ตั้ง 2 ทุกปี": some year's target is another value (not "no year is 2")
+    ans = other.ask("ลพบุรี 1 ตัวไหนบ้างที่ไม่ได้ตั้งเป้า 2 ทุกปี")
+    assert sorted({r[0] for r in rows(ans)}) == ["2", "3", "5"]
+    assert "ที่ค่าเป้าหมายไม่ใช่ 2 ทุกปี" in ans.answer
+
+
+def test_a_result_compared_with_its_target(other):
+    ans = other.ask("ลพบุรี เขต 1 ชุมนุมดนตรีพื้นบ้าน ปี 68 ทำได้เท่าไร เทียบกับเป้า")
+    assert sorted(rows(ans)) == [("2", 2568, "70", "target"), ("2", 2568, "72.50", "result")]
+    assert "ถึงเป้า" in ans.answer

@@ -737,7 +737,7 @@ class Answerer:
                         t.kind == "target" and t.numeric is not None and t.numeric == float(q.target_equals)
                         and (not q.years or t.year in q.years) for t in ind.targets):
                     continue
-                if q.target_not and not _targets_other(ind, q.years, float(q.target_not)):
+                if q.target_not and not _targets_other(ind, q.years, float(q.target_not), q.target_not_every):
                     continue
                 if q.responsible_is and not _names_unit(ind, q.responsible_is):
                     continue
@@ -766,7 +766,8 @@ class Answerer:
             f" ที่หน่วยนับเป็น{q.unit_is}" if q.unit_is else "",
             f" ที่ผู้รับผิดชอบระบุ {q.level_column}" if q.level_column else "",
             f" ที่มีค่าเป้าหมายเท่ากับ {q.target_equals}" if q.target_equals else "",
-            f" ที่ค่าเป้าหมายไม่ใช่ {q.target_not}" if q.target_not else "",
+            (f" ที่ค่าเป้าหมายไม่ใช่ {q.target_not} ทุกปี" if q.target_not_every else f" ที่ค่าเป้าหมายไม่ใช่ {q.target_not}")
+            if q.target_not else "",
             f" ที่ผู้รับผิดชอบคือ {q.responsible_is}" if q.responsible_is else "",
             (f" ที่ค่าเป้าหมายปี {next(y for y in q.years if y != q.year_change_from)} "
              f"{'ต่ำกว่า' if q.year_change == 'lower' else 'สูงกว่า'}ปี {q.year_change_from}") if q.year_change else "",
@@ -795,7 +796,7 @@ class Answerer:
             if q.target_below:
                 shown_targets = _targets_below(ind, q.years, float(q.target_below))
             elif q.target_not:
-                shown_targets = _targets_other(ind, q.years, float(q.target_not))
+                shown_targets = _targets_other(ind, q.years, float(q.target_not), q.target_not_every)
             elif q.extreme:
                 shown_targets = _extreme_targets(ind, q.years, _unit_of(ind) or self._unit_in_text(ind) or "")
             elif q.every_year and q.years:
@@ -1695,10 +1696,13 @@ def _year_change(ind: Indicator, q: Question) -> bool:
     return tv[other] < tv[q.year_change_from] if q.year_change == "lower" else tv[other] > tv[q.year_change_from]
 
 
-def _targets_other(ind: Indicator, years: list[int], value: float) -> list[Target]:
+def _targets_other(ind: Indicator, years: list[int], value: float, not_every: bool = False) -> list[Target]:
     """The row's numeric targets of ``years`` (all years when none) when none of them equals
-    ``value`` ("ที่ปี 66 ไม่ได้ตั้งไว้ 100"); [] when one does or there is none."""
+    ``value`` ("ที่ปี 66 ไม่ได้ตั้งไว้ 100"); [] when one does or there is none. ``not_every``
+    ("ไม่ได้ตั้ง 100 ทุกปี"): every target of the row when one of them is another value."""
     tg = [t for t in ind.targets if t.kind == "target" and t.numeric is not None and (not years or t.year in years)]
+    if not_every:
+        return tg if any(t.numeric != value for t in tg) else []
     return [] if any(t.numeric == value for t in tg) else tg
 
 

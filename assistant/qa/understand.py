@@ -104,6 +104,7 @@ class Query:
     intent: str = "open"
     part: str | None = None  # for overview: vision | mission | goal
     every_year: str | None = None  # list condition: value equal in every year
+    target_not_every: bool = False  # with target_not: "ไม่ได้ตั้ง 100 ทุกปี" (some year is another value)
     target_step: str | None = None  # list condition: "เพิ่มขึ้นปีละ 2": the target rises by this every year
     below_target: bool = False  # list condition: result below target
     target_below: str | None = None  # list condition: a target of the asked years below this
@@ -401,6 +402,9 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if (m := _target_not(tuple(words.get("target_not_links", ()))).search(rest)) and not q.indicator \
             and not re.fullmatch(r"25\d\d", m.group(1)):
         q.target_not, q.target_equals, q.no_target, q.no_target_years = m.group(1), None, False, []
+        # "ไม่ได้ตั้ง 100 ทุกปี": not that value every year (some year's target is another)
+        q.target_not_every = bool(q.every_year) or bool(re.match(r"\s*(?:%|เปอร์เซ็นต์)?\s*ทุกปี", rest[m.end():]))
+        q.every_year = None
     squashed_rest = rest.replace(" ", "")
     value_years = None  # "ตั้งเป้าไว้ 80 ตั้งแต่ปีไหน": the value whose years are asked (which_years)
     if any(w in squashed_rest for w in words.get("which_year_asks") or ()) and not q.years:
