@@ -158,7 +158,12 @@ def follow_up(q: Query, prev: Query | None, *, office_given: bool = False, has_m
             and q.intent in ("open", "numeric", "field", "list", "compare"):
         # "ข้อนี้ตั้งเป้าไว้กี่เปอร์เซ็นต์ อิงเกณฑ์ของใคร": the words ask about the record pointed at
         bare = True
-        if q.intent == "list":
+        if q.intent == "list" and prev.strategy and not (prev.indicator or prev.guideline or prev.terms):
+            # "ข้อนี้มีตัวชี้วัดอะไรบ้าง" after a strategy: that strategy's indicators, listed
+            q = replace(q, strategy=prev.strategy)
+            inherited.append("strategy")
+            bare = False
+        elif q.intent == "list":
             q = replace(q, intent="numeric" if q.asks_value else "open")
         if prev.guideline and not prev.indicator and q.intent in ("field", "numeric", "open") \
                 and q.field in (None, "responsible", "text"):

@@ -1,0 +1,18 @@
+"""Follow-ups pointing at the strategy just named ("ข้อนี้มีตัวชี้วัดอะไรบ้าง")."""
+
+from __future__ import annotations
+
+
+def test_this_strategys_indicators_are_listed(bot):
+    bot.ask("ลปลพ นโยบายที่ 3 ชื่อว่าอะไร", conversation_id="fs7-1")
+    ans = bot.ask("ข้อนี้มีตัวชี้วัดอะไรบ้างคะ", conversation_id="fs7-1")
+    assert ans.status == "answered"
+    assert "นโยบายที่ 3 มี" in ans.answer.splitlines()[1]
+    numbers = [ln.split("›")[1].split(":")[0].strip() for ln in ans.answer.splitlines() if "›" in ln]
+    assert numbers and all(n.startswith("ตัวชี้วัดที่") for n in numbers)
+    assert all("นโยบายที่ 3 ›" in ln for ln in ans.answer.splitlines() if "›" in ln)
+
+
+def test_a_name_question_leaves_no_topic_behind(bot):
+    q = bot.understand("ยส.2 กลยุทธ์ที่ 3 ชื่อว่าอะไร")
+    assert q.terms == [] and q.strategy == "3"
