@@ -198,3 +198,13 @@ def test_a_result_compared_with_its_target(other):
     ans = other.ask("ลพบุรี เขต 1 ชุมนุมดนตรีพื้นบ้าน ปี 68 ทำได้เท่าไร เทียบกับเป้า")
     assert sorted(rows(ans)) == [("2", 2568, "70", "target"), ("2", 2568, "72.50", "result")]
     assert "ถึงเป้า" in ans.answer
+
+
+def test_polite_endings_and_with_words_are_no_topic(other):
+    # "ตัวไหนคะ" tokenizes as ไห + นคะ; "พร้อมเป้า" asks the figures along
+    q = other.understand("สพม.ตรัง กระบี่ ตัวชี้วัดที่หน่วยนับไม่ใช่ร้อยละมีข้อไหนคะ")
+    assert q.terms == [] and q.unit_not == "ร้อยละ"
+    ans = other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดที่หน่วยนับไม่ใช่ร้อยละมีข้อไหนคะ")
+    assert sorted({r[0] for r in rows(ans)} | {ln.split("ตัวชี้วัดที่ ")[1].split(":")[0]
+                                               for ln in ans.answer.splitlines() if "ตัวชี้วัดที่ " in ln}) == ["1.2", "3.1"]
+    assert other.understand("ตรังกระบี่ กลยุทธ์ที่ 1 มีตัวชี้วัดอะไรบ้าง พร้อมเป้าปี 69ครับ").terms == []

@@ -338,7 +338,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
     q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or (), words.get("result_phrases") or ())
-    if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|\s|$)", rest)):
+    if (m := re.search(r"หน่วยนับ(?:ไม่ใช่|ไม่เป็น|อื่นที่ไม่ใช่)\s*([ก-๙]+?)(?=บ้าง|ไหม|มั้ย|หรือ|ครับ|ค่ะ|คะ|มี|ที่|ตัว|ข้อ|อะไร|\s|$)", rest)):
         q.unit_not = m.group(1)
     nt = re.search(r"ไม่มีค่าเป้าหมาย|ไม่มีเป้า|ไม่ได้ตั้งเป้า|ขีด\s*-", rest)
     q.no_target = bool(nt)
@@ -801,7 +801,7 @@ _TERM_STOP = set(
     "งบ ปีงบ เดียวกัน เยอะ มาก น้อย ช่อง กลุ่ม อย่างไร ต่างกัน ตัวนั้น ตัวเดิม ข้างบน ถึง มั้ย ไหม เปล่า หรือเปล่า เลย สุดท้าย แรก ปัจจุบัน หน้า ถัดไป ก่อน ที่แล้ว แบบนี้ แบบ คล้าย คล้ายๆ "
     "ทำนองนี้ ประมาณนี้ ของแผน ถ้า เป็น เกี่ยวข้อง ทุกปี รายปี แต่ละปี "
     # words of asking and of who asks ("อยากได้ตัวเลข…", "ของเขตผม"): never the topic
-    "อยากได้ อยาก ตัวเลข ราย ผม ดิฉัน หนู ฉัน กระผม ช่วยบอก ขอดู ขอทราบ "
+    "พร้อม อยากได้ อยาก ตัวเลข ราย ผม ดิฉัน หนู ฉัน กระผม ช่วยบอก ขอดู ขอทราบ "
     # words about the page the user looks at ("เห็นหัวตารางเขียนว่า…")
     "เห็น หัว ตาราง หัวตาราง คอลัมน์ แถว เอกสาร ไฟล์ "
     # words that ask a name ("กลยุทธ์ที่ 2 ชื่อว่าอะไร")
@@ -856,6 +856,8 @@ def _terms(topic: str, q: Query, words=None) -> list[str]:
     for group_words in (q.group or "", q.level or ""):
         skip |= set(thai.tokenize(group_words))
     topic = _RESULT.sub(lambda m: " " + " ".join(_RESULT_SUBJECT.findall(m.group(0))) + " ", topic)
+    if parts := sorted(w.get("particles") or (), key=len, reverse=True):  # "ตัวไหนคะ" tokenizes as ไห + นคะ
+        topic = re.sub("(?:" + "|".join(map(re.escape, parts)) + r")(?=[\s?!.]|$)", " ", topic)
     for pat in (_IND_WORD, _TARGET, _BELOW, _HOW_MUCH, _LIST, _STRAT_WORD, _GUIDE_WORD, _COMPARE):
         topic = pat.sub(" ", topic)
     out = []
