@@ -16,3 +16,12 @@ def test_this_strategys_indicators_are_listed(bot):
 def test_a_name_question_leaves_no_topic_behind(bot):
     q = bot.understand("ยส.2 กลยุทธ์ที่ 3 ชื่อว่าอะไร")
     assert q.terms == [] and q.strategy == "3"
+
+
+def test_a_count_asked_with_one_strategy(bot):
+    # "มีกี่กลยุทธ์ แล้วกลยุทธ์ที่ 2 …": the count, then the strategy asked
+    ans = bot.ask("ยส.2 มีกลยุทธ์กี่ข้อ แล้วกลยุทธ์ที่ 2 เกี่ยวกับอะไร")
+    first, second = ans.answer.splitlines()[:2]
+    assert first.startswith("สพป.ยโสธร เขต 2 มีกลยุทธ์ 4 ข้อ (กลยุทธ์ที่ 4:")
+    assert second.startswith("สพป.ยโสธร เขต 2 · กลยุทธ์ที่ 2:")
+    assert "มีกลยุทธ์" not in bot.ask("ยส.2 กลยุทธ์ที่ 2 เกี่ยวกับอะไร").answer

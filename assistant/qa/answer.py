@@ -1209,6 +1209,12 @@ class Answerer:
                                              numbers=_ranges([x.number for x in plan.strategies])), "not_found")
             lines = [self.T("strategy_one", office=office, kind=s.kind, number=s.number, title=s.title)]
             cites = [self.r.citation(self.r.get(s.id))]
+            if re.search(r"(?:มี)?\s*กี่\s*(?:" + re.escape(kind) + r"|ข้อ)", q.norm):
+                # "มีกี่กลยุทธ์ แล้วกลยุทธ์ที่ 5 คืออะไร": the count too, with the last one's title
+                last = plan.strategies[-1]
+                lines.insert(0, self.T("strategy_count", office=office, kind=kind, count=len(plan.strategies),
+                                       last=last.number, title=last.title))
+                cites.append(self.r.citation(self.r.get(last.id)))
             if s.goals:
                 lines.append(self.T("strategy_goals", goals="; ".join(_short(g.text, 90) for g in s.goals[:4])))
                 cites += [self.r.citation(self.r.get(g.id)) for g in s.goals[:4]]
