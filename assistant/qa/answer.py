@@ -823,6 +823,9 @@ class Answerer:
                 if not years and q.asks_value and len({t.numeric for t in ind.targets if t.kind == "target"}) == 1:
                     years = plan_years  # asked no year, and the row's target is the same every year
                 shown_targets = [t for t in ind.targets if t.kind == "target" and t.year in years]
+            if shown_targets and not ind.unit and (unit := self._unit_in_text(ind)):
+                # a blank unit cell of a row that says what it counts ("ร้อยละของนักเรียน…"): that unit
+                shown_targets = [t if t.unit else dataclasses.replace(t, unit=unit) for t in shown_targets]
             if shown_targets:
                 lines.append("   " + "; ".join(
                     f"{(t.sub_item + ' ') if t.sub_item else ''}ปี {t.year}: เป้า {fmt_value(t)}" for t in shown_targets))
