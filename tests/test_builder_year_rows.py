@@ -44,8 +44,10 @@ def _md() -> str:
             out += [f"### ตัวชี้วัดที่ {ind[0]} {ind[1]}", ""]
             for k, v in _fields(ind):
                 out += [f"**{k}:** {v}", ""]
+            note = ["> 💡 หมายเหตุ ข้อมูลจากระบบสารสนเทศของสำนักงาน", ""]
+            out += note if ind[0] == "1.2" else []  # a callout may stand before the table, too
             out += [f"| ปี พ.ศ. | {ind[6]} |", "| --- | --- |"] + [f"| {y} | {v} |" for y, v in ind[7]] + [""]
-            out += ["> 💡 หมายเหตุ ข้อมูลจากระบบสารสนเทศของสำนักงาน", ""]
+            out += [] if ind[0] == "1.2" else note
     return "\n".join(out)
 
 
@@ -56,6 +58,7 @@ def _html() -> str:
         for ind in inds:
             out.append(f"<h3>ตัวชี้วัดที่ {ind[0]} {ind[1]}</h3>")
             out += [f"<p><b>{k}:</b> {v}</p>" for k, v in _fields(ind)]
+            out += ["<blockquote>หมายเหตุ ปี 2571 รอผลการสำรวจ</blockquote>"] if ind[0] == "1.2" else []
             out.append(f"<table><tr><th>ปี พ.ศ.</th><th>{ind[6]}</th></tr>"
                        + "".join(f"<tr><td>{y}</td><td>{v}</td></tr>" for y, v in ind[7]) + "</table>")
     return "\n".join(out + ["</body></html>"])

@@ -149,16 +149,20 @@ class _Builder:
 
     # ------------------------------------------------------------ blocks
     def run(self) -> Plan:
+        card: Indicator | None = None
         for b in self.doc.blocks:
             if b.kind == "table":
-                held, self.open_ind, self.open_title = self.open_ind, None, None
+                held, self.open_ind, self.open_title = self.open_ind or card, None, None
                 self.last_item = None  # a paragraph after a table is no rest of an item above it
+                card = None  # an indicator heading's card holds one table of its years
                 if held is None or not self.year_rows(held, b.rows):
                     self.table(b)
             elif b.furniture or self.is_furniture(self.quote(b.start, b.end)):
                 continue
             elif b.kind in ("heading", "paragraph", "item"):
                 self.text_block(b)
+                if b.kind == "heading":
+                    card = self.open_ind  # an indicator heading opens its card: a note may stand before its table
             else:
                 continue
             self.prev_end = b.end
