@@ -99,3 +99,17 @@ def test_indicator_cards_with_one_row_per_year(tmp_path, fmt):
     assert got == WANT
     texts = {i.number: i.text for i in plan.indicators()}
     assert texts["1.2"] == "จำนวนโรงเรียนต้นแบบการจัดการเรียนรู้เชิงรุก"
+
+
+def test_a_year_table_with_its_qualifier_in_a_column_of_its_own(tmp_path):
+    p = tmp_path / "trat_plan.md"
+    p.write_text("\n".join([
+        "# แผนพัฒนาการศึกษา สพม.จันทบุรี ตราด 2569-2570", "",
+        "## ยุทธศาสตร์ที่ 3 พัฒนาครูมืออาชีพ", "",
+        "### ตัวชี้วัดที่ 3.2 จำนวนครูที่ได้รับรางวัลระดับภาค", "",
+        "**หน่วยนับ:** คน", "", "**ผู้รับผิดชอบ:** กลุ่มบริหารงานบุคคล", "",
+        "| ปีงบประมาณ | เงื่อนไข | ค่าเป้าหมาย |", "|---|---|---|",
+        "| ๒๕๖๙ | อย่างน้อย | ๒๐ |", "| ๒๕๗๐ | | ๒๕ |", ""]), encoding="utf-8")
+    ind = parse_file(p).plan.indicators()[0]
+    assert (ind.number, ind.unit, ind.responsible) == ("3.2", "คน", "กลุ่มบริหารงานบุคคล")
+    assert sorted((t.year, t.value, t.qualifier) for t in ind.targets) == [(2569, "20", "อย่างน้อย"), (2570, "25", None)]

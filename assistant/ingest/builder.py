@@ -1162,11 +1162,19 @@ class _Builder:
                 unit = ind.unit or m.group(1)  # "ค่าเป้าหมาย (ร้อยละ)"
         if ind.unit is None and unit:
             ind.unit = unit
+        words = self.lex.words("plan", "qualifiers")
+        qual = next((j for j, k in enumerate(kinds, 1) if k is None and any(
+            thai.one_line(self.doc.cell_text(r[j])) for r in body if j < len(r)) and all(
+            thai.one_line(self.doc.cell_text(r[j])) in (*words, "") for r in body if j < len(r))), None)
         for r in body:
             year = year_of(self.doc.cell_text(r[0]))
             for j, kind in enumerate(kinds, 1):
                 if kind and j < len(r):
+                    n = len(ind.targets)
                     self.add_target(ind, year, kind, r[j].start, r[j].end, ind.unit)
+                    q = thai.one_line(self.doc.cell_text(r[qual])) if qual is not None and qual < len(r) else ""
+                    for t in ind.targets[n:]:
+                        t.qualifier = t.qualifier or q or None  # "| 2569 | ไม่น้อยกว่า | 12 |": its own column
         self.last_cols = None
         return True
 
