@@ -149,15 +149,20 @@ class _Builder:
 
     # ------------------------------------------------------------ blocks
     def run(self) -> Plan:
+        card: Indicator | None = None
         for b in self.doc.blocks:
             if b.kind == "table":
-                self.open_ind = self.open_title = None
+                held, self.open_ind, self.open_title = self.open_ind or card, None, None
                 self.last_item = None  # a paragraph after a table is no rest of an item above it
-                self.table(b)
+                card = None  # an indicator heading's card holds one table of its years
+                if held is None or not self.year_rows(held, b.rows):
+                    self.table(b)
             elif b.furniture or self.is_furniture(self.quote(b.start, b.end)):
                 continue
             elif b.kind in ("heading", "paragraph", "item"):
                 self.text_block(b)
+                if b.kind == "heading":
+                    card = self.open_ind  # an indicator heading opens its card: a note may stand before its table
             else:
                 continue
             self.prev_end = b.end
@@ -1131,6 +1136,46 @@ class _Builder:
                 ind.baseline, ind.baseline_year = thai.printed_value(value), year_of(label)
             elif role in ("responsible", "source") and value:
                 setattr(ind, role, value)
+        return True
+
+    def year_rows(self, ind: Indicator, rows: list[list[Cell]]) -> bool:
+        """A small table under an indicator's heading (its card) with one row per year: the
+        first cell a year (``2568``, ``ปี พ.ศ. ๒๕๖๙``), then its value (``ไม่น้อยกว่า 50``);
+        the header names the kind of the value column (ค่าเป้าหมาย, ผลการดำเนินงาน)."""
+        if not rows or len(rows) < 2 or len(rows[0]) < 2:
+            return False
+        year_cell = re.compile(r"(?:ปี\S*\s*)?(?:พ\.\s?ศ\.\s*)?(?:25|๒๕)[0-9๐-๙]{2}")
+        n_head = next((k for k, r in enumerate(rows) if year_cell.fullmatch(thai.one_line(self.doc.cell_text(r[0])))), 0)
+        body = rows[n_head:]
+        if not n_head or len(body) > 12 or not all(
+                len(r) >= 2 and year_cell.fullmatch(thai.one_line(self.doc.cell_text(r[0]))) for r in body):
+            return False
+        cols, _ = self.columns(rows[:n_head] + body[:1])
+        if any(c.role == "indicators" for c in cols[1:]):
+            return False
+        kinds = [c.role if c.role in ("target", "result") else None for c in cols[1:]]
+        if not any(kinds):
+            return False
+        unit = ind.unit
+        for c in cols[1:]:
+            if c.role == "target" and (m := re.search(r"[(（]\s*(" + "|".join(map(re.escape, units())) + r")\s*[)）]", c.label)):
+                unit = ind.unit or m.group(1)  # "ค่าเป้าหมาย (ร้อยละ)"
+        if ind.unit is None and unit:
+            ind.unit = unit
+        words = self.lex.words("plan", "qualifiers")
+        qual = next((j for j, k in enumerate(kinds, 1) if k is None and any(
+            thai.one_line(self.doc.cell_text(r[j])) for r in body if j < len(r)) and all(
+            thai.one_line(self.doc.cell_text(r[j])) in (*words, "") for r in body if j < len(r))), None)
+        for r in body:
+            year = year_of(self.doc.cell_text(r[0]))
+            for j, kind in enumerate(kinds, 1):
+                if kind and j < len(r):
+                    n = len(ind.targets)
+                    self.add_target(ind, year, kind, r[j].start, r[j].end, ind.unit)
+                    q = thai.one_line(self.doc.cell_text(r[qual])) if qual is not None and qual < len(r) else ""
+                    for t in ind.targets[n:]:
+                        t.qualifier = t.qualifier or q or None  # "| 2569 | ไม่น้อยกว่า | 12 |": its own column
+        self.last_cols = None
         return True
 
     def _transposed(self, rows: list[list[Cell]]) -> bool:

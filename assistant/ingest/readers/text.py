@@ -53,10 +53,12 @@ def _pipe_cells(text: str, start: int, end: int) -> list[Cell]:
     return out
 
 
+_EMPHASIS = re.compile(r"\*\*(?=\S)|(?<=\S)\*\*")
 _MARKER = re.compile(r"[-*+•]\s|[0-9๐-๙]+[.)]\s")
 
 
 def read_md(doc_id: str, text: str) -> Document:
+    text = _EMPHASIS.sub(lambda m: " " * len(m.group()), text)  # **bold** is markup: blanked, offsets kept
     lns = content_lines(text, 0, len(text))
     blocks: list[Block] = []
     pos = 0
