@@ -25,3 +25,11 @@ def test_a_count_asked_with_one_strategy(bot):
     assert first.startswith("สพป.ยโสธร เขต 2 มีกลยุทธ์ 4 ข้อ (กลยุทธ์ที่ 4:")
     assert second.startswith("สพป.ยโสธร เขต 2 · กลยุทธ์ที่ 2:")
     assert "มีกลยุทธ์" not in bot.ask("ยส.2 กลยุทธ์ที่ 2 เกี่ยวกับอะไร").answer
+
+
+def test_a_lists_figures_take_the_unit_the_row_starts_with(bot):
+    # ลปลพ policy 4's rows 2-6 print no unit; a row worded "ร้อยละของ…" counts in ร้อยละ
+    ans = bot.ask("สพม.ลำปาง ลำพูน นโยบาย 4 มีตัวชี้วัดอะไรบ้าง พร้อมเป้าปี 68")
+    by_row = {v.indicator: v.unit for v in ans.values}
+    assert by_row and by_row.get("4") == "ร้อยละ"
+    assert "ปี 2568: เป้า ร้อยละ" in ans.answer
