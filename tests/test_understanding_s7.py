@@ -208,3 +208,10 @@ def test_polite_endings_and_with_words_are_no_topic(other):
     assert sorted({r[0] for r in rows(ans)} | {ln.split("ตัวชี้วัดที่ ")[1].split(":")[0]
                                                for ln in ans.answer.splitlines() if "ตัวชี้วัดที่ " in ln}) == ["1.2", "3.1"]
     assert other.understand("ตรังกระบี่ กลยุทธ์ที่ 1 มีตัวชี้วัดอะไรบ้าง พร้อมเป้าปี 69ครับ").terms == []
+
+
+def test_which_group_a_row_is_in_asks_its_responsible_unit(other):
+    q = other.understand("สพม.ตรัง กระบี่ ตัวชี้วัดสอบวัดระดับภาษาอังกฤษ B1 อยู่กลุ่มไหน")
+    assert q.field == "responsible"
+    ans = other.ask("สพม.ตรัง กระบี่ ตัวชี้วัดสอบวัดระดับภาษาอังกฤษ B1 อยู่กลุ่มไหน")
+    assert "ผู้รับผิดชอบ: กลุ่มส่งเสริมการจัดการศึกษา" in ans.answer
