@@ -170,7 +170,7 @@ class _Builder:
             elif b.furniture or self.is_furniture(self.quote(b.start, b.end)):
                 continue
             after_label, after_table = after_table, False
-            m = note.fullmatch(thai.one_line(self.quote(b.start, b.end))) \
+            m = _table_note(note, thai.one_line(self.quote(b.start, b.end)), self.lex) \
                 if note and b.kind != "heading" and self.open_ind is None else None
             if m:  # "หน่วยงานรับผิดชอบหลัก : X" under (or above) a table (no field of an indicator read from text)
                 if table_rows:
@@ -1622,6 +1622,15 @@ def _table_note_pattern(lex: lexicon.Lexicon) -> re.Pattern | None:
     if not words:
         return None
     return re.compile(r"\s*(?:" + "|".join(map(re.escape, words)) + r")\s*[:：]\s*(\S.{0,120}?)\s*")
+
+
+def _table_note(note: re.Pattern, raw: str, lex: lexicon.Lexicon) -> re.Match | None:
+    """The responsible note of a paragraph: the whole paragraph, or its end after a note
+    (``หมายเหตุ … ผู้รับผิดชอบ : X``: a PDF's lines joined into one paragraph)."""
+    m = note.fullmatch(raw)
+    if m is None and raw.startswith(tuple(lex.words("plan", "note_marks"))):
+        m = re.compile(note.pattern + "$").search(raw, 1)
+    return m
 
 
 def _table_responsible(rows: list, unit: str) -> None:
