@@ -23,6 +23,8 @@ ROWS = [
      "ร้อยละ", "3.50", ["ไม่เกิน\n3", "ไม่เกิน\n2.5", "ไม่เกิน\n2"]),
     ("2", "2.2", "ระดับความพึงพอใจของผู้ปกครองต่อการบริการรับส่งนักเรียนของโรงเรียนเครือข่ายในพื้นที่สูง",
      "ระดับ", "ปานกลาง", ["มาก", "มาก", "มากที่\nสุด"]),
+    ("2", "2.3", "จำนวนโรงเรียนที่จัดระบบรถรับส่งนักเรียนอย่างปลอดภัย",
+     "โรงเรียน", "9", ["12", "15", "ทุก\nโรงเรียนในสังกัด"]),
 ]
 STRATEGIES = {"1": "ยกระดับทักษะพื้นฐานของผู้เรียนประถมศึกษา", "2": "ลดความเหลื่อมล้ำในการเข้าถึงการศึกษา"}
 RESPONSIBLE = {"1": "กลุ่มส่งเสริมการจัดการศึกษา", "2": "กลุ่มนโยบายและแผน"}
@@ -97,3 +99,15 @@ def test_wrapped_cells_qualifiers_and_table_notes_in_a_borderless_libreoffice_pd
     pdf = convert(docx, tmp_path)
     assert _records(docx) == _want()
     assert _records(pdf) == _want()
+
+
+def test_a_word_wider_than_its_centred_value_column_goes_where_its_centre_is():
+    from assistant.ingest.readers.pdf_columns import Columns
+    from assistant.ingest.readers.pdf_layout import Word
+
+    # text | unit | target 2570 | target 2571 (a narrow blank band before each column)
+    cols = Columns([float("-inf"), 230.0, 280.0, 330.0], None, [2, 3], [(230.0, 245.0), (280.0, 299.0), (330.0, 332.0)])
+    assert cols.of(Word(324.0, 0, 362.0, 10, "ห้องเรียน")) == 3  # under "ทุก" in 2571, starting left of it
+    assert cols.of(Word(300.0, 0, 328.0, 10, "ไม่เกิน")) == 2  # a value of 2570 stays
+    assert cols.of(Word(276.0, 0, 310.0, 10, "ครั้ง")) == 1  # a unit column word is no value column's
+    assert cols.of(Word(331.0, 0, 350.0, 10, "12")) == 3

@@ -152,6 +152,7 @@ class _Builder:
         note = _table_note_pattern(self.lex)
         table_rows: list = []  # indicators of the table just read (its parts broken by pages), for a note under it
         pending: str | None = None  # a responsible note above a table, for its rows
+        group_unit: str | None = None  # the unit a note above gave the table being read
         after_table = False
         for b in self.doc.blocks:
             if b.kind == "table":
@@ -160,10 +161,13 @@ class _Builder:
                 before = {i.id for i in self.plan.indicators()}
                 self.table(b)
                 new = [i for i in self.plan.indicators() if i.id not in before]
-                table_rows = (table_rows if after_table else []) + new
-                if pending and new:
-                    _table_responsible(table_rows, pending)
-                    pending, table_rows = None, []
+                if not after_table:
+                    table_rows, group_unit = [], None
+                table_rows += new
+                if pending and new:  # a note above the table: its parts broken by pages too
+                    group_unit, pending = pending, None
+                if group_unit:
+                    _table_responsible(new, group_unit)
                 after_table = True
                 self.prev_end = b.end
                 continue
@@ -173,7 +177,7 @@ class _Builder:
             m = _table_note(note, thai.one_line(self.quote(b.start, b.end)), self.lex) \
                 if note and b.kind != "heading" and self.open_ind is None else None
             if m:  # "หน่วยงานรับผิดชอบหลัก : X" under (or above) a table (no field of an indicator read from text)
-                if table_rows:
+                if table_rows and group_unit is None:
                     _table_responsible(table_rows, m.group(1))
                     table_rows = []
                 else:

@@ -38,7 +38,13 @@ class Columns:
 
     def of(self, w: Word) -> int:
         if self.gaps:  # a word starting inside a gap (a value wider than its cell) goes right
-            return sum(1 for a, b in self.gaps if w.x0 >= a + min(0.5, (b - a) / 2))
+            k = sum(1 for a, b in self.gaps if w.x0 >= a + min(0.5, (b - a) / 2))
+            # a word centred in a value column, wider than its values, starts left of it
+            # (``โรงเรียน`` under ``ทุก``): it goes where its centre is (a header's label spans columns)
+            if k < len(self.gaps) and k in self.value_cols and k + 1 in self.value_cols \
+                    and (w.x0 + w.x1) / 2 > self.gaps[k][1] and not _label(w.text):
+                k += 1
+            return k
         k = 0
         for j, x in enumerate(self.starts):
             if w.x0 >= x - _TOL:
