@@ -150,16 +150,48 @@ class _Builder:
     # ------------------------------------------------------------ blocks
     def run(self) -> Plan:
         card: Indicator | None = None
+        note = _table_note_pattern(self.lex)
+        table_rows: list = []  # indicators of the table just read (its parts broken by pages), for a note under it
+        pending: str | None = None  # a responsible note above a table, for its rows
+        group_unit: str | None = None  # the unit a note above gave the table being read
+        after_table = False
         for b in self.doc.blocks:
             if b.kind == "table":
                 held, self.open_ind, self.open_title = self.open_ind or card, None, None
                 self.last_item = None  # a paragraph after a table is no rest of an item above it
                 card = None  # an indicator heading's card holds one table of its years
+                before = {i.id for i in self.plan.indicators()}
                 if held is None or not self.year_rows(held, b.rows):
                     self.table(b)
+                new = [i for i in self.plan.indicators() if i.id not in before]
+                if not after_table:
+                    table_rows, group_unit = [], None
+                table_rows += new
+                if pending and new:  # a note above the table: its parts broken by pages too
+                    group_unit, pending = pending, None
+                if group_unit:
+                    _table_responsible(new, group_unit)
+                after_table = True
+                self.prev_end = b.end
+                continue
             elif b.furniture or self.is_furniture(self.quote(b.start, b.end)):
                 continue
-            elif b.kind in ("heading", "paragraph", "item"):
+            after_label, after_table = after_table, False
+            m = _table_note(note, thai.one_line(self.quote(b.start, b.end)), self.lex) \
+                if note and b.kind != "heading" and self.open_ind is None else None
+            if m:  # "หน่วยงานรับผิดชอบหลัก : X" under (or above) a table (no field of an indicator read from text)
+                if table_rows and group_unit is None:
+                    _table_responsible(table_rows, m.group(1))
+                    table_rows = []
+                else:
+                    pending = m.group(1)
+                self.prev_end = b.end
+                continue
+            if b.kind == "heading" and after_label and is_header_label(self.quote(b.start, b.end)):
+                after_table = True  # a header's label left between a table's parts by a page keeps them one
+            elif b.kind == "heading":
+                table_rows, pending = [], None
+            if b.kind in ("heading", "paragraph", "item"):
                 self.text_block(b)
                 if b.kind == "heading":
                     card = self.open_ind  # an indicator heading opens its card: a note may stand before its table
@@ -1630,6 +1662,31 @@ def _printed_number(raw: str) -> str:
     """The numbering printed at the start of an item, after a bullet (``- 1.2 ...`` → ``1.2``)."""
     m = ITEM_NO.match(BULLET.sub("", raw, count=1))
     return m.group(1) if m else raw.split()[0]
+
+
+def _table_note_pattern(lex: lexicon.Lexicon) -> re.Pattern | None:
+    """A note line naming the responsible unit of a table's rows (lexicon
+    ``table_responsible_notes``): ``หน่วยงานรับผิดชอบหลัก : X``, ``ผู้รับผิดชอบ: X``."""
+    words = sorted(lex.words("plan", "table_responsible_notes"), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"\s*(?:" + "|".join(map(re.escape, words)) + r")\s*[:：]\s*(\S.{0,120}?)\s*")
+
+
+def _table_note(note: re.Pattern, raw: str, lex: lexicon.Lexicon) -> re.Match | None:
+    """The responsible note of a paragraph: the whole paragraph, or its end after a note
+    (``หมายเหตุ … ผู้รับผิดชอบ : X``: a PDF's lines joined into one paragraph)."""
+    m = note.fullmatch(raw)
+    if m is None and raw.startswith(tuple(lex.words("plan", "note_marks"))):
+        m = re.compile(note.pattern + "$").search(raw, 1)
+    return m
+
+
+def _table_responsible(rows: list, unit: str) -> None:
+    """A table-level responsible note gives its unit to the table's rows that name none."""
+    for ind in rows:
+        if not ind.responsible:
+            ind.responsible = unit
 
 
 def _line_end(s: str, pos: int) -> int:

@@ -38,7 +38,13 @@ class Columns:
 
     def of(self, w: Word) -> int:
         if self.gaps:  # a word starting inside a gap (a value wider than its cell) goes right
-            return sum(1 for a, b in self.gaps if w.x0 >= a + min(0.5, (b - a) / 2))
+            k = sum(1 for a, b in self.gaps if w.x0 >= a + min(0.5, (b - a) / 2))
+            # a word centred in a value column, wider than its values, starts left of it
+            # (``โรงเรียน`` under ``ทุก``): it goes where its centre is (a header's label spans columns)
+            if k < len(self.gaps) and k in self.value_cols and k + 1 in self.value_cols \
+                    and (w.x0 + w.x1) / 2 > self.gaps[k][1] and not _label(w.text):
+                k += 1
+            return k
         k = 0
         for j, x in enumerate(self.starts):
             if w.x0 >= x - _TOL:
@@ -285,7 +291,7 @@ def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | N
     tops = _tops(body, groups)
     body = [Line([Word(w.x0, w.y0 + t - ln.top, w.x1, w.y1 + t - ln.top, w.text) for w in ln.words])
             for ln, t in zip(body, tops, strict=True)]
-    anchors = [k for k, ln in enumerate(body) if _row_start(ln, cols)] or [0]
+    anchors = _wrapped_lines_joined(body, [k for k, ln in enumerate(body) if _row_start(ln, cols)], cols) or [0]
     # a row's place: its number's top (a number centred on a two-line cell shares the
     # first line with it), else its first line's
     ys = [min((w.y0 for w in body[k].words if cols.of(w) == cols.number_col), default=tops[k])
@@ -317,6 +323,30 @@ def _rows(lines: list[Line], idx: list[int], cols: Columns, pages: list[int] | N
                 cells[r][j] += ws
                 firsts[r] = min(firsts[r], k)
     return [(idx[firsts[r]], [cell_text(ws) for ws in cells[r]]) for r in range(len(anchors))]
+
+
+def _wrapped_lines_joined(body: list[Line], anchors: list[int], cols: Columns) -> list[int]:
+    """The anchors without the lines of a wrapped cell: in a table whose rows are numbered
+    in their first cell (``1.1 ร้อยละของ…``), a line that is not numbered and fills fewer
+    value columns than the numbered line above it (``ไม่เกิน`` over ``0.30``, ``ทุก`` over
+    ``โรงเรียน``) goes on that row's cells."""
+    def numbered(k: int) -> bool:
+        first = [w for w in body[k].words if cols.of(w) == 0]
+        return bool(first) and bool(_NUMBERING.fullmatch(min(first, key=lambda w: w.x0).text.rstrip(".")))
+
+    def filled(k: int) -> int:
+        return len({cols.of(w) for w in body[k].words} & set(cols.value_cols))
+
+    if cols.number_col is not None or not any(numbered(k) for k in anchors):
+        return anchors
+    out, last = [], None
+    for k in anchors:
+        if numbered(k):
+            last = k
+        elif last is not None and filled(k) < filled(last) and not any(_label(w.text) for w in body[k].words):
+            continue  # (a header repeated on a new page stays apart)
+        out.append(k)
+    return out
 
 
 def _separators(body: list[Line], tops: list[float], anchors: list[int]) -> list[float] | None:
