@@ -33,3 +33,14 @@ def test_a_lists_figures_take_the_unit_the_row_starts_with(bot):
     by_row = {v.indicator: v.unit for v in ans.values}
     assert by_row and by_row.get("4") == "ร้อยละ"
     assert "ปี 2568: เป้า ร้อยละ" in ans.answer
+
+
+def test_whose_plan_prints_a_quoted_text(bot):
+    # an office's plan prints it: that office, cited
+    ans = bot.ask("ค่านิยมที่เขียนว่า 'LP ONE TEAM' เป็นของสำนักงานไหนครับ")
+    assert ans.status == "answered" and ans.answer == "ข้อความนี้อยู่ในแผนของ สพม.ลำปาง ลำพูน"
+    assert "LP ONE TEAM" in ans.citations[0].quote
+    # only the document that names no office prints it: no office (not_found), the document cited
+    ans = bot.ask("วิสัยทัศน์ 'คนไทยทุกคนได้รับการศึกษาและเรียนรู้ตลอดชีวิตอย่างมีคุณภาพ' เป็นของ สพม.ไหน")
+    assert ans.status == "not_found" and ans.citations and "ไม่ได้ระบุชื่อหน่วยงาน" in ans.answer
+    assert bot.ask("พันธกิจ 'ปลูกผักบนดาวอังคารให้ครบทุกโรงเรียน' เป็นของเขตไหน").status == "not_found"

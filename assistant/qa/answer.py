@@ -198,7 +198,7 @@ class Answerer:
         if q.intent == "budget":
             return Answer(q.text, self.T("budget"), "not_found")
         if q.intent == "whose":
-            return Answer(q.text, self.T("whose_unknown"), "not_found")
+            return self._whose(q)
         plans, early = self.choose_plans(q, office_id)
         if early:
             return early
@@ -1185,6 +1185,27 @@ class Answerer:
         if not lines:
             return None
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
+
+    def _whose(self, q: Question) -> Answer:
+        """"วิสัยทัศน์ 'X' เป็นของเขตไหน": the plans that print the quoted text; an office's plan
+        names it (cited); a document that names no office gives no office (not_found)."""
+        quoted = [m.group(1).strip() for m in re.finditer(r"['\"“‘]([^'\"”’]{8,300})['\"”’]", q.text)]
+        if not quoted and (m := re.search(r"(?:เขียน)?ว่า\s*(.{8,300}?)\s*(?:อันนี้|นี้)?\s*(?:เป็น)?ของ", q.text)):
+            quoted = [m.group(1).strip()]
+        found = []
+        for plan in self.store.plans.values():
+            text = thai.squash(self.store.texts[plan.doc_id])
+            for quote in quoted:
+                pos = text.find(thai.squash(quote))
+                if pos >= 0 and (rec := self._passage_at(plan, self.store.texts[plan.doc_id].find(quote[:12]))):
+                    found.append((plan, rec))
+                    break
+        named = [(p, r) for p, r in found if p.office_id]
+        if named:
+            return Answer(q.text, "\n".join(self.T("whose_found", office=self.office(p)) for p, _ in named),
+                          "answered", citations=[self.r.citation(r) for _, r in named])
+        cites = [self.r.citation(r) for _, r in found]
+        return Answer(q.text, self.T("whose_unknown" if found else "whose_not_found"), "not_found", citations=cites)
 
     def _nearest_text(self, q: Question, plans: list[Plan]) -> tuple[str, Citation] | None:
         doc_ids = {p.doc_id for p in plans}

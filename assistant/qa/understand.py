@@ -43,7 +43,8 @@ _WHICH = re.compile(r"ไหน|ใด|อะไร|ข้อไหน|ตัว
 _COMPARE = re.compile(r"เปรียบเทียบ|เทียบ(?!กับเป้า|เป้า)|ต่างกัน|แตกต่าง|เหมือนกัน|ต่างจาก|ทุกเขต|แต่ละเขต|ทุกสำนักงาน|แต่ละสำนักงาน|"
                       r"เขตไหน|หน่วยงานไหน|สำนักงานไหน|ที่ไหนบ้าง|compare|vs\.?|กับของ", re.I)
 _UNKNOWN_DOC = re.compile(r"ไม่(?:ได้)?(?:ระบุ|บอก|มี)\s*(?:ชื่อ)?\s*(?:ว่าเป็นของ)?(?:หน่วยงาน|เขต|สำนักงาน|ว่า)|ไม่มีชื่อ(?:หน่วยงาน|เขต)|ไฟล์ที่\s*003|เอกสาร(?:ที่)?\s*003")
-_WHOSE = re.compile(r"(?:เป็น)?ของ(?:เขต|หน่วยงาน|สำนักงาน)(?:ไหน|ใด)|ใครเป็นเจ้าของ|ใครออก|หน่วยงานใดออก")
+_WHOSE = re.compile(r"(?:เป็น)?ของ\s*(?:(?:สพป|สพม|สพท)\.?\s*(?:หรือ\s*(?:สพป|สพม)\.?\s*)?)?(?:เขต|หน่วยงาน|สำนักงาน)?\s*(?:ไหน|ใด)"
+                    r"|ใครเป็นเจ้าของ|ใครออก|หน่วยงานใดออก")
 _OTHER_TEXT = re.compile(r"ค่านิยม|4a|5q|smart\s*teacher|ลงนาม|ผู้อำนวยการ(?:สำนักงาน)?เขต|ผอ\.?\s*เขต|อัตลักษณ์|เอกลักษณ์|วัฒนธรรมองค์กร", re.I)
 _DATE_Q = re.compile(r"(?:ประกาศ|ลงนาม|อนุมัติ|ใช้|ออก)[^?]{0,20}(?:วันที่|วันไหน|เมื่อไร|เมื่อไหร่|เมื่อใด)|วันที่ประกาศ|วันที่ลงนาม")
 _BELOW = re.compile(r"ไม่ถึงเป้า|ต่ำกว่าเป้า|ไม่บรรลุ|ไม่ผ่านเป้า|ไม่ได้ตามเป้า|พลาดเป้า")
@@ -731,8 +732,9 @@ def grade_forms(grade: str, words: dict) -> list[str]:
 
 def _intent(q: Query, s: str) -> tuple[str, str | None]:
     whose = list(_WHOSE.finditer(s))
-    if q.unknown_doc and whose and len(re.sub(r"[\s?ครับค่ะคะนะ]+$", "", s[whose[-1].end():])) <= 3:
-        return "whose", None
+    if (q.unknown_doc or _QUOTED.search(q.norm) or re.search(r"(?:เขียน|ระบุ)ว่า", q.norm)) and whose \
+            and len(re.sub(r"[\s?ครับค่ะคะนะ]+$", "", s[whose[-1].end():])) <= 3:
+        return "whose", None  # "วิสัยทัศน์ 'X' เป็นของเขตไหน": whose plan prints the text
     if _DATE_Q.search(s):
         return "date", None
     if _BUDGET.search(s) and not re.search(r"ร้อยละ|%|kpi|ตัวชี้วัด|เบิกจ่าย", s, re.I):
