@@ -598,7 +598,7 @@ class Answerer:
         if held and q.which_years == "trend":
             by_year = {t.year: t for t in targets if t.kind == "target" and t.year in held}
             for a, b in zip(held, held[1:], strict=False):
-                va, vb = _number(by_year[a].value), _number(by_year[b].value)
+                va, vb = by_year[a].numeric, by_year[b].numeric
                 change = "trend_same" if va == vb else ("trend_up" if vb > va else "trend_down")
                 lines.append(self.T(change, year=b, value=fmt_value(by_year[b]), before=a, before_value=fmt_value(by_year[a])))
         elif held:
@@ -1590,24 +1590,17 @@ def _with(q: Question, **changes) -> Question:
     return replace(q, **changes)
 
 
-def _number(value: str) -> float | None:
-    try:
-        return float(thai.to_arabic(value).replace(",", ""))
-    except (TypeError, ValueError):
-        return None
-
-
 def _years_holding(targets: list[Target], which: str, asked: list[int] | None = None) -> list[int]:
     """The years whose target is ``which`` (else the years at or above it); for "flat",
     the years of the row's last level, when it held for two years or more; "max"/"min":
     the years of the highest/lowest target; "trend": each year asked and the year before."""
-    ts = sorted((t for t in targets if t.kind == "target" and t.year and _number(t.value) is not None
+    ts = sorted((t for t in targets if t.kind == "target" and t.year and t.numeric is not None
                  and not t.sub_item), key=lambda t: t.year)
     if len({t.year for t in ts}) != len(ts):
         return []  # two figures in one year: which series is asked is not known
     if which in ("max", "min") and ts:
-        best = (max if which == "max" else min)(_number(t.value) for t in ts)
-        return [t.year for t in ts if _number(t.value) == best]
+        best = (max if which == "max" else min)(t.numeric for t in ts)
+        return [t.year for t in ts if t.numeric == best]
     if which == "trend":
         years = [t.year for t in ts]
         out = {y for a in (asked or years[-1:]) if a in years and years.index(a) > 0
@@ -1623,20 +1616,20 @@ def _years_holding(targets: list[Target], which: str, asked: list[int] | None = 
                 break
             run.append(t)
         return sorted(t.year for t in run) if len(run) > 1 else []
-    want = _number(which)
+    want = thai.parse_number(which)
     if want is None:
         return []
-    return [t.year for t in ts if _number(t.value) == want] or [t.year for t in ts if _number(t.value) >= want]
+    return [t.year for t in ts if t.numeric == want] or [t.year for t in ts if t.numeric >= want]
 
 
 def _met_by_year(targets: list[Target], lower_is_better: bool) -> list[tuple[int, Target, Target, bool]]:
     """(year, result, target, met) for each year that prints both, as numbers."""
     out = []
     for y in sorted({t.year for t in targets if t.year}):
-        res = [t for t in targets if t.year == y and t.kind == "result" and _number(t.value) is not None]
-        tgt = [t for t in targets if t.year == y and t.kind == "target" and _number(t.value) is not None]
+        res = [t for t in targets if t.year == y and t.kind == "result" and t.numeric is not None]
+        tgt = [t for t in targets if t.year == y and t.kind == "target" and t.numeric is not None]
         if len(res) == 1 and len(tgt) == 1:
-            r, t = _number(res[0].value), _number(tgt[0].value)
+            r, t = res[0].numeric, tgt[0].numeric
             out.append((y, res[0], tgt[0], r <= t if lower_is_better else r >= t))
     return out
 
