@@ -96,17 +96,24 @@ class Answerer:
     def offices_quoting(self, quotes: list[str]) -> list[str | None]:
         """The office ids (``None``: a document with no office) of the plans whose text
         prints one of ``quotes`` (spaces and dots ignored)."""
+        return [plan.office_id for plan in self.plans_quoting(quotes)]
+
+    def plans_quoting(self, quotes: list[str]) -> list[Plan]:
+        """The plans whose text prints one of ``quotes`` (spaces and dots ignored)."""
         cache = self._squashed
-        keys = [thai.squash(thai.to_arabic(x)) for x in quotes]
-        keys = [k for k in keys if len(k) >= 8]
+        keys = self._quote_keys(quotes)
         out = []
         for plan in self.store.plans.values():
             text = cache.get(plan.doc_id)
             if text is None:
                 text = cache[plan.doc_id] = thai.squash(thai.to_arabic(self.store.texts[plan.doc_id]))
             if any(k in text for k in keys):
-                out.append(plan.office_id)
+                out.append(plan)
         return out
+
+    @staticmethod
+    def _quote_keys(quotes: list[str]) -> list[str]:
+        return [k for k in (thai.squash(thai.to_arabic(x)) for x in quotes) if len(k) >= 8]
 
     def office(self, plan: Plan) -> str:
         return self.r.office_name(plan, self.T("no_office_doc"))
@@ -1187,19 +1194,13 @@ class Answerer:
         return Answer(q.text, "\n".join(lines), "answered", citations=cites)
 
     def _whose(self, q: Question) -> Answer:
-        """"วิสัยทัศน์ 'X' เป็นของเขตไหน": the plans that print the quoted text; an office's plan
-        names it (cited); a document that names no office gives no office (not_found)."""
-        quoted = [m.group(1).strip() for m in re.finditer(r"['\"“‘]([^'\"”’]{8,300})['\"”’]", q.text)]
-        if not quoted and (m := re.search(r"(?:เขียน)?ว่า\s*(.{8,300}?)\s*(?:อันนี้|นี้)?\s*(?:เป็น)?ของ", q.text)):
-            quoted = [m.group(1).strip()]
-        found = []
-        for plan in self.store.plans.values():
-            text = thai.squash(self.store.texts[plan.doc_id])
-            for quote in quoted:
-                pos = text.find(thai.squash(quote))
-                if pos >= 0 and (rec := self._passage_at(plan, self.store.texts[plan.doc_id].find(quote[:12]))):
-                    found.append((plan, rec))
-                    break
+        """"วิสัยทัศน์ 'X' เป็นของเขตไหน": the plans that print the quoted passage (``q.quoted``);
+        an office's plan names it (cited); a document that names no office gives no office
+        (not_found)."""
+        keys = self._quote_keys(q.quoted)
+        found = [(p, rec) for p in self.plans_quoting(q.quoted)
+                 if (rec := next((r for r in self.r.of_plan(p)
+                                  if any(k in thai.squash(thai.to_arabic(r.text)) for k in keys)), None))]
         named = [(p, r) for p, r in found if p.office_id]
         if named:
             return Answer(q.text, "\n".join(self.T("whose_found", office=self.office(p)) for p, _ in named),

@@ -142,6 +142,7 @@ class Query:
     grades: list[str] = dataclasses.field(default_factory=list)  # "ป.3", "ม.6": the school grades named
     plural: bool = False  # a figure asked of every row on the topic ("ตั้งเป้าไว้ยังไงบ้าง")
     listed: list[str] = dataclasses.field(default_factory=list)  # "s|i" of the rows the turn's answer listed
+    quoted: list[str] = dataclasses.field(default_factory=list)  # passages the question quotes ("วิสัยทัศน์ว่า 'X'")
     this_ref: bool = False  # "ตัวนี้", "ข้อนั้น": the record of the turn before, whatever else is written
     ref: str | None = None  # a bare record number ("ตัวที่ 6", "ข้อ 3"): resolved by the conversation
     ref_kind: str | None = None  # what the reference word names: indicator | item (either)
@@ -336,6 +337,7 @@ def understand(text: str, resolver: OfficeResolver, *, fiscal_year: int | None =
                 rest = rest.replace(said, " ")
                 quotes.append(group[0])
             break
+    q.quoted = quotes or [u for _w, u in unquoted]
     if quotes or q.unknown_doc:
         rest = _DOC_BY_PARTS.sub(" ", _QUOTE_INTRO.sub(" ", rest))
     q.year_kinds = _year_kinds(norm, q.years, words.get("met_target") or (), words.get("result_phrases") or ())
